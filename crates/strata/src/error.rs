@@ -1,0 +1,171 @@
+//! The one public error type: a kind to match on, a message, an optional source location and
+//! a trail of context ("in base ../base").
+//!
+//! `Display` prints one line, `path:line:col: message`, keeping kustomize's key phrase in the
+//! message so scripts that grep for it keep working.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::source::{LineCol, SourceFile, Span};
+
+/// What went wrong, for code that needs to react to a class of failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The text is not valid YAML, or not YAML kustomize accepts (duplicate keys, tabs...).
+    Yaml,
+    /// A budget on input size, nesting depth or alias expansion was exceeded.
+    Limit,
+    /// A file or directory could not be read or does not exist.
+    Io,
+    /// A kustomization file is malformed (unknown field, wrong type, bad apiVersion...).
+    Kustomization,
+    /// A resource document is malformed (missing kind or name...).
+    Resource,
+    /// Two resources share one id.
+    DuplicateId,
+    /// Kustomizations include each other in a cycle.
+    Cycle,
+    /// A file lies outside the kustomization root under `LoadRestrictionsRootOnly`.
+    LoadRestriction,
+    /// The rendered tree cannot be printed (e.g. `.inf` has no JSON form).
+    Emit,
+    /// The input asks for something Strata does not support.
+    Unsupported,
+}
+
+/// A position in a source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file's display path.
+    pub path: String,
+    /// Line and column (one-based).
+    pub line_col: LineCol,
+    /// The byte span in the file.
+    pub span: Span,
+}
+
+impl Location {
+    /// Returns the location of `span` in `file`.
+    pub fn new(file: &SourceFile, span: Span) -> Location {
+        Location {
+            path: file.path.clone(),
+            line_col: file.line_col(span.start),
+            span,
+        }
+    }
+
+    /// Returns a location naming only a file (line 1, column 1).
+    pub fn file(path: impl Into<String>) -> Location {
+        Location {
+            path: path.into(),
+            line_col: LineCol { line: 1, column: 1 },
+            span: Span::default(),
+        }
+    }
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    location: Option<Location>,
+    source_file: Option<Arc<SourceFile>>,
+    context: Vec<String>,
+}
+
+/// An error from loading, building or printing a kustomization.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Returns an error of `kind` with `message` and no location.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                location: None,
+                source_file: None,
+                context: Vec::new(),
+            }),
+        }
+    }
+
+    /// Returns an error located at `span` of `file`.
+    pub fn at(kind: ErrorKind, message: impl Into<String>, file: &Arc<SourceFile>, span: Span) -> Error {
+        let mut e = Error::new(kind, message);
+        e.inner.location = Some(Location::new(file, span));
+        e.inner.source_file = Some(Arc::clone(file));
+        e
+    }
+
+    /// Sets the location if none is set yet.
+    pub fn with_location(mut self, location: Location) -> Error {
+        if self.inner.location.is_none() {
+            self.inner.location = Some(location);
+        }
+        self
+    }
+
+    /// Adds a context line ("in base ../base"), innermost first.
+    pub fn with_context(mut self, context: impl Into<String>) -> Error {
+        self.inner.context.push(context.into());
+        self
+    }
+
+    /// Returns the kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// Returns the message without location or context.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// Returns where the error was found, if known.
+    pub fn location(&self) -> Option<&Location> {
+        self.inner.location.as_ref()
+    }
+
+    /// Returns the source file the location points into, when it was kept.
+    pub fn source_file(&self) -> Option<&SourceFile> {
+        self.inner.source_file.as_deref()
+    }
+
+    /// Returns the context trail, innermost first.
+    pub fn context(&self) -> &[String] {
+        &self.inner.context
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(loc) = &self.inner.location {
+            write!(f, "{}:{}: ", loc.path, loc.line_col)?;
+        }
+        f.write_str(&self.inner.message)?;
+        for c in &self.inner.context {
+            write!(f, " ({c})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("message", &self.inner.message)
+            .field("location", &self.inner.location)
+            .field("context", &self.inner.context)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,1 @@
+//! The printer: node trees to the bytes `kustomize build` writes (go-yaml v2 style).

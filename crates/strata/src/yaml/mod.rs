@@ -1,0 +1,10 @@
+//! YAML: the node tree, the parser that builds it, scalar typing and the printer.
+//!
+//! This module knows nothing of Kubernetes. It may use only [`crate::source`].
+
+pub mod emit;
+pub mod node;
+pub mod parse;
+pub mod resolve;
+
+pub use node::{Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};

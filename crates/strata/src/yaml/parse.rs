@@ -1,0 +1,1 @@
+//! The parser: YAML text to [`Node`](super::Node) trees via saphyr-parser events.
