@@ -97,7 +97,12 @@ impl Error {
     }
 
     /// Returns an error located at `span` of `file`.
-    pub fn at(kind: ErrorKind, message: impl Into<String>, file: &Arc<SourceFile>, span: Span) -> Error {
+    pub fn at(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        file: &Arc<SourceFile>,
+        span: Span,
+    ) -> Error {
         let mut e = Error::new(kind, message);
         e.inner.location = Some(Location::new(file, span));
         e.inner.source_file = Some(Arc::clone(file));

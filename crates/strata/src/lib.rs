@@ -8,3 +8,14 @@ pub mod source;
 pub mod yaml;
 
 pub use error::{Error, ErrorKind, Location, Result};
+pub mod build;
+pub mod fs;
+pub mod kustomization;
+pub mod render;
+pub mod resource;
+pub mod sort;
+
+pub use build::Reorder;
+pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
+pub use render::{RenderOptions, Rendered, Renderer, render_dir};
+pub use resource::{Gvk, ResId, Resource};

@@ -105,7 +105,9 @@ impl Mapping {
 
     /// Returns the position of the entry whose key is the scalar `key`.
     pub fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|e| e.key.as_str() == Some(key))
+        self.entries
+            .iter()
+            .position(|e| e.key.as_str() == Some(key))
     }
 
     /// Returns the entry whose key is the scalar `key`.

@@ -1,1 +1,683 @@
-//! The parser: YAML text to [`Node`](super::Node) trees via saphyr-parser events.
+//! The parser: YAML text to [`Node`] trees via saphyr-parser events.
+//!
+//! The tree is built with an explicit stack, never by recursion on document depth, and every
+//! input-driven quantity has a budget ([`Limits`]): nesting depth, nodes created by alias
+//! expansion, and input size. Aliases and `<<` merge keys are expanded here, the way go-yaml v3
+//! expands them when kustomize decodes a resource, so later stages never see them.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, Tag};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::source::{SourceFile, Span};
+use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
+
+/// Budgets that keep hostile input from exhausting memory, stack or time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of mappings and sequences allowed.
+    pub max_depth: usize,
+    /// Most nodes that alias expansion may create in one file.
+    pub max_alias_nodes: usize,
+    /// Largest input accepted, in bytes.
+    pub max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 1000,
+            max_alias_nodes: 1_000_000,
+            max_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What to do when a mapping repeats a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DuplicateKeys {
+    /// Fail with go-yaml v3's `mapping key "k" already defined at line N` (resources).
+    #[default]
+    Error,
+    /// Keep the last value (kustomization files).
+    KeepLast,
+    /// Keep the first value (strategic-merge patch files).
+    KeepFirst,
+}
+
+/// Options for one parse.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseOptions {
+    /// Budgets.
+    pub limits: Limits,
+    /// Duplicate key policy.
+    pub duplicate_keys: DuplicateKeys,
+}
+
+/// One document of a YAML stream.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The root node.
+    pub root: Node,
+    /// True if the document is empty or only a null (`---` with nothing after it).
+    pub is_empty: bool,
+}
+
+/// Converts saphyr's character indices to byte offsets.
+struct Offsets {
+    /// Byte offset of each character, present only for non-ASCII text.
+    table: Option<Vec<u32>>,
+    len: u32,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Offsets {
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        if text.is_ascii() {
+            return Offsets { table: None, len };
+        }
+        let mut table: Vec<u32> = text
+            .char_indices()
+            .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        table.push(len);
+        Offsets {
+            table: Some(table),
+            len,
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> u32 {
+        match &self.table {
+            None => u32::try_from(char_index).unwrap_or(u32::MAX).min(self.len),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+
+    fn span(&self, s: &saphyr_parser::Span) -> Span {
+        Span::new(self.byte(s.start.index()), self.byte(s.end.index()))
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        start: u32,
+        anchor: usize,
+    },
+    Map {
+        map: Mapping,
+        key: Option<Node>,
+        start: u32,
+        anchor: usize,
+        /// Texts of scalar keys, kept once the mapping is too big for a linear scan.
+        seen: Option<HashSet<String>>,
+        /// `<<` values to merge when the mapping closes, in order.
+        merges: Vec<Node>,
+    },
+}
+
+/// Parses every document of `file`.
+pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec<Document>> {
+    Builder::new(file, opts)?.run()
+}
+
+/// Parses `file`, which must hold at most one non-empty document, and returns it (or `None`).
+pub fn parse_single(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Option<Node>> {
+    let docs = parse_documents(file, opts)?;
+    let mut found = None;
+    for d in docs {
+        if d.is_empty {
+            continue;
+        }
+        if found.is_some() {
+            return Err(Error::at(
+                ErrorKind::Yaml,
+                "expected a single document in the stream, found more",
+                file,
+                d.root.span,
+            ));
+        }
+        found = Some(d.root);
+    }
+    Ok(found)
+}
+
+struct Builder<'a> {
+    file: &'a Arc<SourceFile>,
+    opts: ParseOptions,
+    offsets: Offsets,
+    anchors: Vec<Option<(Node, usize)>>,
+    alias_budget: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(file: &'a Arc<SourceFile>, opts: ParseOptions) -> Result<Builder<'a>> {
+        if file.text.len() > opts.limits.max_bytes {
+            return Err(Error::at(
+                ErrorKind::Limit,
+                format!(
+                    "file is {} bytes, over the limit of {} bytes",
+                    file.text.len(),
+                    opts.limits.max_bytes
+                ),
+                file,
+                Span::at(0),
+            ));
+        }
+        Ok(Builder {
+            file,
+            opts,
+            offsets: Offsets::new(&file.text),
+            anchors: Vec::new(),
+            alias_budget: opts.limits.max_alias_nodes,
+        })
+    }
+
+    fn err(&self, kind: ErrorKind, msg: impl Into<String>, span: Span) -> Error {
+        Error::at(kind, msg, self.file, span)
+    }
+
+    fn line_of(&self, offset: u32) -> u32 {
+        self.file.line_col(offset).line
+    }
+
+    fn run(mut self) -> Result<Vec<Document>> {
+        if let Some(offset) = leading_document_end(&self.file.text) {
+            // go-yaml rejects a `...` that ends a stream holding nothing but comments
+            // (reference output-format-examples/06-errors/comment-then-doc-end); saphyr accepts it.
+            return Err(self.err(
+                ErrorKind::Yaml,
+                "yaml: did not find expected node content",
+                Span::at(offset),
+            ));
+        }
+        let text: &str = &self.file.text;
+        let mut parser = Parser::new_from_str(text);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut docs = Vec::new();
+        let mut doc_root: Option<Node> = None;
+        loop {
+            let (event, span) = match parser.next_event() {
+                None => break,
+                Some(Ok(ev)) => ev,
+                Some(Err(e)) => {
+                    let m = e.marker();
+                    let offset = self.offsets.byte(m.index());
+                    // saphyr caps flow nesting itself; report that as the budget it is.
+                    let kind = if e.info().contains("recursion limit") {
+                        ErrorKind::Limit
+                    } else {
+                        ErrorKind::Yaml
+                    };
+                    return Err(self.err(kind, format!("yaml: {}", e.info()), Span::at(offset)));
+                }
+            };
+            let span = self.offsets.span(&span);
+            match event {
+                Event::StreamStart | Event::Nothing => {}
+                Event::StreamEnd => break,
+                Event::DocumentStart(_) => {
+                    doc_root = None;
+                    self.anchors.clear();
+                }
+                Event::DocumentEnd => {
+                    if let Some(root) = doc_root.take() {
+                        let is_empty = root.is_null();
+                        docs.push(Document { root, is_empty });
+                    }
+                }
+                Event::Alias(id) => {
+                    let node = self.expand_alias(id, span)?;
+                    self.push_value(&mut stack, &mut doc_root, node, None)?;
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let node = Node {
+                        kind: NodeKind::Scalar(Scalar {
+                            text: text.into_owned(),
+                            style: convert_style(style),
+                            tag: tag.map(|t| short_tag(&t)),
+                        }),
+                        span,
+                    };
+                    self.push_value(&mut stack, &mut doc_root, node, Some(anchor))?;
+                }
+                Event::SequenceStart(anchor, _tag) => {
+                    self.check_depth(&stack, span)?;
+                    stack.push(Frame::Seq {
+                        items: Vec::new(),
+                        start: span.start,
+                        anchor,
+                    });
+                }
+                Event::MappingStart(anchor, _tag) => {
+                    self.check_depth(&stack, span)?;
+                    stack.push(Frame::Map {
+                        map: Mapping::new(),
+                        key: None,
+                        start: span.start,
+                        anchor,
+                        seen: None,
+                        merges: Vec::new(),
+                    });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(frame) = stack.pop() else {
+                        return Err(self.err(ErrorKind::Yaml, "yaml: unbalanced collection", span));
+                    };
+                    let (node, anchor) = match frame {
+                        Frame::Seq {
+                            items,
+                            start,
+                            anchor,
+                        } => (
+                            Node {
+                                kind: NodeKind::Sequence(items),
+                                span: Span::new(start, span.end),
+                            },
+                            anchor,
+                        ),
+                        Frame::Map {
+                            mut map,
+                            start,
+                            anchor,
+                            merges,
+                            ..
+                        } => {
+                            if !merges.is_empty() {
+                                self.apply_merges(&mut map, merges)?;
+                            }
+                            (
+                                Node {
+                                    kind: NodeKind::Mapping(map),
+                                    span: Span::new(start, span.end),
+                                },
+                                anchor,
+                            )
+                        }
+                    };
+                    self.push_value(&mut stack, &mut doc_root, node, Some(anchor))?;
+                }
+            }
+        }
+        Ok(docs)
+    }
+
+    fn check_depth(&self, stack: &[Frame], span: Span) -> Result<()> {
+        if stack.len() >= self.opts.limits.max_depth {
+            return Err(self.err(
+                ErrorKind::Limit,
+                format!(
+                    "yaml: nesting deeper than {} levels; flatten the document",
+                    self.opts.limits.max_depth
+                ),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    fn expand_alias(&mut self, id: usize, span: Span) -> Result<Node> {
+        let Some(Some((node, size))) = self.anchors.get(id) else {
+            return Err(self.err(ErrorKind::Yaml, "yaml: unknown anchor", span));
+        };
+        if *size > self.alias_budget {
+            return Err(self.err(
+                ErrorKind::Limit,
+                format!(
+                    "yaml: document contains excessive aliasing (more than {} nodes from aliases)",
+                    self.opts.limits.max_alias_nodes
+                ),
+                span,
+            ));
+        }
+        self.alias_budget -= *size;
+        let mut node = node.clone();
+        node.span = span;
+        Ok(node)
+    }
+
+    /// Records an anchor (if any) and places `node` into its parent.
+    fn push_value(
+        &mut self,
+        stack: &mut [Frame],
+        doc_root: &mut Option<Node>,
+        node: Node,
+        anchor: Option<usize>,
+    ) -> Result<()> {
+        if let Some(id) = anchor.filter(|&a| a > 0) {
+            let size = count_nodes(&node);
+            if self.anchors.len() <= id {
+                self.anchors.resize(id + 1, None);
+            }
+            if let Some(slot) = self.anchors.get_mut(id) {
+                *slot = Some((node.clone(), size));
+            }
+        }
+        let Some(top) = stack.last_mut() else {
+            *doc_root = Some(node);
+            return Ok(());
+        };
+        match top {
+            Frame::Seq { items, .. } => items.push(node),
+            Frame::Map {
+                map,
+                key,
+                seen,
+                merges,
+                ..
+            } => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    let is_merge = matches!(&k.kind, NodeKind::Scalar(s)
+                        if s.text == "<<" && s.style == ScalarStyle::Plain
+                            && s.tag.as_deref().is_none_or(|t| t == "!!merge"));
+                    if let NodeKind::Scalar(s) = &k.kind {
+                        if is_duplicate(map, seen, &s.text) {
+                            match self.opts.duplicate_keys {
+                                DuplicateKeys::Error => {
+                                    let first = map
+                                        .entries
+                                        .iter()
+                                        .find(|e| e.key.as_str() == Some(&s.text))
+                                        .map(|e| self.line_of(e.key.span.start))
+                                        .unwrap_or(0);
+                                    return Err(self.err(
+                                        ErrorKind::Yaml,
+                                        format!(
+                                            "mapping key {:?} already defined at line {first}",
+                                            s.text
+                                        ),
+                                        k.span,
+                                    ));
+                                }
+                                DuplicateKeys::KeepFirst => return Ok(()),
+                                DuplicateKeys::KeepLast => {
+                                    if let Some(slot) = map.get_mut(&s.text) {
+                                        *slot = node;
+                                    }
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
+                    if is_merge {
+                        merges.push(node);
+                    } else {
+                        map.entries.push(Entry {
+                            key: k,
+                            value: node,
+                        });
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// Applies `<<` merge keys: keys already in the mapping win, then earlier merge sources.
+    fn apply_merges(&self, map: &mut Mapping, merges: Vec<Node>) -> Result<()> {
+        let mut present: HashSet<String> = map
+            .entries
+            .iter()
+            .filter_map(|e| e.key.as_str().map(str::to_owned))
+            .collect();
+        for source in merges {
+            let span = source.span;
+            let sources = match source.kind {
+                NodeKind::Mapping(m) => vec![m],
+                NodeKind::Sequence(items) => {
+                    let mut out = Vec::new();
+                    for item in items {
+                        match item.kind {
+                            NodeKind::Mapping(m) => out.push(m),
+                            _ => {
+                                return Err(self.err(
+                                    ErrorKind::Yaml,
+                                    "yaml: map merge requires map or sequence of maps as the value",
+                                    item.span,
+                                ));
+                            }
+                        }
+                    }
+                    out
+                }
+                NodeKind::Scalar(_) => {
+                    return Err(self.err(
+                        ErrorKind::Yaml,
+                        "yaml: map merge requires map or sequence of maps as the value",
+                        span,
+                    ));
+                }
+            };
+            for m in sources {
+                for e in m.entries {
+                    if let Some(k) = e.key.as_str() {
+                        if !present.insert(k.to_owned()) {
+                            continue;
+                        }
+                    }
+                    map.entries.push(e);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Records `key` and returns true if the mapping already has it. Small mappings are scanned;
+/// big ones get a set, so a mapping of n keys costs O(n), not O(n²).
+fn is_duplicate(map: &Mapping, seen: &mut Option<HashSet<String>>, key: &str) -> bool {
+    const SCAN_LIMIT: usize = 16;
+    if let Some(set) = seen {
+        return !set.insert(key.to_owned());
+    }
+    let dup = map.entries.iter().any(|e| e.key.as_str() == Some(key));
+    if !dup && map.entries.len() >= SCAN_LIMIT {
+        let mut set: HashSet<String> = map
+            .entries
+            .iter()
+            .filter_map(|e| e.key.as_str().map(str::to_owned))
+            .collect();
+        set.insert(key.to_owned());
+        *seen = Some(set);
+    }
+    dup
+}
+
+/// Counts the nodes of a tree without recursion.
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0usize;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        count = count.saturating_add(1);
+        match &n.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => stack.extend(items.iter()),
+            NodeKind::Mapping(m) => {
+                for e in &m.entries {
+                    stack.push(&e.key);
+                    stack.push(&e.value);
+                }
+            }
+        }
+    }
+    count
+}
+
+fn convert_style(style: SaphyrStyle) -> ScalarStyle {
+    match style {
+        SaphyrStyle::Plain => ScalarStyle::Plain,
+        SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        SaphyrStyle::Literal => ScalarStyle::Literal,
+        SaphyrStyle::Folded => ScalarStyle::Folded,
+    }
+}
+
+/// Writes a tag in short form: `!!str` for the core schema, the verbatim text otherwise.
+fn short_tag(tag: &Tag) -> String {
+    if tag.handle == "tag:yaml.org,2002:" {
+        format!("!!{}", tag.suffix)
+    } else if tag.handle == "!" {
+        format!("!{}", tag.suffix)
+    } else {
+        format!("{}{}", tag.handle, tag.suffix)
+    }
+}
+
+/// Returns the offset of a `...` line that comes before any content (only blank and comment
+/// lines precede it).
+fn leading_document_end(text: &str) -> Option<u32> {
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let t = trimmed.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            offset += line.len();
+            continue;
+        }
+        let is_end = trimmed == "..."
+            || trimmed
+                .strip_prefix("...")
+                .is_some_and(|rest| rest.starts_with([' ', '\t']));
+        return is_end.then(|| u32::try_from(offset).unwrap_or(u32::MAX));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Document>> {
+        let file = SourceFile::new("t.yaml", text);
+        parse_documents(&file, ParseOptions::default())
+    }
+
+    fn root(text: &str) -> Node {
+        parse(text).unwrap().remove(0).root
+    }
+
+    #[test]
+    fn builds_ordered_mappings_with_spans() {
+        let n = root("b: 1\na:\n  - x\n  - y: z\n");
+        let m = n.as_mapping().unwrap();
+        let keys: Vec<_> = m.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["b", "a"]);
+        let a = m.get("a").unwrap().as_sequence().unwrap();
+        assert_eq!(a[0].as_str(), Some("x"));
+        assert_eq!(a[1].get_str(&["y"]), Some("z"));
+        let b = &m.entries[0].value;
+        assert_eq!(b.span, Span::new(3, 4));
+    }
+
+    #[test]
+    fn keeps_style_and_tag() {
+        let n = root("a: !!str 12\nb: '1'\nc: |\n  x\n");
+        let s = n.get_path(&["a"]).unwrap().as_scalar().unwrap();
+        assert_eq!(s.tag.as_deref(), Some("!!str"));
+        let b = n.get_path(&["b"]).unwrap().as_scalar().unwrap();
+        assert_eq!(b.style, ScalarStyle::SingleQuoted);
+        let c = n.get_path(&["c"]).unwrap().as_scalar().unwrap();
+        assert_eq!((c.style, c.text.as_str()), (ScalarStyle::Literal, "x\n"));
+    }
+
+    #[test]
+    fn spans_are_bytes_in_non_ascii_text() {
+        let n = root("é: ü\nk: v\n");
+        let v = n.get_path(&["k"]).unwrap();
+        assert_eq!(v.span.start, 10);
+    }
+
+    #[test]
+    fn duplicate_keys_follow_policy() {
+        let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.yaml:3:1: mapping key \"a\" already defined at line 1"
+        );
+        let file = SourceFile::new("k.yaml", "a: 1\na: 2\n");
+        let last = parse_single(
+            &file,
+            ParseOptions {
+                duplicate_keys: DuplicateKeys::KeepLast,
+                ..ParseOptions::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(last.get_str(&["a"]), Some("2"));
+        let first = parse_single(
+            &file,
+            ParseOptions {
+                duplicate_keys: DuplicateKeys::KeepFirst,
+                ..ParseOptions::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(first.get_str(&["a"]), Some("1"));
+    }
+
+    #[test]
+    fn expands_aliases_and_merge_keys() {
+        let n = root("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\nlist: [*b]\n");
+        let u = n.get_path(&["use"]).unwrap().as_mapping().unwrap();
+        assert_eq!(u.get("x").and_then(Node::as_str), Some("1"));
+        assert_eq!(u.get("y").and_then(Node::as_str), Some("3"));
+        assert_eq!(u.len(), 2);
+        let l = n.get_path(&["list"]).unwrap().as_sequence().unwrap();
+        assert_eq!(l[0].get_str(&["y"]), Some("2"));
+    }
+
+    #[test]
+    fn empty_documents_are_marked() {
+        let docs = parse("---\n---\na: 1\n---\n# only a comment\n").unwrap();
+        let empties: Vec<bool> = docs.iter().map(|d| d.is_empty).collect();
+        assert_eq!(empties, [true, false, true]);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = parse("a:\n\tb: 1\n").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Yaml);
+        assert!(e.to_string().starts_with("t.yaml:2:"), "{e}");
+        let e = parse("# only a comment\n...\n---\na: 1\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.yaml:2:1: yaml: did not find expected node content"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        let mut block = String::new();
+        for i in 0..5000 {
+            block.push_str(&" ".repeat(i));
+            block.push_str("a:\n");
+        }
+        assert_eq!(parse(&block).unwrap_err().kind(), ErrorKind::Limit);
+    }
+
+    #[test]
+    fn alias_bombs_hit_the_budget() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(text.len() < 1024);
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert!(e.to_string().contains("excessive aliasing"), "{e}");
+    }
+}

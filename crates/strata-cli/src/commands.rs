@@ -1,0 +1,107 @@
+//! The subcommands: turn arguments into library calls and print the results.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use strata::{DiskFs, Renderer};
+
+use crate::args::{BuildArgs, Cli, Command};
+use crate::report;
+
+/// Why a command stopped early.
+pub enum Failure {
+    /// stdout was closed by the reader (`strata render | head`): exit quietly.
+    BrokenPipe,
+    /// The failure was reported on stderr; exit with this code.
+    Reported(ExitCode),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Render(args) | Command::Build(args) => build(&args),
+    }
+}
+
+fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
+    let renderer = Renderer::new(args.render_options());
+    let dirs: Vec<PathBuf> = if args.dirs.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.dirs.clone()
+    };
+    let many = dirs.len() > 1;
+    // Render everything before writing anything, so a failure leaves no partial output.
+    let mut outputs = Vec::with_capacity(dirs.len());
+    for dir in &dirs {
+        let rendered = renderer.render(&DiskFs, dir).map_err(|e| {
+            report::error(&e);
+            Failure::Reported(ExitCode::FAILURE)
+        })?;
+        report::warnings(rendered.warnings());
+        outputs.push((dir, rendered));
+    }
+    if let Some(out) = &args.output {
+        return write_output(out, &outputs);
+    }
+    let mut text = String::new();
+    for (dir, rendered) in &outputs {
+        if many {
+            text.push_str(&format!("# Source: {}\n", dir.display()));
+        }
+        text.push_str(&rendered.to_yaml().map_err(|e| {
+            report::error(&e);
+            Failure::Reported(ExitCode::FAILURE)
+        })?);
+    }
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
+        Err(e) => {
+            eprintln!("Error: writing output: {e}");
+            Err(Failure::Reported(ExitCode::FAILURE))
+        }
+    }
+}
+
+/// `-o PATH`: a directory gets one file per resource (kustomize's names), anything else
+/// gets the whole output.
+fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<ExitCode, Failure> {
+    let fail = |msg: String| {
+        eprintln!("Error: {msg}");
+        Failure::Reported(ExitCode::FAILURE)
+    };
+    let report_err = |e: strata::Error| {
+        report::error(&e);
+        Failure::Reported(ExitCode::FAILURE)
+    };
+    if out.is_dir() {
+        let many = outputs.len() > 1;
+        for (i, (_, rendered)) in outputs.iter().enumerate() {
+            let files = rendered.to_files().map_err(report_err)?;
+            let dir = if many {
+                out.join(format!("{i:03}"))
+            } else {
+                out.to_path_buf()
+            };
+            std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+            for (name, text) in files {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .map_err(|e| fail(format!("{}: {e}", path.display())))?;
+            }
+        }
+    } else {
+        let mut text = String::new();
+        for (_, rendered) in outputs {
+            text.push_str(&rendered.to_yaml().map_err(report_err)?);
+        }
+        std::fs::write(out, text).map_err(|e| fail(format!("{}: {e}", out.display())))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,29 @@
+//! Diagnostics on stderr: the one-line error, then a source snippet when there is a span.
+
+use std::io::Write;
+
+use strata::Error;
+
+/// Prints `error` to stderr as `error: path:line:col: message` plus a snippet.
+pub fn error(error: &Error) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "Error: {error}");
+    if let (Some(loc), Some(file)) = (error.location(), error.source_file()) {
+        let line_no = loc.line_col.line as usize;
+        if let Some(line) = file.text.lines().nth(line_no.saturating_sub(1)) {
+            let width = line_no.to_string().len();
+            let col = (loc.line_col.column as usize).saturating_sub(1);
+            let _ = writeln!(err, "{:width$} |", "");
+            let _ = writeln!(err, "{line_no} | {line}");
+            let _ = writeln!(err, "{:width$} | {}^", "", " ".repeat(col));
+        }
+    }
+}
+
+/// Prints warnings to stderr, one per line.
+pub fn warnings(warnings: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "{w}");
+    }
+}

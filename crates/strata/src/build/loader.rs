@@ -1,0 +1,248 @@
+//! Reading kustomization and resource files through a [`FileSystem`], with the load
+//! restrictor applied and each file parsed once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fs::{FileKind, FileSystem, LoadRestrictor, check_restriction};
+use crate::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization};
+use crate::resource::{Resource, is_empty_document};
+use crate::source::{SourceFile, Span};
+use crate::yaml::parse::{Document, DuplicateKeys, Limits, ParseOptions, parse_documents};
+use crate::yaml::{Node, NodeKind};
+
+/// The annotation that keeps an object out of the output (kustomize's
+/// `IgnoredByKustomizeAnnotation`).
+const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+
+/// Most documents one file may expand to through nested `List` kinds.
+const MAX_LIST_ITEMS: usize = 1_000_000;
+
+/// Reads files for a build; caches parsed resource files so a base shared by many overlays
+/// is parsed once.
+pub struct Loader<'a> {
+    fs: &'a dyn FileSystem,
+    restrictor: LoadRestrictor,
+    limits: Limits,
+    parsed: Mutex<HashMap<PathBuf, Parsed>>,
+}
+
+impl<'a> Loader<'a> {
+    /// Returns a loader over `fs`.
+    pub fn new(fs: &'a dyn FileSystem, restrictor: LoadRestrictor, limits: Limits) -> Loader<'a> {
+        Loader {
+            fs,
+            restrictor,
+            limits,
+            parsed: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Returns the file system.
+    pub fn fs(&self) -> &'a dyn FileSystem {
+        self.fs
+    }
+
+    /// Returns the canonical form of `path`, which must be a directory.
+    pub fn confirm_dir(&self, path: &Path) -> Result<PathBuf> {
+        match self.fs.kind(path) {
+            FileKind::Dir => {}
+            FileKind::File => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "must build at directory: '{}': file is not directory",
+                        path.display()
+                    ),
+                ));
+            }
+            FileKind::Absent => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "must build at directory: not a valid directory: '{}' doesn't exist",
+                        path.display()
+                    ),
+                ));
+            }
+        }
+        self.fs.canonicalize(path).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("must build at directory: '{}': {e}", path.display()),
+            )
+        })
+    }
+
+    /// Reads a file as UTF-8 text (a leading byte-order mark is dropped).
+    pub fn read_text(&self, path: &Path) -> Result<Arc<SourceFile>> {
+        let bytes = self.fs.read(path).map_err(|e| {
+            Error::new(ErrorKind::Io, format!("'{}': {e}", path.display()))
+                .with_location(Location::file(path.display().to_string()))
+        })?;
+        if bytes.len() > self.limits.max_bytes {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "file is {} bytes, over the limit of {} bytes",
+                    bytes.len(),
+                    self.limits.max_bytes
+                ),
+            )
+            .with_location(Location::file(path.display().to_string())));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = u32::try_from(e.utf8_error().valid_up_to()).unwrap_or(u32::MAX);
+            let file = SourceFile::new(path.display().to_string(), "");
+            Error::at(
+                ErrorKind::Yaml,
+                "yaml: invalid UTF-8 in file (at byte offset {offset})"
+                    .replace("{offset}", &offset.to_string()),
+                &file,
+                Span::at(0),
+            )
+        })?;
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
+        Ok(SourceFile::new(path.display().to_string(), text))
+    }
+
+    /// Finds and reads the kustomization file of `dir` (canonical).
+    pub fn load_kustomization(&self, dir: &Path) -> Result<Kustomization> {
+        let mut found = Vec::new();
+        for name in KUSTOMIZATION_FILE_NAMES {
+            let p = dir.join(name);
+            if self.fs.kind(&p) == FileKind::File {
+                found.push(p);
+            }
+        }
+        let path = match found.as_slice() {
+            [] => {
+                return Err(Error::new(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+                        dir.display()
+                    ),
+                ));
+            }
+            [one] => one,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "Found multiple kustomization files under: {}",
+                        dir.display()
+                    ),
+                ));
+            }
+        };
+        let file = self.read_text(path)?;
+        let opts = ParseOptions {
+            limits: self.limits,
+            // kustomize reads kustomization files with sigs.k8s.io/yaml, where the last of
+            // duplicate keys wins (reference README, input typing).
+            duplicate_keys: DuplicateKeys::KeepLast,
+        };
+        let docs = parse_documents(&file, opts)?;
+        let mut roots = docs.into_iter().filter(|d| !d.is_empty);
+        let root = roots.next().map(|d| d.root);
+        if let Some(extra) = roots.next() {
+            return Err(Error::at(
+                ErrorKind::Kustomization,
+                "invalid Kustomization: a kustomization file holds one document",
+                &file,
+                extra.root.span,
+            ));
+        }
+        kustomization::from_node(&file, root, &dir.display().to_string())
+    }
+
+    /// Loads the resources of a file listed by the kustomization in `root` (canonical): its
+    /// documents in order, `*List` kinds expanded, empty and local-config documents dropped.
+    pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
+        let canonical = self
+            .fs
+            .canonicalize(path)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("'{}': {e}", path.display())))?;
+        check_restriction(self.restrictor, root, &canonical)
+            .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
+        let (file, docs) = self.parse_cached(&canonical)?;
+        let mut out = Vec::new();
+        // kustomize expands lists with a queue: items of a `*List` go after the rest of the
+        // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
+        let mut queue: std::collections::VecDeque<Node> = docs
+            .iter()
+            .filter(|d| !d.is_empty)
+            .map(|d| d.root.clone())
+            .collect();
+        let mut budget = MAX_LIST_ITEMS;
+        while let Some(node) = queue.pop_front() {
+            if is_empty_document(&node) {
+                continue;
+            }
+            let r = Resource::from_node(node, &file)?;
+            if r.id().gvk.kind.ends_with("List") {
+                let items = r.node().as_mapping().and_then(|m| m.get("items"));
+                match items.map(|n| &n.kind) {
+                    None => {}
+                    Some(NodeKind::Sequence(items)) => {
+                        if items.len() > budget {
+                            return Err(Error::at(
+                                ErrorKind::Limit,
+                                format!("more than {MAX_LIST_ITEMS} list items in one file"),
+                                &file,
+                                r.node().span,
+                            ));
+                        }
+                        budget -= items.len();
+                        queue.extend(items.iter().cloned());
+                        continue;
+                    }
+                    Some(NodeKind::Scalar(s)) if s.is_null() => continue,
+                    Some(_) => {
+                        let kind = r.id().gvk.kind.clone();
+                        return Err(Error::at(
+                            ErrorKind::Resource,
+                            format!("expected array in {kind}/items"),
+                            &file,
+                            r.node().span,
+                        ));
+                    }
+                }
+            }
+            if r.annotation(LOCAL_CONFIG).is_some_and(|v| v != "false") {
+                continue;
+            }
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    fn parse_cached(&self, path: &Path) -> Result<Parsed> {
+        if let Some(hit) = self.parsed.lock().ok().and_then(|c| c.get(path).cloned()) {
+            return Ok(hit);
+        }
+        let file = self.read_text(path)?;
+        let docs = parse_documents(
+            &file,
+            ParseOptions {
+                limits: self.limits,
+                duplicate_keys: DuplicateKeys::Error,
+            },
+        )?;
+        let parsed = (file, Arc::new(docs));
+        // A poisoned lock only means a panic elsewhere; the cache is an optimisation.
+        if let Ok(mut cache) = self.parsed.lock() {
+            cache.insert(path.to_path_buf(), parsed.clone());
+        }
+        Ok(parsed)
+    }
+}
+
+/// A parsed file: its source and its documents.
+type Parsed = (Arc<SourceFile>, Arc<Vec<Document>>);

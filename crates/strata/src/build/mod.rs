@@ -1,0 +1,309 @@
+//! The spine: builds one kustomization directory into a [`ResourceMap`].
+//!
+//! [`Builder::build`] is kustomize's `MakeCustomizedResMap` (api/internal/target/kusttarget.go)
+//! and [`Builder::accumulate`] its `accumulateTarget`; together they list every stage in the
+//! order kustomize runs it. If you want to know what runs when, read those two functions.
+//! This module may use every lower stage; nothing below it imports it.
+
+mod loader;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fs::FileKind;
+use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
+use crate::resource::{Resource, ResourceMap};
+use crate::sort;
+
+pub use loader::Loader;
+
+/// How resources are ordered in the output when the kustomization has no `sortOptions`
+/// (kustomize's `--reorder` flag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Reorder {
+    /// The legacy order (kustomize's default).
+    #[default]
+    Legacy,
+    /// Keep accumulation order (`--reorder none`).
+    None,
+}
+
+/// Kustomize's limit on how deeply kustomizations may include each other is effectively the
+/// stack; ours is explicit.
+const MAX_DEPTH: usize = 200;
+
+/// A loaded kustomization directory.
+struct Target {
+    /// The directory, absolute and canonical.
+    dir: PathBuf,
+    kustomization: Kustomization,
+}
+
+/// The result of building the top kustomization.
+pub struct Built {
+    /// The resources in output order.
+    pub resources: Vec<Resource>,
+    /// Warnings, in the order kustomize prints them.
+    pub warnings: Vec<String>,
+}
+
+/// Builds kustomizations from one file system.
+pub struct Builder<'a> {
+    loader: Loader<'a>,
+    reorder: Reorder,
+    warnings: Vec<String>,
+}
+
+impl<'a> Builder<'a> {
+    /// Returns a builder reading from `loader`.
+    pub fn new(loader: Loader<'a>, reorder: Reorder) -> Builder<'a> {
+        Builder {
+            loader,
+            reorder,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Builds the kustomization in `dir` (kustomize's `MakeCustomizedResMap` + sorting).
+    pub fn build(mut self, dir: &Path) -> Result<Built> {
+        let dir = self.loader.confirm_dir(dir)?;
+        let top = self.load_target(&dir)?;
+        let mut acc = ResourceMap::new();
+        let mut chain = vec![top.dir.clone()];
+        self.accumulate(&top, &mut acc, &mut chain)?;
+        let mut resources = acc.into_resources();
+        // Top level only, after every kustomization has been accumulated.
+        resources = self.sort(&top, resources)?;
+        Ok(Built {
+            resources,
+            warnings: self.warnings,
+        })
+    }
+
+    /// Accumulates one kustomization into `acc` (kustomize's `accumulateTarget`). For a
+    /// component, `acc` already holds the parent's resources.
+    fn accumulate(
+        &mut self,
+        target: &Target,
+        acc: &mut ResourceMap,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        let k = &target.kustomization;
+        self.accumulate_resources(target, &k.resources, acc, chain)?;
+        self.accumulate_components(target, &k.components, acc, chain)?;
+        Ok(())
+    }
+
+    fn load_target(&mut self, dir: &Path) -> Result<Target> {
+        let kustomization = self.loader.load_kustomization(dir)?;
+        self.warnings.extend(kustomization.warnings.iter().cloned());
+        Ok(Target {
+            dir: dir.to_path_buf(),
+            kustomization,
+        })
+    }
+
+    /// Loads each `resources` entry: a file's documents in order, or a directory built fully
+    /// in its own accumulator and then appended.
+    fn accumulate_resources(
+        &mut self,
+        target: &Target,
+        entries: &[Spanned<String>],
+        acc: &mut ResourceMap,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        let k = &target.kustomization;
+        for entry in entries {
+            let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
+            if is_remote(&entry.value) {
+                return Err(at(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "accumulating resources: remote resource '{}' is not supported; vendor it into the repository",
+                        entry.value
+                    ),
+                ));
+            }
+            let path = crate::fs::clean(&target.dir.join(&entry.value));
+            match self.loader.fs().kind(&path) {
+                FileKind::File => {
+                    let resources =
+                        self.loader
+                            .load_resources(&target.dir, &path)
+                            .map_err(|e| {
+                                e.with_context(format!(
+                                    "accumulating resources from '{}'",
+                                    entry.value
+                                ))
+                            })?;
+                    for r in resources {
+                        append(acc, r, &|m| at(ErrorKind::DuplicateId, m))?;
+                    }
+                }
+                FileKind::Dir => {
+                    let sub = self.enter(&path, chain, k, entry)?;
+                    if sub.kustomization.kind == KustomizationKind::Component {
+                        return Err(at(
+                            ErrorKind::Kustomization,
+                            format!(
+                                "accumulating resources: expected kind != 'Component' for path '{}'",
+                                sub.dir.display()
+                            ),
+                        ));
+                    }
+                    let mut sub_acc = ResourceMap::new();
+                    self.accumulate(&sub, &mut sub_acc, chain)
+                        .map_err(|e| e.with_context(format!("in '{}'", entry.value)))?;
+                    chain.pop();
+                    for r in sub_acc.into_resources() {
+                        append(acc, r, &|m| at(ErrorKind::DuplicateId, m))?;
+                    }
+                }
+                FileKind::Absent => {
+                    return Err(at(
+                        ErrorKind::Io,
+                        format!(
+                            "accumulating resources: accumulating resources from '{}': '{}' doesn't exist",
+                            entry.value,
+                            path.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs each component on the same accumulator, after this kustomization's resources and
+    /// generators and before its transformers.
+    fn accumulate_components(
+        &mut self,
+        target: &Target,
+        entries: &[Spanned<String>],
+        acc: &mut ResourceMap,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        let k = &target.kustomization;
+        for entry in entries {
+            let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
+            let path = crate::fs::clean(&target.dir.join(&entry.value));
+            match self.loader.fs().kind(&path) {
+                FileKind::Dir => {}
+                FileKind::File => {
+                    return Err(at(
+                        ErrorKind::Kustomization,
+                        format!(
+                            "accumulating components: must build at directory: '{}': file is not directory",
+                            path.display()
+                        ),
+                    ));
+                }
+                FileKind::Absent => {
+                    return Err(at(
+                        ErrorKind::Io,
+                        format!(
+                            "accumulating components: must build at directory: '{}' doesn't exist",
+                            path.display()
+                        ),
+                    ));
+                }
+            }
+            let sub = self.enter(&path, chain, k, entry)?;
+            if sub.kustomization.kind != KustomizationKind::Component {
+                return Err(at(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "accumulating components: accumulateDirectory: \"expected kind 'Component' for path '{}' but got 'Kustomization'\"",
+                        sub.dir.display()
+                    ),
+                ));
+            }
+            self.accumulate(&sub, acc, chain)
+                .map_err(|e| e.with_context(format!("in component '{}'", entry.value)))?;
+            chain.pop();
+        }
+        Ok(())
+    }
+
+    /// Loads the kustomization of a sub-directory and pushes it on the chain, rejecting a
+    /// directory that contains one already being built (loader/fileloader.go
+    /// `errIfArgEqualOrHigher`).
+    fn enter(
+        &mut self,
+        path: &Path,
+        chain: &mut Vec<PathBuf>,
+        k: &Kustomization,
+        entry: &Spanned<String>,
+    ) -> Result<Target> {
+        let dir = self
+            .loader
+            .confirm_dir(path)
+            .map_err(|e| e.with_location(crate::error::Location::new(&k.file, entry.span)))?;
+        if let Some(visited) = chain.iter().find(|v| v.starts_with(&dir)) {
+            let trail: Vec<String> = chain.iter().map(|p| p.display().to_string()).collect();
+            return Err(k.error_at(
+                ErrorKind::Cycle,
+                format!(
+                    "cycle detected: candidate root '{}' contains visited root '{}' (chain: {} -> {})",
+                    dir.display(),
+                    visited.display(),
+                    trail.join(" -> "),
+                    dir.display()
+                ),
+                entry.span,
+            ));
+        }
+        if chain.len() >= MAX_DEPTH {
+            return Err(k.error_at(
+                ErrorKind::Limit,
+                format!("kustomizations nest deeper than {MAX_DEPTH} levels"),
+                entry.span,
+            ));
+        }
+        let sub = self.load_target(&dir)?;
+        chain.push(dir);
+        Ok(sub)
+    }
+
+    /// Applies the top kustomization's `sortOptions`, else the `--reorder` choice.
+    fn sort(&mut self, top: &Target, resources: Vec<Resource>) -> Result<Vec<Resource>> {
+        let order = top.kustomization.sort_options()?;
+        Ok(match order.map(|s| s.value) {
+            Some(SortOrder::Fifo) => resources,
+            Some(SortOrder::Legacy {
+                order_first,
+                order_last,
+            }) => sort::sort_legacy(resources, order_first.as_deref(), order_last.as_deref()),
+            None => match self.reorder {
+                Reorder::Legacy => sort::sort_legacy(resources, None, None),
+                Reorder::None => resources,
+            },
+        })
+    }
+}
+
+/// Appends `r` to `acc`, with kustomize's duplicate-id error.
+fn append(acc: &mut ResourceMap, r: Resource, err: &dyn Fn(String) -> Error) -> Result<()> {
+    acc.append(r).map_err(|r| {
+        err(format!(
+            "may not add resource with an already registered id: {}",
+            r.id()
+        ))
+    })
+}
+
+/// Returns true for resource entries kustomize would fetch over the network.
+fn is_remote(entry: &str) -> bool {
+    entry.starts_with("https://")
+        || entry.starts_with("http://")
+        || entry.starts_with("git@")
+        || entry.starts_with("ssh://")
+        || entry.starts_with("github.com/")
+        || entry.contains("?ref=")
+        || entry.contains(".git/")
+        || entry.ends_with(".git")
+}
+
+/// Shared handle to a file's text, for resources that point back into it.
+pub type SourceRef = Arc<crate::source::SourceFile>;

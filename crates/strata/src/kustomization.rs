@@ -1,0 +1,499 @@
+//! The kustomization file: finding it in a directory, and reading it into [`Kustomization`].
+//!
+//! Fields are read straight from the node tree, so every error names the file, line and
+//! column of the offending field. Field names match as kustomize's `encoding/json` decoding
+//! matches them: exactly, else ignoring ASCII case; unknown fields are an error
+//! (api/types/kustomization.go `Unmarshal` uses `DisallowUnknownFields`).
+//! This module may use `yaml`, `source` and `error`.
+
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::source::{SourceFile, Span};
+use crate::yaml::{Mapping, Node, NodeKind};
+
+/// The file names kustomize looks for in a directory, in its order.
+pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// `apiVersion` of a `Kustomization`.
+pub const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
+/// `apiVersion` of a `Component`.
+pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
+
+/// Every top-level field of a kustomization (api/types/kustomization.go).
+const FIELDS: [&str; 34] = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+];
+
+/// Whether a kustomization file is a `Kustomization` or a `Component`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KustomizationKind {
+    /// `kind: Kustomization` (or no kind).
+    Kustomization,
+    /// `kind: Component`.
+    Component,
+}
+
+/// A string with the span it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Sort order requested by `sortOptions`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Keep the order resources were accumulated in.
+    Fifo,
+    /// kustomize's legacy order, with optional custom first and last kind lists.
+    Legacy {
+        /// Kinds to put first, replacing the built-in list, if given.
+        order_first: Option<Vec<String>>,
+        /// Kinds to put last, replacing the built-in list, if given.
+        order_last: Option<Vec<String>>,
+    },
+}
+
+/// A parsed kustomization file. Fields whose semantics live in later stages keep their node.
+#[derive(Clone, Debug)]
+pub struct Kustomization {
+    /// The file it was read from.
+    pub file: Arc<SourceFile>,
+    /// `Kustomization` or `Component`.
+    pub kind: KustomizationKind,
+    /// `resources` followed by the deprecated `bases`.
+    pub resources: Vec<Spanned<String>>,
+    /// `components`.
+    pub components: Vec<Spanned<String>>,
+    /// `crds`.
+    pub crds: Vec<Spanned<String>>,
+    /// `configurations`.
+    pub configurations: Vec<Spanned<String>>,
+    /// `generators`.
+    pub generators: Vec<Spanned<String>>,
+    /// `transformers`.
+    pub transformers: Vec<Spanned<String>>,
+    /// `validators`.
+    pub validators: Vec<Spanned<String>>,
+    /// `buildMetadata`.
+    pub build_metadata: Vec<Spanned<String>>,
+    /// The whole mapping, for fields read by later stages.
+    pub root: Mapping,
+    /// Deprecation warnings, as kustomize prints them.
+    pub warnings: Vec<String>,
+}
+
+impl Kustomization {
+    /// Returns the node of a top-level field, matched as kustomize's decoder matches names.
+    pub fn field(&self, name: &str) -> Option<&Node> {
+        field(&self.root, name)
+    }
+
+    /// Reads `sortOptions` (only the top kustomization's counts, so it is read on demand).
+    pub fn sort_options(&self) -> Result<Option<Spanned<SortOrder>>> {
+        sort_options(&self.file, &self.root)
+    }
+
+    /// Returns an error located at `span` in this kustomization file.
+    pub fn error_at(&self, kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
+        Error::at(kind, message, &self.file, span)
+    }
+}
+
+/// Finds a field of `m` by exact name, else by ASCII-case-insensitive name.
+pub fn field<'a>(m: &'a Mapping, name: &str) -> Option<&'a Node> {
+    m.get(name).or_else(|| {
+        m.entries
+            .iter()
+            .find(|e| e.key.as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))
+            .map(|e| &e.value)
+    })
+}
+
+/// Reads a kustomization from its parsed root node.
+///
+/// `dir_display` is the directory shown in kustomize's "Failed to read kustomization file
+/// under DIR" message.
+pub fn from_node(
+    file: &Arc<SourceFile>,
+    root: Option<Node>,
+    dir_display: &str,
+) -> Result<Kustomization> {
+    let err = |msg: String, span: Span| Error::at(ErrorKind::Kustomization, msg, file, span);
+    let root = match root {
+        None => return Err(err("kustomization.yaml is empty".into(), Span::at(0))),
+        Some(n) => n,
+    };
+    let span = root.span;
+    let root = match root.kind {
+        NodeKind::Mapping(m) => m,
+        NodeKind::Scalar(s) if s.is_null() => {
+            return Err(err("kustomization.yaml is empty".into(), span));
+        }
+        _ => {
+            return Err(err(
+                "invalid Kustomization: json: cannot unmarshal into Go value of type types.Kustomization; the file must be a mapping".into(),
+                span,
+            ));
+        }
+    };
+    for e in &root.entries {
+        let Some(k) = e.key.as_str() else {
+            return Err(err(
+                "invalid Kustomization: keys must be strings".into(),
+                e.key.span,
+            ));
+        };
+        if !FIELDS.iter().any(|f| f.eq_ignore_ascii_case(k)) {
+            return Err(err(
+                format!("invalid Kustomization: json: unknown field {k:?}"),
+                e.key.span,
+            ));
+        }
+    }
+    let kind_text = opt_string(file, &root, "kind")?;
+    let api_version = opt_string(file, &root, "apiVersion")?;
+    let kind = match kind_text.as_ref().map(|s| s.value.as_str()) {
+        None | Some("") | Some("Kustomization") => KustomizationKind::Kustomization,
+        Some("Component") => KustomizationKind::Component,
+        Some(_) => {
+            let span = kind_text.as_ref().map(|s| s.span).unwrap_or(span);
+            return Err(err(
+                format!(
+                    "Failed to read kustomization file under {dir_display}: kind should be Kustomization or Component"
+                ),
+                span,
+            ));
+        }
+    };
+    let (required, kind_name) = match kind {
+        KustomizationKind::Kustomization => (KUSTOMIZATION_VERSION, "Kustomization"),
+        KustomizationKind::Component => (COMPONENT_VERSION, "Component"),
+    };
+    if let Some(v) = &api_version {
+        if !v.value.is_empty() && v.value != required {
+            return Err(err(
+                format!(
+                    "Failed to read kustomization file under {dir_display}: apiVersion for {kind_name} should be {required}"
+                ),
+                v.span,
+            ));
+        }
+    }
+
+    let mut warnings = Vec::new();
+    const FIX: &str = "Run 'kustomize edit fix' to update your Kustomization automatically.";
+    for (name, msg) in [
+        (
+            "bases",
+            format!("# Warning: 'bases' is deprecated. Please use 'resources' instead. {FIX}"),
+        ),
+        (
+            "commonLabels",
+            format!("# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. {FIX}"),
+        ),
+        (
+            "imageTags",
+            format!("# Warning: 'imageTags' is deprecated. Please use 'images' instead. {FIX}"),
+        ),
+        (
+            "patchesJson6902",
+            format!(
+                "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' instead. {FIX}"
+            ),
+        ),
+        (
+            "patchesStrategicMerge",
+            format!(
+                "# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. {FIX}"
+            ),
+        ),
+        (
+            "vars",
+            format!(
+                "# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] {FIX}"
+            ),
+        ),
+    ] {
+        if field(&root, name).is_some_and(|n| !n.is_null()) {
+            warnings.push(msg);
+        }
+    }
+
+    let mut resources = string_list(file, &root, "resources")?;
+    resources.extend(string_list(file, &root, "bases")?);
+    let k = Kustomization {
+        file: Arc::clone(file),
+        kind,
+        resources,
+        components: string_list(file, &root, "components")?,
+        crds: string_list(file, &root, "crds")?,
+        configurations: string_list(file, &root, "configurations")?,
+        generators: string_list(file, &root, "generators")?,
+        transformers: string_list(file, &root, "transformers")?,
+        validators: string_list(file, &root, "validators")?,
+        build_metadata: string_list(file, &root, "buildMetadata")?,
+        root,
+        warnings,
+    };
+    Ok(k)
+}
+
+fn type_error(file: &Arc<SourceFile>, name: &str, want: &str, node: &Node) -> Error {
+    let got = match &node.kind {
+        NodeKind::Scalar(_) => "a scalar",
+        NodeKind::Mapping(_) => "a mapping",
+        NodeKind::Sequence(_) => "a list",
+    };
+    Error::at(
+        ErrorKind::Kustomization,
+        format!("invalid Kustomization: field '{name}' must be {want}, found {got}"),
+        file,
+        node.span,
+    )
+}
+
+/// Reads an optional scalar field as a string.
+pub fn opt_string(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+) -> Result<Option<Spanned<String>>> {
+    match field(m, name) {
+        None => Ok(None),
+        Some(n) if n.is_null() => Ok(None),
+        Some(n) => match n.as_str() {
+            Some(s) => Ok(Some(Spanned {
+                value: s.to_owned(),
+                span: n.span,
+            })),
+            None => Err(type_error(file, name, "a string", n)),
+        },
+    }
+}
+
+/// Reads an optional list-of-strings field.
+pub fn string_list(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+) -> Result<Vec<Spanned<String>>> {
+    let Some(n) = field(m, name) else {
+        return Ok(Vec::new());
+    };
+    if n.is_null() {
+        return Ok(Vec::new());
+    }
+    let Some(items) = n.as_sequence() else {
+        return Err(type_error(file, name, "a list of strings", n));
+    };
+    items
+        .iter()
+        .map(|item| match item.as_str() {
+            Some(s) => Ok(Spanned {
+                value: s.to_owned(),
+                span: item.span,
+            }),
+            None => Err(type_error(file, name, "a list of strings", item)),
+        })
+        .collect()
+}
+
+fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned<SortOrder>>> {
+    let Some(node) = field(root, "sortOptions") else {
+        return Ok(None);
+    };
+    if node.is_null() {
+        return Ok(None);
+    }
+    let Some(m) = node.as_mapping() else {
+        return Err(type_error(file, "sortOptions", "a mapping", node));
+    };
+    let order = opt_string(file, m, "order")?;
+    let legacy = field(m, "legacySortOptions").filter(|n| !n.is_null());
+    let err = |msg: &str, span: Span| Error::at(ErrorKind::Kustomization, msg, file, span);
+    let value = match order.as_ref().map(|o| o.value.as_str()) {
+        Some("fifo") => {
+            if let Some(l) = legacy {
+                return Err(err(
+                    "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
+                    l.span,
+                ));
+            }
+            SortOrder::Fifo
+        }
+        Some("legacy") => {
+            let (order_first, order_last) = match legacy {
+                None => (None, None),
+                Some(l) => {
+                    let Some(lm) = l.as_mapping() else {
+                        return Err(type_error(
+                            file,
+                            "sortOptions.legacySortOptions",
+                            "a mapping",
+                            l,
+                        ));
+                    };
+                    let first = field(lm, "orderFirst")
+                        .map(|_| string_list(file, lm, "orderFirst"))
+                        .transpose()?
+                        .map(|v| v.into_iter().map(|s| s.value).collect());
+                    let last = field(lm, "orderLast")
+                        .map(|_| string_list(file, lm, "orderLast"))
+                        .transpose()?
+                        .map(|v| v.into_iter().map(|s| s.value).collect());
+                    (first, last)
+                }
+            };
+            SortOrder::Legacy {
+                order_first,
+                order_last,
+            }
+        }
+        _ => {
+            let span = order.as_ref().map(|o| o.span).unwrap_or(node.span);
+            return Err(err(
+                "the field 'sortOptions.order' must be one of [fifo, legacy]",
+                span,
+            ));
+        }
+    };
+    Ok(Some(Spanned {
+        value,
+        span: node.span,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_single};
+
+    fn load(text: &str) -> Result<Kustomization> {
+        let file = SourceFile::new("/k/kustomization.yaml", text);
+        let opts = ParseOptions {
+            duplicate_keys: DuplicateKeys::KeepLast,
+            ..ParseOptions::default()
+        };
+        let root = parse_single(&file, opts)?;
+        from_node(&file, root, "/k")
+    }
+
+    #[test]
+    fn reads_lists_and_appends_bases() {
+        let k = load("resources:\n- a.yaml\nbases:\n- ../base\n").unwrap();
+        let r: Vec<_> = k.resources.iter().map(|s| s.value.as_str()).collect();
+        assert_eq!(r, ["a.yaml", "../base"]);
+        assert_eq!(k.warnings.len(), 1);
+        assert!(k.warnings[0].starts_with("# Warning: 'bases' is deprecated."));
+    }
+
+    #[test]
+    fn rejects_unknown_fields_with_position() {
+        let e = load("resources:\n- a.yaml\nfoo: 1\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/k/kustomization.yaml:3:1: invalid Kustomization: json: unknown field \"foo\""
+        );
+    }
+
+    #[test]
+    fn field_names_match_case_insensitively() {
+        let k = load("Resources:\n- a.yaml\n").unwrap();
+        assert_eq!(k.resources.len(), 1);
+    }
+
+    #[test]
+    fn checks_kind_and_api_version() {
+        let e = load("kind: Foo\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("kind should be Kustomization or Component"),
+            "{e}"
+        );
+        let e = load("apiVersion: v9\nresources: []\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1"),
+            "{e}"
+        );
+        let k = load("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n").unwrap();
+        assert_eq!(k.kind, KustomizationKind::Component);
+        assert!(
+            load("")
+                .unwrap_err()
+                .to_string()
+                .contains("kustomization.yaml is empty")
+        );
+    }
+
+    #[test]
+    fn sort_options() {
+        let k = load("sortOptions:\n  order: fifo\n").unwrap();
+        assert_eq!(k.sort_options().unwrap().unwrap().value, SortOrder::Fifo);
+        let k = load(
+            "sortOptions:\n  order: legacy\n  legacySortOptions:\n    orderFirst: [Service]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            k.sort_options().unwrap().unwrap().value,
+            SortOrder::Legacy {
+                order_first: Some(vec!["Service".into()]),
+                order_last: None
+            }
+        );
+        let e = load("sortOptions:\n  legacySortOptions: {}\n")
+            .unwrap()
+            .sort_options()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("'sortOptions.order' must be one of [fifo, legacy]")
+        );
+        let e = load("sortOptions:\n  order: fifo\n  legacySortOptions: {}\n")
+            .unwrap()
+            .sort_options()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("is set but the selected sort order is 'fifo'")
+        );
+    }
+}

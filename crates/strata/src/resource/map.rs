@@ -1,0 +1,84 @@
+//! [`ResourceMap`]: resources in order, with an index by id.
+//!
+//! kustomize's `resWrangler.Append` scans every resource to reject a duplicate id, so loading
+//! n resources costs O(n²); here the index makes `append` O(1).
+
+use std::collections::HashMap;
+
+use super::{IdKey, Resource};
+
+/// An ordered collection of resources with unique ids.
+#[derive(Clone, Debug, Default)]
+pub struct ResourceMap {
+    resources: Vec<Resource>,
+    index: HashMap<IdKey, usize>,
+}
+
+impl ResourceMap {
+    /// Returns an empty map.
+    pub fn new() -> ResourceMap {
+        ResourceMap::default()
+    }
+
+    /// Appends `r`, or returns it back if a resource with the same id is already present.
+    pub fn append(&mut self, r: Resource) -> Result<(), Box<Resource>> {
+        let key = r.id().key();
+        if self.index.contains_key(&key) {
+            return Err(Box::new(r));
+        }
+        self.index.insert(key, self.resources.len());
+        self.resources.push(r);
+        Ok(())
+    }
+
+    /// Returns the resource with the id key `key`.
+    pub fn get(&self, key: &IdKey) -> Option<&Resource> {
+        self.index.get(key).and_then(|&i| self.resources.get(i))
+    }
+
+    /// Returns the position of the resource with the id key `key`.
+    pub fn position(&self, key: &IdKey) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
+    /// Returns the resources in order.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// Returns the number of resources.
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// Returns true if there are no resources.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// Takes the resources out, in order.
+    pub fn into_resources(self) -> Vec<Resource> {
+        self.resources
+    }
+
+    /// Replaces the content with `resources` in the given order, rebuilding the index. Returns
+    /// the first resource whose id repeats an earlier one.
+    pub fn replace_all(&mut self, resources: Vec<Resource>) -> Result<(), Box<Resource>> {
+        self.resources.clear();
+        self.index.clear();
+        for r in resources {
+            self.append(r)?;
+        }
+        Ok(())
+    }
+
+    /// Gives mutable access to every resource; ids are re-indexed afterwards, and the first
+    /// resource whose new id collides with another is returned as an error.
+    pub fn update_all<F: FnMut(&mut Resource)>(&mut self, mut f: F) -> Result<(), Box<Resource>> {
+        for r in &mut self.resources {
+            f(r);
+        }
+        let all = std::mem::take(&mut self.resources);
+        self.replace_all(all)
+    }
+}
