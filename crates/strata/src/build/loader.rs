@@ -13,10 +13,6 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::parse::{Document, DuplicateKeys, Limits, ParseOptions, parse_documents};
 use crate::yaml::{Node, NodeKind};
 
-/// The annotation that keeps an object out of the output (kustomize's
-/// `IgnoredByKustomizeAnnotation`).
-const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
-
 /// Most documents one file may expand to through nested `List` kinds.
 const MAX_LIST_ITEMS: usize = 1_000_000;
 
@@ -163,7 +159,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Loads the resources of a file listed by the kustomization in `root` (canonical): its
-    /// documents in order, `*List` kinds expanded, empty and local-config documents dropped.
+    /// documents in order, `*List` kinds expanded, empty documents dropped.
     pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
         let canonical = self
             .fs
@@ -214,9 +210,6 @@ impl<'a> Loader<'a> {
                         ));
                     }
                 }
-            }
-            if r.annotation(LOCAL_CONFIG).is_some_and(|v| v != "false") {
-                continue;
             }
             out.push(r);
         }

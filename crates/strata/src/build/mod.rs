@@ -72,8 +72,9 @@ impl<'a> Builder<'a> {
         let mut acc = ResourceMap::new();
         let mut chain = vec![top.dir.clone()];
         self.accumulate(&top, &mut acc, &mut chain)?;
-        let mut resources = acc.into_resources();
         // Top level only, after every kustomization has been accumulated.
+        let mut resources = acc.into_resources();
+        resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
         Ok(Built {
             resources,
@@ -281,6 +282,14 @@ impl<'a> Builder<'a> {
             },
         })
     }
+}
+
+/// The annotation that keeps an object out of the output (kustomize's
+/// `IgnoredByKustomizeAnnotation`); any value but `false` counts.
+const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+
+fn is_local_config(r: &Resource) -> bool {
+    r.annotation(LOCAL_CONFIG).is_some_and(|v| v != "false")
 }
 
 /// Appends `r` to `acc`, with kustomize's duplicate-id error.

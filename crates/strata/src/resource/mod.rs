@@ -20,6 +20,22 @@ pub struct Resource {
     node: Node,
     id: ResId,
     origin: Arc<SourceFile>,
+    history: History,
+}
+
+/// What the build remembers about a resource, kept beside the document instead of in
+/// annotations as kustomize does (`config.kubernetes.io/previousNames`, `.../prefixes`...).
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Ids the resource had before each rename, oldest first (kustomize's `PrevIds`); their
+    /// namespaces are effective namespaces (`default` for none).
+    pub prev_ids: Vec<ResId>,
+    /// Name prefixes added, in order.
+    pub prefixes: Vec<String>,
+    /// Name suffixes added, in order.
+    pub suffixes: Vec<String>,
+    /// True for generated objects whose name gets a content hash at the top level.
+    pub needs_hash: bool,
 }
 
 impl Resource {
@@ -87,12 +103,50 @@ impl Resource {
             node,
             id,
             origin: Arc::clone(origin),
+            history: History::default(),
         })
     }
 
     /// Returns the current id.
     pub fn id(&self) -> &ResId {
         &self.id
+    }
+
+    /// Returns the id the resource had when it was loaded or generated (kustomize's `OrgId`).
+    pub fn org_id(&self) -> &ResId {
+        self.history.prev_ids.first().unwrap_or(&self.id)
+    }
+
+    /// Returns the build history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Returns the build history mutably.
+    pub fn history_mut(&mut self) -> &mut History {
+        &mut self.history
+    }
+
+    /// Records the current id as a previous one, before a rename (kustomize's
+    /// `StorePreviousId`, which stores the effective namespace).
+    pub fn store_previous_id(&mut self) {
+        let mut id = self.id.clone();
+        id.namespace = id.effective_namespace().unwrap_or("_non_namespaceable_").to_owned();
+        self.history.prev_ids.push(id);
+    }
+
+    /// Returns true if both resources carry the same trailing prefixes and suffixes
+    /// (kustomize's `PrefixesSuffixesEquals`); with `allow_empty`, a side with none matches.
+    pub fn prefixes_suffixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
+        let (a, b) = (&self.history, &other.history);
+        let pre = same_ending(&a.prefixes, &b.prefixes);
+        let suf = same_ending(&a.suffixes, &b.suffixes);
+        if allow_empty {
+            (a.prefixes.is_empty() || b.prefixes.is_empty() || pre)
+                && (a.suffixes.is_empty() || b.suffixes.is_empty() || suf)
+        } else {
+            pre && suf
+        }
     }
 
     /// Returns the document.
@@ -130,6 +184,16 @@ impl Resource {
     pub fn into_node(self) -> Node {
         self.node
     }
+}
+
+/// Returns true if the shorter list equals the end of the longer (kustomize's
+/// `utils.SameEndingSubSlice`); an empty list only equals another empty one.
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    long.get(long.len() - short.len()..) == Some(short)
 }
 
 /// Returns true if a document is skipped on load: null or an empty mapping or sequence
