@@ -19,3 +19,4 @@ pub use build::Reorder;
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
+pub mod transform;

@@ -1,0 +1,160 @@
+//! `images:`: rewrites image references (`name[:tag][@digest]`) at the image field specs.
+//!
+//! kustomize's api/filters/imagetag with api/internal/image/image.go. The image name is
+//! matched as a regular expression anchored at the start, as kustomize does.
+
+use regex::Regex;
+
+use crate::resource::Resource;
+use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
+use crate::yaml::{Node, NodeKind};
+
+/// One `images:` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImageRule {
+    /// The image name to match.
+    pub name: String,
+    /// Replacement name.
+    pub new_name: String,
+    /// Replacement tag.
+    pub new_tag: String,
+    /// Replacement digest.
+    pub digest: String,
+    /// Text appended to the existing tag.
+    pub tag_suffix: String,
+}
+
+/// A rule with its matcher compiled.
+pub struct CompiledImage {
+    rule: ImageRule,
+    matcher: Option<Regex>,
+}
+
+impl CompiledImage {
+    /// Compiles the rule's name pattern; a name that is not a valid pattern matches nothing,
+    /// as in kustomize.
+    pub fn new(rule: ImageRule) -> CompiledImage {
+        let pattern = format!(
+            "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$",
+            rule.name
+        );
+        CompiledImage {
+            matcher: Regex::new(&pattern).ok(),
+            rule,
+        }
+    }
+
+    /// Returns the rewritten image, or `None` if `value` does not match.
+    pub fn rewrite(&self, value: &str) -> Option<String> {
+        if !self.matcher.as_ref()?.is_match(value) {
+            return None;
+        }
+        let (mut name, mut tag, mut digest) = split(value);
+        let r = &self.rule;
+        if !r.new_name.is_empty() {
+            name = r.new_name.clone();
+        }
+        if !r.new_tag.is_empty() && !r.digest.is_empty() {
+            tag = r.new_tag.clone();
+            digest = r.digest.clone();
+        } else if !r.new_tag.is_empty() {
+            tag = r.new_tag.clone();
+            digest.clear();
+        } else if !r.digest.is_empty() {
+            tag.clear();
+            digest = r.digest.clone();
+        } else if !r.tag_suffix.is_empty() {
+            tag.push_str(&r.tag_suffix);
+            digest.clear();
+        }
+        if !tag.is_empty() {
+            name = format!("{name}:{tag}");
+        }
+        if !digest.is_empty() {
+            name = format!("{name}@{digest}");
+        }
+        Some(name)
+    }
+}
+
+/// Splits an image into name, tag and digest; a `:` before the first `/` is a registry port,
+/// not a tag (image.go `Split`).
+pub fn split(image: &str) -> (String, String, String) {
+    let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
+    let search = image.get(slash..).unwrap_or("");
+    let at = search.find('@').map(|i| i + slash);
+    let colon = search.find(':').map(|i| i + slash);
+    let part = |a: usize, b: usize| image.get(a..b).unwrap_or("").to_owned();
+    match (at, colon) {
+        (None, None) => (image.to_owned(), String::new(), String::new()),
+        (Some(d), c) if c.is_none_or(|c| d < c) => {
+            (part(0, d), String::new(), part(d + 1, image.len()))
+        }
+        (Some(d), Some(c)) => (part(0, c), part(c + 1, d), part(d + 1, image.len())),
+        (None, Some(c)) => (part(0, c), part(c + 1, image.len()), String::new()),
+        (Some(d), None) => (part(0, d), String::new(), part(d + 1, image.len())),
+    }
+}
+
+/// Applies `image` to `r` at `specs` (CustomResourceDefinitions are left alone).
+pub fn apply(r: &mut Resource, image: &CompiledImage, specs: &[FieldSpec]) -> Result<(), WalkError> {
+    let gvk = r.id().gvk.clone();
+    if gvk.kind == "CustomResourceDefinition" {
+        return Ok(());
+    }
+    for spec in specs {
+        if !spec.selects(&gvk) {
+            continue;
+        }
+        walk(r.node_mut(), spec, Create::Nothing, &mut |n| {
+            let NodeKind::Scalar(s) = &n.kind else {
+                return Err(WalkError("wrong node kind: expected ScalarNode".into()));
+            };
+            if let Some(new) = image.rewrite(&s.text) {
+                *n = Node::string(new);
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_handles_ports_tags_and_digests() {
+        let cases = [
+            ("nginx", ("nginx", "", "")),
+            ("nginx:1.2", ("nginx", "1.2", "")),
+            ("nginx@sha256:abc", ("nginx", "", "sha256:abc")),
+            ("nginx:1.2@sha256:abc", ("nginx", "1.2", "sha256:abc")),
+            ("reg:5000/app", ("reg:5000/app", "", "")),
+            ("reg:5000/app:v1", ("reg:5000/app", "v1", "")),
+        ];
+        for (input, (n, t, d)) in cases {
+            assert_eq!(split(input), (n.into(), t.into(), d.into()), "{input}");
+        }
+    }
+
+    #[test]
+    fn rewrite_follows_kustomize_precedence() {
+        let rule = |new_name: &str, new_tag: &str, digest: &str, tag_suffix: &str| {
+            CompiledImage::new(ImageRule {
+                name: "nginx".into(),
+                new_name: new_name.into(),
+                new_tag: new_tag.into(),
+                digest: digest.into(),
+                tag_suffix: tag_suffix.into(),
+            })
+        };
+        assert_eq!(rule("", "2", "", "").rewrite("nginx:1"), Some("nginx:2".into()));
+        assert_eq!(rule("", "", "sha256:x", "").rewrite("nginx:1"), Some("nginx@sha256:x".into()));
+        assert_eq!(rule("", "2", "sha256:x", "").rewrite("nginx"), Some("nginx:2@sha256:x".into()));
+        assert_eq!(rule("", "", "", "-rc").rewrite("nginx:1"), Some("nginx:1-rc".into()));
+        assert_eq!(rule("my/nginx", "", "", "").rewrite("nginx:1"), Some("my/nginx:1".into()));
+        assert_eq!(rule("", "2", "", "").rewrite("nginx-extra:1"), None);
+        assert_eq!(rule("", "2", "", "").rewrite("other/nginx:1"), None);
+    }
+}
