@@ -1,0 +1,132 @@
+//! Resource scope (namespaced or cluster-wide) of the built-in Kubernetes kinds.
+//!
+//! kustomize decides scope in `resid.NewGvk` (api/resid/gvk.go) through kyaml's
+//! `IsCertainlyClusterScoped`, which looks the exact `TypeMeta` — `apiVersion` and `kind` — up in
+//! `precomputedIsNamespaceScoped` (kyaml/openapi/openapi.go). A kind at a version the schema does
+//! not know (`rbac.authorization.k8s.io/v2 ClusterRole`), a CRD, or an id built from a kind alone
+//! (`resid.FromKind`) is therefore *not* cluster-scoped. [`is_namespaced`] is that lookup;
+//! [`kind_scope`] is a convenience for callers that only have a kind.
+
+use super::generated::scope::{KIND_SCOPES, SCOPES};
+
+/// Returns whether resources of `api_version` and `kind` are namespaced, as kustomize's built-in
+/// schema says: `Some(true)` namespaced, `Some(false)` cluster-scoped, `None` unknown.
+///
+/// Matches the exact `apiVersion` (`"v1"`, `"apps/v1"`) and `kind`, like kyaml's
+/// `IsNamespaceScoped`. Callers treat `None` as namespaced, as kustomize does. The table holds
+/// the 82 kinds with REST paths in Kubernetes v1.21.2; lists, `Status`, review objects such as
+/// `TokenReview` and `SubjectAccessReview`, `Binding` and `Eviction` have no scope there and
+/// are `None`.
+pub fn is_namespaced(api_version: &str, kind: &str) -> Option<bool> {
+    SCOPES
+        .binary_search_by(|(a, k, _)| (*a, *k).cmp(&(api_version, kind)))
+        .ok()
+        .and_then(|i| SCOPES.get(i))
+        .map(|(_, _, namespaced)| *namespaced)
+}
+
+/// Returns whether `kind` is namespaced in every group and version the built-in schema lists it
+/// under: `Some(true)` namespaced, `Some(false)` cluster-scoped, `None` unknown (or listed
+/// without a scope, or with different scopes).
+///
+/// kustomize never decides by kind alone (see [`is_namespaced`]); use this only where no
+/// `apiVersion` is at hand, knowing that `kustomize` would treat an unknown version as
+/// namespaced. In the v1.21.2 data no kind has different scopes in different groups.
+pub fn kind_scope(kind: &str) -> Option<bool> {
+    KIND_SCOPES
+        .binary_search_by(|(k, _)| (*k).cmp(kind))
+        .ok()
+        .and_then(|i| KIND_SCOPES.get(i))
+        .map(|(_, namespaced)| *namespaced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_namespaced_matches_gvk_index() {
+        // (apiVersion, kind, expected) as gvk-index.tsv has them.
+        let cases = [
+            ("v1", "Namespace", Some(false)),
+            ("v1", "Node", Some(false)),
+            ("v1", "PersistentVolume", Some(false)),
+            ("v1", "NodeProxyOptions", Some(false)),
+            ("v1", "ConfigMap", Some(true)),
+            ("v1", "Service", Some(true)),
+            ("v1", "PodExecOptions", Some(true)),
+            ("apps/v1", "Deployment", Some(true)),
+            ("batch/v1beta1", "CronJob", Some(true)),
+            ("rbac.authorization.k8s.io/v1", "ClusterRole", Some(false)),
+            (
+                "rbac.authorization.k8s.io/v1",
+                "ClusterRoleBinding",
+                Some(false),
+            ),
+            ("rbac.authorization.k8s.io/v1", "Role", Some(true)),
+            (
+                "apiextensions.k8s.io/v1",
+                "CustomResourceDefinition",
+                Some(false),
+            ),
+            ("storage.k8s.io/v1", "StorageClass", Some(false)),
+            ("networking.k8s.io/v1", "IngressClass", Some(false)),
+            (
+                "admissionregistration.k8s.io/v1",
+                "ValidatingWebhookConfiguration",
+                Some(false),
+            ),
+            ("apiregistration.k8s.io/v1", "APIService", Some(false)),
+            ("scheduling.k8s.io/v1", "PriorityClass", Some(false)),
+            // Listed without a scope: not resources with REST paths.
+            ("v1", "Status", None),
+            ("apps/v1", "DeploymentList", None),
+            ("authentication.k8s.io/v1", "TokenReview", None),
+            // Unknown versions, groups and kinds.
+            ("apps/v9", "Deployment", None),
+            ("rbac.authorization.k8s.io/v2", "ClusterRole", None),
+            ("", "Namespace", None),
+            ("Namespace", "v1", None),
+            ("example.com/v1", "Widget", None),
+        ];
+        for (api_version, kind, expected) in cases {
+            assert_eq!(
+                is_namespaced(api_version, kind),
+                expected,
+                "{api_version} {kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn kind_scope_ignores_group_and_version() {
+        let cases = [
+            ("Namespace", Some(false)),
+            ("ClusterRole", Some(false)),
+            ("Deployment", Some(true)),
+            ("Event", Some(true)),
+            ("Ingress", Some(true)),
+            ("CustomResourceDefinition", Some(false)),
+            ("Status", None),
+            ("DeploymentList", None),
+            ("Widget", None),
+        ];
+        for (kind, expected) in cases {
+            assert_eq!(kind_scope(kind), expected, "{kind}");
+        }
+    }
+
+    #[test]
+    fn tables_are_sorted_and_agree() {
+        assert_eq!(SCOPES.len(), 82);
+        assert!(
+            SCOPES
+                .windows(2)
+                .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1))
+        );
+        assert!(KIND_SCOPES.windows(2).all(|w| w[0].0 < w[1].0));
+        for (api_version, kind, namespaced) in SCOPES {
+            assert_eq!(kind_scope(kind), Some(*namespaced), "{api_version} {kind}");
+        }
+    }
+}
