@@ -1,23 +1,46 @@
 //! Strata renders Kubernetes manifests from kustomization directories, byte-identical to
 //! `kustomize build`.
+//!
+//! The pipeline, one stage per module: [`fs`] reads bytes, [`yaml::parse`] builds node trees
+//! with spans, [`kustomization`] reads the kustomization file, [`build`] accumulates
+//! resources, bases and components and runs the transformers in kustomize's order,
+//! [`sort`] orders the output and [`yaml::emit`] prints kustomize's exact bytes.
+//!
+//! ```
+//! use strata::{MemoryFs, RenderOptions, Renderer};
+//!
+//! let fs = MemoryFs::new()
+//!     .with_file("app/kustomization.yaml", "resources:\n- cm.yaml\n")
+//!     .with_file(
+//!         "app/cm.yaml",
+//!         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  port: \"80\"\n",
+//!     );
+//! let rendered = Renderer::new(RenderOptions::default()).render(&fs, "/app")?;
+//! assert_eq!(rendered.resources()[0].id().name, "web");
+//! assert_eq!(
+//!     rendered.to_yaml()?,
+//!     "apiVersion: v1\ndata:\n  port: \"80\"\nkind: ConfigMap\nmetadata:\n  name: web\n"
+//! );
+//! # Ok::<(), strata::Error>(())
+//! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod error;
-pub mod schema;
-pub mod source;
-pub mod yaml;
-
-pub use error::{Error, ErrorKind, Location, Result};
 pub mod build;
+pub mod error;
 pub mod fs;
 pub mod kustomization;
 pub mod render;
 pub mod resource;
+pub mod schema;
 pub mod sort;
+pub mod source;
+pub mod transform;
+pub mod yaml;
 
 pub use build::Reorder;
+pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
-pub mod transform;

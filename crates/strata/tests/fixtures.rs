@@ -49,9 +49,13 @@ pub fn run_cases(root: &Path) -> usize {
                         failures.push(format!("{name}:\n{}", diff(&expected, &actual)));
                     }
                     if let Ok(stderr) = std::fs::read_to_string(case.join("expected-stderr.txt")) {
-                        let want: Vec<&str> = stderr.lines().filter(|l| l.starts_with("# Warning")).collect();
+                        let want: Vec<&str> = stderr
+                            .lines()
+                            .filter(|l| l.starts_with("# Warning"))
+                            .collect();
                         if want != warnings {
-                            failures.push(format!("{name}: warnings {warnings:?}, expected {want:?}"));
+                            failures
+                                .push(format!("{name}: warnings {warnings:?}, expected {want:?}"));
                         }
                     }
                 }
@@ -69,10 +73,18 @@ pub fn run_cases(root: &Path) -> usize {
                 }
             }
         } else {
-            failures.push(format!("{name}: neither expected.yaml nor error-contains.txt"));
+            failures.push(format!(
+                "{name}: neither expected.yaml nor error-contains.txt"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
     cases.len()
 }
 

@@ -1,5 +1,8 @@
 //! Integration tests: one binary, one module per area.
 
+// Test helpers fail loudly on broken fixtures; that is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 mod examples;

@@ -32,11 +32,17 @@ fn output_format_examples() {
         let expected = std::fs::read_to_string(expected).unwrap();
         match render(&dir) {
             Ok(actual) if actual == expected => {}
-            Ok(actual) => failures.push(format!("{}:\n{}", dir.display(), diff(&expected, &actual))),
+            Ok(actual) => {
+                failures.push(format!("{}:\n{}", dir.display(), diff(&expected, &actual)))
+            }
             Err(e) => failures.push(format!("{}: {e}", dir.display())),
         }
     }
-    assert!(ran >= 6, "found only {ran} examples under {}", root.display());
+    assert!(
+        ran >= 6,
+        "found only {ran} examples under {}",
+        root.display()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -44,7 +50,10 @@ fn output_format_examples() {
 /// case's expected.yaml); a null key is reported as a non-string key.
 const ERROR_GIST: &[(&str, &[&str])] = &[
     ("bool-key", &["unsupported type"]),
-    ("comment-then-doc-end", &["did not find expected node content"]),
+    (
+        "comment-then-doc-end",
+        &["did not find expected node content"],
+    ),
     ("del-char", &["control characters are not allowed"]),
     ("duplicate-key", &["already defined"]),
     ("inf-value", &["unsupported value: +Inf"]),

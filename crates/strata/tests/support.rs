@@ -21,7 +21,10 @@ pub fn shared_dir() -> Option<PathBuf> {
     if std::env::var("STRATA_REQUIRE_SHARED").as_deref() == Ok("1") {
         panic!("shared data required but not found at {}", dir.display());
     }
-    eprintln!("note: {} not found; skipping tests that need it", dir.display());
+    eprintln!(
+        "note: {} not found; skipping tests that need it",
+        dir.display()
+    );
     None
 }
 

@@ -5,6 +5,7 @@
 //! order kustomize runs it. If you want to know what runs when, read those two functions.
 //! This module may use every lower stage; nothing below it imports it.
 
+mod builtins;
 mod loader;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
 use crate::resource::{Resource, ResourceMap};
 use crate::sort;
+use crate::transform::config::TransformerConfig;
 
 pub use loader::Loader;
 
@@ -32,6 +34,22 @@ pub enum Reorder {
 /// Kustomize's limit on how deeply kustomizations may include each other is effectively the
 /// stack; ours is explicit.
 const MAX_DEPTH: usize = 200;
+
+/// Resources accumulated so far plus the field specs gathered with them (kustomize's
+/// `ResAccumulator`).
+struct Accumulator {
+    resources: ResourceMap,
+    config: TransformerConfig,
+}
+
+impl Accumulator {
+    fn new() -> Accumulator {
+        Accumulator {
+            resources: ResourceMap::new(),
+            config: TransformerConfig::builtin(),
+        }
+    }
+}
 
 /// A loaded kustomization directory.
 struct Target {
@@ -69,11 +87,11 @@ impl<'a> Builder<'a> {
     pub fn build(mut self, dir: &Path) -> Result<Built> {
         let dir = self.loader.confirm_dir(dir)?;
         let top = self.load_target(&dir)?;
-        let mut acc = ResourceMap::new();
+        let mut acc = Accumulator::new();
         let mut chain = vec![top.dir.clone()];
         self.accumulate(&top, &mut acc, &mut chain)?;
         // Top level only, after every kustomization has been accumulated.
-        let mut resources = acc.into_resources();
+        let mut resources = acc.resources.into_resources();
         resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
         Ok(Built {
@@ -87,12 +105,16 @@ impl<'a> Builder<'a> {
     fn accumulate(
         &mut self,
         target: &Target,
-        acc: &mut ResourceMap,
+        acc: &mut Accumulator,
         chain: &mut Vec<PathBuf>,
     ) -> Result<()> {
         let k = &target.kustomization;
         self.accumulate_resources(target, &k.resources, acc, chain)?;
+        // TODO(#4): configurations, crds and generators go here.
         self.accumulate_components(target, &k.components, acc, chain)?;
+        for b in builtins::ORDER {
+            builtins::run(b, k, &acc.config, &mut acc.resources)?;
+        }
         Ok(())
     }
 
@@ -111,7 +133,7 @@ impl<'a> Builder<'a> {
         &mut self,
         target: &Target,
         entries: &[Spanned<String>],
-        acc: &mut ResourceMap,
+        acc: &mut Accumulator,
         chain: &mut Vec<PathBuf>,
     ) -> Result<()> {
         let k = &target.kustomization;
@@ -139,7 +161,7 @@ impl<'a> Builder<'a> {
                                 ))
                             })?;
                     for r in resources {
-                        append(acc, r, &|m| at(ErrorKind::DuplicateId, m))?;
+                        append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }
                 }
                 FileKind::Dir => {
@@ -153,12 +175,13 @@ impl<'a> Builder<'a> {
                             ),
                         ));
                     }
-                    let mut sub_acc = ResourceMap::new();
+                    let mut sub_acc = Accumulator::new();
                     self.accumulate(&sub, &mut sub_acc, chain)
                         .map_err(|e| e.with_context(format!("in '{}'", entry.value)))?;
                     chain.pop();
-                    for r in sub_acc.into_resources() {
-                        append(acc, r, &|m| at(ErrorKind::DuplicateId, m))?;
+                    acc.config.merge(&sub_acc.config);
+                    for r in sub_acc.resources.into_resources() {
+                        append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }
                 }
                 FileKind::Absent => {
@@ -182,7 +205,7 @@ impl<'a> Builder<'a> {
         &mut self,
         target: &Target,
         entries: &[Spanned<String>],
-        acc: &mut ResourceMap,
+        acc: &mut Accumulator,
         chain: &mut Vec<PathBuf>,
     ) -> Result<()> {
         let k = &target.kustomization;

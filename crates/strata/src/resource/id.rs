@@ -123,37 +123,10 @@ impl fmt::Display for ResId {
     }
 }
 
-/// Returns true if the kind is cluster-scoped in the built-in schema (unknown kinds, such as
-/// custom resources, count as namespaced).
+/// Returns true if the kind is cluster-scoped in the built-in schema; kinds the schema does
+/// not know (custom resources) count as namespaced (kyaml `IsCertainlyClusterScoped`).
 pub fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
-    // TODO(#4): replace with the generated schema table.
-    let _ = api_version;
-    matches!(
-        kind,
-        "Namespace"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "PersistentVolume"
-            | "StorageClass"
-            | "PriorityClass"
-            | "MutatingWebhookConfiguration"
-            | "ValidatingWebhookConfiguration"
-            | "APIService"
-            | "Node"
-            | "PodSecurityPolicy"
-            | "IngressClass"
-            | "RuntimeClass"
-            | "CSIDriver"
-            | "CSINode"
-            | "VolumeAttachment"
-            | "ComponentStatus"
-            | "CertificateSigningRequest"
-            | "TokenReview"
-            | "SelfSubjectAccessReview"
-            | "SubjectAccessReview"
-            | "SelfSubjectRulesReview"
-    )
+    crate::schema::is_namespaced(api_version, kind) == Some(false)
 }
 
 #[cfg(test)]

@@ -131,7 +131,10 @@ impl Resource {
     /// `StorePreviousId`, which stores the effective namespace).
     pub fn store_previous_id(&mut self) {
         let mut id = self.id.clone();
-        id.namespace = id.effective_namespace().unwrap_or("_non_namespaceable_").to_owned();
+        id.namespace = id
+            .effective_namespace()
+            .unwrap_or("_non_namespaceable_")
+            .to_owned();
         self.history.prev_ids.push(id);
     }
 

@@ -102,7 +102,10 @@ impl TransformerConfig {
         add(&mut self.namespace, &other.namespace);
         add(&mut self.common_labels, &other.common_labels);
         add(&mut self.template_labels, &other.template_labels);
-        add(&mut self.volume_claim_template_labels, &other.volume_claim_template_labels);
+        add(
+            &mut self.volume_claim_template_labels,
+            &other.volume_claim_template_labels,
+        );
         add(&mut self.labels, &other.labels);
         add(&mut self.common_annotations, &other.common_annotations);
         add(&mut self.images, &other.images);

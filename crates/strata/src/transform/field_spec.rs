@@ -92,7 +92,10 @@ pub fn walk(
     let segments = spec.segments();
     let create = if spec.create { create } else { Create::Nothing };
     walk_node(root, &segments, create, set).map_err(|e| {
-        WalkError(format!("considering field '{}' of object: {}", spec.path, e.0))
+        WalkError(format!(
+            "considering field '{}' of object: {}",
+            spec.path, e.0
+        ))
     })
 }
 
@@ -184,22 +187,51 @@ mod tests {
     #[test]
     fn walks_lists_implicitly_and_with_brackets() {
         let text = "spec:\n  containers:\n  - image: a\n  - image: b\n  - name: c\n";
-        assert_eq!(collect(text, "spec/containers/image", false, Create::Nothing).0, ["a", "b"]);
-        assert_eq!(collect(text, "spec/containers[]/image", false, Create::Nothing).0, ["a", "b"]);
+        assert_eq!(
+            collect(text, "spec/containers/image", false, Create::Nothing).0,
+            ["a", "b"]
+        );
+        assert_eq!(
+            collect(text, "spec/containers[]/image", false, Create::Nothing).0,
+            ["a", "b"]
+        );
     }
 
     #[test]
     fn creates_missing_fields_only_when_asked() {
         let (seen, n) = collect("metadata: {}\n", "metadata/labels", true, Create::Mapping);
         assert_eq!(seen, ["<node>"]);
-        assert!(n.get_path(&["metadata", "labels"]).unwrap().as_mapping().is_some());
+        assert!(
+            n.get_path(&["metadata", "labels"])
+                .unwrap()
+                .as_mapping()
+                .is_some()
+        );
         let (seen, _) = collect("metadata: {}\n", "metadata/labels", false, Create::Mapping);
         assert!(seen.is_empty());
-        let (_, n) = collect("kind: X\n", "spec/template/metadata/labels", true, Create::Mapping);
-        assert!(n.get_path(&["spec", "template", "metadata", "labels"]).is_some());
+        let (_, n) = collect(
+            "kind: X\n",
+            "spec/template/metadata/labels",
+            true,
+            Create::Mapping,
+        );
+        assert!(
+            n.get_path(&["spec", "template", "metadata", "labels"])
+                .is_some()
+        );
         // a null on the way becomes a mapping
-        let (_, n) = collect("metadata:\n  labels: ~\n", "metadata/labels", true, Create::Mapping);
-        assert!(n.get_path(&["metadata", "labels"]).unwrap().as_mapping().is_some());
+        let (_, n) = collect(
+            "metadata:\n  labels: ~\n",
+            "metadata/labels",
+            true,
+            Create::Mapping,
+        );
+        assert!(
+            n.get_path(&["metadata", "labels"])
+                .unwrap()
+                .as_mapping()
+                .is_some()
+        );
     }
 
     #[test]
@@ -220,8 +252,13 @@ mod tests {
     #[test]
     fn scalar_in_the_middle_is_an_error() {
         let mut n = doc("spec: 3\n");
-        let e = walk(&mut n, &FieldSpec::any("spec/x", false), Create::Nothing, &mut |_| Ok(()))
-            .unwrap_err();
+        let e = walk(
+            &mut n,
+            &FieldSpec::any("spec/x", false),
+            Create::Nothing,
+            &mut |_| Ok(()),
+        )
+        .unwrap_err();
         assert!(e.0.contains("expected sequence or mapping node"), "{e:?}");
     }
 }

@@ -97,7 +97,11 @@ pub fn split(image: &str) -> (String, String, String) {
 }
 
 /// Applies `image` to `r` at `specs` (CustomResourceDefinitions are left alone).
-pub fn apply(r: &mut Resource, image: &CompiledImage, specs: &[FieldSpec]) -> Result<(), WalkError> {
+pub fn apply(
+    r: &mut Resource,
+    image: &CompiledImage,
+    specs: &[FieldSpec],
+) -> Result<(), WalkError> {
     let gvk = r.id().gvk.clone();
     if gvk.kind == "CustomResourceDefinition" {
         return Ok(());
@@ -149,11 +153,26 @@ mod tests {
                 tag_suffix: tag_suffix.into(),
             })
         };
-        assert_eq!(rule("", "2", "", "").rewrite("nginx:1"), Some("nginx:2".into()));
-        assert_eq!(rule("", "", "sha256:x", "").rewrite("nginx:1"), Some("nginx@sha256:x".into()));
-        assert_eq!(rule("", "2", "sha256:x", "").rewrite("nginx"), Some("nginx:2@sha256:x".into()));
-        assert_eq!(rule("", "", "", "-rc").rewrite("nginx:1"), Some("nginx:1-rc".into()));
-        assert_eq!(rule("my/nginx", "", "", "").rewrite("nginx:1"), Some("my/nginx:1".into()));
+        assert_eq!(
+            rule("", "2", "", "").rewrite("nginx:1"),
+            Some("nginx:2".into())
+        );
+        assert_eq!(
+            rule("", "", "sha256:x", "").rewrite("nginx:1"),
+            Some("nginx@sha256:x".into())
+        );
+        assert_eq!(
+            rule("", "2", "sha256:x", "").rewrite("nginx"),
+            Some("nginx:2@sha256:x".into())
+        );
+        assert_eq!(
+            rule("", "", "", "-rc").rewrite("nginx:1"),
+            Some("nginx:1-rc".into())
+        );
+        assert_eq!(
+            rule("my/nginx", "", "", "").rewrite("nginx:1"),
+            Some("my/nginx:1".into())
+        );
         assert_eq!(rule("", "2", "", "").rewrite("nginx-extra:1"), None);
         assert_eq!(rule("", "2", "", "").rewrite("other/nginx:1"), None);
     }

@@ -8,7 +8,11 @@ use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
 use crate::yaml::{Node, NodeKind};
 
 /// Sets every `(key, value)` of `pairs` in the mappings at `specs` of `r`.
-pub fn apply(r: &mut Resource, pairs: &[(String, String)], specs: &[FieldSpec]) -> Result<(), WalkError> {
+pub fn apply(
+    r: &mut Resource,
+    pairs: &[(String, String)],
+    specs: &[FieldSpec],
+) -> Result<(), WalkError> {
     if pairs.is_empty() {
         return Ok(());
     }

@@ -24,7 +24,12 @@ fn skipped(gvk: &Gvk) -> bool {
 }
 
 /// Adds `text` to `r` at every spec that selects it.
-pub fn apply(r: &mut Resource, affix: Affix, text: &str, specs: &[FieldSpec]) -> Result<(), WalkError> {
+pub fn apply(
+    r: &mut Resource,
+    affix: Affix,
+    text: &str,
+    specs: &[FieldSpec],
+) -> Result<(), WalkError> {
     let org = r.org_id().gvk.clone();
     if skipped(&org) {
         return Ok(());

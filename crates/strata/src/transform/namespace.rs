@@ -19,7 +19,12 @@ pub fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), Walk
         Ok(())
     };
     if !cluster_scoped {
-        walk(node, &FieldSpec::any("metadata/namespace", true), Create::Scalar, &mut set)?;
+        walk(
+            node,
+            &FieldSpec::any("metadata/namespace", true),
+            Create::Scalar,
+            &mut set,
+        )?;
     }
     if is_binding {
         set_default_subjects(node, ns);

@@ -9,7 +9,12 @@ use crate::yaml::{Node, Scalar};
 
 /// Sets `count` replicas on every resource named `name` (now or before a rename). Returns
 /// whether any resource matched.
-pub fn apply(resources: &mut [Resource], name: &str, count: i64, specs: &[FieldSpec]) -> Result<bool, WalkError> {
+pub fn apply(
+    resources: &mut [Resource],
+    name: &str,
+    count: i64,
+    specs: &[FieldSpec],
+) -> Result<bool, WalkError> {
     let mut found = false;
     for spec in specs {
         for r in resources.iter_mut() {

@@ -1,0 +1,510 @@
+//! The builtin transformers a kustomization's own fields configure, read from the
+//! kustomization and applied to an accumulator, in kustomize's fixed order
+//! (api/internal/target/kusttarget_configplugin.go `configureBuiltinTransformers`).
+
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::kustomization::{Kustomization, field, opt_string};
+use crate::resource::{Resource, ResourceMap};
+use crate::source::{SourceFile, Span};
+use crate::transform::config::{TransformerConfig, merge_specs};
+use crate::transform::field_spec::{FieldSpec, WalkError};
+use crate::transform::images::{CompiledImage, ImageRule};
+use crate::transform::{metadata, name_affix, namespace, replicas};
+use crate::yaml::{Mapping, Node, NodeKind};
+
+/// The order of the builtin transformers; the spine runs them in this order.
+pub const ORDER: [Builtin; 11] = [
+    Builtin::PatchStrategicMerge,
+    Builtin::Patch,
+    Builtin::Namespace,
+    Builtin::Prefix,
+    Builtin::Suffix,
+    Builtin::Labels,
+    Builtin::Annotations,
+    Builtin::PatchJson6902,
+    Builtin::ReplicaCount,
+    Builtin::ImageTag,
+    Builtin::Replacement,
+];
+
+/// One builtin transformer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `patchesStrategicMerge`.
+    PatchStrategicMerge,
+    /// `patches`.
+    Patch,
+    /// `namespace`.
+    Namespace,
+    /// `namePrefix`.
+    Prefix,
+    /// `nameSuffix`.
+    Suffix,
+    /// `labels` entries, then `commonLabels`.
+    Labels,
+    /// `commonAnnotations`.
+    Annotations,
+    /// `patchesJson6902`.
+    PatchJson6902,
+    /// `replicas`.
+    ReplicaCount,
+    /// `images`.
+    ImageTag,
+    /// `replacements`.
+    Replacement,
+}
+
+/// Runs one builtin over `acc` as configured by `k`.
+pub fn run(
+    b: Builtin,
+    k: &Kustomization,
+    tc: &TransformerConfig,
+    acc: &mut ResourceMap,
+) -> Result<()> {
+    match b {
+        Builtin::Namespace => {
+            if let Some(ns) =
+                opt_string(&k.file, &k.root, "namespace")?.filter(|s| !s.value.is_empty())
+            {
+                each(
+                    acc,
+                    |r| namespace::apply(r, &ns.value, &tc.namespace),
+                    || {
+                        k.error_at(
+                            ErrorKind::DuplicateId,
+                            "namespace transformation produces ID conflict",
+                            ns.span,
+                        )
+                    },
+                )?;
+            }
+        }
+        Builtin::Prefix | Builtin::Suffix => {
+            let (name, affix, specs) = match b {
+                Builtin::Prefix => ("namePrefix", name_affix::Affix::Prefix, &tc.name_prefix),
+                _ => ("nameSuffix", name_affix::Affix::Suffix, &tc.name_suffix),
+            };
+            if let Some(text) = opt_string(&k.file, &k.root, name)?.filter(|s| !s.value.is_empty())
+            {
+                each(
+                    acc,
+                    |r| name_affix::apply(r, affix, &text.value, specs),
+                    || {
+                        k.error_at(
+                            ErrorKind::DuplicateId,
+                            format!("{name} produces a duplicate resource id"),
+                            text.span,
+                        )
+                    },
+                )?;
+            }
+        }
+        Builtin::Labels => {
+            for label in labels(k)? {
+                let mut specs = label.fields.clone();
+                merge_specs(&mut specs, &tc.labels);
+                if label.include_selectors {
+                    merge_specs(&mut specs, &tc.common_labels);
+                } else {
+                    if label.include_templates {
+                        merge_specs(&mut specs, &tc.template_labels);
+                    }
+                    if label.include_volume_claim_templates {
+                        merge_specs(&mut specs, &tc.volume_claim_template_labels);
+                    }
+                    merge_specs(&mut specs, &[FieldSpec::any("metadata/labels", true)]);
+                }
+                each(
+                    acc,
+                    |r| metadata::apply(r, &label.pairs, &specs),
+                    || {
+                        k.error_at(
+                            ErrorKind::DuplicateId,
+                            "labels produce a duplicate resource id",
+                            label.span,
+                        )
+                    },
+                )?;
+            }
+            let common = string_map(&k.file, &k.root, "commonLabels")?;
+            each(
+                acc,
+                |r| metadata::apply(r, &common, &tc.common_labels),
+                || {
+                    k.error_at(
+                        ErrorKind::DuplicateId,
+                        "commonLabels produce a duplicate resource id",
+                        Span::default(),
+                    )
+                },
+            )?;
+        }
+        Builtin::Annotations => {
+            let pairs = string_map(&k.file, &k.root, "commonAnnotations")?;
+            each(
+                acc,
+                |r| metadata::apply(r, &pairs, &tc.common_annotations),
+                || {
+                    k.error_at(
+                        ErrorKind::DuplicateId,
+                        "commonAnnotations produce a duplicate resource id",
+                        Span::default(),
+                    )
+                },
+            )?;
+        }
+        Builtin::ReplicaCount => {
+            for (rule, span) in replica_rules(k)? {
+                let mut found = false;
+                let mut failure = None;
+                acc.update_all(|r| {
+                    if failure.is_some() {
+                        return;
+                    }
+                    match replicas::apply(std::slice::from_mut(r), &rule.0, rule.1, &tc.replicas) {
+                        Ok(f) => found |= f,
+                        Err(e) => failure = Some(walk_error(r, e)),
+                    }
+                })
+                .map_err(|r| dup(k, &r, span))?;
+                if let Some(e) = failure {
+                    return Err(e);
+                }
+                if !found {
+                    let gvks: Vec<String> = tc
+                        .replicas
+                        .iter()
+                        .map(|s| {
+                            crate::resource::Gvk {
+                                group: s.group.clone(),
+                                version: s.version.clone(),
+                                kind: s.kind.clone(),
+                            }
+                            .to_string()
+                        })
+                        .collect();
+                    return Err(k.error_at(
+                        ErrorKind::Kustomization,
+                        format!(
+                            "resource with name {} does not match a config with the following GVK [{}]",
+                            rule.0,
+                            gvks.join(" ")
+                        ),
+                        span,
+                    ));
+                }
+            }
+        }
+        Builtin::ImageTag => {
+            for (rule, span) in image_rules(k)? {
+                let image = CompiledImage::new(rule);
+                each(
+                    acc,
+                    |r| crate::transform::images::apply(r, &image, &tc.images),
+                    || {
+                        k.error_at(
+                            ErrorKind::DuplicateId,
+                            "images produce a duplicate resource id",
+                            span,
+                        )
+                    },
+                )?;
+            }
+        }
+        Builtin::PatchStrategicMerge | Builtin::Patch | Builtin::PatchJson6902 => {
+            let name = match b {
+                Builtin::PatchStrategicMerge => "patchesStrategicMerge",
+                Builtin::Patch => "patches",
+                _ => "patchesJson6902",
+            };
+            if let Some(n) = field(&k.root, name).filter(|n| !is_empty(n)) {
+                // TODO(#5): strategic merge and JSON 6902 patches.
+                return Err(k.error_at(
+                    ErrorKind::Unsupported,
+                    format!("'{name}' is not supported yet"),
+                    n.span,
+                ));
+            }
+        }
+        Builtin::Replacement => {
+            if let Some(n) = field(&k.root, "replacements").filter(|n| !is_empty(n)) {
+                // TODO(#4): replacements.
+                return Err(k.error_at(
+                    ErrorKind::Unsupported,
+                    "'replacements' is not supported yet",
+                    n.span,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_empty(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::Scalar(s) => s.is_null(),
+        NodeKind::Sequence(s) => s.is_empty(),
+        NodeKind::Mapping(m) => m.is_empty(),
+    }
+}
+
+/// Applies `f` to every resource, then re-indexes; a walk error or an id collision fails.
+fn each(
+    acc: &mut ResourceMap,
+    mut f: impl FnMut(&mut Resource) -> Result<(), WalkError>,
+    conflict: impl Fn() -> Error,
+) -> Result<()> {
+    let mut failure = None;
+    acc.update_all(|r| {
+        if failure.is_none() {
+            if let Err(e) = f(r) {
+                failure = Some(walk_error(r, e));
+            }
+        }
+    })
+    .map_err(|r| {
+        let e = conflict();
+        let msg = format!("{}: {}", e.message(), r.id());
+        Error::new(e.kind(), msg).with_location(
+            e.location()
+                .cloned()
+                .unwrap_or_else(|| crate::error::Location::file(r.origin().path.clone())),
+        )
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn dup(k: &Kustomization, r: &Resource, span: Span) -> Error {
+    k.error_at(
+        ErrorKind::DuplicateId,
+        format!(
+            "may not add resource with an already registered id: {}",
+            r.id()
+        ),
+        span,
+    )
+}
+
+fn walk_error(r: &Resource, e: WalkError) -> Error {
+    Error::at(
+        ErrorKind::Resource,
+        format!("{} {}", e.0, r.id()),
+        r.origin(),
+        r.node().span,
+    )
+}
+
+/// A `labels:` entry.
+struct Label {
+    pairs: Vec<(String, String)>,
+    include_selectors: bool,
+    include_templates: bool,
+    include_volume_claim_templates: bool,
+    fields: Vec<FieldSpec>,
+    span: Span,
+}
+
+fn labels(k: &Kustomization) -> Result<Vec<Label>> {
+    let Some(list) = field(&k.root, "labels").filter(|n| !n.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let items = list.as_sequence().ok_or_else(|| {
+        k.error_at(
+            ErrorKind::Kustomization,
+            "invalid Kustomization: 'labels' must be a list",
+            list.span,
+        )
+    })?;
+    let mut out = Vec::new();
+    for item in items {
+        let m = mapping(&k.file, item, "labels")?;
+        let mut fields = Vec::new();
+        if let Some(list) = field(m, "fields").filter(|n| !n.is_null()) {
+            for f in list.as_sequence().map(Vec::as_slice).unwrap_or_default() {
+                fields.push(field_spec(&k.file, f)?);
+            }
+        }
+        out.push(Label {
+            pairs: string_map(&k.file, m, "pairs")?,
+            include_selectors: bool_field(&k.file, m, "includeSelectors")?,
+            include_templates: bool_field(&k.file, m, "includeTemplates")?,
+            include_volume_claim_templates: bool_field(&k.file, m, "includeVolumeClaimTemplates")?,
+            fields,
+            span: item.span,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`).
+pub fn field_spec(file: &Arc<SourceFile>, n: &Node) -> Result<FieldSpec> {
+    let m = mapping(file, n, "fieldSpec")?;
+    let s = |name: &str| -> Result<String> {
+        Ok(opt_string(file, m, name)?
+            .map(|s| s.value)
+            .unwrap_or_default())
+    };
+    Ok(FieldSpec {
+        group: s("group")?,
+        version: s("version")?,
+        kind: s("kind")?,
+        path: s("path")?,
+        create: bool_field(file, m, "create")?,
+    })
+}
+
+fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
+    let mut out = Vec::new();
+    for name in ["images", "imageTags"] {
+        let Some(list) = field(&k.root, name).filter(|n| !n.is_null()) else {
+            continue;
+        };
+        let Some(items) = list.as_sequence() else {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: '{name}' must be a list"),
+                list.span,
+            ));
+        };
+        for item in items {
+            let m = mapping(&k.file, item, name)?;
+            let s = |f: &str| -> Result<String> {
+                Ok(opt_string(&k.file, m, f)?
+                    .map(|s| s.value)
+                    .unwrap_or_default())
+            };
+            out.push((
+                ImageRule {
+                    name: s("name")?,
+                    new_name: s("newName")?,
+                    new_tag: s("newTag")?,
+                    digest: s("digest")?,
+                    tag_suffix: s("tagSuffix")?,
+                },
+                item.span,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+type ReplicaRule = (String, i64);
+
+fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
+    let Some(list) = field(&k.root, "replicas").filter(|n| !n.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let Some(items) = list.as_sequence() else {
+        return Err(k.error_at(
+            ErrorKind::Kustomization,
+            "invalid Kustomization: 'replicas' must be a list",
+            list.span,
+        ));
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let m = mapping(&k.file, item, "replicas")?;
+        let name = opt_string(&k.file, m, "name")?
+            .map(|s| s.value)
+            .unwrap_or_default();
+        let count = match field(m, "count") {
+            None => 0,
+            Some(n) => match n.as_scalar() {
+                Some(s) if !s.style.is_quoted() => s.text.parse::<i64>().map_err(|_| {
+                    k.error_at(
+                        ErrorKind::Kustomization,
+                        "invalid Kustomization: json: cannot unmarshal number into Go struct field Replica.replicas.count of type int64",
+                        n.span,
+                    )
+                })?,
+                _ => {
+                    return Err(k.error_at(
+                        ErrorKind::Kustomization,
+                        "invalid Kustomization: json: cannot unmarshal string into Go struct field Replica.replicas.count of type int64",
+                        n.span,
+                    ));
+                }
+            },
+        };
+        out.push(((name, count), item.span));
+    }
+    Ok(out)
+}
+
+fn mapping<'a>(file: &Arc<SourceFile>, n: &'a Node, what: &str) -> Result<&'a Mapping> {
+    n.as_mapping().ok_or_else(|| {
+        Error::at(
+            ErrorKind::Kustomization,
+            format!("invalid Kustomization: each '{what}' entry must be a mapping"),
+            file,
+            n.span,
+        )
+    })
+}
+
+fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
+    match field(m, name) {
+        None => Ok(false),
+        Some(n) if n.is_null() => Ok(false),
+        Some(n) => match n
+            .as_scalar()
+            .filter(|s| !s.style.is_quoted())
+            .map(|s| s.text.as_str())
+        {
+            Some(
+                "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y",
+            ) => Ok(true),
+            Some(
+                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
+                | "N",
+            ) => Ok(false),
+            _ => Err(Error::at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: field '{name}' must be true or false"),
+                file,
+                n.span,
+            )),
+        },
+    }
+}
+
+/// Reads a `string: string` mapping field, in source order.
+pub fn string_map(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+) -> Result<Vec<(String, String)>> {
+    let Some(n) = field(m, name).filter(|n| !n.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let Some(map) = n.as_mapping() else {
+        return Err(Error::at(
+            ErrorKind::Kustomization,
+            format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
+            file,
+            n.span,
+        ));
+    };
+    let mut out: Vec<(String, String)> = Vec::with_capacity(map.len());
+    for e in &map.entries {
+        let (Some(k), Some(v)) = (e.key.as_str(), e.value.as_str()) else {
+            return Err(Error::at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
+                file,
+                e.value.span,
+            ));
+        };
+        let v = if e.value.is_null() { "" } else { v };
+        match out.iter_mut().find(|(key, _)| key == k) {
+            Some(slot) => slot.1 = v.to_owned(),
+            None => out.push((k.to_owned(), v.to_owned())),
+        }
+    }
+    Ok(out)
+}
