@@ -44,3 +44,4 @@ pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
+pub mod name_reference;

@@ -92,6 +92,9 @@ impl<'a> Builder<'a> {
         self.accumulate(&top, &mut acc, &mut chain)?;
         // Top level only, after every kustomization has been accumulated.
         let mut resources = acc.resources.into_resources();
+        // TODO(#4): hash suffixes of generated objects.
+        crate::name_reference::fix(&mut resources, &acc.config.name_reference)?;
+        // TODO(#4): vars.
         resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
         Ok(Built {

@@ -138,20 +138,6 @@ impl Resource {
         self.history.prev_ids.push(id);
     }
 
-    /// Returns true if both resources carry the same trailing prefixes and suffixes
-    /// (kustomize's `PrefixesSuffixesEquals`); with `allow_empty`, a side with none matches.
-    pub fn prefixes_suffixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
-        let (a, b) = (&self.history, &other.history);
-        let pre = same_ending(&a.prefixes, &b.prefixes);
-        let suf = same_ending(&a.suffixes, &b.suffixes);
-        if allow_empty {
-            (a.prefixes.is_empty() || b.prefixes.is_empty() || pre)
-                && (a.suffixes.is_empty() || b.suffixes.is_empty() || suf)
-        } else {
-            pre && suf
-        }
-    }
-
     /// Returns the document.
     pub fn node(&self) -> &Node {
         &self.node
@@ -186,6 +172,21 @@ impl Resource {
     /// Returns the document as the node it is.
     pub fn into_node(self) -> Node {
         self.node
+    }
+}
+
+impl History {
+    /// Returns true if both histories carry the same trailing prefixes and suffixes
+    /// (kustomize's `PrefixesSuffixesEquals`); with `allow_empty`, a side with none matches.
+    pub fn affixes_equal(&self, other: &History, allow_empty: bool) -> bool {
+        let pre = same_ending(&self.prefixes, &other.prefixes);
+        let suf = same_ending(&self.suffixes, &other.suffixes);
+        if allow_empty {
+            (self.prefixes.is_empty() || other.prefixes.is_empty() || pre)
+                && (self.suffixes.is_empty() || other.suffixes.is_empty() || suf)
+        } else {
+            pre && suf
+        }
     }
 }
 
