@@ -117,6 +117,13 @@ impl Error {
         self
     }
 
+    /// Puts `prefix` before the message (kustomize's wording for where an error arose, such
+    /// as `invalid Kustomization: `).
+    pub fn with_prefix(mut self, prefix: &str) -> Error {
+        self.inner.message.insert_str(0, prefix);
+        self
+    }
+
     /// Adds a context line ("in base ../base"), innermost first.
     pub fn with_context(mut self, context: impl Into<String>) -> Error {
         self.inner.context.push(context.into());

@@ -379,7 +379,12 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
                         .map(|_| string_list(file, lm, "orderLast"))
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
-                    (first, last)
+                    // With legacySortOptions given, a missing list is empty, not the default
+                    // (SortOrderTransformer.go applyDefaults only fills a nil options struct).
+                    (
+                        first.or_else(|| Some(Vec::new())),
+                        last.or_else(|| Some(Vec::new())),
+                    )
                 }
             };
             SortOrder::Legacy {
@@ -476,7 +481,7 @@ mod tests {
             k.sort_options().unwrap().unwrap().value,
             SortOrder::Legacy {
                 order_first: Some(vec!["Service".into()]),
-                order_last: None
+                order_last: Some(vec![])
             }
         );
         let e = load("sortOptions:\n  legacySortOptions: {}\n")

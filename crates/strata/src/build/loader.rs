@@ -144,7 +144,10 @@ impl<'a> Loader<'a> {
             // duplicate keys wins (reference README, input typing).
             duplicate_keys: DuplicateKeys::KeepLast,
         };
-        let docs = parse_documents(&file, opts)?;
+        let docs = parse_documents(&file, opts).map_err(|e| match e.kind() {
+            ErrorKind::Yaml => e.with_prefix("invalid Kustomization: "),
+            _ => e,
+        })?;
         let mut roots = docs.into_iter().filter(|d| !d.is_empty);
         let root = roots.next().map(|d| d.root);
         if let Some(extra) = roots.next() {
@@ -227,7 +230,15 @@ impl<'a> Loader<'a> {
                 limits: self.limits,
                 duplicate_keys: DuplicateKeys::Error,
             },
-        )?;
+        )
+        .map_err(|e| {
+            // kustomize's wording for a syntax error in a resource file.
+            if e.kind() == ErrorKind::Yaml && e.message().starts_with("yaml: line") {
+                e.with_prefix("MalformedYAMLError: ")
+            } else {
+                e
+            }
+        })?;
         let parsed = (file, Arc::new(docs));
         // A poisoned lock only means a panic elsewhere; the cache is an optimisation.
         if let Ok(mut cache) = self.parsed.lock() {

@@ -97,6 +97,9 @@ impl<'a> Builder<'a> {
         // TODO(#4): vars.
         resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
+        for r in &mut resources {
+            strip_build_state(r.node_mut());
+        }
         Ok(Built {
             resources,
             warnings: self.warnings,
@@ -191,7 +194,7 @@ impl<'a> Builder<'a> {
                     return Err(at(
                         ErrorKind::Io,
                         format!(
-                            "accumulating resources: accumulating resources from '{}': '{}' doesn't exist",
+                            "accumulating resources: accumulating resources from '{}': '{}' doesn't exist: no such file or directory",
                             entry.value,
                             path.display()
                         ),
@@ -316,6 +319,28 @@ const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 
 fn is_local_config(r: &Resource) -> bool {
     r.annotation(LOCAL_CONFIG).is_some_and(|v| v != "false")
+}
+
+/// Leaves the document as kustomize prints it once its build annotations are cleared: an
+/// empty or null `metadata.annotations` is removed, and a document without `metadata` gets
+/// an empty one (kyaml's annotation clearing creates it; fixture list-without-items).
+fn strip_build_state(node: &mut crate::yaml::Node) {
+    let Some(m) = node.as_mapping_mut() else {
+        return;
+    };
+    match m.get_mut("metadata") {
+        None => m.insert("metadata", crate::yaml::Node::mapping(crate::yaml::Mapping::new())),
+        Some(meta) => {
+            if let Some(mm) = meta.as_mapping_mut() {
+                let empty = mm.get("annotations").is_some_and(|a| {
+                    a.is_null() || a.as_mapping().is_some_and(|am| am.is_empty())
+                });
+                if empty {
+                    mm.remove("annotations");
+                }
+            }
+        }
+    }
 }
 
 /// Appends `r` to `acc`, with kustomize's duplicate-id error.

@@ -212,7 +212,9 @@ impl<'a> Builder<'a> {
                     } else {
                         ErrorKind::Yaml
                     };
-                    return Err(self.err(kind, format!("yaml: {}", e.info()), Span::at(offset)));
+                    // go-yaml's wording, which scripts grep for: `yaml: line N: ...`.
+                    let msg = format!("yaml: line {}: {}", m.line(), e.info());
+                    return Err(self.err(kind, msg, Span::at(offset)));
                 }
             };
             let span = self.offsets.span(&span);
