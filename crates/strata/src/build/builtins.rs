@@ -508,3 +508,79 @@ pub fn string_map(
     }
     Ok(out)
 }
+
+/// Reads a `configurations:` file: field-spec lists per transformer, and `nameReference`
+/// entries (`kind`, `group`, `version`, `fieldSpecs`), as kustomize's
+/// builtinconfig.TransformerConfig.
+pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<TransformerConfig> {
+    let mut tc = TransformerConfig::default();
+    let Some(root) = root else {
+        return Ok(tc);
+    };
+    let m = mapping(file, root, "configurations")?;
+    for e in &m.entries {
+        let Some(key) = e.key.as_str() else { continue };
+        if e.value.is_null() {
+            continue;
+        }
+        let list = e.value.as_sequence().ok_or_else(|| {
+            Error::at(
+                ErrorKind::Kustomization,
+                format!("transformer configuration field '{key}' must be a list"),
+                file,
+                e.value.span,
+            )
+        })?;
+        if key == "nameReference" {
+            for item in list {
+                let im = mapping(file, item, "nameReference")?;
+                let s = |f: &str| -> Result<String> {
+                    Ok(opt_string(file, im, f)?
+                        .map(|s| s.value)
+                        .unwrap_or_default())
+                };
+                let mut referrers = Vec::new();
+                if let Some(fs) = field(im, "fieldSpecs").and_then(Node::as_sequence) {
+                    for f in fs {
+                        referrers.push(field_spec(file, f)?);
+                    }
+                }
+                tc.name_reference
+                    .push(crate::transform::config::NameBackRef {
+                        gvk: crate::resource::Gvk {
+                            group: s("group")?,
+                            version: s("version")?,
+                            kind: s("kind")?,
+                        },
+                        referrers,
+                    });
+            }
+            continue;
+        }
+        let target = match key {
+            "namePrefix" => &mut tc.name_prefix,
+            "nameSuffix" => &mut tc.name_suffix,
+            "namespace" => &mut tc.namespace,
+            "commonLabels" => &mut tc.common_labels,
+            "labels" => &mut tc.labels,
+            "templateLabels" => &mut tc.template_labels,
+            "volumeClaimTemplateLabels" => &mut tc.volume_claim_template_labels,
+            "commonAnnotations" => &mut tc.common_annotations,
+            "varReference" => &mut tc.var_reference,
+            "images" => &mut tc.images,
+            "replicas" => &mut tc.replicas,
+            _ => {
+                return Err(Error::at(
+                    ErrorKind::Kustomization,
+                    format!("json: unknown field \"{key}\" in transformer configuration"),
+                    file,
+                    e.key.span,
+                ));
+            }
+        };
+        for item in list {
+            target.push(field_spec(file, item)?);
+        }
+    }
+    Ok(tc)
+}

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{FileKind, FileSystem, LoadRestrictor, check_restriction};
-use crate::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization};
+use crate::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Spanned};
 use crate::resource::{Resource, is_empty_document};
 use crate::source::{SourceFile, Span};
+use crate::transform::config::TransformerConfig;
 use crate::yaml::parse::{Document, DuplicateKeys, Limits, ParseOptions, parse_documents};
 use crate::yaml::{Node, NodeKind};
 
@@ -164,12 +165,7 @@ impl<'a> Loader<'a> {
     /// Loads the resources of a file listed by the kustomization in `root` (canonical): its
     /// documents in order, `*List` kinds expanded, empty documents dropped.
     pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
-        let canonical = self
-            .fs
-            .canonicalize(path)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("'{}': {e}", path.display())))?;
-        check_restriction(self.restrictor, root, &canonical)
-            .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
+        let canonical = self.restricted_path(root, path)?;
         let (file, docs) = self.parse_cached(&canonical)?;
         let mut out = Vec::new();
         // kustomize expands lists with a queue: items of a `*List` go after the rest of the
@@ -217,6 +213,50 @@ impl<'a> Loader<'a> {
             out.push(r);
         }
         Ok(out)
+    }
+
+    /// Loads a `configurations:` entry of kustomization `k` in directory `root`.
+    pub fn load_config(
+        &self,
+        root: &Path,
+        entry: &Spanned<String>,
+        k: &Kustomization,
+    ) -> Result<TransformerConfig> {
+        let path = crate::fs::clean(&root.join(&entry.value));
+        let file = self
+            .load_restricted(root, &path)
+            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+        let docs = parse_documents(
+            &file,
+            ParseOptions {
+                limits: self.limits,
+                duplicate_keys: DuplicateKeys::Error,
+            },
+        )?;
+        let root = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
+        super::builtins::parse_config(&file, root)
+    }
+
+    /// Reads a file that must lie within `root` under the load restrictor.
+    pub fn load_restricted(&self, root: &Path, path: &Path) -> Result<Arc<SourceFile>> {
+        let canonical = self.restricted_path(root, path)?;
+        self.read_text(&canonical)
+    }
+
+    /// Returns the canonical path of `path`, checked against `root` by the load restrictor.
+    fn restricted_path(&self, root: &Path, path: &Path) -> Result<PathBuf> {
+        let canonical = self.fs.canonicalize(path).map_err(|_| {
+            Error::new(
+                ErrorKind::Io,
+                format!(
+                    "'{}' doesn't exist: no such file or directory",
+                    path.display()
+                ),
+            )
+        })?;
+        check_restriction(self.restrictor, root, &canonical)
+            .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
+        Ok(canonical)
     }
 
     fn parse_cached(&self, path: &Path) -> Result<Parsed> {

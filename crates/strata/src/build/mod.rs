@@ -116,7 +116,11 @@ impl<'a> Builder<'a> {
     ) -> Result<()> {
         let k = &target.kustomization;
         self.accumulate_resources(target, &k.resources, acc, chain)?;
-        // TODO(#4): configurations, crds and generators go here.
+        for entry in &k.configurations {
+            let tc = self.loader.load_config(&target.dir, entry, k)?;
+            acc.config.merge(&tc);
+        }
+        // TODO(#4): crds and generators go here.
         self.accumulate_components(target, &k.components, acc, chain)?;
         for b in builtins::ORDER {
             builtins::run(b, k, &acc.config, &mut acc.resources)?;
@@ -329,12 +333,15 @@ fn strip_build_state(node: &mut crate::yaml::Node) {
         return;
     };
     match m.get_mut("metadata") {
-        None => m.insert("metadata", crate::yaml::Node::mapping(crate::yaml::Mapping::new())),
+        None => m.insert(
+            "metadata",
+            crate::yaml::Node::mapping(crate::yaml::Mapping::new()),
+        ),
         Some(meta) => {
             if let Some(mm) = meta.as_mapping_mut() {
-                let empty = mm.get("annotations").is_some_and(|a| {
-                    a.is_null() || a.as_mapping().is_some_and(|am| am.is_empty())
-                });
+                let empty = mm
+                    .get("annotations")
+                    .is_some_and(|a| a.is_null() || a.as_mapping().is_some_and(|am| am.is_empty()));
                 if empty {
                     mm.remove("annotations");
                 }
