@@ -164,6 +164,18 @@ pub enum NodeKind {
     Sequence(Vec<Node>),
 }
 
+/// Comments attached to a node, kept for printers that preserve the source's look
+/// (`strata patch`); `kustomize build` output has none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comments {
+    /// Comment lines before the node, without `#`.
+    pub head: Vec<String>,
+    /// The comment after the node on its line.
+    pub line: Option<String>,
+    /// Comment lines after the node.
+    pub foot: Vec<String>,
+}
+
 /// A YAML node with the span of source text it was read from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -171,15 +183,26 @@ pub struct Node {
     pub kind: NodeKind,
     /// Where it was read from (empty for nodes Strata made).
     pub span: Span,
+    /// True for a mapping or sequence written in flow style (`[a, b]`, `{a: 1}`).
+    pub flow: bool,
+    /// Comments around the node, if any were kept.
+    pub comments: Option<Box<Comments>>,
 }
 
 impl Node {
+    /// Returns a node of `kind` read from `span`, in block style, without comments.
+    pub fn new(kind: NodeKind, span: Span) -> Node {
+        Node {
+            kind,
+            span,
+            flow: false,
+            comments: None,
+        }
+    }
+
     /// Returns a node holding a scalar, with an empty span.
     pub fn scalar(s: Scalar) -> Node {
-        Node {
-            kind: NodeKind::Scalar(s),
-            span: Span::default(),
-        }
+        Node::new(NodeKind::Scalar(s), Span::default())
     }
 
     /// Returns a node holding the string `text` (always typed as a string).
@@ -189,18 +212,12 @@ impl Node {
 
     /// Returns a node holding a mapping, with an empty span.
     pub fn mapping(m: Mapping) -> Node {
-        Node {
-            kind: NodeKind::Mapping(m),
-            span: Span::default(),
-        }
+        Node::new(NodeKind::Mapping(m), Span::default())
     }
 
     /// Returns a node holding a sequence, with an empty span.
     pub fn sequence(items: Vec<Node>) -> Node {
-        Node {
-            kind: NodeKind::Sequence(items),
-            span: Span::default(),
-        }
+        Node::new(NodeKind::Sequence(items), Span::default())
     }
 
     /// Returns the scalar's text if this is a scalar.

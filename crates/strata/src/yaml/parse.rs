@@ -236,14 +236,14 @@ impl<'a> Builder<'a> {
                     self.push_value(&mut stack, &mut doc_root, node, None)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let node = Node {
-                        kind: NodeKind::Scalar(Scalar {
+                    let node = Node::new(
+                        NodeKind::Scalar(Scalar {
                             text: text.into_owned(),
                             style: convert_style(style),
                             tag: tag.map(|t| short_tag(&t)),
                         }),
                         span,
-                    };
+                    );
                     self.push_value(&mut stack, &mut doc_root, node, Some(anchor))?;
                 }
                 Event::SequenceStart(anchor, _tag) => {
@@ -275,10 +275,7 @@ impl<'a> Builder<'a> {
                             start,
                             anchor,
                         } => (
-                            Node {
-                                kind: NodeKind::Sequence(items),
-                                span: Span::new(start, span.end),
-                            },
+                            self.collection(NodeKind::Sequence(items), start, span.end),
                             anchor,
                         ),
                         Frame::Map {
@@ -292,10 +289,7 @@ impl<'a> Builder<'a> {
                                 self.apply_merges(&mut map, merges)?;
                             }
                             (
-                                Node {
-                                    kind: NodeKind::Mapping(map),
-                                    span: Span::new(start, span.end),
-                                },
+                                self.collection(NodeKind::Mapping(map), start, span.end),
                                 anchor,
                             )
                         }
@@ -305,6 +299,16 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(docs)
+    }
+
+    /// Makes a collection node, noting whether the source wrote it in flow style.
+    fn collection(&self, kind: NodeKind, start: u32, end: u32) -> Node {
+        let mut node = Node::new(kind, Span::new(start, end));
+        node.flow = matches!(
+            self.file.text.as_bytes().get(start as usize),
+            Some(b'[' | b'{')
+        );
+        node
     }
 
     fn check_depth(&self, stack: &[Frame], span: Span) -> Result<()> {
@@ -585,6 +589,14 @@ mod tests {
         assert_eq!(b.style, ScalarStyle::SingleQuoted);
         let c = n.get_path(&["c"]).unwrap().as_scalar().unwrap();
         assert_eq!((c.style, c.text.as_str()), (ScalarStyle::Literal, "x\n"));
+    }
+
+    #[test]
+    fn records_flow_style() {
+        let n = root("a: [x, y]\nb: {c: 1}\nd:\n- z\n");
+        let flow = |k: &str| n.get_path(&[k]).unwrap().flow;
+        assert!(flow("a") && flow("b") && !flow("d"));
+        assert!(!n.flow);
     }
 
     #[test]
