@@ -68,7 +68,7 @@ pub fn run(
             if let Some(ns) =
                 opt_string(&k.file, &k.root, "namespace")?.filter(|s| !s.value.is_empty())
             {
-                each(
+                each_resource(
                     acc,
                     |r| namespace::apply(r, &ns.value, &tc.namespace),
                     || {
@@ -88,7 +88,7 @@ pub fn run(
             };
             if let Some(text) = opt_string(&k.file, &k.root, name)?.filter(|s| !s.value.is_empty())
             {
-                each(
+                each_resource(
                     acc,
                     |r| name_affix::apply(r, affix, &text.value, specs),
                     || {
@@ -116,7 +116,7 @@ pub fn run(
                     }
                     merge_specs(&mut specs, &[FieldSpec::any("metadata/labels", true)]);
                 }
-                each(
+                each_resource(
                     acc,
                     |r| metadata::apply(r, &label.pairs, &specs),
                     || {
@@ -129,7 +129,7 @@ pub fn run(
                 )?;
             }
             let common = string_map(&k.file, &k.root, "commonLabels")?;
-            each(
+            each_resource(
                 acc,
                 |r| metadata::apply(r, &common, &tc.common_labels),
                 || {
@@ -143,7 +143,7 @@ pub fn run(
         }
         Builtin::Annotations => {
             let pairs = string_map(&k.file, &k.root, "commonAnnotations")?;
-            each(
+            each_resource(
                 acc,
                 |r| metadata::apply(r, &pairs, &tc.common_annotations),
                 || {
@@ -200,7 +200,7 @@ pub fn run(
         Builtin::ImageTag => {
             for (rule, span) in image_rules(k)? {
                 let image = CompiledImage::new(rule);
-                each(
+                each_resource(
                     acc,
                     |r| crate::transform::images::apply(r, &image, &tc.images),
                     || {
@@ -251,7 +251,7 @@ fn is_empty(n: &Node) -> bool {
 }
 
 /// Applies `f` to every resource, then re-indexes; a walk error or an id collision fails.
-fn each(
+pub fn each_resource(
     acc: &mut ResourceMap,
     mut f: impl FnMut(&mut Resource) -> Result<(), WalkError>,
     conflict: impl Fn() -> Error,

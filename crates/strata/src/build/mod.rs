@@ -7,6 +7,7 @@
 
 mod builtins;
 mod loader;
+mod plugins;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
 use crate::resource::{Resource, ResourceMap};
 use crate::sort;
+use crate::source::Span;
 use crate::transform::config::TransformerConfig;
 
 pub use loader::Loader;
@@ -125,7 +127,42 @@ impl<'a> Builder<'a> {
         for b in builtins::ORDER {
             builtins::run(b, k, &acc.config, &mut acc.resources)?;
         }
+        for config in self.plugin_configs(target, &k.transformers, chain)? {
+            plugins::transform(&config, &mut acc.resources, &acc.config)?;
+        }
+        // Validators may only look: they run on a copy, and only their errors count.
+        for config in self.plugin_configs(target, &k.validators, chain)? {
+            let mut copy = acc.resources.clone();
+            plugins::transform(&config, &mut copy, &acc.config)?;
+        }
         Ok(())
+    }
+
+    /// Builds the plugin configs of `transformers:`/`generators:`/`validators:`: inline YAML
+    /// entries first, then the paths, loaded like `resources:` (files or kustomizations).
+    fn plugin_configs(
+        &mut self,
+        target: &Target,
+        entries: &[Spanned<String>],
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<Vec<Resource>> {
+        let k = &target.kustomization;
+        let mut inline = Vec::new();
+        let mut paths = Vec::new();
+        for e in entries {
+            match plugins::inline_configs(&e.value, &k.file) {
+                Some(configs) => inline.extend(configs),
+                None => paths.push(e.clone()),
+            }
+        }
+        let mut acc = Accumulator::new();
+        for r in inline {
+            append(&mut acc.resources, r, &|m| {
+                k.error_at(ErrorKind::DuplicateId, m, Span::default())
+            })?;
+        }
+        self.accumulate_resources(target, &paths, &mut acc, chain)?;
+        Ok(acc.resources.into_resources())
     }
 
     fn load_target(&mut self, dir: &Path) -> Result<Target> {

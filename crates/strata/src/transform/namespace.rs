@@ -7,15 +7,50 @@ use crate::resource::Resource;
 use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
 use crate::yaml::{Node, NodeKind};
 
-/// Sets namespace `ns` on `r` (which must not be empty) using `specs`.
+/// Which role binding subjects get the namespace (`setRoleBindingSubjects`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SubjectMode {
+    /// Subjects named `default` (the kustomization field's behaviour).
+    #[default]
+    DefaultOnly,
+    /// Every ServiceAccount subject.
+    AllServiceAccounts,
+    /// None.
+    None,
+}
+
+/// Options of the NamespaceTransformer plugin.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Which role binding subjects to update.
+    pub mode: SubjectMode,
+    /// Only fill namespaces that are empty (`unsetOnly`).
+    pub unset_only: bool,
+}
+
+/// Sets namespace `ns` on `r` (which must not be empty) using `specs`, as the `namespace:`
+/// field does.
 pub fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), WalkError> {
+    apply_with(r, ns, specs, Options::default())
+}
+
+/// Sets namespace `ns` on `r` with the plugin's options.
+pub fn apply_with(
+    r: &mut Resource,
+    ns: &str,
+    specs: &[FieldSpec],
+    opts: Options,
+) -> Result<(), WalkError> {
     r.store_previous_id();
     let gvk = r.id().gvk.clone();
     let cluster_scoped = r.id().is_cluster_scoped();
     let is_binding = matches!(gvk.kind.as_str(), "RoleBinding" | "ClusterRoleBinding");
     let node = r.node_mut();
     let mut set = |n: &mut Node| -> Result<(), WalkError> {
-        *n = Node::string(ns);
+        // unsetOnly keeps a value that is already there (filtersutil SetEntryIfEmpty).
+        if !(opts.unset_only && n.as_str().is_some_and(|v| !v.is_empty())) {
+            *n = Node::string(ns);
+        }
         Ok(())
     };
     if !cluster_scoped {
@@ -26,8 +61,8 @@ pub fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), Walk
             &mut set,
         )?;
     }
-    if is_binding {
-        set_default_subjects(node, ns);
+    if is_binding && opts.mode != SubjectMode::None {
+        set_subjects(node, ns, opts);
     }
     for spec in specs {
         if spec.path == "metadata/namespace" {
@@ -53,8 +88,9 @@ pub fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), Walk
     Ok(())
 }
 
-/// Gives subjects named `default` the namespace (namespace.go `setSubjectsNamedDefault`).
-fn set_default_subjects(node: &mut Node, ns: &str) {
+/// Gives role binding subjects the namespace: those named `default`, or every ServiceAccount
+/// (namespace.go `setSubjectsNamedDefault`, `setServiceAccountNamespaces`).
+fn set_subjects(node: &mut Node, ns: &str, opts: Options) {
     let Some(subjects) = node
         .as_mapping_mut()
         .and_then(|m| m.get_mut("subjects"))
@@ -64,7 +100,18 @@ fn set_default_subjects(node: &mut Node, ns: &str) {
     };
     for s in subjects {
         if let NodeKind::Mapping(m) = &mut s.kind {
-            if m.get("name").and_then(Node::as_str) == Some("default") {
+            let selected = match opts.mode {
+                SubjectMode::DefaultOnly => m.get("name").and_then(Node::as_str) == Some("default"),
+                SubjectMode::AllServiceAccounts => {
+                    m.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
+                }
+                SubjectMode::None => false,
+            };
+            let keep = opts.unset_only
+                && m.get("namespace")
+                    .and_then(Node::as_str)
+                    .is_some_and(|v| !v.is_empty());
+            if selected && !keep {
                 m.insert("namespace", Node::string(ns));
             }
         }

@@ -1,0 +1,224 @@
+//! `transformers:` and `generators:` entries that configure kustomize's builtin plugins
+//! (`apiVersion: builtin`), applied after the kustomization's own fields.
+//!
+//! kustomize builds the plugin configs as resources (inline YAML, files or kustomization
+//! directories; api/internal/target/kusttarget.go `configureExternalTransformers`) and then
+//! instantiates a builtin by kind (api/internal/plugins/loader/loader.go). Exec, Go and KRM
+//! function plugins are not supported.
+
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::kustomization::{field, opt_string};
+use crate::resource::{Resource, ResourceMap};
+use crate::source::SourceFile;
+use crate::transform::config::TransformerConfig;
+use crate::transform::field_spec::FieldSpec;
+use crate::transform::images::{CompiledImage, ImageRule};
+use crate::transform::{images, metadata, name_affix, namespace, replicas};
+use crate::yaml::{Mapping, Node};
+
+use super::builtins::{each_resource, field_spec, string_map};
+
+/// Returns true if an entry of `transformers:`/`generators:` is inline YAML holding plugin
+/// configs rather than a path (kustomize tries to read it as resources first).
+pub fn inline_configs(entry: &str, file: &Arc<SourceFile>) -> Option<Vec<Resource>> {
+    if !entry.contains('\n') && !entry.contains(':') {
+        return None;
+    }
+    let text = SourceFile::new(file.path.clone(), entry.to_owned());
+    let docs = crate::yaml::parse::parse_documents(&text, Default::default()).ok()?;
+    let mut out = Vec::new();
+    for d in docs.into_iter().filter(|d| !d.is_empty) {
+        out.push(Resource::from_node(d.root, &text).ok()?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Applies one transformer plugin config to `acc`.
+pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConfig) -> Result<()> {
+    let id = config.id();
+    let file = config.origin();
+    let err = |kind: ErrorKind, msg: String| Error::at(kind, msg, file, config.node().span);
+    if !(id.gvk.group.is_empty() && id.gvk.version == "builtin") {
+        return Err(err(
+            ErrorKind::Unsupported,
+            format!(
+                "external plugins disabled; unable to load external plugin '{}': exec, Go and KRM function plugins are not supported",
+                id.gvk.kind
+            ),
+        ));
+    }
+    let Some(m) = config.node().as_mapping() else {
+        return Ok(());
+    };
+    let specs = field_specs(file, m)?;
+    match id.gvk.kind.as_str() {
+        "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+            let kind = id.gvk.kind.as_str();
+            if field(m, "fieldSpecs").is_none() {
+                return Err(err(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "plugin {} fails configuration: fieldSpecs is not expected to be nil",
+                        config.org_id()
+                    ),
+                ));
+            }
+            if kind != "SuffixTransformer" {
+                let prefix = text(file, m, "prefix")?;
+                each_resource(
+                    acc,
+                    |r| name_affix::apply(r, name_affix::Affix::Prefix, &prefix, &specs),
+                    || dup_error(config, kind),
+                )?;
+            }
+            if kind != "PrefixTransformer" {
+                let suffix = text(file, m, "suffix")?;
+                each_resource(
+                    acc,
+                    |r| name_affix::apply(r, name_affix::Affix::Suffix, &suffix, &specs),
+                    || dup_error(config, kind),
+                )?;
+            }
+        }
+        "LabelTransformer" => {
+            let pairs = string_map(file, m, "labels")?;
+            each_resource(
+                acc,
+                |r| metadata::apply(r, &pairs, &specs),
+                || dup_error(config, "LabelTransformer"),
+            )?;
+        }
+        "AnnotationsTransformer" => {
+            let pairs = string_map(file, m, "annotations")?;
+            each_resource(
+                acc,
+                |r| metadata::apply(r, &pairs, &specs),
+                || dup_error(config, "AnnotationsTransformer"),
+            )?;
+        }
+        "NamespaceTransformer" => {
+            let ns = m
+                .get("metadata")
+                .and_then(Node::as_mapping)
+                .map(|meta| text(file, meta, "namespace"))
+                .transpose()?
+                .unwrap_or_default();
+            let mode = match text(file, m, "setRoleBindingSubjects")?.as_str() {
+                "" | "defaultOnly" => namespace::SubjectMode::DefaultOnly,
+                "allServiceAccounts" => namespace::SubjectMode::AllServiceAccounts,
+                "none" => namespace::SubjectMode::None,
+                other => {
+                    return Err(err(
+                        ErrorKind::Kustomization,
+                        format!(
+                            "invalid value \"{other}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+                        ),
+                    ));
+                }
+            };
+            let unset_only = field(m, "unsetOnly").and_then(Node::as_str) == Some("true");
+            if !ns.is_empty() {
+                let opts = namespace::Options { mode, unset_only };
+                each_resource(
+                    acc,
+                    |r| namespace::apply_with(r, &ns, &specs, opts),
+                    || dup_error(config, "NamespaceTransformer"),
+                )?;
+            }
+        }
+        "ImageTagTransformer" => {
+            let tag = m.get("imageTag").and_then(Node::as_mapping);
+            let s = |k: &str| -> Result<String> {
+                match tag {
+                    Some(t) => text(file, t, k),
+                    None => Ok(String::new()),
+                }
+            };
+            let image = CompiledImage::new(ImageRule {
+                name: s("name")?,
+                new_name: s("newName")?,
+                new_tag: s("newTag")?,
+                digest: s("digest")?,
+                tag_suffix: s("tagSuffix")?,
+            });
+            each_resource(
+                acc,
+                |r| images::apply(r, &image, &specs),
+                || dup_error(config, "ImageTagTransformer"),
+            )?;
+        }
+        "ReplicaCountTransformer" => {
+            let rep = m.get("replica").and_then(Node::as_mapping);
+            let name = match rep {
+                Some(r) => text(file, r, "name")?,
+                None => String::new(),
+            };
+            let count = rep
+                .and_then(|r| r.get("count"))
+                .and_then(Node::as_str)
+                .and_then(|c| c.parse::<i64>().ok())
+                .unwrap_or(0);
+            let mut all = std::mem::take(acc).into_resources();
+            let found = replicas::apply(&mut all, &name, count, &specs)
+                .map_err(|e| err(ErrorKind::Resource, e.0))?;
+            acc.replace_all(all).map_err(|r| {
+                err(
+                    ErrorKind::DuplicateId,
+                    format!(
+                        "may not add resource with an already registered id: {}",
+                        r.id()
+                    ),
+                )
+            })?;
+            if !found {
+                return Err(err(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "resource with name {name} does not match a config with the following GVK"
+                    ),
+                ));
+            }
+        }
+        other => {
+            return Err(err(
+                ErrorKind::Unsupported,
+                format!(
+                    "unable to load builtin {}",
+                    crate::resource::Gvk {
+                        group: String::new(),
+                        version: "builtin".into(),
+                        kind: other.to_owned(),
+                    }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn dup_error(config: &Resource, what: &str) -> Error {
+    Error::at(
+        ErrorKind::DuplicateId,
+        format!("{what} produces a duplicate resource id"),
+        config.origin(),
+        config.node().span,
+    )
+}
+
+fn text(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<String> {
+    Ok(opt_string(file, m, name)?
+        .map(|s| s.value)
+        .unwrap_or_default())
+}
+
+fn field_specs(file: &Arc<SourceFile>, m: &Mapping) -> Result<Vec<FieldSpec>> {
+    let mut out = Vec::new();
+    if let Some(list) = field(m, "fieldSpecs").and_then(Node::as_sequence) {
+        for f in list {
+            out.push(field_spec(file, f)?);
+        }
+    }
+    Ok(out)
+}
