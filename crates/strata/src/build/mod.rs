@@ -12,7 +12,7 @@ mod plugins;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
 use crate::resource::{Resource, ResourceMap};
@@ -202,10 +202,11 @@ impl<'a> Builder<'a> {
                         self.loader
                             .load_resources(&target.dir, &path)
                             .map_err(|e| {
-                                e.with_context(format!(
-                                    "accumulating resources from '{}'",
-                                    entry.value
-                                ))
+                                e.with_location(Location::new(&k.file, entry.span))
+                                    .with_context(format!(
+                                        "accumulating resources from '{}'",
+                                        entry.value
+                                    ))
                             })?;
                     for r in resources {
                         append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
@@ -310,7 +311,7 @@ impl<'a> Builder<'a> {
         let dir = self
             .loader
             .confirm_dir(path)
-            .map_err(|e| e.with_location(crate::error::Location::new(&k.file, entry.span)))?;
+            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
         if let Some(visited) = chain.iter().find(|v| v.starts_with(&dir)) {
             let trail: Vec<String> = chain.iter().map(|p| p.display().to_string()).collect();
             return Err(k.error_at(

@@ -1,0 +1,147 @@
+//! `strata build` / `strata render` on good input.
+
+use std::process::Command;
+
+fn strata() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+}
+
+fn write(dir: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n";
+
+#[test]
+fn build_prints_yaml_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("cm.yaml", CM),
+        ],
+    );
+    let out = strata().arg("build").arg(dir.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), CM);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn render_many_dirs_labels_each_output() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("a/cm.yaml", CM),
+            ("b/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("b/cm.yaml", CM),
+        ],
+    );
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "a", "b"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("# Source: a\n{CM}# Source: b\n{CM}")
+    );
+}
+
+#[test]
+fn output_dir_gets_one_file_per_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("k/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("k/cm.yaml", CM),
+        ],
+    );
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = strata()
+        .arg("build")
+        .arg(dir.path().join("k"))
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("v1_configmap_web.yaml")).unwrap(),
+        CM
+    );
+}
+
+#[test]
+fn deprecation_warnings_go_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("base/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("base/cm.yaml", CM),
+            ("kustomization.yaml", "bases:\n- base\n"),
+        ],
+    );
+    let out = strata().arg("build").arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), CM);
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("# Warning: 'bases' is deprecated."));
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_pipe_exits_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![(
+        "kustomization.yaml".to_owned(),
+        String::from("resources:\n"),
+    )];
+    for i in 0..2000 {
+        files[0].1.push_str(&format!("- cm{i}.yaml\n"));
+        files.push((format!("cm{i}.yaml"), CM.replace("web", &format!("web{i}"))));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write(dir.path(), &refs);
+    let mut child = strata()
+        .arg("build")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,8 @@
+//! CLI tests: wiring, exit codes and the shape of diagnostics. Semantics are tested in the
+//! library.
+
+// Tests fail loudly on broken setup.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad_input;
+mod build;
