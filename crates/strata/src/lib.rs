@@ -10,6 +10,7 @@ pub mod yaml;
 pub use error::{Error, ErrorKind, Location, Result};
 pub mod build;
 pub mod fs;
+pub mod generate;
 pub mod kustomization;
 pub mod render;
 pub mod resource;
