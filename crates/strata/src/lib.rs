@@ -30,6 +30,7 @@
 pub mod build;
 pub mod error;
 pub mod fs;
+pub mod generate;
 pub mod kustomization;
 pub mod render;
 pub mod resource;
