@@ -243,6 +243,20 @@ impl<'a> Loader<'a> {
         self.read_text(&canonical)
     }
 
+    /// Reads the bytes of a file that must lie within `root` under the load restrictor.
+    pub fn read_restricted_bytes(&self, root: &Path, path: &Path) -> Result<Vec<u8>> {
+        let canonical = self.restricted_path(root, path)?;
+        if self.fs.kind(&canonical) != FileKind::File {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("'{}' must resolve to a file", canonical.display()),
+            ));
+        }
+        self.fs
+            .read(&canonical)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("'{}': {e}", canonical.display())))
+    }
+
     /// Returns the canonical path of `path`, checked against `root` by the load restrictor.
     fn restricted_path(&self, root: &Path, path: &Path) -> Result<PathBuf> {
         let canonical = self.fs.canonicalize(path).map_err(|_| {

@@ -6,6 +6,7 @@
 //! This module may use every lower stage; nothing below it imports it.
 
 mod builtins;
+mod generators;
 mod loader;
 mod plugins;
 
@@ -94,7 +95,7 @@ impl<'a> Builder<'a> {
         self.accumulate(&top, &mut acc, &mut chain)?;
         // Top level only, after every kustomization has been accumulated.
         let mut resources = acc.resources.into_resources();
-        // TODO(#4): hash suffixes of generated objects.
+        generators::add_hashes(&mut resources)?;
         crate::name_reference::fix(&mut resources, &acc.config.name_reference)?;
         // TODO(#4): vars.
         resources.retain(|r| !is_local_config(r));
@@ -122,7 +123,8 @@ impl<'a> Builder<'a> {
             let tc = self.loader.load_config(&target.dir, entry, k)?;
             acc.config.merge(&tc);
         }
-        // TODO(#4): crds and generators go here.
+        // TODO(#4): crds.
+        self.run_generators(target, acc, chain)?;
         self.accumulate_components(target, &k.components, acc, chain)?;
         for b in builtins::ORDER {
             builtins::run(b, k, &acc.config, &mut acc.resources)?;
@@ -134,6 +136,44 @@ impl<'a> Builder<'a> {
         for config in self.plugin_configs(target, &k.validators, chain)? {
             let mut copy = acc.resources.clone();
             plugins::transform(&config, &mut copy, &acc.config)?;
+        }
+        Ok(())
+    }
+
+    /// Runs `configMapGenerator`, then `secretGenerator`, then `generators:` plugin configs
+    /// (kusttarget.go `runGenerators`).
+    fn run_generators(
+        &mut self,
+        target: &Target,
+        acc: &mut Accumulator,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        use crate::generate::{GeneratorKind, GeneratorOptions, read_generators};
+        let k = &target.kustomization;
+        let global = GeneratorOptions::from_kustomization(&k.file, k.field("generatorOptions"))?;
+        let mut all = read_generators(
+            &k.file,
+            GeneratorKind::ConfigMap,
+            k.field("configMapGenerator"),
+        )?;
+        all.extend(read_generators(
+            &k.file,
+            GeneratorKind::Secret,
+            k.field("secretGenerator"),
+        )?);
+        let files = generators::DirFiles {
+            loader: &self.loader,
+            root: &target.dir,
+        };
+        for args in &all {
+            generators::run(args, global.as_ref(), &files, &mut acc.resources)?;
+        }
+        for config in self.plugin_configs(target, &k.generators, chain)? {
+            let files = generators::DirFiles {
+                loader: &self.loader,
+                root: &target.dir,
+            };
+            plugins::generate(&config, &files, &mut acc.resources)?;
         }
         Ok(())
     }

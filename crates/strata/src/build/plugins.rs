@@ -198,6 +198,69 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConf
     Ok(())
 }
 
+/// Runs one generator plugin config (`ConfigMapGenerator`, `SecretGenerator`) into `acc`.
+pub fn generate(
+    config: &Resource,
+    files: &dyn crate::generate::KvFiles,
+    acc: &mut ResourceMap,
+) -> Result<()> {
+    use crate::generate::{GeneratorArgs, GeneratorKind};
+    let id = config.id();
+    let file = config.origin();
+    let err = |kind: ErrorKind, msg: String| Error::at(kind, msg, file, config.node().span);
+    if !(id.gvk.group.is_empty() && id.gvk.version == "builtin") {
+        return Err(err(
+            ErrorKind::Unsupported,
+            format!(
+                "external plugins disabled; unable to load external plugin '{}': exec, Go and KRM function plugins are not supported",
+                id.gvk.kind
+            ),
+        ));
+    }
+    let kind = match id.gvk.kind.as_str() {
+        "ConfigMapGenerator" => GeneratorKind::ConfigMap,
+        "SecretGenerator" => GeneratorKind::Secret,
+        other => {
+            return Err(err(
+                ErrorKind::Unsupported,
+                format!(
+                    "unable to load builtin {}",
+                    crate::resource::Gvk {
+                        group: String::new(),
+                        version: "builtin".into(),
+                        kind: other.to_owned(),
+                    }
+                ),
+            ));
+        }
+    };
+    // The plugin's config is the generator args inline, with name and namespace under
+    // `metadata` (api/internal/builtins/ConfigMapGenerator.go).
+    let Some(m) = config.node().as_mapping() else {
+        return Ok(());
+    };
+    let mut args = Mapping::new();
+    for e in &m.entries {
+        match e.key.as_str() {
+            Some("apiVersion" | "kind") => {}
+            Some("metadata") => {
+                if let Some(meta) = e.value.as_mapping() {
+                    for k in ["name", "namespace"] {
+                        if let Some(v) = meta.get(k) {
+                            args.insert(k, v.clone());
+                        }
+                    }
+                }
+            }
+            _ => args.entries.push(e.clone()),
+        }
+    }
+    let mut node = Node::mapping(args);
+    node.span = config.node().span;
+    let args = GeneratorArgs::from_node(file, kind, &node)?;
+    super::generators::run(&args, None, files, acc)
+}
+
 fn dup_error(config: &Resource, what: &str) -> Error {
     Error::at(
         ErrorKind::DuplicateId,

@@ -1,0 +1,131 @@
+//! Running `configMapGenerator` / `secretGenerator` (and builtin generator plugin configs)
+//! against an accumulator, and naming generated objects after their content at the top level.
+//!
+//! Placement follows api/resmap/reswrangler.go `appendReplaceOrMerge`: a new object is
+//! appended; `merge`/`replace` edit the one object whose current or previous id matches.
+
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::generate::{self, Behavior, Generated, GeneratorArgs, KvFiles};
+use crate::resource::{Resource, ResourceMap};
+
+use super::loader::Loader;
+
+/// Reads generator files relative to a kustomization directory, under the load restrictor.
+pub struct DirFiles<'l, 'a> {
+    /// The loader.
+    pub loader: &'l Loader<'a>,
+    /// The kustomization directory (canonical).
+    pub root: &'l Path,
+}
+
+impl KvFiles for DirFiles<'_, '_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>> {
+        let p = crate::fs::clean(&self.root.join(path));
+        self.loader.read_restricted_bytes(self.root, &p)
+    }
+}
+
+/// Generates the object for `args` and places it in `acc`.
+pub fn run(
+    args: &GeneratorArgs,
+    global: Option<&generate::GeneratorOptions>,
+    files: &dyn KvFiles,
+    acc: &mut ResourceMap,
+) -> Result<()> {
+    let mut g = generate::generate(args, global, files)?;
+    g.node.span = args.span;
+    absorb(acc, g, args)
+}
+
+fn absorb(acc: &mut ResourceMap, g: Generated, args: &GeneratorArgs) -> Result<()> {
+    let mut r = Resource::from_node(g.node.clone(), &args.file)?;
+    let key = r.id().key();
+    let matches: Vec<usize> = acc
+        .resources()
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.id().key() == key || x.history().prev_ids.iter().any(|p| p.key() == key))
+        .map(|(i, _)| i)
+        .collect();
+    let at = |msg: String| Error::at(ErrorKind::Kustomization, msg, &args.file, args.span);
+    match matches.as_slice() {
+        [] => {
+            if g.behavior.edits_existing() {
+                return Err(at(format!(
+                    "id {} does not exist; cannot merge or replace",
+                    r.id()
+                )));
+            }
+            r.history_mut().needs_hash = g.hash;
+            acc.append(r).map_err(|r| {
+                at(format!(
+                    "may not add resource with an already registered id: {}",
+                    r.id()
+                ))
+            })
+        }
+        [i] => {
+            if g.behavior == Behavior::Create {
+                return Err(at(format!(
+                    "id {} exists; behavior must be merge or replace",
+                    r.id()
+                )));
+            }
+            let i = *i;
+            let mut all = std::mem::take(acc).into_resources();
+            let result = match all.get_mut(i) {
+                Some(existing) => {
+                    let wants = existing.history().needs_hash;
+                    let hash = generate::merge_generated(existing.node_mut(), wants, &g)
+                        .map_err(|e| e.with_location(Location::new(&args.file, args.span)))?;
+                    existing.history_mut().needs_hash = hash;
+                    existing.refresh_id();
+                    Ok(())
+                }
+                None => Ok(()),
+            };
+            acc.replace_all(all).map_err(|r| {
+                at(format!(
+                    "may not add resource with an already registered id: {}",
+                    r.id()
+                ))
+            })?;
+            result
+        }
+        many => {
+            let ids: Vec<String> = many
+                .iter()
+                .filter_map(|&i| acc.resources().get(i))
+                .map(|x| x.id().to_string())
+                .collect();
+            Err(at(format!(
+                "found multiple objects [{}] that could accept merge of {}",
+                ids.join(" "),
+                r.id()
+            )))
+        }
+    }
+}
+
+/// Appends `-<hash>` to the name of every generated object that wants it (kustomize's
+/// HashTransformer, run once at the top level).
+pub fn add_hashes(resources: &mut [Resource]) -> Result<()> {
+    for r in resources.iter_mut().filter(|r| r.history().needs_hash) {
+        let suffix = generate::hash_suffix(r.node())
+            .map_err(|e| e.with_location(Location::new(r.origin(), r.node().span)))?;
+        r.store_previous_id();
+        let name = format!("{}-{suffix}", r.id().name);
+        if let Some(meta) = r
+            .node_mut()
+            .as_mapping_mut()
+            .and_then(|m| m.get_mut("metadata"))
+            .and_then(|m| m.as_mapping_mut())
+        {
+            meta.insert("name", crate::yaml::Node::string(name));
+        }
+        r.refresh_id();
+    }
+    Ok(())
+}
