@@ -16,7 +16,8 @@
 #           differences are reported, never fatal. REF= (empty) skips the cross-check.
 #
 # Stderr is stored normalized (see testdata/README.md): the absolute path of the build root is
-# replaced by <CASE>, and the time and pid of kubectl's klog header are zeroed.
+# replaced by <CASE>, the time and pid of klog headers (E, I, W lines) are zeroed, and Go heap
+# addresses (0xc000123456, printed by some kustomize errors) become <PTR>.
 # --check compares error messages without their framing (klog `err="…"` of kubectl <= 1.32,
 # `error: …` of kubectl 1.33, `Error: …` of the kustomize binary), so any oracle version's
 # framing is accepted; stdout and warnings are compared byte for byte.
@@ -56,7 +57,8 @@ normalize() {
   text=${text%x}
   text=${text//"$root"/<CASE>}
   printf '%s' "$text" |
-    sed -E 's/^E[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} +[0-9]+ /E0000 00:00:00.000000       0 /'
+    sed -E 's/^([EIW])[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} +[0-9]+ /\10000 00:00:00.000000       0 /
+            s/0xc[0-9a-f]{9,}/<PTR>/g'
 }
 
 # message < stderr > the error text without the CLI's framing (klog, "error: ", "Error: ")
@@ -189,7 +191,9 @@ check_one() {
       problem "$name: fails but has no error-contains.txt (one line: a stable key phrase of the message)"
     else
       phrase=$(head -n 1 "$contains_file")
-      message <"$tmp/a.nerr" | grep -qF -- "$phrase" ||
+      # grep without -q reads all its input: with -q it may exit early, and under pipefail
+      # the writer's broken pipe would count as "phrase missing".
+      message <"$tmp/a.nerr" | grep -F -- "$phrase" >/dev/null ||
         problem "$name: the oracle's message lacks the phrase '$phrase' of error-contains.txt"
     fi
   fi
@@ -209,7 +213,7 @@ check_one() {
       note "$name: REF stderr differs beyond framing:
   ORACLE: $(message <"$tmp/a.nerr")
   REF:    $(message <"$tmp/r.nerr")"
-    elif [[ -n $phrase && $rc != 0 ]] && ! message <"$tmp/r.nerr" | grep -qF -- "$phrase"; then
+    elif [[ -n $phrase && $rc != 0 ]] && ! message <"$tmp/r.nerr" | grep -F -- "$phrase" >/dev/null; then
       note "$name: REF stderr lacks the phrase '$phrase'"
     fi
   fi
