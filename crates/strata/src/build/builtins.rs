@@ -56,6 +56,62 @@ pub enum Builtin {
     Replacement,
 }
 
+impl Builtin {
+    /// Returns kustomize's plugin kind, as origins print it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Builtin::PatchStrategicMerge => "PatchStrategicMergeTransformer",
+            Builtin::Patch => "PatchTransformer",
+            Builtin::Namespace => "NamespaceTransformer",
+            Builtin::Prefix => "PrefixTransformer",
+            Builtin::Suffix => "SuffixTransformer",
+            Builtin::Labels => "LabelTransformer",
+            Builtin::Annotations => "AnnotationsTransformer",
+            Builtin::PatchJson6902 => "PatchJson6902Transformer",
+            Builtin::ReplicaCount => "ReplicaCountTransformer",
+            Builtin::ImageTag => "ImageTagTransformer",
+            Builtin::Replacement => "ReplacementTransformer",
+        }
+    }
+}
+
+/// Returns how many instances of the builtin `k` configures (kusttarget_configplugin.go
+/// `transformerConfigurators`): origins record each.
+pub fn instances(b: Builtin, k: &Kustomization) -> usize {
+    let len = |name: &str| {
+        field(&k.root, name)
+            .and_then(Node::as_sequence)
+            .map_or(0, Vec::len)
+    };
+    let set = |name: &str| {
+        field(&k.root, name).is_some_and(|n| n.as_str().map_or(!is_empty(n), |s| !s.is_empty()))
+    };
+    match b {
+        Builtin::PatchStrategicMerge => usize::from(len("patchesStrategicMerge") > 0),
+        Builtin::Patch => len("patches"),
+        Builtin::Namespace => usize::from(set("namespace")),
+        Builtin::Prefix => usize::from(set("namePrefix")),
+        Builtin::Suffix => usize::from(set("nameSuffix")),
+        Builtin::Labels => {
+            let labels = len("labels");
+            let common = field(&k.root, "commonLabels")
+                .and_then(Node::as_mapping)
+                .map_or(0, Mapping::len);
+            // One per `labels` entry plus one for commonLabels, unless both are empty.
+            if labels == 0 && common == 0 {
+                0
+            } else {
+                labels + 1
+            }
+        }
+        Builtin::Annotations => usize::from(set("commonAnnotations")),
+        Builtin::PatchJson6902 => len("patchesJson6902"),
+        Builtin::ReplicaCount => len("replicas"),
+        Builtin::ImageTag => len("images") + len("imageTags"),
+        Builtin::Replacement => usize::from(len("replacements") > 0),
+    }
+}
+
 /// Runs one builtin over `acc` as configured by `k`.
 pub fn run(
     b: Builtin,
@@ -202,7 +258,7 @@ pub fn run(
                 let image = CompiledImage::new(rule);
                 each_resource(
                     acc,
-                    |r| crate::transform::images::apply(r, &image, &tc.images),
+                    |r| crate::transform::images::apply_all(r, &image, &tc.images),
                     || {
                         k.error_at(
                             ErrorKind::DuplicateId,

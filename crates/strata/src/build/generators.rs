@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::generate::{self, Behavior, Generated, GeneratorArgs, KvFiles};
-use crate::resource::{Resource, ResourceMap};
+use crate::resource::{Origin, Resource, ResourceMap};
 
 use super::loader::Loader;
 
@@ -27,20 +27,28 @@ impl KvFiles for DirFiles<'_, '_> {
     }
 }
 
-/// Generates the object for `args` and places it in `acc`.
+/// Generates the object for `args` and places it in `acc`. `origin` is recorded on a new
+/// object; a merged one keeps its own.
 pub fn run(
     args: &GeneratorArgs,
     global: Option<&generate::GeneratorOptions>,
     files: &dyn KvFiles,
     acc: &mut ResourceMap,
+    origin: Option<Origin>,
 ) -> Result<()> {
     let mut g = generate::generate(args, global, files)?;
     g.node.span = args.span;
-    absorb(acc, g, args)
+    absorb(acc, g, args, origin)
 }
 
-fn absorb(acc: &mut ResourceMap, g: Generated, args: &GeneratorArgs) -> Result<()> {
+fn absorb(
+    acc: &mut ResourceMap,
+    g: Generated,
+    args: &GeneratorArgs,
+    origin: Option<Origin>,
+) -> Result<()> {
     let mut r = Resource::from_node(g.node.clone(), &args.file)?;
+    r.history_mut().origin = origin;
     let key = r.id().key();
     let matches: Vec<usize> = acc
         .resources()
@@ -81,6 +89,11 @@ fn absorb(acc: &mut ResourceMap, g: Generated, args: &GeneratorArgs) -> Result<(
                     let hash = generate::merge_generated(existing.node_mut(), wants, &g)
                         .map_err(|e| e.with_location(Location::new(&args.file, args.span)))?;
                     existing.history_mut().needs_hash = hash;
+                    // merge keeps the base object's origin; replace takes the generator's
+                    // (reswrangler.go appendReplaceOrMerge).
+                    if g.behavior == Behavior::Replace && r.history().origin.is_some() {
+                        existing.history_mut().origin = r.history().origin.clone();
+                    }
                     existing.refresh_id();
                     Ok(())
                 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
-use crate::resource::{Resource, ResourceMap};
+use crate::resource::{Origin, Resource, ResourceMap};
 use crate::sort;
 use crate::source::Span;
 use crate::transform::config::TransformerConfig;
@@ -58,7 +58,42 @@ impl Accumulator {
 struct Target {
     /// The directory, absolute and canonical.
     dir: PathBuf,
+    /// The directory relative to the top kustomization, as origins print it.
+    origin_path: String,
     kustomization: Kustomization,
+}
+
+impl Target {
+    /// Returns `rel` (a path relative to this kustomization) relative to the top one.
+    fn origin_of(&self, rel: &str) -> String {
+        let joined = Path::new(&self.origin_path).join(rel);
+        crate::fs::clean(&joined).to_string_lossy().into_owned()
+    }
+
+    /// Returns the origin of a builtin generator or transformer of this kustomization.
+    fn builtin_origin(&self, kind: &str) -> Origin {
+        let name = self
+            .kustomization
+            .file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or("kustomization.yaml")
+            .to_owned();
+        Origin::builtin(self.origin_of(&name), kind)
+    }
+}
+
+/// What `buildMetadata` of the top kustomization asks for; it applies to the whole build
+/// (kusttarget.go copies it into every kustomization it enters).
+#[derive(Clone, Copy, Debug, Default)]
+struct BuildMetadata {
+    /// Track origins at all (any option given).
+    track: bool,
+    /// `originAnnotations`.
+    origin_annotations: bool,
+    /// `transformerAnnotations`.
+    transformer_annotations: bool,
 }
 
 /// The result of building the top kustomization.
@@ -74,6 +109,7 @@ pub struct Builder<'a> {
     loader: Loader<'a>,
     reorder: Reorder,
     warnings: Vec<String>,
+    metadata: BuildMetadata,
 }
 
 impl<'a> Builder<'a> {
@@ -83,6 +119,7 @@ impl<'a> Builder<'a> {
             loader,
             reorder,
             warnings: Vec::new(),
+            metadata: BuildMetadata::default(),
         }
     }
 
@@ -90,6 +127,7 @@ impl<'a> Builder<'a> {
     pub fn build(mut self, dir: &Path) -> Result<Built> {
         let dir = self.loader.confirm_dir(dir)?;
         let top = self.load_target(&dir)?;
+        self.metadata = build_metadata(&top.kustomization)?;
         let mut acc = Accumulator::new();
         let mut chain = vec![top.dir.clone()];
         self.accumulate(&top, &mut acc, &mut chain)?;
@@ -101,6 +139,7 @@ impl<'a> Builder<'a> {
         resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
         for r in &mut resources {
+            write_origins(r, self.metadata);
             strip_build_state(r.node_mut());
         }
         Ok(Built {
@@ -128,9 +167,22 @@ impl<'a> Builder<'a> {
         self.accumulate_components(target, &k.components, acc, chain)?;
         for b in builtins::ORDER {
             builtins::run(b, k, &acc.config, &mut acc.resources)?;
+            if self.metadata.track {
+                for _ in 0..builtins::instances(b, k) {
+                    record_transformation(&mut acc.resources, target.builtin_origin(b.kind()));
+                }
+            }
         }
         for config in self.plugin_configs(target, &k.transformers, chain)? {
             plugins::transform(&config, &mut acc.resources, &acc.config)?;
+            if let Some(origin) = self
+                .metadata
+                .track
+                .then(|| plugin_origin(&config))
+                .flatten()
+            {
+                record_transformation(&mut acc.resources, origin);
+            }
         }
         // Validators may only look: they run on a copy, and only their errors count.
         for config in self.plugin_configs(target, &k.validators, chain)? {
@@ -166,14 +218,25 @@ impl<'a> Builder<'a> {
             root: &target.dir,
         };
         for args in &all {
-            generators::run(args, global.as_ref(), &files, &mut acc.resources)?;
+            let origin = self.metadata.track.then(|| {
+                target.builtin_origin(match args.kind {
+                    GeneratorKind::ConfigMap => "ConfigMapGenerator",
+                    GeneratorKind::Secret => "SecretGenerator",
+                })
+            });
+            generators::run(args, global.as_ref(), &files, &mut acc.resources, origin)?;
         }
         for config in self.plugin_configs(target, &k.generators, chain)? {
             let files = generators::DirFiles {
                 loader: &self.loader,
                 root: &target.dir,
             };
-            plugins::generate(&config, &files, &mut acc.resources)?;
+            let origin = self
+                .metadata
+                .track
+                .then(|| plugin_origin(&config))
+                .flatten();
+            plugins::generate(&config, &files, &mut acc.resources, origin)?;
         }
         Ok(())
     }
@@ -196,7 +259,11 @@ impl<'a> Builder<'a> {
             }
         }
         let mut acc = Accumulator::new();
-        for r in inline {
+        for mut r in inline {
+            if self.metadata.track {
+                let file_name = k.file.path.rsplit('/').next().unwrap_or("").to_owned();
+                r.history_mut().origin = Some(Origin::file(target.origin_of(&file_name)));
+            }
             append(&mut acc.resources, r, &|m| {
                 k.error_at(ErrorKind::DuplicateId, m, Span::default())
             })?;
@@ -210,6 +277,7 @@ impl<'a> Builder<'a> {
         self.warnings.extend(kustomization.warnings.iter().cloned());
         Ok(Target {
             dir: dir.to_path_buf(),
+            origin_path: String::new(),
             kustomization,
         })
     }
@@ -248,12 +316,16 @@ impl<'a> Builder<'a> {
                                         entry.value
                                     ))
                             })?;
-                    for r in resources {
+                    for mut r in resources {
+                        if self.metadata.track {
+                            r.history_mut().origin =
+                                Some(Origin::file(target.origin_of(&entry.value)));
+                        }
                         append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }
                 }
                 FileKind::Dir => {
-                    let sub = self.enter(&path, chain, k, entry)?;
+                    let sub = self.enter(&path, chain, target, entry)?;
                     if sub.kustomization.kind == KustomizationKind::Component {
                         return Err(at(
                             ErrorKind::Kustomization,
@@ -321,7 +393,7 @@ impl<'a> Builder<'a> {
                     ));
                 }
             }
-            let sub = self.enter(&path, chain, k, entry)?;
+            let sub = self.enter(&path, chain, target, entry)?;
             if sub.kustomization.kind != KustomizationKind::Component {
                 return Err(at(
                     ErrorKind::Kustomization,
@@ -345,9 +417,10 @@ impl<'a> Builder<'a> {
         &mut self,
         path: &Path,
         chain: &mut Vec<PathBuf>,
-        k: &Kustomization,
+        parent: &Target,
         entry: &Spanned<String>,
     ) -> Result<Target> {
+        let k = &parent.kustomization;
         let dir = self
             .loader
             .confirm_dir(path)
@@ -373,7 +446,8 @@ impl<'a> Builder<'a> {
                 entry.span,
             ));
         }
-        let sub = self.load_target(&dir)?;
+        let mut sub = self.load_target(&dir)?;
+        sub.origin_path = parent.origin_of(&entry.value);
         chain.push(dir);
         Ok(sub)
     }
@@ -392,6 +466,110 @@ impl<'a> Builder<'a> {
                 Reorder::None => resources,
             },
         })
+    }
+}
+
+/// Reads the top kustomization's `buildMetadata`.
+fn build_metadata(k: &Kustomization) -> Result<BuildMetadata> {
+    let mut m = BuildMetadata::default();
+    for opt in &k.build_metadata {
+        match opt.value.as_str() {
+            "originAnnotations" => m.origin_annotations = true,
+            "transformerAnnotations" => m.transformer_annotations = true,
+            "managedByLabel" => {}
+            other => {
+                return Err(k.error_at(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "invalid buildMetadata option: {other}; must be one of originAnnotations, transformerAnnotations or managedByLabel"
+                    ),
+                    opt.span,
+                ));
+            }
+        }
+        m.track = true;
+    }
+    Ok(m)
+}
+
+/// Records that a transformer ran over every resource of `acc`; a resource without an
+/// origin is taken to have been made by it (resWrangler `AddTransformerAnnotation`).
+fn record_transformation(acc: &mut ResourceMap, origin: Origin) {
+    for r in acc.iter_mut() {
+        let h = r.history_mut();
+        if h.origin.is_none() {
+            h.origin = Some(origin.clone());
+        } else {
+            h.transformations.push(origin.clone());
+        }
+    }
+}
+
+/// The origin of a transformer or generator configured by a plugin config resource
+/// (resource.go `OriginFromCustomPlugin`).
+fn plugin_origin(config: &Resource) -> Option<Origin> {
+    let from = config.history().origin.as_ref()?;
+    let id = config.id();
+    Some(Origin {
+        path: String::new(),
+        configured_in: from.path.clone(),
+        configured_by: Some([
+            id.gvk.api_version(),
+            id.gvk.kind.clone(),
+            id.name.clone(),
+            id.namespace.clone(),
+        ]),
+    })
+}
+
+/// Writes the tracked origins into annotations as `buildMetadata` asks.
+fn write_origins(r: &mut Resource, m: BuildMetadata) {
+    let mut notes: Vec<(&str, String)> = Vec::new();
+    if m.origin_annotations {
+        if let Some(o) = &r.history().origin {
+            let mut text = String::new();
+            o.write_yaml(&mut text, "", "");
+            notes.push(("config.kubernetes.io/origin", text));
+        }
+    }
+    if m.transformer_annotations && !r.history().transformations.is_empty() {
+        let mut text = String::new();
+        for t in &r.history().transformations {
+            t.write_yaml(&mut text, "- ", "  ");
+        }
+        notes.push(("alpha.config.kubernetes.io/transformations", text));
+    }
+    if notes.is_empty() {
+        return;
+    }
+    let Some(root) = r.node_mut().as_mapping_mut() else {
+        return;
+    };
+    if root
+        .get("metadata")
+        .is_none_or(|m| m.as_mapping().is_none())
+    {
+        root.insert(
+            "metadata",
+            crate::yaml::Node::mapping(crate::yaml::Mapping::new()),
+        );
+    }
+    let Some(meta) = root.get_mut("metadata").and_then(|m| m.as_mapping_mut()) else {
+        return;
+    };
+    if meta
+        .get("annotations")
+        .is_none_or(|a| a.as_mapping().is_none())
+    {
+        meta.insert(
+            "annotations",
+            crate::yaml::Node::mapping(crate::yaml::Mapping::new()),
+        );
+    }
+    if let Some(ann) = meta.get_mut("annotations").and_then(|a| a.as_mapping_mut()) {
+        for (k, v) in notes {
+            ann.insert(k, crate::yaml::Node::string(v));
+        }
     }
 }
 

@@ -145,7 +145,7 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConf
             });
             each_resource(
                 acc,
-                |r| images::apply(r, &image, &specs),
+                |r| images::apply_all(r, &image, &specs),
                 || dup_error(config, "ImageTagTransformer"),
             )?;
         }
@@ -203,6 +203,7 @@ pub fn generate(
     config: &Resource,
     files: &dyn crate::generate::KvFiles,
     acc: &mut ResourceMap,
+    origin: Option<crate::resource::Origin>,
 ) -> Result<()> {
     use crate::generate::{GeneratorArgs, GeneratorKind};
     let id = config.id();
@@ -258,7 +259,7 @@ pub fn generate(
     let mut node = Node::mapping(args);
     node.span = config.node().span;
     let args = GeneratorArgs::from_node(file, kind, &node)?;
-    super::generators::run(&args, None, files, acc)
+    super::generators::run(&args, None, files, acc, origin)
 }
 
 fn dup_error(config: &Resource, what: &str) -> Error {

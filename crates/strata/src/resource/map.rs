@@ -46,6 +46,12 @@ impl ResourceMap {
         &self.resources
     }
 
+    /// Iterates over the resources mutably. Identity fields must not change through it (the
+    /// index would go stale); use [`ResourceMap::update_all`] for renames.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Resource> {
+        self.resources.iter_mut()
+    }
+
     /// Returns the number of resources.
     pub fn len(&self) -> usize {
         self.resources.len()

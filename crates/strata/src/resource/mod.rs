@@ -36,6 +36,67 @@ pub struct History {
     pub suffixes: Vec<String>,
     /// True for generated objects whose name gets a content hash at the top level.
     pub needs_hash: bool,
+    /// Where the object came from, when `buildMetadata` asks for it.
+    pub origin: Option<Origin>,
+    /// The transformers that ran over the object, in order (`transformerAnnotations`).
+    pub transformations: Vec<Origin>,
+}
+
+/// Where an object came from or which transformer touched it: kustomize's
+/// `resource.Origin`, printed into `config.kubernetes.io/origin` and
+/// `alpha.config.kubernetes.io/transformations`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The file the object was read from, relative to the top kustomization.
+    pub path: String,
+    /// The file that configured the generator or transformer.
+    pub configured_in: String,
+    /// The generator or transformer: apiVersion, kind, name, namespace.
+    pub configured_by: Option<[String; 4]>,
+}
+
+impl Origin {
+    /// Returns an origin for a file path.
+    pub fn file(path: String) -> Origin {
+        Origin {
+            path,
+            ..Origin::default()
+        }
+    }
+
+    /// Returns the origin of a builtin generator or transformer configured in `configured_in`.
+    pub fn builtin(configured_in: String, kind: &str) -> Origin {
+        Origin {
+            path: String::new(),
+            configured_in,
+            configured_by: Some(["builtin".into(), kind.into(), String::new(), String::new()]),
+        }
+    }
+
+    /// Writes the origin as kustomize's YAML lines, each prefixed by `indent` (the first
+    /// by `first`).
+    pub fn write_yaml(&self, out: &mut String, first: &str, indent: &str) {
+        let mut lines: Vec<String> = Vec::new();
+        if !self.path.is_empty() {
+            lines.push(format!("path: {}", self.path));
+        }
+        if !self.configured_in.is_empty() {
+            lines.push(format!("configuredIn: {}", self.configured_in));
+        }
+        if let Some(by) = &self.configured_by {
+            lines.push("configuredBy:".into());
+            for (key, value) in ["apiVersion", "kind", "name", "namespace"].iter().zip(by) {
+                if !value.is_empty() {
+                    lines.push(format!("  {key}: {value}"));
+                }
+            }
+        }
+        for (i, l) in lines.iter().enumerate() {
+            out.push_str(if i == 0 { first } else { indent });
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
 }
 
 impl Resource {

@@ -96,6 +96,52 @@ pub fn split(image: &str) -> (String, String, String) {
     }
 }
 
+/// Applies `image` to `r` as kustomize's ImageTagTransformer does: first to the `image` of
+/// every element of every `containers`/`initContainers` list anywhere in the document
+/// (api/filters/imagetag/legacy.go), then at `specs`. Standard fields are visited by both,
+/// so a `tagSuffix` lands twice there, as in kustomize.
+pub fn apply_all(
+    r: &mut Resource,
+    image: &CompiledImage,
+    specs: &[FieldSpec],
+) -> Result<(), WalkError> {
+    if r.id().gvk.kind == "CustomResourceDefinition" {
+        return Ok(());
+    }
+    legacy_walk(r.node_mut(), image);
+    apply(r, image, specs)
+}
+
+fn legacy_walk(node: &mut Node, image: &CompiledImage) {
+    match &mut node.kind {
+        NodeKind::Mapping(m) => {
+            for e in &mut m.entries {
+                legacy_walk(&mut e.value, image);
+                let is_list_field = matches!(e.key.as_str(), Some("containers" | "initContainers"));
+                if let (true, NodeKind::Sequence(items)) = (is_list_field, &mut e.value.kind) {
+                    for item in items {
+                        let Some(slot) = item.as_mapping_mut().and_then(|c| c.get_mut("image"))
+                        else {
+                            continue;
+                        };
+                        if let NodeKind::Scalar(s) = &slot.kind {
+                            if let Some(new) = image.rewrite(&s.text) {
+                                *slot = Node::string(new);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items {
+                legacy_walk(item, image);
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+}
+
 /// Applies `image` to `r` at `specs` (CustomResourceDefinitions are left alone).
 pub fn apply(
     r: &mut Resource,
