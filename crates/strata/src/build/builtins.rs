@@ -12,6 +12,7 @@ use crate::transform::config::{TransformerConfig, merge_specs};
 use crate::transform::field_spec::{FieldSpec, WalkError};
 use crate::transform::images::{CompiledImage, ImageRule};
 use crate::transform::{metadata, name_affix, namespace, replicas};
+use crate::yaml::resolve::{Value, resolve_yaml11};
 use crate::yaml::{Mapping, Node, NodeKind};
 
 /// The order of the builtin transformers; the spine runs them in this order.
@@ -548,7 +549,7 @@ pub fn string_map(
     };
     let mut out: Vec<(String, String)> = Vec::with_capacity(map.len());
     for e in &map.entries {
-        let (Some(k), Some(v)) = (e.key.as_str(), e.value.as_str()) else {
+        let (Some(key), Some(value)) = (e.key.as_scalar(), e.value.as_scalar()) else {
             return Err(Error::at(
                 ErrorKind::Kustomization,
                 format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
@@ -556,10 +557,36 @@ pub fn string_map(
                 e.value.span,
             ));
         };
-        let v = if e.value.is_null() { "" } else { v };
-        match out.iter_mut().find(|(key, _)| key == k) {
-            Some(slot) => slot.1 = v.to_owned(),
-            None => out.push((k.to_owned(), v.to_owned())),
+        // kustomize reads the file with YAML 1.1 typing into map[string]string: keys are
+        // stringified, a value that is not a string fails (`approved: yes` is a bool).
+        let k = match resolve_yaml11(key) {
+            Value::Str(s) => s.into_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::UInt(u) => u.to_string(),
+            _ => key.text.clone(),
+        };
+        let v = match resolve_yaml11(value) {
+            Value::Str(s) => s.into_owned(),
+            Value::Null => String::new(),
+            other => {
+                let ty = match other {
+                    Value::Bool(_) => "bool",
+                    _ => "number",
+                };
+                return Err(Error::at(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field Kustomization.{name} of type string"
+                    ),
+                    file,
+                    e.value.span,
+                ));
+            }
+        };
+        match out.iter_mut().find(|(existing, _)| *existing == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
         }
     }
     Ok(out)

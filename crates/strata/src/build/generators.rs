@@ -75,7 +75,7 @@ fn absorb(
             })
         }
         [i] => {
-            if g.behavior == Behavior::Create {
+            if !g.behavior.edits_existing() {
                 return Err(at(format!(
                     "id {} exists; behavior must be merge or replace",
                     r.id()

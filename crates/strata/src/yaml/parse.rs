@@ -409,8 +409,13 @@ impl<'a> Builder<'a> {
                             }
                         }
                     }
+                    let quoted_merge = matches!(&k.kind, NodeKind::Scalar(s)
+                        if s.text == "<<" && s.style.is_quoted() && s.tag.is_none());
                     if is_merge {
                         merges.push(node);
+                    } else if quoted_merge {
+                        // kustomize drops a quoted `"<<"` key with its value, whatever the
+                        // value is (fixture format-anchors-aliases-merge-keys, v5.5 and v5.6).
                     } else {
                         map.entries.push(Entry {
                             key: k,
