@@ -41,6 +41,18 @@ pub const DEFAULT_ORDER_LAST: [&str; 2] = [
     "ValidatingWebhookConfiguration",
 ];
 
+/// Returns a kind's rank in the default legacy order (negative for `orderFirst` kinds, 0 for
+/// others, positive for `orderLast`), as kustomize's `Gvk.IsLessThan` uses it.
+pub fn gvk_rank(g: &Gvk) -> i64 {
+    if let Some(i) = DEFAULT_ORDER_FIRST.iter().position(|k| *k == g.kind) {
+        return i64::try_from(i).unwrap_or(0) - i64::try_from(DEFAULT_ORDER_FIRST.len()).unwrap_or(0);
+    }
+    if let Some(i) = DEFAULT_ORDER_LAST.iter().position(|k| *k == g.kind) {
+        return 1 + i64::try_from(i).unwrap_or(0);
+    }
+    0
+}
+
 /// Sorts `resources` in legacy order. `order_first`/`order_last` replace the default kind
 /// lists when given (`legacySortOptions`).
 pub fn sort_legacy(
@@ -109,7 +121,8 @@ fn compare(a: &SortKey, b: &SortKey) -> Ordering {
     a.id.cmp(&b.id)
 }
 
-fn gvk_sort_string(g: &Gvk) -> String {
+/// Returns kustomize's `group_version_kind` sort text with `~G`/`~V`/`~K` for empty parts.
+pub fn gvk_sort_string(g: &Gvk) -> String {
     let or = |s: &str, d: &str| {
         if s.is_empty() {
             d.to_owned()

@@ -49,7 +49,7 @@ impl Accumulator {
     fn new() -> Accumulator {
         Accumulator {
             resources: ResourceMap::new(),
-            config: TransformerConfig::builtin(),
+            config: TransformerConfig::default(),
         }
     }
 }
@@ -110,6 +110,8 @@ pub struct Builder<'a> {
     reorder: Reorder,
     warnings: Vec<String>,
     metadata: BuildMetadata,
+    /// kustomize's default field specs, sorted once.
+    builtin_config: TransformerConfig,
 }
 
 impl<'a> Builder<'a> {
@@ -120,6 +122,7 @@ impl<'a> Builder<'a> {
             reorder,
             warnings: Vec::new(),
             metadata: BuildMetadata::default(),
+            builtin_config: TransformerConfig::builtin(),
         }
     }
 
@@ -158,10 +161,24 @@ impl<'a> Builder<'a> {
     ) -> Result<()> {
         let k = &target.kustomization;
         self.accumulate_resources(target, &k.resources, acc, chain)?;
-        for entry in &k.configurations {
-            let tc = self.loader.load_config(&target.dir, entry, k)?;
-            acc.config.merge(&tc);
+        // kustomize merges the defaults plus `configurations:` into the accumulator's config
+        // (kusttarget.go accumulateTarget, builtinconfig.MakeTransformerConfig).
+        let mut tc = self.builtin_config.clone();
+        if !k.configurations.is_empty() {
+            let mut loaded = TransformerConfig::default();
+            for entry in &k.configurations {
+                let mut one = self.loader.load_config(&target.dir, entry, k)?;
+                one.sort();
+                loaded = loaded.merged(&one).map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
+            }
+            tc = tc
+                .merged(&loaded)
+                .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
         }
+        acc.config = acc
+            .config
+            .merged(&tc)
+            .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
         // TODO(#4): crds.
         self.run_generators(target, acc, chain)?;
         self.accumulate_components(target, &k.components, acc, chain)?;
@@ -339,7 +356,10 @@ impl<'a> Builder<'a> {
                     self.accumulate(&sub, &mut sub_acc, chain)
                         .map_err(|e| e.with_context(format!("in '{}'", entry.value)))?;
                     chain.pop();
-                    acc.config.merge(&sub_acc.config);
+                    acc.config = acc
+                        .config
+                        .merged(&sub_acc.config)
+                        .map_err(|m| at(ErrorKind::Kustomization, m))?;
                     for r in sub_acc.resources.into_resources() {
                         append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }
@@ -600,6 +620,15 @@ fn strip_build_state(node: &mut crate::yaml::Node) {
                     .is_some_and(|a| a.is_null() || a.as_mapping().is_some_and(|am| am.is_empty()));
                 if empty {
                     mm.remove("annotations");
+                } else if let Some(ann) = mm.get_mut("annotations").and_then(|a| a.as_mapping_mut()) {
+                    // Clearing build annotations rewrites the rest through a string map
+                    // (resource.go RemoveBuildAnnotations), so every value prints as the
+                    // string of its text: `8080` as "8080", `~` as "~".
+                    for e in &mut ann.entries {
+                        if let Some(text) = e.value.as_str().map(str::to_owned) {
+                            e.value = crate::yaml::Node::string(text);
+                        }
+                    }
                 }
             }
         }

@@ -9,6 +9,14 @@
 
 use super::generated::scope::{KIND_SCOPES, SCOPES};
 
+/// Cluster-scoped kinds kustomize's current `precomputedIsNamespaceScoped` lists beyond the
+/// v1.21.2 schema (kyaml/openapi/openapi.go at master; v5.6 lacks them). The conformance
+/// corpus expects current kustomize.
+const HEAD_ONLY: [(&str, &str); 2] = [
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"),
+];
+
 /// Returns whether resources of `api_version` and `kind` are namespaced, as kustomize's built-in
 /// schema says: `Some(true)` namespaced, `Some(false)` cluster-scoped, `None` unknown.
 ///
@@ -18,6 +26,12 @@ use super::generated::scope::{KIND_SCOPES, SCOPES};
 /// `TokenReview` and `SubjectAccessReview`, `Binding` and `Eviction` have no scope there and
 /// are `None`.
 pub fn is_namespaced(api_version: &str, kind: &str) -> Option<bool> {
+    if HEAD_ONLY
+        .iter()
+        .any(|(a, k)| *a == api_version && *k == kind)
+    {
+        return Some(false);
+    }
     SCOPES
         .binary_search_by(|(a, k, _)| (*a, *k).cmp(&(api_version, kind)))
         .ok()
@@ -43,6 +57,14 @@ pub fn kind_scope(kind: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn admission_policies_are_cluster_scoped_as_in_current_kustomize() {
+        assert_eq!(
+            is_namespaced("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+            Some(false)
+        );
+    }
 
     #[test]
     fn is_namespaced_matches_gvk_index() {

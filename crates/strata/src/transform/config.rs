@@ -58,8 +58,15 @@ fn owned(specs: &[StaticSpec]) -> Vec<FieldSpec> {
 }
 
 impl TransformerConfig {
-    /// Returns kustomize's default configuration.
+    /// Returns kustomize's default configuration, sorted as kustomize sorts it when it
+    /// loads it (`MakeDefaultConfig`).
     pub fn builtin() -> TransformerConfig {
+        let mut tc = TransformerConfig::builtin_unsorted();
+        tc.sort();
+        tc
+    }
+
+    fn builtin_unsorted() -> TransformerConfig {
         let d = schema::default_field_specs();
         TransformerConfig {
             name_prefix: owned(d.name_prefix),
@@ -88,47 +95,112 @@ impl TransformerConfig {
         }
     }
 
-    /// Adds `other`'s specs, skipping exact duplicates (kustomize's `TransformerConfig.Merge`).
-    pub fn merge(&mut self, other: &TransformerConfig) {
-        fn add(dst: &mut Vec<FieldSpec>, src: &[FieldSpec]) {
-            for s in src {
-                if !dst.contains(s) {
-                    dst.push(s.clone());
-                }
-            }
-        }
-        add(&mut self.name_prefix, &other.name_prefix);
-        add(&mut self.name_suffix, &other.name_suffix);
-        add(&mut self.namespace, &other.namespace);
-        add(&mut self.common_labels, &other.common_labels);
-        add(&mut self.template_labels, &other.template_labels);
-        add(
-            &mut self.volume_claim_template_labels,
-            &other.volume_claim_template_labels,
-        );
-        add(&mut self.labels, &other.labels);
-        add(&mut self.common_annotations, &other.common_annotations);
-        add(&mut self.images, &other.images);
-        add(&mut self.replicas, &other.replicas);
-        add(&mut self.var_reference, &other.var_reference);
+    /// Returns `self` merged with `other` as kustomize's `TransformerConfig.Merge` does: each
+    /// incoming spec is added unless an existing one is "effectively equal" (the existing
+    /// spec's GVK is selected by the incoming one's and the paths agree), then every list is
+    /// sorted by GVK. Because a generic spec is swallowed by a more specific one sorted before
+    /// it, a `configurations:` entry for one kind can hide a default for all kinds; kustomize
+    /// behaves so (its TestIssue4884 expects it). Differing `create` flags conflict.
+    pub fn merged(&self, other: &TransformerConfig) -> Result<TransformerConfig, String> {
+        let mut out = TransformerConfig {
+            name_prefix: merge_list(&self.name_prefix, &other.name_prefix, "NamePrefix")?,
+            name_suffix: merge_list(&self.name_suffix, &other.name_suffix, "NameSuffix")?,
+            namespace: merge_list(&self.namespace, &other.namespace, "NameSpace")?,
+            common_labels: merge_list(&self.common_labels, &other.common_labels, "CommonLabels")?,
+            template_labels: merge_list(&self.template_labels, &other.template_labels, "TemplateLabels")?,
+            volume_claim_template_labels: merge_list(
+                &self.volume_claim_template_labels,
+                &other.volume_claim_template_labels,
+                "VolumeClaimTemplateLabels",
+            )?,
+            labels: merge_list(&self.labels, &other.labels, "Labels")?,
+            common_annotations: merge_list(
+                &self.common_annotations,
+                &other.common_annotations,
+                "CommonAnnotations",
+            )?,
+            images: merge_list(&self.images, &other.images, "Images")?,
+            replicas: merge_list(&self.replicas, &other.replicas, "Replicas")?,
+            var_reference: merge_list(&self.var_reference, &other.var_reference, "VarReference")?,
+            name_reference: self.name_reference.clone(),
+        };
         for b in &other.name_reference {
-            match self.name_reference.iter_mut().find(|x| x.gvk == b.gvk) {
-                Some(x) => add(&mut x.referrers, &b.referrers),
-                None => self.name_reference.push(b.clone()),
+            match out.name_reference.iter_mut().find(|x| x.gvk == b.gvk) {
+                Some(x) => {
+                    x.referrers = merge_list(&x.referrers, &b.referrers, "NameReference")?;
+                }
+                None => out.name_reference.push(b.clone()),
             }
         }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Sorts every list by GVK (builtinconfig `sortFields`; kustomize's sort is unstable,
+    /// ours keeps equal GVKs in order).
+    pub fn sort(&mut self) {
+        for list in [
+            &mut self.name_prefix,
+            &mut self.name_suffix,
+            &mut self.namespace,
+            &mut self.common_labels,
+            &mut self.template_labels,
+            &mut self.volume_claim_template_labels,
+            &mut self.labels,
+            &mut self.common_annotations,
+            &mut self.images,
+            &mut self.replicas,
+            &mut self.var_reference,
+        ] {
+            list.sort_by(|a, b| gvk_order(&spec_gvk(a), &spec_gvk(b)));
+        }
+        self.name_reference.sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
     }
 }
 
-/// Merges `extra` into a field-spec list without duplicates (kustomize's `FsSlice.MergeAll`).
+fn spec_gvk(s: &FieldSpec) -> Gvk {
+    Gvk {
+        group: s.group.clone(),
+        version: s.version.clone(),
+        kind: s.kind.clone(),
+    }
+}
+
+/// kustomize's `Gvk.IsLessThan` as an ordering: kind rank in the legacy order, then
+/// `group_version_kind` with `~` placeholders.
+fn gvk_order(a: &Gvk, b: &Gvk) -> std::cmp::Ordering {
+    crate::sort::gvk_rank(a)
+        .cmp(&crate::sort::gvk_rank(b))
+        .then_with(|| crate::sort::gvk_sort_string(a).cmp(&crate::sort::gvk_sort_string(b)))
+}
+
+/// Returns true if the spec's GVK is selected by `selector` (empty parts match anything).
+fn selected_by(spec: &FieldSpec, selector: &FieldSpec) -> bool {
+    (selector.group.is_empty() || selector.group == spec.group)
+        && (selector.version.is_empty() || selector.version == spec.version)
+        && (selector.kind.is_empty() || selector.kind == spec.kind)
+}
+
+fn merge_list(base: &[FieldSpec], extra: &[FieldSpec], what: &str) -> Result<Vec<FieldSpec>, String> {
+    let mut out = base.to_vec();
+    for x in extra {
+        match out.iter().find(|e| selected_by(e, x) && e.path == x.path) {
+            Some(e) if e.create != x.create => {
+                return Err(format!("failed to merge {what} fieldSpec: conflicting fieldspecs"));
+            }
+            Some(_) => {}
+            None => out.push(x.clone()),
+        }
+    }
+    Ok(out)
+}
+
+/// Merges `extra` into a field-spec list the way `FsSlice.MergeAll` does (no sorting), for
+/// the per-entry lists of `labels:`.
 pub fn merge_specs(dst: &mut Vec<FieldSpec>, extra: &[FieldSpec]) {
     for s in extra {
-        if !dst.iter().any(|d| same_target(d, s)) {
+        if !dst.iter().any(|d| selected_by(d, s) && d.path == s.path) {
             dst.push(s.clone());
         }
     }
-}
-
-fn same_target(a: &FieldSpec, b: &FieldSpec) -> bool {
-    a.group == b.group && a.version == b.version && a.kind == b.kind && a.path == b.path
 }
