@@ -57,7 +57,7 @@ pub fn fix(resources: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
     };
     for (ri, r) in resources.iter_mut().enumerate() {
         let org_gvk = r.org_id().gvk.clone();
-        let referrer = Referrer::new(ri, r);
+        let referrer = Referrer::new(ri, r)?;
         for backref in backrefs {
             for spec in &backref.referrers {
                 if !spec.selects(&org_gvk) {
@@ -109,7 +109,7 @@ struct Referrer {
 }
 
 impl Referrer {
-    fn new(index: usize, r: &Resource) -> Referrer {
+    fn new(index: usize, r: &Resource) -> Result<Referrer> {
         let node = r.node();
         let role_ref = node.get_path(&["roleRef"]).and_then(|rr| {
             Some(Gvk {
@@ -127,19 +127,34 @@ impl Referrer {
                 .unwrap_or_default()
             {
                 if s.get_str(&["kind"]) == Some("ServiceAccount") {
-                    if let Some(ns) = s.get_str(&["namespace"]) {
-                        binding_namespaces.insert(ns.to_owned());
+                    match s.get_path(&["namespace"]) {
+                        None => {}
+                        Some(n) if n.is_null() || n.as_str().is_none() => {
+                            // reswrangler.go getNamespacesForRoleBinding.
+                            return Err(Error::at(
+                                ErrorKind::Resource,
+                                format!(
+                                    "Invalid Input: namespace is blank for resource \"{}\"",
+                                    r.id()
+                                ),
+                                r.origin(),
+                                n.span,
+                            ));
+                        }
+                        Some(n) => {
+                            binding_namespaces.insert(n.as_str().unwrap_or("").to_owned());
+                        }
                     }
                 }
             }
         }
-        Referrer {
+        Ok(Referrer {
             index,
             id: r.id().clone(),
             cluster_scoped: r.id().is_cluster_scoped(),
             role_ref,
             binding_namespaces,
-        }
+        })
     }
 }
 

@@ -237,6 +237,28 @@ impl<'a> Loader<'a> {
         super::builtins::parse_config(&file, root)
     }
 
+    /// Loads a `crds:` entry of kustomization `k` in directory `root`.
+    pub fn load_crds(
+        &self,
+        root: &Path,
+        entry: &Spanned<String>,
+        k: &Kustomization,
+    ) -> Result<TransformerConfig> {
+        let path = crate::fs::clean(&root.join(&entry.value));
+        let file = self
+            .load_restricted(root, &path)
+            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+        let opts = ParseOptions {
+            limits: self.limits,
+            duplicate_keys: DuplicateKeys::KeepLast,
+        };
+        let docs = parse_documents(&file, opts).map_err(|e| {
+            e.with_prefix(&format!("unable to parse open API definition from '{}': ", entry.value))
+        })?;
+        let root = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
+        super::crds::config_from_crds(&file, root)
+    }
+
     /// Reads a file that must lie within `root` under the load restrictor.
     pub fn load_restricted(&self, root: &Path, path: &Path) -> Result<Arc<SourceFile>> {
         let canonical = self.restricted_path(root, path)?;

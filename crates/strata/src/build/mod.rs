@@ -6,6 +6,7 @@
 //! This module may use every lower stage; nothing below it imports it.
 
 mod builtins;
+mod crds;
 mod generators;
 mod loader;
 mod plugins;
@@ -179,7 +180,13 @@ impl<'a> Builder<'a> {
             .config
             .merged(&tc)
             .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
-        // TODO(#4): crds.
+        for entry in &k.crds {
+            let crd = self.loader.load_crds(&target.dir, entry, k)?;
+            acc.config = acc
+                .config
+                .merged(&crd)
+                .map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
+        }
         self.run_generators(target, acc, chain)?;
         self.accumulate_components(target, &k.components, acc, chain)?;
         for b in builtins::ORDER {
