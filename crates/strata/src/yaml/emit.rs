@@ -200,21 +200,22 @@ impl Printer<'_> {
             self.write_indicator("}", false, false, false);
             return Ok(());
         }
-        let entries = decoded_entries(m, top).map_err(|_| Problem)?;
-        let mut keys = Vec::with_capacity(entries.len());
-        for (k, _, _) in &entries {
-            let k = k.as_ref().map_err(|_| Problem)?;
-            if key_text_issue(k).is_some() {
-                return Err(Problem);
+        let mut entries: Vec<(Cow<'_, str>, &Node)> = Vec::with_capacity(m.entries.len());
+        if m.entries.iter().any(|e| is_merge_key(&e.key)) {
+            for (k, _, value) in decoded_entries(m, top).map_err(|_| Problem)? {
+                entries.push((k.map_err(|_| Problem)?, value));
             }
-            keys.push(k);
+        } else {
+            for e in &m.entries {
+                entries.push((key_string(&e.key, top).map_err(|_| Problem)?, &e.value));
+            }
         }
-        let order = sorted_order(&keys, |a, b| key_less(a, b));
+        if entries.iter().any(|(k, _)| key_text_issue(k).is_some()) {
+            return Err(Problem);
+        }
+        sort_entries(&mut entries, |a, b| key_less(&a.0, &b.0));
         let indent = if indent < 0 { 0 } else { indent + 2 };
-        for i in order {
-            let (Some(k), Some((_, _, value))) = (keys.get(i), entries.get(i)) else {
-                continue;
-            };
+        for (k, value) in &entries {
             self.write_indent(indent);
             // go-yaml's `yaml_emitter_check_simple_key`: at most 128 bytes, one line.
             if k.len() <= 128 && !k.chars().any(is_break) {
@@ -317,6 +318,15 @@ impl Printer<'_> {
         if !self.whitespace {
             self.put(' ');
         }
+        // Plain text has no line breaks; a space folds only past column 80.
+        let width = char_count(t);
+        if !allow_breaks || self.column + width <= BEST_WIDTH + 1 {
+            self.out.push_str(t);
+            self.column += width;
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let mut spaces = false;
         let mut breaks = false;
         let mut chars = t.chars().peekable();
@@ -353,6 +363,18 @@ impl Printer<'_> {
     /// go-yaml's `yaml_emitter_write_single_quoted_scalar`.
     fn single_quoted(&mut self, t: &str, indent: i32, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
+        let width = char_count(t);
+        if (!allow_breaks || self.column + width <= BEST_WIDTH + 1)
+            && !t.contains('\'')
+            && !t.chars().any(is_break)
+        {
+            self.out.push_str(t);
+            self.column += width;
+            self.write_indicator("'", false, false, false);
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let mut spaces = false;
         let mut breaks = false;
         let bytes = t.as_bytes();
@@ -505,6 +527,15 @@ impl Printer<'_> {
     }
 }
 
+/// Counts characters (go-yaml's columns), cheaply for ASCII.
+fn char_count(t: &str) -> usize {
+    if t.is_ascii() {
+        t.len()
+    } else {
+        t.chars().count()
+    }
+}
+
 /// The style go-yaml v2 writes `t` in: yaml.v2 `encode.go` `stringv` asks for literal (text
 /// with `\n`), plain (text v2 reads back as the same string) or double-quoted, and
 /// `yaml_emitter_select_scalar_style` falls back from there.
@@ -563,11 +594,20 @@ fn analyze(t: &str) -> Analysis {
     let mut preceded_by_ws = true;
     let mut previous_space = false;
     let mut previous_break = false;
-    let mut chars = t.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let last = next.is_none();
-        let followed_by_ws = matches!(next, None | Some(' ' | '\t'));
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Decode one character (ASCII without the general decoder: most text is ASCII).
+        let (c, width) = match b.get(i) {
+            Some(&a) if a < 0x80 => (char::from(a), 1),
+            _ => match t.get(i..).and_then(|r| r.chars().next()) {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
+        let next = i + width;
+        let last = next >= b.len();
+        let followed_by_ws = last || matches!(b.get(next), Some(b' ' | b'\t'));
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -603,6 +643,7 @@ fn analyze(t: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        i = next;
     }
     let mut a = Analysis {
         multiline: line_breaks,
@@ -696,6 +737,9 @@ enum TextIssue {
 
 /// Checks a string value as go-yaml v2 reads it from the JSON text.
 fn string_issue(t: &str) -> Option<TextIssue> {
+    if t.bytes().all(|b| b < 0x7F) {
+        return None;
+    }
     if t.chars().any(is_forbidden) {
         return Some(TextIssue::Control);
     }
@@ -804,7 +848,7 @@ type Decoded<'a> = (Result<Cow<'a, str>, KeyIssue>, &'a Node, &'a Node);
 
 /// Returns true for the plain key `<<`, which go-yaml v3 decodes as a merge.
 fn is_merge_key(key: &Node) -> bool {
-    matches!(&key.kind, NodeKind::Scalar(s) if resolve::tag(s) == Tag::Merge)
+    matches!(&key.kind, NodeKind::Scalar(s) if s.text == "<<" && resolve::tag(s) == Tag::Merge)
 }
 
 /// Returns a mapping's entries as go-yaml v3 decodes it. A `<<` merge key (one a transformer
@@ -856,6 +900,33 @@ fn push_entries<'a>(
     Ok(())
 }
 
+/// Sorts `v` stably by `less`, which need not be a total order (see [`sorted_order`]).
+fn sort_entries<T>(v: &mut Vec<T>, less: impl Fn(&T, &T) -> bool) {
+    if v.len() <= 32 {
+        insertion_sort(v, |a, b| less(a, b));
+        return;
+    }
+    let order = sorted_order(v, &less);
+    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(
+        order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
+    );
+}
+
+/// A stable insertion sort that moves an element only past elements it is less than, so it
+/// terminates and permutes whatever `less` answers.
+fn insertion_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// Returns the indices of `keys` in the order a stable sort by `less` gives.
 ///
 /// `less` need not be a total order (go-yaml v2's `keyList.Less` is not transitive), so this
@@ -874,14 +945,7 @@ fn sorted_order<K>(keys: &[K], less: impl Fn(&K, &K) -> bool) -> Vec<usize> {
 fn merge_sort(v: &mut [usize], buf: &mut [usize], lt: &impl Fn(usize, usize) -> bool) {
     let n = v.len();
     if n <= 12 {
-        // Insertion sort: stable, and only moves an element past ones it is less than.
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && lt(v[j], v[j - 1]) {
-                v.swap(j, j - 1);
-                j -= 1;
-            }
-        }
+        insertion_sort(v, |&a, &b| lt(a, b));
         return;
     }
     let mid = n / 2;

@@ -762,7 +762,7 @@ fn parse_date(b: &[u8]) -> Option<(u32, u32, u32, &[u8])> {
     let year = b
         .get(..4)?
         .iter()
-        .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+        .fold(0u32, |n, c| n * 10 + u32::from(c.wrapping_sub(b'0')));
     let rest = b.get(4..)?.strip_prefix(b"-")?;
     let (month, rest) = get_num(rest)?;
     let rest = rest.strip_prefix(b"-")?;
