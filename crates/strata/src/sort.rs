@@ -45,7 +45,8 @@ pub const DEFAULT_ORDER_LAST: [&str; 2] = [
 /// others, positive for `orderLast`), as kustomize's `Gvk.IsLessThan` uses it.
 pub fn gvk_rank(g: &Gvk) -> i64 {
     if let Some(i) = DEFAULT_ORDER_FIRST.iter().position(|k| *k == g.kind) {
-        return i64::try_from(i).unwrap_or(0) - i64::try_from(DEFAULT_ORDER_FIRST.len()).unwrap_or(0);
+        return i64::try_from(i).unwrap_or(0)
+            - i64::try_from(DEFAULT_ORDER_FIRST.len()).unwrap_or(0);
     }
     if let Some(i) = DEFAULT_ORDER_LAST.iter().position(|k| *k == g.kind) {
         return 1 + i64::try_from(i).unwrap_or(0);

@@ -24,8 +24,13 @@ pub fn config_from_crds(_file: &Arc<SourceFile>, root: Option<&Node>) -> Result<
         return Ok(tc);
     };
     for (name, def) in types.iter() {
-        let Some(props) = properties(def) else { continue };
-        if !["kind", "apiVersion", "metadata"].iter().all(|k| props.get(k).is_some()) {
+        let Some(props) = properties(def) else {
+            continue;
+        };
+        if !["kind", "apiVersion", "metadata"]
+            .iter()
+            .all(|k| props.get(k).is_some())
+        {
             continue;
         }
         let gvk = Gvk {
@@ -66,7 +71,14 @@ fn spec(gvk: &Gvk, path: &[String]) -> FieldSpec {
     }
 }
 
-fn load(tc: &mut TransformerConfig, gvk: &Gvk, types: &Mapping, name: &str, path: &mut Vec<String>, depth: usize) {
+fn load(
+    tc: &mut TransformerConfig,
+    gvk: &Gvk,
+    types: &Mapping,
+    name: &str,
+    path: &mut Vec<String>,
+    depth: usize,
+) {
     if depth > MAX_REF_DEPTH {
         return;
     }

@@ -253,7 +253,10 @@ impl<'a> Loader<'a> {
             duplicate_keys: DuplicateKeys::KeepLast,
         };
         let docs = parse_documents(&file, opts).map_err(|e| {
-            e.with_prefix(&format!("unable to parse open API definition from '{}': ", entry.value))
+            e.with_prefix(&format!(
+                "unable to parse open API definition from '{}': ",
+                entry.value
+            ))
         })?;
         let root = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
         super::crds::config_from_crds(&file, root)

@@ -170,7 +170,9 @@ impl<'a> Builder<'a> {
             for entry in &k.configurations {
                 let mut one = self.loader.load_config(&target.dir, entry, k)?;
                 one.sort();
-                loaded = loaded.merged(&one).map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
+                loaded = loaded
+                    .merged(&one)
+                    .map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
             }
             tc = tc
                 .merged(&loaded)
@@ -627,7 +629,8 @@ fn strip_build_state(node: &mut crate::yaml::Node) {
                     .is_some_and(|a| a.is_null() || a.as_mapping().is_some_and(|am| am.is_empty()));
                 if empty {
                     mm.remove("annotations");
-                } else if let Some(ann) = mm.get_mut("annotations").and_then(|a| a.as_mapping_mut()) {
+                } else if let Some(ann) = mm.get_mut("annotations").and_then(|a| a.as_mapping_mut())
+                {
                     // Clearing build annotations rewrites the rest through a string map
                     // (resource.go RemoveBuildAnnotations), so every value prints as the
                     // string of its text: `8080` as "8080", `~` as "~".

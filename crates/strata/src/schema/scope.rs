@@ -13,8 +13,14 @@ use super::generated::scope::{KIND_SCOPES, SCOPES};
 /// v1.21.2 schema (kyaml/openapi/openapi.go at master; v5.6 lacks them). The conformance
 /// corpus expects current kustomize.
 const HEAD_ONLY: [(&str, &str); 2] = [
-    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
-    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicy",
+    ),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicyBinding",
+    ),
 ];
 
 /// Returns whether resources of `api_version` and `kind` are namespaced, as kustomize's built-in
@@ -61,7 +67,10 @@ mod tests {
     #[test]
     fn admission_policies_are_cluster_scoped_as_in_current_kustomize() {
         assert_eq!(
-            is_namespaced("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+            is_namespaced(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingAdmissionPolicy"
+            ),
             Some(false)
         );
     }

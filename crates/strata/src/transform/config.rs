@@ -107,7 +107,11 @@ impl TransformerConfig {
             name_suffix: merge_list(&self.name_suffix, &other.name_suffix, "NameSuffix")?,
             namespace: merge_list(&self.namespace, &other.namespace, "NameSpace")?,
             common_labels: merge_list(&self.common_labels, &other.common_labels, "CommonLabels")?,
-            template_labels: merge_list(&self.template_labels, &other.template_labels, "TemplateLabels")?,
+            template_labels: merge_list(
+                &self.template_labels,
+                &other.template_labels,
+                "TemplateLabels",
+            )?,
             volume_claim_template_labels: merge_list(
                 &self.volume_claim_template_labels,
                 &other.volume_claim_template_labels,
@@ -154,7 +158,8 @@ impl TransformerConfig {
         ] {
             list.sort_by(|a, b| gvk_order(&spec_gvk(a), &spec_gvk(b)));
         }
-        self.name_reference.sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
+        self.name_reference
+            .sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
     }
 }
 
@@ -181,12 +186,18 @@ fn selected_by(spec: &FieldSpec, selector: &FieldSpec) -> bool {
         && (selector.kind.is_empty() || selector.kind == spec.kind)
 }
 
-fn merge_list(base: &[FieldSpec], extra: &[FieldSpec], what: &str) -> Result<Vec<FieldSpec>, String> {
+fn merge_list(
+    base: &[FieldSpec],
+    extra: &[FieldSpec],
+    what: &str,
+) -> Result<Vec<FieldSpec>, String> {
     let mut out = base.to_vec();
     for x in extra {
         match out.iter().find(|e| selected_by(e, x) && e.path == x.path) {
             Some(e) if e.create != x.create => {
-                return Err(format!("failed to merge {what} fieldSpec: conflicting fieldspecs"));
+                return Err(format!(
+                    "failed to merge {what} fieldSpec: conflicting fieldspecs"
+                ));
             }
             Some(_) => {}
             None => out.push(x.clone()),

@@ -410,7 +410,7 @@ impl<'a> Builder<'a> {
                         }
                     }
                     let quoted_merge = matches!(&k.kind, NodeKind::Scalar(s)
-                        if s.text == "<<" && s.style.is_quoted() && s.tag.is_none());
+                        if s.text == "<<" && (s.style.is_quoted() || s.tag.as_deref() == Some("!!str")));
                     if is_merge {
                         merges.push(node);
                     } else if quoted_merge {
