@@ -219,6 +219,7 @@ pub fn generate(
         ));
     }
     let kind = match id.gvk.kind.as_str() {
+        "IAMPolicyGenerator" => return iam_policy(config, acc, origin),
         "ConfigMapGenerator" => GeneratorKind::ConfigMap,
         "SecretGenerator" => GeneratorKind::Secret,
         other => {
@@ -260,6 +261,59 @@ pub fn generate(
     node.span = config.node().span;
     let args = GeneratorArgs::from_node(file, kind, &node)?;
     super::generators::run(&args, None, files, acc, origin)
+}
+
+/// The IAMPolicyGenerator: a ServiceAccount annotated with its GKE service account
+/// (api/filters/iampolicygenerator/iampolicygenerator.go).
+fn iam_policy(
+    config: &Resource,
+    acc: &mut ResourceMap,
+    origin: Option<crate::resource::Origin>,
+) -> Result<()> {
+    let file = config.origin();
+    let node = config.node();
+    let get = |path: &[&str]| node.get_str(path).unwrap_or("").to_owned();
+    let cloud = get(&["cloud"]);
+    if cloud != "gke" {
+        return Err(Error::at(
+            ErrorKind::Unsupported,
+            format!("cloud provider {cloud} not supported yet"),
+            file,
+            node.span,
+        ));
+    }
+    let mut annotations = Mapping::new();
+    annotations.insert(
+        "iam.gke.io/gcp-service-account",
+        Node::string(format!(
+            "{}@{}.iam.gserviceaccount.com",
+            get(&["serviceAccount", "name"]),
+            get(&["serviceAccount", "projectId"])
+        )),
+    );
+    let mut meta = Mapping::new();
+    meta.insert("annotations", Node::mapping(annotations));
+    meta.insert("name", Node::string(get(&["kubernetesService", "name"])));
+    let ns = get(&["kubernetesService", "namespace"]);
+    if !ns.is_empty() {
+        meta.insert("namespace", Node::string(ns));
+    }
+    let mut root = Mapping::new();
+    root.insert("apiVersion", Node::string("v1"));
+    root.insert("kind", Node::string("ServiceAccount"));
+    root.insert("metadata", Node::mapping(meta));
+    let mut sa = Node::mapping(root);
+    sa.span = node.span;
+    let mut r = Resource::from_node(sa, file)?;
+    r.history_mut().origin = origin;
+    acc.append(r).map_err(|r| {
+        Error::at(
+            ErrorKind::DuplicateId,
+            format!("may not add resource with an already registered id: {}", r.id()),
+            file,
+            node.span,
+        )
+    })
 }
 
 fn dup_error(config: &Resource, what: &str) -> Error {
