@@ -132,6 +132,7 @@ impl<'a> Builder<'a> {
         let dir = self.loader.confirm_dir(dir)?;
         let top = self.load_target(&dir)?;
         self.metadata = build_metadata(&top.kustomization)?;
+        self.check_openapi(&top)?;
         let mut acc = Accumulator::new();
         let mut chain = vec![top.dir.clone()];
         self.accumulate(&top, &mut acc, &mut chain)?;
@@ -479,6 +480,41 @@ impl<'a> Builder<'a> {
         sub.origin_path = parent.origin_of(&entry.value);
         chain.push(dir);
         Ok(sub)
+    }
+
+    /// Checks the top kustomization's `openapi:` field as kyaml's `SetSchema` does: a custom
+    /// schema file or a builtin version, not both, and only the builtin v1.21.2.
+    // TODO(#5): a custom schema's merge keys and scopes.
+    fn check_openapi(&self, top: &Target) -> Result<()> {
+        let k = &top.kustomization;
+        let Some(m) = k.field("openapi").and_then(|n| n.as_mapping()) else {
+            return Ok(());
+        };
+        let path = crate::kustomization::opt_string(&k.file, m, "path")?;
+        let version = crate::kustomization::opt_string(&k.file, m, "version")?;
+        if let Some(p) = &path {
+            let file = crate::fs::clean(&top.dir.join(&p.value));
+            self.loader
+                .load_restricted(&top.dir, &file)
+                .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?;
+            if let Some(v) = &version {
+                return Err(k.error_at(
+                    ErrorKind::Kustomization,
+                    "builtin version and custom schema provided, cannot use both",
+                    v.span,
+                ));
+            }
+        } else if let Some(v) = version.filter(|v| !v.value.is_empty() && v.value != "v1.21.2") {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!(
+                    "the specified OpenAPI version is not built in: '{}' (built in: v1.21.2)",
+                    v.value
+                ),
+                v.span,
+            ));
+        }
+        Ok(())
     }
 
     /// Applies the top kustomization's `sortOptions`, else the `--reorder` choice.

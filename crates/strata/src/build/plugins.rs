@@ -309,7 +309,10 @@ fn iam_policy(
     acc.append(r).map_err(|r| {
         Error::at(
             ErrorKind::DuplicateId,
-            format!("may not add resource with an already registered id: {}", r.id()),
+            format!(
+                "may not add resource with an already registered id: {}",
+                r.id()
+            ),
             file,
             node.span,
         )
