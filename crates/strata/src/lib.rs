@@ -14,6 +14,7 @@ pub mod kustomization;
 pub mod render;
 pub mod resource;
 pub mod sort;
+pub mod transform;
 
 pub use build::Reorder;
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};

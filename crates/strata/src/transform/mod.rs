@@ -1,0 +1,4 @@
+//! Transformers that rewrite resources in place.
+
+pub mod replacements;
+pub mod vars;
