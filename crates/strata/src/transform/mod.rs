@@ -9,4 +9,6 @@ pub mod images;
 pub mod metadata;
 pub mod name_affix;
 pub mod namespace;
+pub mod replacements;
 pub mod replicas;
+pub mod vars;
