@@ -1648,19 +1648,26 @@ pub(crate) mod path {
     }
 
     /// Parses scalar text as kyaml's `yaml.Unmarshal` into a node does: the first document,
-    /// or a null for an empty text.
-    pub(crate) fn parse_embedded(text: &str) -> Result<Node, String> {
+    /// or `None` for a text without one (go-yaml leaves the node zero: no kind at all).
+    pub(crate) fn parse_embedded(text: &str) -> Result<Option<Node>, String> {
         let file = SourceFile::new("<structured data>", text);
         let opts = ParseOptions {
             duplicate_keys: DuplicateKeys::KeepLast,
             ..ParseOptions::default()
         };
         let docs = parse_documents(&file, opts).map_err(|e| e.message().to_owned())?;
-        Ok(docs
-            .into_iter()
-            .next()
-            .map(|d| d.root)
-            .unwrap_or_else(|| Node::scalar(Scalar::plain(""))))
+        Ok(docs.into_iter().next().map(|d| d.root))
+    }
+
+    /// The error a path step gives on go-yaml's zero node: `nodeKindString(0)` is empty and
+    /// the node cannot be printed, so the message ends after "got ".
+    fn zero_node_error(step: &str) -> String {
+        let expected = if idx_number(step).is_some() || is_list_index(step) || step == "*" {
+            "SequenceNode"
+        } else {
+            "MappingNode"
+        };
+        format!("wrong node kind: expected {expected} but got ")
     }
 
     /// Why a walk failed: the path (reported after "unable to find field …") or the value
@@ -1888,19 +1895,14 @@ pub(crate) mod path {
             let Some(field) = m.get_mut(name) else {
                 return Ok(());
             };
-            if let NodeKind::Scalar(s) = &field.kind {
-                if !rest.is_empty() {
-                    // HEAD: the rest of the path is walked inside the scalar's parsed text, on
-                    // a copy that is then dropped (kyaml `handleStructuredDataInScalar`); only
-                    // `set_in_structured_data` writes such values back.
-                    let text = if s.is_null() && s.text.is_empty() {
-                        "~"
-                    } else {
-                        &s.text
-                    };
-                    let mut copy = parse_embedded(text).map_err(WalkError::Path)?;
-                    return self.walk(&mut copy, rest, false);
-                }
+            if let (NodeKind::Scalar(s), Some(next)) = (&field.kind, rest.first()) {
+                // HEAD: the rest of the path is walked inside the scalar's parsed text, on a
+                // copy that is then dropped (kyaml `handleStructuredDataInScalar`); only
+                // `set_in_structured_data` writes such values back.
+                let Some(mut copy) = parse_embedded(&s.text).map_err(WalkError::Path)? else {
+                    return Err(WalkError::Path(zero_node_error(next)));
+                };
+                return self.walk(&mut copy, rest, false);
             }
             self.walk(field, rest, false)
         }
@@ -1934,9 +1936,15 @@ pub(crate) mod structured {
                 continue;
             };
             if let NodeKind::Scalar(s) = &n.kind {
-                if let Ok(doc) = parse_embedded(&s.text) {
-                    found = Some((i, s.text.clone(), doc));
-                    break;
+                match parse_embedded(&s.text) {
+                    Ok(Some(doc)) => {
+                        found = Some((i, s.text.clone(), doc));
+                        break;
+                    }
+                    // go-yaml parses an empty text to a zero node, on which every path step
+                    // fails: kustomize falls back to the plain walk.
+                    Ok(None) => return false,
+                    Err(_) => {}
                 }
             }
         }
@@ -4673,6 +4681,28 @@ ports:
                     (
                         1,
                         r#"{"apiVersion":"v1","data":{"a.b":"dotted","list":"a,b,c","nul":null,"plain":"abc","quoted":"5","str":"abc","word":"hello"},"kind":"ConfigMap","metadata":{"labels":{"w":"hello"},"name":"cm"}}"#,
+                    ),
+                ]),
+            },
+            Case {
+                name: "anchored_list_selectors",
+                repl: r#"- source: {kind: ConfigMap}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: ["spec.template.spec.containers.[name=^app$].image"]
+  - select: {kind: Service}
+    fieldPaths: ["spec.ports.[port=^80$].name", "spec.ports.[=^plain$]"]
+"#,
+                // A plain value matches an anchored pattern (a quoted one does not:
+                // list_selector_quoted_anchor).
+                want: Want::Docs(&[
+                    (
+                        0,
+                        r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"note":"hi"},"labels":{"app":"web"},"name":"web","namespace":"prod"},"spec":{"other":7,"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"spec":{"containers":[{"args":["--a","--b=1"],"env":[{"name":"X","value":"x"}],"image":"cm","name":"app"},{"image":"busybox","name":"side"}]}}}}"#,
+                    ),
+                    (
+                        2,
+                        r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc"},"spec":{"ports":[{"name":"cm","port":80},{"name":"x","port":81},"cm"]}}"#,
                     ),
                 ]),
             },
