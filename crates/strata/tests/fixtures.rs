@@ -53,6 +53,10 @@ pub fn run_cases(root: &Path) -> usize {
                             .lines()
                             .filter(|l| l.starts_with("# Warning"))
                             .collect();
+                        let warnings: Vec<&String> = warnings
+                            .iter()
+                            .filter(|w| w.starts_with("# Warning"))
+                            .collect();
                         if want != warnings {
                             failures
                                 .push(format!("{name}: warnings {warnings:?}, expected {want:?}"));

@@ -21,6 +21,8 @@ use crate::resource::{Origin, Resource, ResourceMap};
 use crate::sort;
 use crate::source::Span;
 use crate::transform::config::TransformerConfig;
+use crate::transform::replacements;
+use crate::transform::vars::{self, VarSet};
 
 pub use loader::Loader;
 
@@ -44,6 +46,7 @@ const MAX_DEPTH: usize = 200;
 struct Accumulator {
     resources: ResourceMap,
     config: TransformerConfig,
+    vars: VarSet,
 }
 
 impl Accumulator {
@@ -51,6 +54,7 @@ impl Accumulator {
         Accumulator {
             resources: ResourceMap::new(),
             config: TransformerConfig::default(),
+            vars: VarSet::new(),
         }
     }
 }
@@ -140,7 +144,7 @@ impl<'a> Builder<'a> {
         let mut resources = acc.resources.into_resources();
         generators::add_hashes(&mut resources)?;
         crate::name_reference::fix(&mut resources, &acc.config.name_reference)?;
-        // TODO(#4): vars.
+        self.resolve_vars(&mut resources, &acc.vars, &acc.config)?;
         resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
         for r in &mut resources {
@@ -193,7 +197,11 @@ impl<'a> Builder<'a> {
         self.run_generators(target, acc, chain)?;
         self.accumulate_components(target, &k.components, acc, chain)?;
         for b in builtins::ORDER {
-            builtins::run(b, k, &acc.config, &mut acc.resources)?;
+            if b == builtins::Builtin::Replacement {
+                self.run_replacements(target, acc)?;
+            } else {
+                builtins::run(b, k, &acc.config, &mut acc.resources)?;
+            }
             if self.metadata.track {
                 for _ in 0..builtins::instances(b, k) {
                     record_transformation(&mut acc.resources, target.builtin_origin(b.kind()));
@@ -215,6 +223,101 @@ impl<'a> Builder<'a> {
         for config in self.plugin_configs(target, &k.validators, chain)? {
             let mut copy = acc.resources.clone();
             plugins::transform(&config, &mut copy, &acc.config)?;
+        }
+        if let Some(n) = k.field("vars").filter(|n| !n.is_null()) {
+            let declared = vars::parse_vars(n, &k.file)?;
+            let bindings = acc
+                .vars
+                .merge_vars(&declared, acc.resources.resources(), &|r| {
+                    r.history().prev_ids.clone()
+                })?;
+            let mut all = std::mem::take(&mut acc.resources).into_resources();
+            for b in bindings {
+                if let Some(r) = all.get_mut(b.resource) {
+                    r.history_mut().ref_var_names.push(b.var);
+                }
+            }
+            acc.resources.replace_all(all).map_err(|r| {
+                k.error_at(
+                    ErrorKind::DuplicateId,
+                    format!(
+                        "may not add resource with an already registered id: {}",
+                        r.id()
+                    ),
+                    Span::default(),
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Runs `replacements:` (inline entries and `path:` files) over the accumulator.
+    fn run_replacements(&mut self, target: &Target, acc: &mut Accumulator) -> Result<()> {
+        let k = &target.kustomization;
+        let Some(n) = k.field("replacements").filter(|n| !n.is_null()) else {
+            return Ok(());
+        };
+        let mut list = Vec::new();
+        for entry in replacements::parse_replacements(n, &k.file)? {
+            match entry {
+                replacements::ReplacementEntry::Inline(r) => list.push(*r),
+                replacements::ReplacementEntry::Path(p) => {
+                    let path = crate::fs::clean(&target.dir.join(&p.value));
+                    let file = self
+                        .loader
+                        .load_restricted(&target.dir, &path)
+                        .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?;
+                    let docs = crate::yaml::parse::parse_documents(&file, Default::default())?;
+                    let first = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
+                    list.extend(replacements::parse_replacement_file(first, &file)?);
+                }
+            }
+        }
+        let mut all = std::mem::take(&mut acc.resources).into_resources();
+        let result = replacements::apply_with_previous_ids(&mut all, &list, &|r| {
+            r.history().prev_ids.clone()
+        });
+        acc.resources.replace_all(all).map_err(|r| {
+            k.error_at(
+                ErrorKind::DuplicateId,
+                format!(
+                    "may not add resource with an already registered id: {}",
+                    r.id()
+                ),
+                n.span,
+            )
+        })?;
+        result
+    }
+
+    /// Resolves `$(VAR)` references at the top level, after names are final.
+    fn resolve_vars(
+        &mut self,
+        resources: &mut [Resource],
+        declared: &VarSet,
+        config: &TransformerConfig,
+    ) -> Result<()> {
+        if declared.is_empty() {
+            return Ok(());
+        }
+        let values =
+            vars::resolve_vars(resources, declared, &|r| r.history().ref_var_names.clone())?;
+        let specs: Vec<vars::VarRefSpec> = config
+            .var_reference
+            .iter()
+            .map(|s| vars::VarRefSpec {
+                group: s.group.clone(),
+                version: s.version.clone(),
+                kind: s.kind.clone(),
+                path: s.path.clone(),
+            })
+            .collect();
+        let unused = vars::substitute(resources, &values, &specs)?;
+        if !unused.is_empty() {
+            self.warnings.push(format!(
+                "well-defined vars that were never replaced: {}",
+                unused.join(",")
+            ));
         }
         Ok(())
     }
@@ -370,6 +473,9 @@ impl<'a> Builder<'a> {
                         .config
                         .merged(&sub_acc.config)
                         .map_err(|m| at(ErrorKind::Kustomization, m))?;
+                    acc.vars
+                        .merge_set(std::mem::take(&mut sub_acc.vars))
+                        .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
                     for r in sub_acc.resources.into_resources() {
                         append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }

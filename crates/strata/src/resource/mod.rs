@@ -40,6 +40,8 @@ pub struct History {
     pub origin: Option<Origin>,
     /// The transformers that ran over the object, in order (`transformerAnnotations`).
     pub transformations: Vec<Origin>,
+    /// Names of the vars bound to this object (kustomize's `refVarNames`).
+    pub ref_var_names: Vec<String>,
 }
 
 /// Where an object came from or which transformer touched it: kustomize's
