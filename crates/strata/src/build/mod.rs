@@ -1,7 +1,7 @@
 //! The spine: builds one kustomization directory into a [`ResourceMap`].
 //!
-//! [`Builder::build`] is kustomize's `MakeCustomizedResMap` (api/internal/target/kusttarget.go)
-//! and [`Builder::accumulate`] its `accumulateTarget`; together they list every stage in the
+//! `Builder::build` is kustomize's `MakeCustomizedResMap` (api/internal/target/kusttarget.go)
+//! and `Builder::accumulate` its `accumulateTarget`; together they list every stage in the
 //! order kustomize runs it. If you want to know what runs when, read those two functions.
 //! This module may use every lower stage; nothing below it imports it.
 
