@@ -22,6 +22,38 @@ pub enum Command {
     Render(BuildArgs),
     /// Same as `render`, with `kustomize build`'s flags: a drop-in replacement.
     Build(BuildArgs),
+    /// Apply a strategic-merge patch to a document, as kyaml's merge2 does, and print the
+    /// result as kyaml prints it.
+    Patch(PatchArgs),
+}
+
+/// Flags of `patch`.
+#[derive(Debug, clap::Args)]
+pub struct PatchArgs {
+    /// The document to patch.
+    #[arg(long, value_name = "FILE")]
+    pub dest: PathBuf,
+
+    /// The strategic-merge patch (each of its documents is applied in turn).
+    #[arg(long, value_name = "FILE")]
+    pub patch: PathBuf,
+
+    /// Merge lists without schema by `name` when all their elements have one.
+    #[arg(long)]
+    pub infer_associative_lists: bool,
+
+    /// Where list elements only the patch has go (`kustomize build` uses prepend).
+    #[arg(long, value_enum, default_value_t = DirectionArg::Append)]
+    pub list_increase_direction: DirectionArg,
+}
+
+/// `--list-increase-direction` values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DirectionArg {
+    /// After dest's elements.
+    Append,
+    /// Before dest's elements.
+    Prepend,
 }
 
 /// Flags shared by `render` and `build`.

@@ -9,6 +9,11 @@ use strata::{DiskFs, Renderer};
 use crate::args::{BuildArgs, Cli, Command};
 use crate::report;
 
+// Declared here rather than in main.rs to keep this branch's wiring to args.rs and commands.rs;
+// it can move to main.rs as `mod patch_cmd;`.
+#[path = "patch_cmd.rs"]
+mod patch_cmd;
+
 /// Why a command stopped early.
 pub enum Failure {
     /// stdout was closed by the reader (`strata render | head`): exit quietly.
@@ -21,6 +26,7 @@ pub enum Failure {
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Render(args) | Command::Build(args) => build(&args),
+        Command::Patch(args) => patch_cmd::run(&args),
     }
 }
 

@@ -3,6 +3,7 @@
 //! This module knows nothing of Kubernetes. It may use only [`crate::source`].
 
 pub mod emit;
+pub mod kyaml_emit;
 pub mod node;
 pub mod parse;
 pub mod resolve;
