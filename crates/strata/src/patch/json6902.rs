@@ -2551,4 +2551,195 @@ mod tests {
             "\"a\\u003c\\\"\\u0001\"".to_owned()
         );
     }
+
+    /// A small deterministic generator (no `rand` dependency).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    const KEYS: [&str; 6] = ["a", "b", "a/b", "t~x", "~1", "c"];
+
+    fn gen_value(g: &mut Lcg, depth: usize) -> serde_json::Value {
+        use serde_json::Value as V;
+        match if depth > 2 { g.next(3) } else { g.next(5) } {
+            0 => V::from(g.next(100) as i64 - 50),
+            1 => V::from(KEYS[g.next(KEYS.len())]),
+            2 => V::from(g.next(2) == 0),
+            3 => V::Array((0..g.next(4)).map(|_| gen_value(g, depth + 1)).collect()),
+            _ => V::Object(
+                (0..g.next(4))
+                    .map(|_| (KEYS[g.next(KEYS.len())].to_owned(), gen_value(g, depth + 1)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn escape(k: &str) -> String {
+        k.replace('~', "~0").replace('/', "~1")
+    }
+
+    /// Every pointer into `v` below the root, with the value there.
+    fn locations(v: &serde_json::Value, at: String, out: &mut Vec<(String, serde_json::Value)>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    let p = format!("{at}/{}", escape(k));
+                    out.push((p.clone(), x.clone()));
+                    locations(x, p, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    let p = format!("{at}/{i}");
+                    out.push((p.clone(), x.clone()));
+                    locations(x, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A target for `add`: a new or existing key of an object, an index `0..=len` or `-`.
+    fn add_target(g: &mut Lcg, v: &serde_json::Value) -> String {
+        let mut locs = vec![(String::new(), v.clone())];
+        locations(v, String::new(), &mut locs);
+        locs.retain(|(_, x)| x.is_object() || x.is_array());
+        let (at, c) = &locs[g.next(locs.len())];
+        match c {
+            serde_json::Value::Array(items) => match g.next(3) {
+                0 => format!("{at}/-"),
+                _ => format!("{at}/{}", g.next(items.len() + 1)),
+            },
+            _ => format!("{at}/{}", escape(KEYS[g.next(KEYS.len())])),
+        }
+    }
+
+    fn to_json(n: &Node) -> serde_json::Value {
+        use serde_json::Value as V;
+        match &n.kind {
+            NodeKind::Scalar(s) => match resolve::resolve(s) {
+                Value::Null => V::Null,
+                Value::Bool(b) => V::Bool(b),
+                Value::Int(i) => V::from(i),
+                Value::UInt(u) => V::from(u),
+                Value::Float(f) => V::from(f),
+                Value::Str(t) => V::from(t.into_owned()),
+            },
+            NodeKind::Sequence(items) => V::Array(items.iter().map(to_json).collect()),
+            NodeKind::Mapping(m) => V::Object(
+                m.entries
+                    .iter()
+                    .map(|e| (e.key.as_str().unwrap_or("?").to_owned(), to_json(&e.value)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Cross-checks the applier with the RFC 6902 `json-patch` crate on random operations
+    /// from the subset where RFC 6902 and json-patch v4 agree (non-negative canonical
+    /// indices, `replace` of existing locations, integer values): both must accept the same
+    /// operations with the same result, and reject the same invalid ones.
+    #[test]
+    fn agrees_with_rfc_6902_on_the_common_subset() {
+        let mut g = Lcg(0x5eed);
+        let (mut passed, mut refused) = (0, 0);
+        for round in 0..300 {
+            let start = loop {
+                if let v @ serde_json::Value::Object(_) = gen_value(&mut g, 0) {
+                    break v;
+                }
+            };
+            let mut state = start.clone();
+            let mut accepted: Vec<serde_json::Value> = Vec::new();
+            for _ in 0..8 {
+                let mut locs = Vec::new();
+                locations(&state, String::new(), &mut locs);
+                let existing = |g: &mut Lcg| -> Option<(String, serde_json::Value)> {
+                    (!locs.is_empty()).then(|| locs[g.next(locs.len())].clone())
+                };
+                let op = match g.next(7) {
+                    0 => {
+                        serde_json::json!({"op": "add", "path": add_target(&mut g, &state), "value": gen_value(&mut g, 1)})
+                    }
+                    1 => match existing(&mut g) {
+                        Some((p, _)) => serde_json::json!({"op": "remove", "path": p}),
+                        None => continue,
+                    },
+                    2 => match existing(&mut g) {
+                        Some((p, _)) => {
+                            serde_json::json!({"op": "replace", "path": p, "value": gen_value(&mut g, 1)})
+                        }
+                        None => continue,
+                    },
+                    3 => match existing(&mut g) {
+                        Some((p, _)) => {
+                            let to = add_target(&mut g, &state);
+                            // RFC 6902 forbids moving a value into itself; json-patch v4
+                            // removes it first and then adds wherever the path now leads.
+                            if to.starts_with(&format!("{p}/")) {
+                                continue;
+                            }
+                            serde_json::json!({"op": "move", "from": p, "path": to})
+                        }
+                        None => continue,
+                    },
+                    4 => match existing(&mut g) {
+                        Some((p, _)) => {
+                            serde_json::json!({"op": "copy", "from": p, "path": add_target(&mut g, &state)})
+                        }
+                        None => continue,
+                    },
+                    5 => match existing(&mut g) {
+                        Some((p, v)) if g.next(2) == 0 => {
+                            serde_json::json!({"op": "test", "path": p, "value": v})
+                        }
+                        Some((p, _)) => {
+                            serde_json::json!({"op": "test", "path": p, "value": gen_value(&mut g, 1)})
+                        }
+                        None => continue,
+                    },
+                    // Invalid in both: a missing parent, or an index past the end.
+                    _ => match g.next(2) {
+                        0 => serde_json::json!({"op": "add", "path": "/nope/x", "value": 1}),
+                        _ => serde_json::json!({"op": "remove", "path": "/nope"}),
+                    },
+                };
+                let patch: json_patch::Patch =
+                    serde_json::from_value(serde_json::Value::Array(vec![op.clone()])).unwrap();
+                let mut next = state.clone();
+                let rfc_ok = json_patch::patch(&mut next, &patch).is_ok();
+                let mut ops = accepted.clone();
+                ops.push(op.clone());
+                let text = serde_json::Value::Array(ops).to_string();
+                let mut doc = parse_doc(&serde_json::to_string(&start).unwrap());
+                let parsed = parse_operations(&SourceFile::new("p.json", &text)).unwrap();
+                let ours = apply(&mut doc, &parsed);
+                assert_eq!(
+                    ours.is_ok(),
+                    rfc_ok,
+                    "round {round}: {text} on {start}: {ours:?}"
+                );
+                if rfc_ok {
+                    assert_eq!(to_json(&doc), next, "round {round}: {text} on {start}");
+                    state = next;
+                    accepted.push(op);
+                    passed += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+        }
+        assert!(
+            passed > 1000 && refused > 300,
+            "{passed} accepted, {refused} refused"
+        );
+    }
 }
