@@ -440,6 +440,56 @@ pub fn get_by_id(resources: &[Resource], id: &ResId) -> std::result::Result<usiz
 /// whether a name prefix or suffix, a namespace, the kind or a label selector explains the
 /// miss. One line per finding, each starting with `hint: `; empty if nothing helps.
 pub fn explain_miss(resources: &[Resource], sel: &Selector) -> String {
+    let literal = is_literal(&sel.name).then(|| sel.name.clone());
+    explain(resources, sel, literal.as_deref())
+}
+
+/// Returns Strata's hint for a [`get_by_id`] failure: for no match, the same findings as
+/// [`explain_miss`]; for several, which id of each resource matched and how to pick one.
+pub fn explain_id_miss(resources: &[Resource], id: &ResId, err: &IdMatchError) -> String {
+    match err {
+        IdMatchError::Many(_, found) => {
+            let key = id.key();
+            let items: Vec<String> = found
+                .iter()
+                .filter_map(|&i| resources.get(i))
+                .map(|r| {
+                    if r.id().key() == key {
+                        format!("{} (its current id)", r.id())
+                    } else {
+                        let was = r
+                            .history()
+                            .prev_ids
+                            .iter()
+                            .find(|p| p.key() == key)
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        format!("{} (previously {was})", r.id())
+                    }
+                })
+                .collect();
+            format!(
+                "hint: {id} names {} resources: {}; give the patch a `target:` (by current name, namespace or labelSelector) to pick one",
+                items.len(),
+                items.join(", ")
+            )
+        }
+        IdMatchError::None(_) => {
+            let sel = Selector {
+                group: regex::escape(&id.gvk.group),
+                version: regex::escape(&id.gvk.version),
+                kind: regex::escape(&id.gvk.kind),
+                name: regex::escape(&id.name),
+                namespace: regex::escape(effective_namespace(id)),
+                ..Selector::default()
+            };
+            explain(resources, &sel, Some(&id.name))
+        }
+    }
+}
+
+/// The body of [`explain_miss`]; `literal` is the target name when it names one name.
+fn explain(resources: &[Resource], sel: &Selector, literal: Option<&str>) -> String {
     let mut lines: Vec<String> = Vec::new();
     if resources.is_empty() {
         return "hint: there are no resources to patch at this point of the build".into();
@@ -478,7 +528,7 @@ pub fn explain_miss(resources: &[Resource], sel: &Selector) -> String {
             "hint: {} has effective namespace '{}', which the target namespace '{}' does not match{}",
             r.id(),
             effective_namespace(r.id()),
-            sel.namespace,
+            sel.namespace.replace('\\', ""),
             if effective_namespace(r.id()) == "default" {
                 " (a resource without a namespace is in 'default')"
             } else {
@@ -525,8 +575,7 @@ pub fn explain_miss(resources: &[Resource], sel: &Selector) -> String {
         }
     }
     // Names: prefixes and suffixes, then the closest names of a matching kind.
-    if !sel.name.is_empty() && is_literal(&sel.name) {
-        let want = sel.name.as_str();
+    if let Some(want) = literal.filter(|w| !w.is_empty()) {
         for r in resources.iter().filter(|r| gvk_ok(r) && !name_ok(r)) {
             let cur = r.id().name.as_str();
             let h = r.history();
@@ -1540,11 +1589,40 @@ mod tests {
             h.contains("its labels {app=web, tier=fe} do not satisfy 'app=api'"),
             "{h}"
         );
-        let renamed = [renamed()];
-        let h = explain_miss(&renamed, &sel("{name: eb}"));
+        let moved = [renamed()];
+        let h = explain_miss(&moved, &sel("{name: eb}"));
         assert!(h.contains("(it was renamed with 'p-')"), "{h}");
         let h = explain_miss(&plain, &sel("{kind: Nope}"));
         assert!(h.starts_with("hint: the target Nope.[noVer].[noGrp]/[noName].[noNs]:a=:l= matches none of 2 resources"), "{h}");
         assert!(explain_miss(&[], &sel("{kind: Nope}")).contains("no resources"));
+        // Targetless strategic-merge patches.
+        let id = |name: &str, ns: &str| ResId {
+            gvk: Gvk::from_api_version("v1", "Thing"),
+            name: name.into(),
+            namespace: ns.into(),
+        };
+        let e = get_by_id(&plain, &id("web", "prod")).unwrap_err();
+        let h = explain_id_miss(&plain, &id("web", "prod"), &e);
+        assert!(
+            h.contains(
+                "effective namespace 'default', which the target namespace 'prod' does not match"
+            ),
+            "{h}"
+        );
+        let e = get_by_id(&plain, &id("p-web", "")).unwrap_err();
+        let h = explain_id_miss(&plain, &id("p-web", ""), &e);
+        assert!(
+            h.contains("namePrefix/nameSuffix apply after patches"),
+            "{h}"
+        );
+        let two = [
+            renamed(),
+            res("apiVersion: v1\nkind: Thing\nmetadata:\n  name: web\n"),
+        ];
+        let e = get_by_id(&two, &id("web", "")).unwrap_err();
+        assert_eq!(
+            explain_id_miss(&two, &id("web", ""), &e),
+            "hint: Thing.v1.[noGrp]/web.[noNs] names 2 resources: Thing.v1.[noGrp]/p-web.ns1 (previously Thing.v1.[noGrp]/web.default), Thing.v1.[noGrp]/web.[noNs] (its current id); give the patch a `target:` (by current name, namespace or labelSelector) to pick one"
+        );
     }
 }
