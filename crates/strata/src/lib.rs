@@ -32,6 +32,7 @@ pub mod error;
 pub mod fs;
 pub mod generate;
 pub mod kustomization;
+pub mod patch;
 pub mod render;
 pub mod resource;
 pub mod schema;

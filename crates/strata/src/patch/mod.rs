@@ -1,4 +1,5 @@
-//! Patching: strategic-merge patches (kyaml merge2 semantics) applied to node trees.
+//! Patching: strategic-merge patches (kyaml merge2 semantics), JSON 6902 operations and the
+//! selection of patch targets.
 //!
 //! Stage: `patch` sits below the build and above the node model. It may use [`crate::yaml`]
 //! (nodes), [`crate::schema`] (merge keys) and [`crate::source`] (spans); it reads no files and
@@ -43,5 +44,7 @@
 //!   ([`crate::yaml::parse::DuplicateKeys::KeepFirst`]); each document is one patch.
 
 mod graph;
+pub mod json6902;
 pub mod strategic_merge;
 mod tags;
+pub mod target;

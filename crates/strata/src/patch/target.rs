@@ -1,0 +1,1628 @@
+//! Patch targets: kustomize's `target:` selector and the resources it picks.
+//!
+//! Stage: patch. This module may use [`crate::resource`], [`crate::yaml`], [`crate::source`]
+//! and [`crate::error`].
+//!
+//! kustomize's rules (api/resmap/reswrangler.go `Select`, api/types/selector.go):
+//! `group`, `version`, `kind`, `name` and `namespace` are Go regular expressions anchored as
+//! `^(?:…)$`, and an empty one matches anything. The namespace is matched against the
+//! *effective* namespace of the original id or of the current one (`default` for none,
+//! `_non_namespaceable_` for cluster-scoped kinds), the name against the original name or
+//! the current one, and the group/version/kind against the current ones. `labelSelector` and
+//! `annotationSelector` use Kubernetes label-selector syntax (`a=b`, `a==b`, `a!=b`,
+//! `a in (x,y)`, `a notin (x)`, `a`, `!a`, `a>1`, `a<1`) and are parsed only once a resource
+//! has passed the id tests, so a bad selector that meets no such resource is no error.
+//!
+//! Selecting nothing is no error for kustomize (the patch is silently skipped); patches that
+//! need exactly one target use [`get_by_id`]. [`explain_miss`] gives Strata's own hint for
+//! either case.
+
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{Gvk, ResId, Resource};
+use crate::source::{SourceFile, Span};
+use crate::yaml::node::{Node, NodeKind};
+use crate::yaml::resolve::{self, Value};
+
+/// A `target:` selector (kustomize's `types.Selector`).
+#[derive(Clone, Debug, Default)]
+pub struct Selector {
+    /// API group regex (empty matches any).
+    pub group: String,
+    /// API version regex.
+    pub version: String,
+    /// Kind regex.
+    pub kind: String,
+    /// Name regex, matched against the original and the current name.
+    pub name: String,
+    /// Namespace regex, matched against the original and current effective namespace.
+    pub namespace: String,
+    /// Label selector expression over `metadata.labels`.
+    pub label_selector: String,
+    /// Label selector expression over `metadata.annotations`.
+    pub annotation_selector: String,
+    /// Where the selector was written.
+    pub span: Span,
+    /// The file it was written in, for error locations.
+    pub file: Option<Arc<SourceFile>>,
+}
+
+impl Selector {
+    /// Reads a `target:` node of the kustomization field `field` (`patches`,
+    /// `patchesJson6902`); returns `None` for a null node.
+    ///
+    /// The kustomization is decoded strictly through JSON by kustomize, so an unknown key
+    /// fails with `json: unknown field "x"` and a non-string value with encoding/json's
+    /// `cannot unmarshal number into Go struct field Selector.patches.target.ResId.name of
+    /// type string` (oracle, kustomize v5.6), both after `invalid Kustomization: `. Values
+    /// are typed as YAML 1.1 (`name: yes` is a bool).
+    pub fn from_node(node: &Node, file: &Arc<SourceFile>, field: &str) -> Result<Option<Selector>> {
+        let err = |msg: String, span: Span| {
+            Error::at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: {msg}"),
+                file,
+                span,
+            )
+        };
+        let m = match &node.kind {
+            _ if node.is_null() => return Ok(None),
+            NodeKind::Mapping(m) => m,
+            other => {
+                let t = match other {
+                    NodeKind::Sequence(_) => "array",
+                    _ => json_type(node),
+                };
+                return Err(err(
+                    format!(
+                        "json: cannot unmarshal {t} into Go struct field Patch.{field}.target of type types.Selector"
+                    ),
+                    node.span,
+                ));
+            }
+        };
+        let mut sel = Selector {
+            span: node.span,
+            file: Some(Arc::clone(file)),
+            ..Selector::default()
+        };
+        for e in &m.entries {
+            let key = e.key.as_str().unwrap_or_default();
+            let (slot, go_path) = match key {
+                "group" => (&mut sel.group, "ResId.Gvk.group"),
+                "version" => (&mut sel.version, "ResId.Gvk.version"),
+                "kind" => (&mut sel.kind, "ResId.Gvk.kind"),
+                "name" => (&mut sel.name, "ResId.name"),
+                "namespace" => (&mut sel.namespace, "ResId.namespace"),
+                "labelSelector" => (&mut sel.label_selector, "labelSelector"),
+                "annotationSelector" => (&mut sel.annotation_selector, "annotationSelector"),
+                other => {
+                    return Err(err(format!("json: unknown field \"{other}\""), e.key.span));
+                }
+            };
+            if e.value.is_null() {
+                continue;
+            }
+            let text = match &e.value.kind {
+                NodeKind::Scalar(s) => match resolve::resolve_yaml11(s) {
+                    Value::Str(t) => Some(t.into_owned()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match text {
+                Some(t) => *slot = t,
+                None => {
+                    return Err(err(
+                        format!(
+                            "json: cannot unmarshal {} into Go struct field Selector.{field}.target.{go_path} of type string",
+                            json_type(&e.value)
+                        ),
+                        e.value.span,
+                    ));
+                }
+            }
+        }
+        Ok(Some(sel))
+    }
+
+    fn error(&self, msg: String) -> Error {
+        match &self.file {
+            Some(f) => Error::at(ErrorKind::Kustomization, msg, f, self.span),
+            None => Error::new(ErrorKind::Kustomization, msg),
+        }
+    }
+}
+
+impl std::fmt::Display for Selector {
+    /// Formats as kustomize's `Selector.String()`: `<ResId>:a=<annotations>:l=<labels>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let id = ResId {
+            gvk: Gvk {
+                group: self.group.clone(),
+                version: self.version.clone(),
+                kind: self.kind.clone(),
+            },
+            name: self.name.clone(),
+            namespace: self.namespace.clone(),
+        };
+        write!(
+            f,
+            "{id}:a={}:l={}",
+            self.annotation_selector, self.label_selector
+        )
+    }
+}
+
+/// The JSON type encoding/json names for a YAML 1.1-typed node.
+fn json_type(n: &Node) -> &'static str {
+    match &n.kind {
+        NodeKind::Mapping(_) => "object",
+        NodeKind::Sequence(_) => "array",
+        NodeKind::Scalar(s) => match resolve::resolve_yaml11(s) {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
+            Value::Str(_) => "string",
+        },
+    }
+}
+
+/// The selector's id regexes, compiled (kustomize's `SelectorRegex`).
+struct Compiled {
+    group: Option<Regex>,
+    version: Option<Regex>,
+    kind: Option<Regex>,
+    name: Option<Regex>,
+    namespace: Option<Regex>,
+}
+
+fn matches(re: &Option<Regex>, s: &str) -> bool {
+    re.as_ref().is_none_or(|r| r.is_match(s))
+}
+
+/// Compiles `^(?:pattern)$` (kustomize's `anchorRegex`); `None` for an empty pattern.
+fn compile(pattern: &str) -> std::result::Result<Option<Regex>, String> {
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    let anchored = format!("^(?:{pattern})$");
+    if let Some((code, fragment)) = go_syntax_error(&anchored) {
+        return Err(format!("error parsing regexp: {code}: `{fragment}`"));
+    }
+    Regex::new(&anchored).map(Some).map_err(|e| {
+        let detail = e.to_string();
+        let first = detail
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("error:"))
+            .map(|l| l.trim_start_matches("error:").trim().to_owned())
+            .unwrap_or(detail);
+        format!("error parsing regexp: {first}: `{anchored}`")
+    })
+}
+
+/// Finds the syntax errors Go's regexp/syntax reports most often, with its code and the
+/// fragment it quotes (oracle: `w(` gives "missing closing ): `^(?:w()$`", `w)` "unexpected ):
+/// `^(?:w))$`", `[a` "missing closing ]: `[a)$`", `a**` "invalid nested repetition operator:
+/// `**`", `\q` "invalid escape sequence: `\q`"). Anything else is left to the regex crate.
+fn go_syntax_error(re: &str) -> Option<(&'static str, String)> {
+    #[derive(PartialEq)]
+    enum Prev {
+        Nothing,
+        Atom,
+        Repeat(usize),
+    }
+    let b = re.as_bytes();
+    let mut depth = 0usize;
+    let mut prev = Prev::Nothing;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' => {
+                let Some(&e) = b.get(i + 1) else {
+                    return Some(("trailing backslash at end of expression", String::new()));
+                };
+                if e.is_ascii_alphanumeric() && !b"afnrtvdDsSwWbBAzpPQEx0123456789".contains(&e) {
+                    return Some(("invalid escape sequence", re.get(i..i + 2)?.to_owned()));
+                }
+                i += 2;
+                prev = Prev::Atom;
+                continue;
+            }
+            b'[' => {
+                let start = i;
+                i += 1;
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                loop {
+                    match b.get(i) {
+                        None => return Some(("missing closing ]", re.get(start..)?.to_owned())),
+                        Some(b'\\') => i += 2,
+                        Some(b'[') if b.get(i + 1) == Some(&b':') => {
+                            // A POSIX class `[:alpha:]`.
+                            let close = re.get(i + 2..)?.find(":]").map(|k| i + 2 + k + 2);
+                            i = close.unwrap_or(i + 1);
+                        }
+                        Some(b']') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                prev = Prev::Atom;
+            }
+            b'(' => {
+                depth += 1;
+                prev = Prev::Nothing;
+                if b.get(i + 1) == Some(&b'?') {
+                    // Skip the group flags `(?:`, `(?i)`, `(?P<name>`.
+                    i += 2;
+                    while b.get(i).is_some_and(|c| !matches!(c, b':' | b')' | b'>')) {
+                        i += 1;
+                    }
+                    if b.get(i) == Some(&b')') {
+                        depth -= 1;
+                    }
+                }
+            }
+            b')' => {
+                if depth == 0 {
+                    return Some(("unexpected )", re.to_owned()));
+                }
+                depth -= 1;
+                prev = Prev::Atom;
+            }
+            b'|' => prev = Prev::Nothing,
+            b'*' | b'+' | b'?' => {
+                match prev {
+                    Prev::Nothing => {
+                        return Some((
+                            "missing argument to repetition operator",
+                            char::from(c).to_string(),
+                        ));
+                    }
+                    // `a*?` is the lazy form; a further operator is nested repetition.
+                    Prev::Repeat(start) if !(c == b'?' && i == start + 1) => {
+                        return Some((
+                            "invalid nested repetition operator",
+                            re.get(start..=i)?.to_owned(),
+                        ));
+                    }
+                    Prev::Repeat(_) => {}
+                    Prev::Atom => prev = Prev::Repeat(i),
+                }
+            }
+            _ => prev = Prev::Atom,
+        }
+        i += 1;
+    }
+    (depth > 0).then(|| ("missing closing )", re.to_owned()))
+}
+
+/// kyaml's `ResId.EffectiveNamespace`.
+fn effective_namespace(id: &ResId) -> &str {
+    if id.is_cluster_scoped() {
+        "_non_namespaceable_"
+    } else if id.namespace.is_empty() {
+        "default"
+    } else {
+        &id.namespace
+    }
+}
+
+fn string_map(node: &Node, field: &str) -> Vec<(String, String)> {
+    node.get_path(&["metadata", field])
+        .and_then(Node::as_mapping)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.to_owned(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Returns the positions of the resources `sel` selects, in order (reswrangler `Select`).
+///
+/// Fails for a regex Go would not compile (`error parsing regexp: …`) and for a label or
+/// annotation selector that does not parse (`unable to parse requirement: …`), located at the
+/// selector.
+pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
+    let c = |p: &str| compile(p).map_err(|m| sel.error(m));
+    let compiled = Compiled {
+        group: c(&sel.group)?,
+        version: c(&sel.version)?,
+        kind: c(&sel.kind)?,
+        name: c(&sel.name)?,
+        namespace: c(&sel.namespace)?,
+    };
+    let mut labels: Option<LabelSelector> = None;
+    let mut annotations: Option<LabelSelector> = None;
+    let mut out = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        if !id_matches(&compiled, r) {
+            continue;
+        }
+        if labels.is_none() {
+            labels = Some(LabelSelector::parse(&sel.label_selector).map_err(|m| sel.error(m))?);
+        }
+        if !labels
+            .as_ref()
+            .is_some_and(|l| l.matches(&string_map(r.node(), "labels")))
+        {
+            continue;
+        }
+        if annotations.is_none() {
+            annotations =
+                Some(LabelSelector::parse(&sel.annotation_selector).map_err(|m| sel.error(m))?);
+        }
+        if !annotations
+            .as_ref()
+            .is_some_and(|a| a.matches(&string_map(r.node(), "annotations")))
+        {
+            continue;
+        }
+        out.push(i);
+    }
+    Ok(out)
+}
+
+fn id_matches(c: &Compiled, r: &Resource) -> bool {
+    let (cur, org) = (r.id(), r.org_id());
+    (matches(&c.namespace, effective_namespace(org))
+        || matches(&c.namespace, effective_namespace(cur)))
+        && (matches(&c.name, &org.name) || matches(&c.name, &cur.name))
+        && matches(&c.group, &cur.gvk.group)
+        && matches(&c.version, &cur.gvk.version)
+        && matches(&c.kind, &cur.gvk.kind)
+}
+
+/// Why [`get_by_id`] found no single resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdMatchError {
+    /// No resource has the id.
+    None(String),
+    /// Several resources have it; their positions are kept for hints.
+    Many(String, Vec<usize>),
+}
+
+impl IdMatchError {
+    /// Returns kustomize's message, e.g. `no matches for Id Thing.v1.[noGrp]/web.[noNs];
+    /// failed to find unique target for patch Thing.v1.[noGrp]/web.[noNs]`.
+    pub fn message(&self) -> &str {
+        match self {
+            IdMatchError::None(m) | IdMatchError::Many(m, _) => m,
+        }
+    }
+}
+
+/// Returns the one resource whose current or any previous id equals `id` (reswrangler
+/// `GetById` over `GetMatchingResourcesByAnyId`: same group, version, kind and name, same
+/// effective namespace), as strategic-merge patches without a target need.
+///
+/// The strategic-merge transformer puts `no resource matches strategic merge patch "<id>": `
+/// before the message (oracle, kustomize v5.6).
+pub fn get_by_id(resources: &[Resource], id: &ResId) -> std::result::Result<usize, IdMatchError> {
+    let key = id.key();
+    let found: Vec<usize> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.history()
+                .prev_ids
+                .iter()
+                .chain(std::iter::once(r.id()))
+                .any(|p| p.key() == key)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(IdMatchError::None(format!(
+            "no matches for Id {id}; failed to find unique target for patch {id}"
+        ))),
+        _ => Err(IdMatchError::Many(
+            format!("multiple matches for Id {id}; failed to find unique target for patch {id}"),
+            found,
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hints.
+
+/// Returns Strata's hint for a selector that matched nothing: the closest candidates and
+/// whether a name prefix or suffix, a namespace, the kind or a label selector explains the
+/// miss. One line per finding, each starting with `hint: `; empty if nothing helps.
+pub fn explain_miss(resources: &[Resource], sel: &Selector) -> String {
+    let literal = is_literal(&sel.name).then(|| sel.name.clone());
+    explain(resources, sel, literal.as_deref())
+}
+
+/// Returns Strata's hint for a [`get_by_id`] failure: for no match, the same findings as
+/// [`explain_miss`]; for several, which id of each resource matched and how to pick one.
+pub fn explain_id_miss(resources: &[Resource], id: &ResId, err: &IdMatchError) -> String {
+    match err {
+        IdMatchError::Many(_, found) => {
+            let key = id.key();
+            let items: Vec<String> = found
+                .iter()
+                .filter_map(|&i| resources.get(i))
+                .map(|r| {
+                    if r.id().key() == key {
+                        format!("{} (its current id)", r.id())
+                    } else {
+                        let was = r
+                            .history()
+                            .prev_ids
+                            .iter()
+                            .find(|p| p.key() == key)
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        format!("{} (previously {was})", r.id())
+                    }
+                })
+                .collect();
+            format!(
+                "hint: {id} names {} resources: {}; give the patch a `target:` (by current name, namespace or labelSelector) to pick one",
+                items.len(),
+                items.join(", ")
+            )
+        }
+        IdMatchError::None(_) => {
+            let sel = Selector {
+                group: regex::escape(&id.gvk.group),
+                version: regex::escape(&id.gvk.version),
+                kind: regex::escape(&id.gvk.kind),
+                name: regex::escape(&id.name),
+                namespace: regex::escape(effective_namespace(id)),
+                ..Selector::default()
+            };
+            explain(resources, &sel, Some(&id.name))
+        }
+    }
+}
+
+/// The body of [`explain_miss`]; `literal` is the target name when it names one name.
+fn explain(resources: &[Resource], sel: &Selector, literal: Option<&str>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    if resources.is_empty() {
+        return "hint: there are no resources to patch at this point of the build".into();
+    }
+    let Ok(compiled) = (|| -> std::result::Result<Compiled, String> {
+        Ok(Compiled {
+            group: compile(&sel.group)?,
+            version: compile(&sel.version)?,
+            kind: compile(&sel.kind)?,
+            name: compile(&sel.name)?,
+            namespace: compile(&sel.namespace)?,
+        })
+    })() else {
+        return String::new();
+    };
+    let gvk_ok = |r: &Resource| {
+        let g = &r.id().gvk;
+        matches(&compiled.group, &g.group)
+            && matches(&compiled.version, &g.version)
+            && matches(&compiled.kind, &g.kind)
+    };
+    let name_ok = |r: &Resource| {
+        matches(&compiled.name, &r.org_id().name) || matches(&compiled.name, &r.id().name)
+    };
+    let ns_ok = |r: &Resource| {
+        matches(&compiled.namespace, effective_namespace(r.org_id()))
+            || matches(&compiled.namespace, effective_namespace(r.id()))
+    };
+
+    // Resources that fail only the namespace test.
+    for r in resources
+        .iter()
+        .filter(|r| gvk_ok(r) && name_ok(r) && !ns_ok(r))
+    {
+        lines.push(format!(
+            "hint: {} has effective namespace '{}', which the target namespace '{}' does not match{}",
+            r.id(),
+            effective_namespace(r.id()),
+            sel.namespace.replace('\\', ""),
+            if effective_namespace(r.id()) == "default" {
+                " (a resource without a namespace is in 'default')"
+            } else {
+                ""
+            }
+        ));
+    }
+    // Resources that fail only the kind/group/version test.
+    for r in resources
+        .iter()
+        .filter(|r| !gvk_ok(r) && name_ok(r) && ns_ok(r))
+    {
+        if !sel.name.is_empty() {
+            lines.push(format!(
+                "hint: {} has the name but not the group/version/kind the target asks for ({})",
+                r.id(),
+                selector_gvk(sel)
+            ));
+        }
+    }
+    // Resources that pass the id tests but not the label or annotation selector.
+    for r in resources
+        .iter()
+        .filter(|r| gvk_ok(r) && name_ok(r) && ns_ok(r))
+    {
+        let labels_ok = LabelSelector::parse(&sel.label_selector)
+            .is_ok_and(|l| l.matches(&string_map(r.node(), "labels")));
+        let ann_ok = LabelSelector::parse(&sel.annotation_selector)
+            .is_ok_and(|a| a.matches(&string_map(r.node(), "annotations")));
+        if !labels_ok {
+            lines.push(format!(
+                "hint: {} matches by id, but its labels {} do not satisfy '{}'",
+                r.id(),
+                show_map(&string_map(r.node(), "labels")),
+                sel.label_selector
+            ));
+        } else if !ann_ok {
+            lines.push(format!(
+                "hint: {} matches by id, but its annotations {} do not satisfy '{}'",
+                r.id(),
+                show_map(&string_map(r.node(), "annotations")),
+                sel.annotation_selector
+            ));
+        }
+    }
+    // Names: prefixes and suffixes, then the closest names of a matching kind.
+    if let Some(want) = literal.filter(|w| !w.is_empty()) {
+        for r in resources.iter().filter(|r| gvk_ok(r) && !name_ok(r)) {
+            let cur = r.id().name.as_str();
+            let h = r.history();
+            if cur != want && want.len() > cur.len() && want.contains(cur) {
+                let (pre, post) = want.split_once(cur).unwrap_or_default();
+                lines.push(format!(
+                    "hint: the target name '{want}' is '{pre}' + '{cur}' + '{post}': this kustomization's namePrefix/nameSuffix apply after patches, so target {} by its name before them, '{cur}'",
+                    r.id()
+                ));
+            } else if cur.len() > want.len() && cur.contains(want) {
+                let affixes: Vec<&str> = h
+                    .prefixes
+                    .iter()
+                    .chain(h.suffixes.iter())
+                    .map(String::as_str)
+                    .collect();
+                let note = if affixes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (it was renamed with {})", quote_list(&affixes))
+                };
+                lines.push(format!(
+                    "hint: {} contains '{want}'{note}; a target name must match the whole original or current name, or be a regex such as '.*{want}.*'",
+                    r.id()
+                ));
+            }
+        }
+        if lines.is_empty() {
+            let mut close: Vec<(usize, &Resource)> = resources
+                .iter()
+                .filter(|r| gvk_ok(r))
+                .map(|r| (edit_distance(want, &r.id().name), r))
+                .collect();
+            close.sort_by_key(|(d, _)| *d);
+            let names: Vec<String> = close
+                .iter()
+                .take(5)
+                .map(|(_, r)| r.id().to_string())
+                .collect();
+            if !names.is_empty() {
+                lines.push(format!(
+                    "hint: resources of that kind: {}",
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    if lines.is_empty() {
+        let kinds: Vec<String> = {
+            let mut k: Vec<String> = resources.iter().map(|r| r.id().to_string()).collect();
+            k.truncate(5);
+            k
+        };
+        lines.push(format!(
+            "hint: the target {} matches none of {} resources, such as {}",
+            sel,
+            resources.len(),
+            kinds.join(", ")
+        ));
+    }
+    lines.dedup();
+    lines.join("\n")
+}
+
+fn selector_gvk(sel: &Selector) -> String {
+    let or_any = |s: &str| {
+        if s.is_empty() {
+            "*".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    format!(
+        "group {}, version {}, kind {}",
+        or_any(&sel.group),
+        or_any(&sel.version),
+        or_any(&sel.kind)
+    )
+}
+
+fn show_map(m: &[(String, String)]) -> String {
+    let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{{{}}}", items.join(", "))
+}
+
+fn quote_list(items: &[&str]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
+    q.join(", ")
+}
+
+/// True if `s` has no regex metacharacters, so it names one literal name.
+fn is_literal(s: &str) -> bool {
+    !s.chars().any(|c| "\\.+*?()|[]{}^$".contains(c))
+}
+
+/// Levenshtein distance over characters, with a bounded table (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(256).collect();
+    let b: Vec<char> = b.chars().take(256).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes label selectors (kyaml/yaml/internal/k8sgen/pkg/labels/selector.go).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    In,
+    NotIn,
+    Equals,
+    DoubleEquals,
+    NotEquals,
+    Exists,
+    DoesNotExist,
+    GreaterThan,
+    LessThan,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Requirement {
+    key: String,
+    op: Op,
+    values: Vec<String>,
+}
+
+/// A parsed label selector: every requirement must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelSelector {
+    requirements: Vec<Requirement>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Error,
+    End,
+    ClosedPar,
+    Comma,
+    DoesNotExist,
+    DoubleEquals,
+    Equals,
+    GreaterThan,
+    Identifier,
+    In,
+    LessThan,
+    NotEquals,
+    NotIn,
+    OpenPar,
+}
+
+fn keyword(s: &str) -> Option<Tok> {
+    Some(match s {
+        ")" => Tok::ClosedPar,
+        "," => Tok::Comma,
+        "!" => Tok::DoesNotExist,
+        "==" => Tok::DoubleEquals,
+        "=" => Tok::Equals,
+        ">" => Tok::GreaterThan,
+        "in" => Tok::In,
+        "<" => Tok::LessThan,
+        "!=" => Tok::NotEquals,
+        "notin" => Tok::NotIn,
+        "(" => Tok::OpenPar,
+        _ => return None,
+    })
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_special(c: u8) -> bool {
+    matches!(c, b'=' | b'!' | b'(' | b')' | b',' | b'>' | b'<')
+}
+
+/// The selector lexer: every token up to and including the end-of-string token.
+fn lex(s: &str) -> Vec<(Tok, String)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut out = Vec::new();
+    loop {
+        while b.get(i).is_some_and(|&c| is_ws(c)) {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else {
+            out.push((Tok::End, String::new()));
+            return out;
+        };
+        if is_special(c) {
+            let start = i;
+            let mut last: Option<(Tok, usize)> = None;
+            while let Some(&c) = b.get(i) {
+                if !is_special(c) {
+                    break;
+                }
+                i += 1;
+                match s.get(start..i).and_then(keyword) {
+                    Some(t) => last = Some((t, i)),
+                    None if last.is_some() => {
+                        i -= 1;
+                        break;
+                    }
+                    None => {}
+                }
+            }
+            match last {
+                Some((t, end)) => {
+                    i = end;
+                    out.push((t, s.get(start..end).unwrap_or_default().to_owned()));
+                }
+                None => out.push((
+                    Tok::Error,
+                    format!(
+                        "error expected: keyword found '{}'",
+                        s.get(start..i).unwrap_or_default()
+                    ),
+                )),
+            }
+        } else {
+            let start = i;
+            while b.get(i).is_some_and(|&c| !is_special(c) && !is_ws(c)) {
+                i += 1;
+            }
+            // Identifiers end at ASCII bytes only, so the slice is on char boundaries.
+            let word = s.get(start..i).unwrap_or_default().to_owned();
+            out.push((keyword(&word).unwrap_or(Tok::Identifier), word));
+        }
+    }
+}
+
+struct SelParser {
+    items: Vec<(Tok, String)>,
+    pos: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    KeyAndOperator,
+    Values,
+}
+
+impl SelParser {
+    fn item(&self, at: usize, ctx: Ctx) -> (Tok, String) {
+        let (t, l) = self
+            .items
+            .get(at)
+            .cloned()
+            .unwrap_or((Tok::End, String::new()));
+        let t = match (ctx, t) {
+            (Ctx::Values, Tok::In | Tok::NotIn) => Tok::Identifier,
+            (_, t) => t,
+        };
+        (t, l)
+    }
+
+    fn lookahead(&self, ctx: Ctx) -> (Tok, String) {
+        self.item(self.pos, ctx)
+    }
+
+    fn consume(&mut self, ctx: Ctx) -> (Tok, String) {
+        let r = self.item(self.pos, ctx);
+        self.pos += 1;
+        r
+    }
+
+    fn parse(&mut self) -> std::result::Result<Vec<Requirement>, String> {
+        let mut reqs = Vec::new();
+        loop {
+            let (t, lit) = self.lookahead(Ctx::Values);
+            match t {
+                Tok::Identifier | Tok::DoesNotExist => {
+                    let r = self
+                        .requirement()
+                        .map_err(|e| format!("unable to parse requirement: {e}"))?;
+                    reqs.push(r);
+                    let (t, l) = self.consume(Ctx::Values);
+                    match t {
+                        Tok::End => return Ok(reqs),
+                        Tok::Comma => {
+                            let (t2, l2) = self.lookahead(Ctx::Values);
+                            if t2 != Tok::Identifier && t2 != Tok::DoesNotExist {
+                                return Err(format!(
+                                    "found '{l2}', expected: identifier after ','"
+                                ));
+                            }
+                        }
+                        _ => return Err(format!("found '{l}', expected: ',' or 'end of string'")),
+                    }
+                }
+                Tok::End => return Ok(reqs),
+                _ => {
+                    return Err(format!(
+                        "found '{lit}', expected: !, identifier, or 'end of string'"
+                    ));
+                }
+            }
+        }
+    }
+
+    fn requirement(&mut self) -> std::result::Result<Requirement, String> {
+        let (key, op) = self.key_and_operator()?;
+        if let Some(op @ (Op::Exists | Op::DoesNotExist)) = op {
+            return new_requirement(key, op, Vec::new());
+        }
+        let op = self.operator()?;
+        let values = match op {
+            Op::In | Op::NotIn => self.values()?,
+            _ => self.exact_value()?,
+        };
+        new_requirement(key, op, values)
+    }
+
+    fn key_and_operator(&mut self) -> std::result::Result<(String, Option<Op>), String> {
+        let mut op = None;
+        let (mut t, mut lit) = self.consume(Ctx::Values);
+        if t == Tok::DoesNotExist {
+            op = Some(Op::DoesNotExist);
+            (t, lit) = self.consume(Ctx::Values);
+        }
+        if t != Tok::Identifier {
+            return Err(format!("found '{lit}', expected: identifier"));
+        }
+        validate_label_key(&lit)?;
+        let (next, _) = self.lookahead(Ctx::Values);
+        if matches!(next, Tok::End | Tok::Comma) && op != Some(Op::DoesNotExist) {
+            op = Some(Op::Exists);
+        }
+        Ok((lit, op))
+    }
+
+    fn operator(&mut self) -> std::result::Result<Op, String> {
+        let (t, lit) = self.consume(Ctx::KeyAndOperator);
+        Ok(match t {
+            Tok::In => Op::In,
+            Tok::Equals => Op::Equals,
+            Tok::DoubleEquals => Op::DoubleEquals,
+            Tok::GreaterThan => Op::GreaterThan,
+            Tok::LessThan => Op::LessThan,
+            Tok::NotIn => Op::NotIn,
+            Tok::NotEquals => Op::NotEquals,
+            _ => {
+                return Err(format!(
+                    "found '{lit}', expected: '=', '!=', '==', 'in', notin'"
+                ));
+            }
+        })
+    }
+
+    fn values(&mut self) -> std::result::Result<Vec<String>, String> {
+        let (t, lit) = self.consume(Ctx::Values);
+        if t != Tok::OpenPar {
+            return Err(format!("found '{lit}' expected: '('"));
+        }
+        let (t, lit) = self.lookahead(Ctx::Values);
+        match t {
+            Tok::Identifier | Tok::Comma => {
+                let s = self.identifiers()?;
+                let (t, _) = self.consume(Ctx::Values);
+                if t != Tok::ClosedPar {
+                    return Err(format!("found '{lit}', expected: ')'"));
+                }
+                Ok(s)
+            }
+            Tok::ClosedPar => {
+                self.consume(Ctx::Values);
+                Ok(vec![String::new()])
+            }
+            _ => Err(format!("found '{lit}', expected: ',', ')' or identifier")),
+        }
+    }
+
+    fn identifiers(&mut self) -> std::result::Result<Vec<String>, String> {
+        let mut s: Vec<String> = Vec::new();
+        let insert = |s: &mut Vec<String>, v: String| {
+            if !s.contains(&v) {
+                s.push(v);
+            }
+        };
+        loop {
+            let (t, lit) = self.consume(Ctx::Values);
+            match t {
+                Tok::Identifier => {
+                    insert(&mut s, lit);
+                    let (t2, l2) = self.lookahead(Ctx::Values);
+                    match t2 {
+                        Tok::Comma => continue,
+                        Tok::ClosedPar => return Ok(sorted(s)),
+                        _ => return Err(format!("found '{l2}', expected: ',' or ')'")),
+                    }
+                }
+                Tok::Comma => {
+                    if s.is_empty() {
+                        insert(&mut s, String::new());
+                    }
+                    let (t2, _) = self.lookahead(Ctx::Values);
+                    if t2 == Tok::ClosedPar {
+                        insert(&mut s, String::new());
+                        return Ok(sorted(s));
+                    }
+                    if t2 == Tok::Comma {
+                        self.consume(Ctx::Values);
+                        insert(&mut s, String::new());
+                    }
+                }
+                _ => return Err(format!("found '{lit}', expected: ',', or identifier")),
+            }
+        }
+    }
+
+    fn exact_value(&mut self) -> std::result::Result<Vec<String>, String> {
+        let (t, _) = self.lookahead(Ctx::Values);
+        if matches!(t, Tok::End | Tok::Comma) {
+            return Ok(vec![String::new()]);
+        }
+        let (t, lit) = self.consume(Ctx::Values);
+        if t == Tok::Identifier {
+            return Ok(vec![lit]);
+        }
+        Err(format!("found '{lit}', expected: identifier"))
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn new_requirement(
+    key: String,
+    op: Op,
+    values: Vec<String>,
+) -> std::result::Result<Requirement, String> {
+    validate_label_key(&key)?;
+    match op {
+        Op::In | Op::NotIn if values.is_empty() => {
+            return Err("for 'in', 'notin' operators, values set can't be empty".into());
+        }
+        Op::Equals | Op::DoubleEquals | Op::NotEquals if values.len() != 1 => {
+            return Err("exact-match compatibility requires one single value".into());
+        }
+        Op::Exists | Op::DoesNotExist if !values.is_empty() => {
+            return Err("values set must be empty for exists and does not exist".into());
+        }
+        Op::GreaterThan | Op::LessThan => {
+            if values.len() != 1 {
+                return Err("for 'Gt', 'Lt' operators, exactly one value is required".into());
+            }
+            if values.iter().any(|v| go_parse_i64(v).is_none()) {
+                return Err("for 'Gt', 'Lt' operators, the value must be an integer".into());
+            }
+        }
+        _ => {}
+    }
+    for v in &values {
+        validate_label_value(&key, v)?;
+    }
+    Ok(Requirement { key, op, values })
+}
+
+/// Go's `strconv.ParseInt(s, 10, 64)`.
+fn go_parse_i64(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse().ok()
+}
+
+const QNAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const QNAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_MSG: &str = "a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+
+/// k8s validation's `RegexError`.
+fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
+    let mut out = format!("{msg} (e.g. ");
+    for (i, e) in examples.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" or ");
+        }
+        out.push_str(&format!("'{e}', "));
+    }
+    out.push_str(&format!("regex used for validation is '{fmt}')"));
+    out
+}
+
+fn is_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) => {
+            f.is_ascii_alphanumeric()
+                && l.is_ascii_alphanumeric()
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        }
+        _ => false,
+    }
+}
+
+fn is_dns1123_subdomain(s: &str) -> bool {
+    s.split('.').all(|label| {
+        let b = label.as_bytes();
+        let ok = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        match (b.first(), b.last()) {
+            (Some(f), Some(l)) => ok(f) && ok(l) && b.iter().all(|c| ok(c) || *c == b'-'),
+            _ => false,
+        }
+    })
+}
+
+/// k8s validation's `IsQualifiedName`, wrapped as `validateLabelKey` words it.
+fn validate_label_key(k: &str) -> std::result::Result<(), String> {
+    let mut errs: Vec<String> = Vec::new();
+    let parts: Vec<&str> = k.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".into());
+            } else {
+                if prefix.len() > 253 {
+                    errs.push("prefix part must be no more than 253 characters".into());
+                }
+                if !is_dns1123_subdomain(prefix) {
+                    errs.push(format!(
+                        "prefix part {}",
+                        regex_error(
+                            DNS1123_SUBDOMAIN_MSG,
+                            DNS1123_SUBDOMAIN_FMT,
+                            &["example.com"]
+                        )
+                    ));
+                }
+            }
+            *name
+        }
+        _ => {
+            errs.push(format!(
+                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(QNAME_MSG, QNAME_FMT, &["MyName", "my.name", "123-abc"])
+            ));
+            return Err(format!(
+                "invalid label key {}: {}",
+                go_quote(k),
+                errs.join("; ")
+            ));
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".into());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".into());
+    }
+    if !is_qualified_name_part(name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(QNAME_MSG, QNAME_FMT, &["MyName", "my.name", "123-abc"])
+        ));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid label key {}: {}",
+            go_quote(k),
+            errs.join("; ")
+        ))
+    }
+}
+
+/// k8s validation's `IsValidLabelValue`, wrapped as `validateLabelValue` words it.
+fn validate_label_value(k: &str, v: &str) -> std::result::Result<(), String> {
+    let mut errs: Vec<String> = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".into());
+    }
+    if !(v.is_empty() || is_qualified_name_part(v)) {
+        errs.push(regex_error(
+            LABEL_VALUE_MSG,
+            &format!("({QNAME_FMT})?"),
+            &["MyValue", "my_value", "12345"],
+        ));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid label value: {}: at key: {}: {}",
+            go_quote(v),
+            go_quote(k),
+            errs.join("; ")
+        ))
+    }
+}
+
+/// Go's `%q` for the ASCII texts label keys and values are.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl LabelSelector {
+    /// Parses a selector expression with kubernetes' grammar and error texts, e.g.
+    /// `unable to parse requirement: found '', expected: ',' or ')'` for `app in (web`.
+    /// The empty expression selects everything.
+    pub fn parse(s: &str) -> std::result::Result<LabelSelector, String> {
+        let items = lex(s);
+        if let Some((_, msg)) = items.iter().find(|(t, _)| *t == Tok::Error) {
+            // The Go parser sees an error token where an identifier or operator should be.
+            return Err(format!(
+                "found '{msg}', expected: !, identifier, or 'end of string'"
+            ));
+        }
+        let mut p = SelParser { items, pos: 0 };
+        let mut requirements = p.parse()?;
+        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(LabelSelector { requirements })
+    }
+
+    /// Returns true if every requirement holds for `labels`.
+    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        let get = |k: &str| labels.iter().rev().find(|(lk, _)| lk == k).map(|(_, v)| v);
+        self.requirements.iter().all(|r| match r.op {
+            Op::In | Op::Equals | Op::DoubleEquals => {
+                get(&r.key).is_some_and(|v| r.values.contains(v))
+            }
+            Op::NotIn | Op::NotEquals => get(&r.key).is_none_or(|v| !r.values.contains(v)),
+            Op::Exists => get(&r.key).is_some(),
+            Op::DoesNotExist => get(&r.key).is_none(),
+            Op::GreaterThan | Op::LessThan => {
+                let Some(have) = get(&r.key).and_then(|v| go_parse_i64(v)) else {
+                    return false;
+                };
+                let Some(want) = r.values.first().and_then(|v| go_parse_i64(v)) else {
+                    return false;
+                };
+                if r.op == Op::GreaterThan {
+                    have > want
+                } else {
+                    have < want
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expectations come from `kustomize-ref` (v5.6) and `kubectl kustomize` (v5.5) runs of
+    //! a JSON 6902 patch with the given `target:` over [`THING`], unless marked Strata's own.
+
+    use super::*;
+    use crate::yaml::parse::{ParseOptions, parse_documents};
+
+    const THING: &str =
+        "apiVersion: v1\nkind: Thing\nmetadata:\n  name: web\n  labels: {app: web, tier: fe}\n";
+
+    fn node(text: &str) -> (Node, Arc<SourceFile>) {
+        let f = SourceFile::new("kustomization.yaml", text);
+        let root = parse_documents(&f, ParseOptions::default())
+            .unwrap()
+            .remove(0)
+            .root;
+        (root, f)
+    }
+
+    fn res(text: &str) -> Resource {
+        let (n, f) = node(text);
+        Resource::from_node(n, &f).unwrap()
+    }
+
+    fn sel(target: &str) -> Selector {
+        let (n, f) = node(target);
+        Selector::from_node(&n, &f, "patches").unwrap().unwrap()
+    }
+
+    /// Returns `match`, `none` or `ERR <message>` for `target` over `resources`.
+    fn pick(resources: &[Resource], target: &str) -> String {
+        match select(resources, &sel(target)) {
+            Ok(v) if v.is_empty() => "none".into(),
+            Ok(v) => format!("match {v:?}"),
+            Err(e) => format!("ERR {}", e.message()),
+        }
+    }
+
+    #[test]
+    fn selects_like_kustomize() {
+        let rs = [res(THING)];
+        for (name, target, want) in [
+            ("nomatch", "{kind: Thing, name: nomatch}", "none"),
+            ("anch", "{kind: Thing, name: we}", "none"),
+            ("re", "{kind: Th.*, name: w.b|x}", "match [0]"),
+            ("case", "{kind: thing}", "none"),
+            ("nsdef", "{namespace: default}", "match [0]"),
+            ("tv2", "{kind: Thing, version: v2}", "none"),
+            ("tnul", "{kind: Thing, name: null}", "match [0]"),
+            ("empty", "{}", "match [0]"),
+            (
+                "ls1",
+                "{labelSelector: \"app=web,tier in (fe,be)\"}",
+                "match [0]",
+            ),
+            (
+                "ls2",
+                "{labelSelector: \"app=web,tier notin (fe)\"}",
+                "none",
+            ),
+            (
+                "as1",
+                "{annotationSelector: \"!x\", version: v1, group: \"\"}",
+                "match [0]",
+            ),
+            ("ls7", "{labelSelector: \"app>3\"}", "none"),
+            (
+                "ls8",
+                "{labelSelector: \"app in (web,),tier\"}",
+                "match [0]",
+            ),
+            ("ls9", "{labelSelector: \"x/app=web\"}", "none"),
+            ("ls11", "{labelSelector: \"app=\"}", "none"),
+            // Label selectors are parsed only once a resource passes the id tests.
+            ("lsnone", "{kind: Nope, labelSelector: \"a b\"}", "none"),
+            (
+                "rebad",
+                "{kind: Thing, name: \"w(\"}",
+                "ERR error parsing regexp: missing closing ): `^(?:w()$`",
+            ),
+            (
+                "re3",
+                "{name: \"w)\"}",
+                "ERR error parsing regexp: unexpected ): `^(?:w))$`",
+            ),
+            (
+                "re4",
+                "{name: \"[a\"}",
+                "ERR error parsing regexp: missing closing ]: `[a)$`",
+            ),
+            (
+                "re5",
+                "{name: \"a**\"}",
+                "ERR error parsing regexp: invalid nested repetition operator: `**`",
+            ),
+            (
+                "re6",
+                "{name: \"\\\\q\"}",
+                "ERR error parsing regexp: invalid escape sequence: `\\q`",
+            ),
+            ("re2", "{name: \"w*?\"}", "none"),
+            (
+                "ls3",
+                "{labelSelector: \"app in (web\"}",
+                "ERR unable to parse requirement: found '', expected: ',' or ')'",
+            ),
+            (
+                "ls4",
+                "{labelSelector: \"a b\"}",
+                "ERR unable to parse requirement: found 'b', expected: '=', '!=', '==', 'in', notin'",
+            ),
+            (
+                "ls5",
+                "{labelSelector: \"-bad=x\"}",
+                "ERR unable to parse requirement: invalid label key \"-bad\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+            ),
+            (
+                "ls6",
+                "{labelSelector: \"app=we@b\"}",
+                "ERR unable to parse requirement: invalid label value: \"we@b\": at key: \"app\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+            ),
+            (
+                "ls10",
+                "{labelSelector: \"Bad_/app=web\"}",
+                "ERR unable to parse requirement: invalid label key \"Bad_/app\": prefix part a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            ),
+            (
+                "ls12",
+                "{labelSelector: \"app=web,\"}",
+                "ERR found '', expected: identifier after ','",
+            ),
+            (
+                "ls13",
+                "{labelSelector: \"=web\"}",
+                "ERR found '=', expected: !, identifier, or 'end of string'",
+            ),
+        ] {
+            assert_eq!(pick(&rs, target), want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn label_selector_forms() {
+        // The grammar of k8s.io/apimachinery's labels.Parse (copied into kyaml).
+        let labels = |s: &str| -> Vec<(String, String)> {
+            s.split(',')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap();
+                    (k.to_owned(), v.to_owned())
+                })
+                .collect()
+        };
+        for (sel, have, want) in [
+            ("", "", true),
+            ("a=b", "a=b", true),
+            ("a==b", "a=b", true),
+            ("a!=b", "a=b", false),
+            ("a!=b", "", true),
+            ("a", "a=", true),
+            ("!a", "a=x", false),
+            ("!a", "b=x", true),
+            ("a in (x, y)", "a=y", true),
+            ("a notin (x,y)", "a=z", true),
+            ("a notin (x,y)", "", true),
+            ("a in (in)", "a=in", true),
+            ("a>1", "a=2", true),
+            ("a<1", "a=2", false),
+            ("a, b", "a=1,b=2", true),
+            ("a=", "a=", true),
+            ("example.com/a=b", "example.com/a=b", true),
+        ] {
+            let s = LabelSelector::parse(sel).unwrap();
+            assert_eq!(s.matches(&labels(have)), want, "{sel} on {have}");
+        }
+        for (sel, err) in [
+            (
+                "a>x",
+                "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer",
+            ),
+            ("a in ()x", "found 'x', expected: ',' or 'end of string'"),
+            (
+                "a=(",
+                "unable to parse requirement: found '(', expected: identifier",
+            ),
+            (
+                "a/b/c",
+                "unable to parse requirement: invalid label key \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+            ),
+        ] {
+            assert_eq!(LabelSelector::parse(sel).unwrap_err(), err, "{sel}");
+        }
+    }
+
+    /// A resource that was `web` without a namespace in its base and is now `p-web` in `ns1`
+    /// (the base had `namePrefix: p-` and `namespace: ns1`).
+    fn renamed() -> Resource {
+        let mut r =
+            res("apiVersion: v1\nkind: Thing\nmetadata:\n  name: p-web\n  namespace: ns1\n");
+        r.history_mut().prev_ids.push(ResId {
+            gvk: Gvk::from_api_version("v1", "Thing"),
+            name: "web".into(),
+            namespace: "default".into(),
+        });
+        r.history_mut().prefixes.push("p-".into());
+        r
+    }
+
+    #[test]
+    fn original_and_current_ids_both_count() {
+        // Oracle overlays o1, o2 and o3.
+        let rs = [renamed()];
+        assert_eq!(pick(&rs, "{name: web, namespace: default}"), "match [0]");
+        assert_eq!(pick(&rs, "{name: p-web, namespace: ns1}"), "match [0]");
+        assert_eq!(pick(&rs, "{name: p-we., namespace: other}"), "none");
+        // A cluster-scoped kind's effective namespace is `_non_namespaceable_`.
+        let ns = [res(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+        )];
+        assert_eq!(pick(&ns, "{namespace: default}"), "none");
+        assert_eq!(pick(&ns, "{namespace: _non_namespaceable_}"), "match [0]");
+    }
+
+    #[test]
+    fn target_fields_are_checked_like_kustomize() {
+        let err = |t: &str, field: &str| {
+            let (n, f) = node(t);
+            Selector::from_node(&n, &f, field)
+                .unwrap_err()
+                .message()
+                .to_owned()
+        };
+        // Oracle runs tu, tn, tn2, tl, tav and the same for patchesJson6902.
+        assert_eq!(
+            err("{kind: Thing, foo: 1}", "patches"),
+            "invalid Kustomization: json: unknown field \"foo\""
+        );
+        assert_eq!(
+            err("{kind: Thing, apiVersion: v1}", "patches"),
+            "invalid Kustomization: json: unknown field \"apiVersion\""
+        );
+        assert_eq!(
+            err("{name: 5}", "patches"),
+            "invalid Kustomization: json: cannot unmarshal number into Go struct field Selector.patches.target.ResId.name of type string"
+        );
+        assert_eq!(
+            err("{name: yes}", "patches"),
+            "invalid Kustomization: json: cannot unmarshal bool into Go struct field Selector.patches.target.ResId.name of type string"
+        );
+        assert_eq!(
+            err("{kind: 5}", "patches"),
+            "invalid Kustomization: json: cannot unmarshal number into Go struct field Selector.patches.target.ResId.Gvk.kind of type string"
+        );
+        assert_eq!(
+            err("{labelSelector: 5}", "patches"),
+            "invalid Kustomization: json: cannot unmarshal number into Go struct field Selector.patches.target.labelSelector of type string"
+        );
+        assert_eq!(
+            err("{name: 5}", "patchesJson6902"),
+            "invalid Kustomization: json: cannot unmarshal number into Go struct field Selector.patchesJson6902.target.ResId.name of type string"
+        );
+        assert_eq!(
+            err("[a]", "patches"),
+            "invalid Kustomization: json: cannot unmarshal array into Go struct field Patch.patches.target of type types.Selector"
+        );
+        let (n, f) = node("~");
+        assert!(Selector::from_node(&n, &f, "patches").unwrap().is_none());
+        assert_eq!(
+            sel("{group: apps, version: v1, kind: Deployment, name: web, namespace: x, labelSelector: a=b}").to_string(),
+            "Deployment.v1.apps/web.x:a=:l=a=b"
+        );
+        // Errors point at the value.
+        let (n, f) = node("kind: Thing\nname: 5\n");
+        let e = Selector::from_node(&n, &f, "patches").unwrap_err();
+        assert_eq!(e.location().unwrap().line_col.to_string(), "2:7");
+    }
+
+    #[test]
+    fn get_by_id_needs_exactly_one() {
+        // Oracle s1 and s3: strategic-merge patches without a target.
+        let id = |name: &str| ResId {
+            gvk: Gvk::from_api_version("v1", "Thing"),
+            name: name.into(),
+            namespace: String::new(),
+        };
+        let rs = [res(THING)];
+        assert_eq!(get_by_id(&rs, &id("web")), Ok(0));
+        assert_eq!(
+            get_by_id(&rs, &id("nope")).unwrap_err().message(),
+            "no matches for Id Thing.v1.[noGrp]/nope.[noNs]; failed to find unique target for patch Thing.v1.[noGrp]/nope.[noNs]"
+        );
+        let mut a = res("apiVersion: v1\nkind: Thing\nmetadata:\n  name: x-web\n");
+        let mut b = res("apiVersion: v1\nkind: Thing\nmetadata:\n  name: y-web\n");
+        for r in [&mut a, &mut b] {
+            r.history_mut().prev_ids.push(ResId {
+                namespace: "default".into(),
+                ..id("web")
+            });
+        }
+        let e = get_by_id(&[a, b], &id("web")).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "multiple matches for Id Thing.v1.[noGrp]/web.[noNs]; failed to find unique target for patch Thing.v1.[noGrp]/web.[noNs]"
+        );
+        assert!(matches!(e, IdMatchError::Many(_, ref v) if v == &[0, 1]));
+    }
+
+    #[test]
+    fn hints_explain_the_miss() {
+        // Strata's own wording (no oracle).
+        let plain = [
+            res(THING),
+            res("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n"),
+        ];
+        let h = explain_miss(&plain, &sel("{kind: Thing, name: p-web}"));
+        assert!(h.contains("'p-' + 'web' + ''"), "{h}");
+        assert!(
+            h.contains("namePrefix/nameSuffix apply after patches"),
+            "{h}"
+        );
+        let h = explain_miss(&plain, &sel("{kind: Thing, name: we}"));
+        assert!(
+            h.contains("Thing.v1.[noGrp]/web.[noNs] contains 'we'"),
+            "{h}"
+        );
+        let h = explain_miss(&plain, &sel("{kind: Thing, name: wbe}"));
+        assert_eq!(
+            h,
+            "hint: resources of that kind: Thing.v1.[noGrp]/web.[noNs]"
+        );
+        let h = explain_miss(&plain, &sel("{name: web, namespace: prod}"));
+        assert!(h.contains("effective namespace 'default'"), "{h}");
+        assert!(h.contains("without a namespace is in 'default'"), "{h}");
+        let h = explain_miss(&plain, &sel("{kind: Deployment, name: web}"));
+        assert!(
+            h.contains("has the name but not the group/version/kind"),
+            "{h}"
+        );
+        let h = explain_miss(&plain, &sel("{name: web, labelSelector: app=api}"));
+        assert!(
+            h.contains("its labels {app=web, tier=fe} do not satisfy 'app=api'"),
+            "{h}"
+        );
+        let moved = [renamed()];
+        let h = explain_miss(&moved, &sel("{name: eb}"));
+        assert!(h.contains("(it was renamed with 'p-')"), "{h}");
+        let h = explain_miss(&plain, &sel("{kind: Nope}"));
+        assert!(h.starts_with("hint: the target Nope.[noVer].[noGrp]/[noName].[noNs]:a=:l= matches none of 2 resources"), "{h}");
+        assert!(explain_miss(&[], &sel("{kind: Nope}")).contains("no resources"));
+        // Targetless strategic-merge patches.
+        let id = |name: &str, ns: &str| ResId {
+            gvk: Gvk::from_api_version("v1", "Thing"),
+            name: name.into(),
+            namespace: ns.into(),
+        };
+        let e = get_by_id(&plain, &id("web", "prod")).unwrap_err();
+        let h = explain_id_miss(&plain, &id("web", "prod"), &e);
+        assert!(
+            h.contains(
+                "effective namespace 'default', which the target namespace 'prod' does not match"
+            ),
+            "{h}"
+        );
+        let e = get_by_id(&plain, &id("p-web", "")).unwrap_err();
+        let h = explain_id_miss(&plain, &id("p-web", ""), &e);
+        assert!(
+            h.contains("namePrefix/nameSuffix apply after patches"),
+            "{h}"
+        );
+        let two = [
+            renamed(),
+            res("apiVersion: v1\nkind: Thing\nmetadata:\n  name: web\n"),
+        ];
+        let e = get_by_id(&two, &id("web", "")).unwrap_err();
+        assert_eq!(
+            explain_id_miss(&two, &id("web", ""), &e),
+            "hint: Thing.v1.[noGrp]/web.[noNs] names 2 resources: Thing.v1.[noGrp]/p-web.ns1 (previously Thing.v1.[noGrp]/web.default), Thing.v1.[noGrp]/web.[noNs] (its current id); give the patch a `target:` (by current name, namespace or labelSelector) to pick one"
+        );
+    }
+}
