@@ -121,6 +121,25 @@ pub struct Kustomization {
 }
 
 impl Kustomization {
+    /// Returns a kustomization holding only the fields of `root`, read from `file` without
+    /// checks: how builtin plugin configs (`transformers:` entries) reuse the field code.
+    pub fn synthetic(file: &Arc<SourceFile>, root: Mapping) -> Kustomization {
+        Kustomization {
+            file: Arc::clone(file),
+            kind: KustomizationKind::Kustomization,
+            resources: Vec::new(),
+            components: Vec::new(),
+            crds: Vec::new(),
+            configurations: Vec::new(),
+            generators: Vec::new(),
+            transformers: Vec::new(),
+            validators: Vec::new(),
+            build_metadata: Vec::new(),
+            root,
+            warnings: Vec::new(),
+        }
+    }
+
     /// Returns the node of a top-level field, matched as kustomize's decoder matches names.
     pub fn field(&self, name: &str) -> Option<&Node> {
         field(&self.root, name)

@@ -270,31 +270,11 @@ pub fn run(
                 )?;
             }
         }
-        Builtin::PatchStrategicMerge | Builtin::Patch | Builtin::PatchJson6902 => {
-            let name = match b {
-                Builtin::PatchStrategicMerge => "patchesStrategicMerge",
-                Builtin::Patch => "patches",
-                _ => "patchesJson6902",
-            };
-            if let Some(n) = field(&k.root, name).filter(|n| !is_empty(n)) {
-                // TODO(#5): strategic merge and JSON 6902 patches.
-                return Err(k.error_at(
-                    ErrorKind::Unsupported,
-                    format!("'{name}' is not supported yet"),
-                    n.span,
-                ));
-            }
-        }
-        Builtin::Replacement => {
-            if let Some(n) = field(&k.root, "replacements").filter(|n| !is_empty(n)) {
-                // TODO(#4): replacements.
-                return Err(k.error_at(
-                    ErrorKind::Unsupported,
-                    "'replacements' is not supported yet",
-                    n.span,
-                ));
-            }
-        }
+        // Patches and replacements need files; the spine runs them.
+        Builtin::PatchStrategicMerge
+        | Builtin::Patch
+        | Builtin::PatchJson6902
+        | Builtin::Replacement => {}
     }
     Ok(())
 }

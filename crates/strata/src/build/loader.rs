@@ -37,6 +37,11 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// Returns the input budgets.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Returns the file system.
     pub fn fs(&self) -> &'a dyn FileSystem {
         self.fs

@@ -9,6 +9,7 @@ mod builtins;
 mod crds;
 mod generators;
 mod loader;
+mod patches;
 mod plugins;
 
 use std::path::{Path, PathBuf};
@@ -199,6 +200,24 @@ impl<'a> Builder<'a> {
         for b in builtins::ORDER {
             if b == builtins::Builtin::Replacement {
                 self.run_replacements(target, acc)?;
+            } else if b == builtins::Builtin::PatchStrategicMerge {
+                patches::strategic_merge_field(&self.loader, &target.dir, k, &mut acc.resources)?;
+            } else if b == builtins::Builtin::Patch {
+                patches::patches_field(
+                    &self.loader,
+                    &target.dir,
+                    k,
+                    &mut acc.resources,
+                    &mut self.warnings,
+                )?;
+            } else if b == builtins::Builtin::PatchJson6902 {
+                patches::json6902_field(
+                    &self.loader,
+                    &target.dir,
+                    k,
+                    &mut acc.resources,
+                    &mut self.warnings,
+                )?;
             } else {
                 builtins::run(b, k, &acc.config, &mut acc.resources)?;
             }
@@ -209,7 +228,7 @@ impl<'a> Builder<'a> {
             }
         }
         for config in self.plugin_configs(target, &k.transformers, chain)? {
-            plugins::transform(&config, &mut acc.resources, &acc.config)?;
+            self.plugin_transform(target, &config, acc)?;
             if let Some(origin) = self
                 .metadata
                 .track
@@ -221,8 +240,12 @@ impl<'a> Builder<'a> {
         }
         // Validators may only look: they run on a copy, and only their errors count.
         for config in self.plugin_configs(target, &k.validators, chain)? {
-            let mut copy = acc.resources.clone();
-            plugins::transform(&config, &mut copy, &acc.config)?;
+            let mut copy = Accumulator {
+                resources: acc.resources.clone(),
+                config: acc.config.clone(),
+                vars: VarSet::new(),
+            };
+            self.plugin_transform(target, &config, &mut copy)?;
         }
         if let Some(n) = k.field("vars").filter(|n| !n.is_null()) {
             let declared = vars::parse_vars(n, &k.file)?;
@@ -249,6 +272,63 @@ impl<'a> Builder<'a> {
             })?;
         }
         Ok(())
+    }
+
+    /// Applies one `transformers:` plugin config; the patch and replacement plugins reuse the
+    /// kustomization field code, with paths relative to this kustomization.
+    fn plugin_transform(
+        &mut self,
+        target: &Target,
+        config: &Resource,
+        acc: &mut Accumulator,
+    ) -> Result<()> {
+        let id = config.id();
+        let builtin = id.gvk.group.is_empty() && id.gvk.version == "builtin";
+        let kind = id.gvk.kind.as_str();
+        if builtin && (patches::plugin_entry_is_patch(kind) || kind == "ReplacementTransformer") {
+            let root = if kind == "ReplacementTransformer" {
+                let mut m = crate::yaml::Mapping::new();
+                if let Some(r) = config.node().get_path(&["replacements"]) {
+                    m.insert("replacements", r.clone());
+                }
+                crate::yaml::Node::mapping(m)
+            } else {
+                match patches::plugin_as_kustomization(config) {
+                    Some(n) => n,
+                    None => return Ok(()),
+                }
+            };
+            let Some(map) = root.as_mapping().cloned() else {
+                return Ok(());
+            };
+            let synthetic = Target {
+                dir: target.dir.clone(),
+                origin_path: target.origin_path.clone(),
+                kustomization: Kustomization::synthetic(config.origin(), map),
+            };
+            let k = &synthetic.kustomization;
+            return match kind {
+                "ReplacementTransformer" => self.run_replacements(&synthetic, acc),
+                "PatchTransformer" => patches::patches_field(
+                    &self.loader,
+                    &target.dir,
+                    k,
+                    &mut acc.resources,
+                    &mut self.warnings,
+                ),
+                "PatchJson6902Transformer" => patches::json6902_field(
+                    &self.loader,
+                    &target.dir,
+                    k,
+                    &mut acc.resources,
+                    &mut self.warnings,
+                ),
+                _ => {
+                    patches::strategic_merge_field(&self.loader, &target.dir, k, &mut acc.resources)
+                }
+            };
+        }
+        plugins::transform(config, &mut acc.resources, &acc.config)
     }
 
     /// Runs `replacements:` (inline entries and `path:` files) over the accumulator.

@@ -1,0 +1,614 @@
+//! `patchesStrategicMerge`, `patches` and `patchesJson6902`: loading patches, choosing their
+//! targets and applying them to an accumulator.
+//!
+//! kustomize's api/internal/builtins/PatchStrategicMergeTransformer.go, PatchTransformer.go
+//! and PatchJson6902Transformer.go, with api/resmap/reswrangler.go `ApplySmPatch` and
+//! api/resource/resource.go `ApplySmPatch` for what a patch may not change.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::kustomization::{Kustomization, field, opt_string};
+use crate::patch::json6902::{self, Operation};
+use crate::patch::strategic_merge::kustomize_patch;
+use crate::patch::target::{self, Selector};
+use crate::resource::{Resource, ResourceMap};
+use crate::source::{SourceFile, Span};
+use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
+use crate::yaml::{Node, NodeKind};
+
+use super::loader::Loader;
+
+/// What a strategic-merge patch may change about its target.
+#[derive(Clone, Copy, Debug, Default)]
+struct Allow {
+    name: bool,
+    kind: bool,
+}
+
+/// Where a patch's text came from: kustomize's `[path: "..."]` / `[patch: "..."]`.
+fn source_label(path: Option<&str>, text: &str) -> String {
+    match path {
+        Some(p) => format!("[path: {p:?}]"),
+        None => format!("[patch: {text:?}]"),
+    }
+}
+
+/// Parses `file` as strategic-merge patches: resources, empty documents skipped
+/// (SliceFromBytes). Duplicate keys keep the first, as kustomize reads patch files.
+fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Result<Vec<Resource>> {
+    let docs = parse_documents(
+        file,
+        ParseOptions {
+            limits,
+            duplicate_keys: DuplicateKeys::KeepFirst,
+        },
+    )?;
+    let mut out = Vec::new();
+    for d in docs.into_iter().filter(|d| !d.is_empty) {
+        if crate::resource::is_empty_document(&d.root) {
+            continue;
+        }
+        out.push(Resource::from_node(d.root, file)?);
+    }
+    Ok(out)
+}
+
+/// Applies strategic-merge `patch` to the resources at `indices` of `acc`.
+fn apply_sm(
+    acc: &mut ResourceMap,
+    indices: &[usize],
+    patch: &Resource,
+    allow: Allow,
+    adopt_gvk: bool,
+) -> Result<()> {
+    let mut all = std::mem::take(acc).into_resources();
+    let mut deleted = Vec::new();
+    let mut failure = None;
+    for &i in indices {
+        let Some(r) = all.get_mut(i) else { continue };
+        let mut p = patch.node().clone();
+        if adopt_gvk {
+            // The patch takes the target's apiVersion but keeps its own kind
+            // (reswrangler.go ApplySmPatch: SetGvk then SetKind).
+            if let Some(m) = p.as_mapping_mut() {
+                m.insert("apiVersion", Node::string(r.id().gvk.api_version()));
+            }
+        }
+        let (name, ns, kind) = (
+            r.id().name.clone(),
+            r.id().namespace.clone(),
+            r.id().gvk.kind.clone(),
+        );
+        if allow.name || allow.kind {
+            r.store_previous_id();
+        }
+        match kustomize_patch(r.node(), &p) {
+            Err(e) => {
+                failure = Some(e.to_error(r.origin(), patch.origin()));
+                break;
+            }
+            Ok(None) => deleted.push(i),
+            Ok(Some(merged)) => {
+                if crate::resource::is_empty_document(&merged) {
+                    deleted.push(i);
+                    continue;
+                }
+                *r.node_mut() = merged;
+                restore_identity(
+                    r.node_mut(),
+                    (!allow.kind).then_some(&kind),
+                    (!allow.name).then_some(&name),
+                    &ns,
+                );
+                r.refresh_id();
+            }
+        }
+    }
+    let kept: Vec<Resource> = all
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !deleted.contains(i))
+        .map(|(_, r)| r)
+        .collect();
+    acc.replace_all(kept).map_err(|r| {
+        Error::at(
+            ErrorKind::DuplicateId,
+            format!(
+                "may not add resource with an already registered id: {}",
+                r.id()
+            ),
+            patch.origin(),
+            patch.node().span,
+        )
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Puts back the kind, name and namespace a patch may not change (resource.go ApplySmPatch).
+fn restore_identity(node: &mut Node, kind: Option<&String>, name: Option<&String>, ns: &str) {
+    let Some(m) = node.as_mapping_mut() else {
+        return;
+    };
+    if let Some(k) = kind {
+        m.insert("kind", Node::string(k.as_str()));
+    }
+    if m.get("metadata").is_none_or(|x| x.as_mapping().is_none()) {
+        m.insert("metadata", Node::mapping(crate::yaml::Mapping::new()));
+    }
+    let Some(meta) = m.get_mut("metadata").and_then(Node::as_mapping_mut) else {
+        return;
+    };
+    if let Some(n) = name {
+        meta.insert("name", Node::string(n.as_str()));
+    }
+    if ns.is_empty() {
+        meta.remove("namespace");
+    } else {
+        meta.insert("namespace", Node::string(ns));
+    }
+}
+
+/// Applies JSON 6902 `ops` to the resources at `indices`.
+fn apply_json(
+    acc: &mut ResourceMap,
+    indices: &[usize],
+    ops: &[Operation],
+    file: &Arc<SourceFile>,
+    store_previous: bool,
+) -> Result<()> {
+    let mut all = std::mem::take(acc).into_resources();
+    let mut failure = None;
+    for &i in indices {
+        let Some(r) = all.get_mut(i) else { continue };
+        if store_previous {
+            r.store_previous_id();
+        }
+        if let Err(e) = json6902::apply(r.node_mut(), ops) {
+            let span = e
+                .op_index
+                .and_then(|k| ops.get(k))
+                .map(|o| o.span)
+                .unwrap_or_default();
+            failure = Some(Error::at(ErrorKind::Resource, e.message, file, span));
+            break;
+        }
+        r.refresh_id();
+    }
+    acc.replace_all(all).map_err(|r| {
+        Error::at(
+            ErrorKind::DuplicateId,
+            format!(
+                "may not add resource with an already registered id: {}",
+                r.id()
+            ),
+            file,
+            Span::default(),
+        )
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Selects targets; a selector that matches nothing is no error in kustomize, so it only
+/// produces a warning with Strata's hint.
+fn select(
+    acc: &ResourceMap,
+    sel: &Selector,
+    warnings: &mut Vec<String>,
+    what: &str,
+) -> Result<Vec<usize>> {
+    let found = target::select(acc.resources(), sel)?;
+    if found.is_empty() {
+        let hint = target::explain_miss(acc.resources(), sel);
+        let loc = sel
+            .file
+            .as_ref()
+            .map(|f| format!("{}:{}: ", f.path, f.line_col(sel.span.start)))
+            .unwrap_or_default();
+        let mut w = format!("# Warning: {loc}{what} target matches no resource");
+        if !hint.is_empty() {
+            w.push('\n');
+            w.push_str(&hint);
+        }
+        warnings.push(w);
+    }
+    Ok(found)
+}
+
+/// Applies an untargeted strategic-merge patch to the one resource with its id.
+fn apply_by_id(
+    acc: &mut ResourceMap,
+    patch: &Resource,
+    allow: Allow,
+    adopt_gvk: bool,
+    prefix: &str,
+) -> Result<()> {
+    let i = target::get_by_id(acc.resources(), patch.org_id()).map_err(|e| {
+        let hint = target::explain_id_miss(acc.resources(), patch.org_id(), &e);
+        let mut msg = format!("{prefix}{}", e.message());
+        if !hint.is_empty() {
+            msg.push_str(" (");
+            msg.push_str(&hint.replace('\n', "; "));
+            msg.push(')');
+        }
+        Error::at(ErrorKind::Resource, msg, patch.origin(), patch.node().span)
+    })?;
+    apply_sm(acc, &[i], patch, allow, adopt_gvk)
+}
+
+/// Runs `patchesStrategicMerge` of `k` (one transformer for all entries).
+pub fn strategic_merge_field(
+    loader: &Loader<'_>,
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut ResourceMap,
+) -> Result<()> {
+    let Some(list) = field(&k.root, "patchesStrategicMerge").filter(|n| !n.is_null()) else {
+        return Ok(());
+    };
+    let Some(items) = list.as_sequence() else {
+        return Err(k.error_at(
+            ErrorKind::Kustomization,
+            "invalid Kustomization: 'patchesStrategicMerge' must be a list of strings",
+            list.span,
+        ));
+    };
+    let mut patches = Vec::new();
+    let mut names = Vec::new();
+    for item in items {
+        let Some(text) = item.as_str() else {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                "invalid Kustomization: 'patchesStrategicMerge' must be a list of strings",
+                item.span,
+            ));
+        };
+        names.push(text.to_owned());
+        // An entry is inline YAML if it reads as resources, else a file path
+        // (PatchStrategicMergeTransformer.go loadFromPaths).
+        let inline = SourceFile::new(inline_name(k, item.span), text);
+        if let Some(found) = sm_patches(&inline, loader.limits())
+            .ok()
+            .filter(|f| !f.is_empty())
+        {
+            patches.extend(found);
+            continue;
+        }
+        let path = crate::fs::clean(&dir.join(text));
+        let file = loader
+            .load_restricted(dir, &path)
+            .map_err(|e| e.with_location(Location::new(&k.file, item.span)))?;
+        patches.extend(sm_patches(&file, loader.limits())?);
+    }
+    if patches.is_empty() {
+        return Err(k.error_at(
+            ErrorKind::Kustomization,
+            format!(
+                "patch appears to be empty; files=[{}], Patch=",
+                names.join(" ")
+            ),
+            list.span,
+        ));
+    }
+    for p in &patches {
+        apply_by_id(acc, p, Allow::default(), true, "")?;
+    }
+    Ok(())
+}
+
+fn inline_name(k: &Kustomization, span: Span) -> String {
+    format!(
+        "{} (inline patch at line {})",
+        k.file.path,
+        k.file.line_col(span.start).line
+    )
+}
+
+/// One `patches:` entry, read.
+struct PatchEntry {
+    text: String,
+    file: Arc<SourceFile>,
+    path: Option<String>,
+    target: Option<Selector>,
+    allow: Allow,
+    span: Span,
+}
+
+fn read_entry(
+    loader: &Loader<'_>,
+    dir: &Path,
+    k: &Kustomization,
+    item: &Node,
+    field_name: &str,
+) -> Result<PatchEntry> {
+    let file = &k.file;
+    let Some(m) = item.as_mapping() else {
+        return Err(k.error_at(
+            ErrorKind::Kustomization,
+            format!("invalid Kustomization: each '{field_name}' entry must be a mapping"),
+            item.span,
+        ));
+    };
+    let known: &[&str] = if field_name == "patches" {
+        &["path", "patch", "target", "options"]
+    } else {
+        &["path", "patch", "target", "jsonOp"]
+    };
+    for e in &m.entries {
+        let key = e.key.as_str().unwrap_or("");
+        if !known.iter().any(|f| f.eq_ignore_ascii_case(key)) {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: json: unknown field {key:?}"),
+                e.key.span,
+            ));
+        }
+    }
+    let path = opt_string(file, m, "path")?.filter(|p| !p.value.is_empty());
+    let patch = opt_string(file, m, "patch")?.filter(|p| !p.value.trim().is_empty());
+    let target = match field(m, "target").filter(|n| !n.is_null()) {
+        Some(t) => Selector::from_node(t, file, field_name)?,
+        None => None,
+    };
+    let mut allow = Allow::default();
+    if let Some(o) = field(m, "options").and_then(Node::as_mapping) {
+        let flag = |name: &str| {
+            field(o, name).and_then(Node::as_scalar).is_some_and(|s| {
+                matches!(
+                    crate::yaml::resolve::resolve_yaml11(s),
+                    crate::yaml::resolve::Value::Bool(true)
+                )
+            })
+        };
+        allow.name = flag("allowNameChange");
+        allow.kind = flag("allowKindChange");
+    }
+    match (path, patch) {
+        (None, None) => Err(k.error_at(
+            ErrorKind::Kustomization,
+            "must specify one of patch and path",
+            item.span,
+        )),
+        (Some(_), Some(p)) => Err(k.error_at(
+            ErrorKind::Kustomization,
+            "patch and path can't be set at the same time",
+            p.span,
+        )),
+        (None, Some(p)) => {
+            let text = p.value.trim().to_owned();
+            Ok(PatchEntry {
+                file: SourceFile::new(inline_name(k, p.span), text.clone()),
+                text,
+                path: None,
+                target,
+                allow,
+                span: item.span,
+            })
+        }
+        (Some(p), None) => {
+            let full = crate::fs::clean(&dir.join(&p.value));
+            let loaded = loader.load_restricted(dir, &full).map_err(|e| {
+                e.with_prefix(&format!(
+                    "failed to get the patch file from path({}): ",
+                    p.value
+                ))
+                .with_location(Location::new(file, p.span))
+            })?;
+            Ok(PatchEntry {
+                text: loaded.text.clone(),
+                file: loaded,
+                path: Some(p.value),
+                target,
+                allow,
+                span: item.span,
+            })
+        }
+    }
+}
+
+/// Runs `patches:` of `k`, one entry at a time.
+pub fn patches_field(
+    loader: &Loader<'_>,
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut ResourceMap,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let Some(list) = field(&k.root, "patches").filter(|n| !n.is_null()) else {
+        return Ok(());
+    };
+    let Some(items) = list.as_sequence() else {
+        return Err(k.error_at(
+            ErrorKind::Kustomization,
+            "invalid Kustomization: 'patches' must be a list",
+            list.span,
+        ));
+    };
+    for item in items {
+        let e = read_entry(loader, dir, k, item, "patches")?;
+        let source = source_label(e.path.as_deref(), &e.text);
+        let sm = sm_patches(&e.file, loader.limits());
+        let json = json6902::parse_operations(&e.file);
+        let sm_len = sm.as_ref().map_or(0, Vec::len);
+        let json_len = json.as_ref().map_or(0, Vec::len);
+        if sm_len > 0 && json_len > 0 {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!("illegally qualifies as both an SM and JSON patch: {source}"),
+                e.span,
+            ));
+        }
+        match (sm, json) {
+            (Err(_), Err(_)) => {
+                return Err(k.error_at(
+                    ErrorKind::Kustomization,
+                    format!("unable to parse SM or JSON patch from {source}"),
+                    e.span,
+                ));
+            }
+            (Ok(patches), _) => {
+                if patches.is_empty() {
+                    continue;
+                }
+                match &e.target {
+                    Some(sel) => {
+                        if patches.len() > 1 {
+                            return Err(k.error_at(
+                                ErrorKind::Kustomization,
+                                format!(
+                                    "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {source}"
+                                ),
+                                e.span,
+                            ));
+                        }
+                        let found = select(acc, sel, warnings, "patch")?;
+                        if let Some(p) = patches.first() {
+                            apply_sm(acc, &found, p, e.allow, true)?;
+                        }
+                    }
+                    None => {
+                        for p in &patches {
+                            let prefix = format!(
+                                "no resource matches strategic merge patch \"{}\": ",
+                                p.org_id()
+                            );
+                            apply_by_id(acc, p, e.allow, false, &prefix)?;
+                        }
+                    }
+                }
+            }
+            (Err(_), Ok(ops)) => {
+                let Some(sel) = &e.target else {
+                    return Err(k.error_at(
+                        ErrorKind::Kustomization,
+                        format!("must specify a target for JSON patch {source}"),
+                        e.span,
+                    ));
+                };
+                let found = select(acc, sel, warnings, "patch")?;
+                apply_json(acc, &found, &ops, &e.file, true)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `patchesJson6902:` of `k`.
+pub fn json6902_field(
+    loader: &Loader<'_>,
+    dir: &Path,
+    k: &Kustomization,
+    acc: &mut ResourceMap,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let Some(list) = field(&k.root, "patchesJson6902").filter(|n| !n.is_null()) else {
+        return Ok(());
+    };
+    let Some(items) = list.as_sequence() else {
+        return Err(k.error_at(
+            ErrorKind::Kustomization,
+            "invalid Kustomization: 'patchesJson6902' must be a list",
+            list.span,
+        ));
+    };
+    for item in items {
+        let e = read_entry(loader, dir, k, item, "patchesJson6902")?;
+        let Some(sel) = &e.target else {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                "must specify a target for patch",
+                e.span,
+            ));
+        };
+        if sel.name.is_empty() {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                "must specify the target name",
+                e.span,
+            ));
+        }
+        if e.text.is_empty() {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!(
+                    "patch file '{}' empty seems to be empty",
+                    e.path.unwrap_or_default()
+                ),
+                e.span,
+            ));
+        }
+        let ops = json6902::parse_operations(&e.file)
+            .map_err(|err| err.with_prefix(&format!("decoding {}: ", e.text.trim())))?;
+        if ops.is_empty() {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!(
+                    "patch appears to be empty; file={}, JsonOp={}",
+                    e.path.unwrap_or_default(),
+                    e.text.trim()
+                ),
+                e.span,
+            ));
+        }
+        let found = select(acc, sel, warnings, "patchesJson6902")?;
+        apply_json(acc, &found, &ops, &e.file, false)?;
+    }
+    Ok(())
+}
+
+/// Applies a `PatchTransformer`/`PatchStrategicMergeTransformer`/`PatchJson6902Transformer`
+/// plugin config: its fields are those of a kustomization entry.
+pub fn plugin_entry_is_patch(kind: &str) -> bool {
+    matches!(
+        kind,
+        "PatchTransformer" | "PatchStrategicMergeTransformer" | "PatchJson6902Transformer"
+    )
+}
+
+/// Returns the inline node form of a plugin's `patch`/`path`/`target`/`options` as a
+/// kustomization with one `patches:` (or `patchesJson6902:`) entry, so the same code runs it.
+pub fn plugin_as_kustomization(config: &Resource) -> Option<Node> {
+    let m = config.node().as_mapping()?;
+    let kind = config.id().gvk.kind.as_str();
+    let mut entry = crate::yaml::Mapping::new();
+    let mut root = crate::yaml::Mapping::new();
+    match kind {
+        "PatchTransformer" => {
+            for k in ["path", "patch", "target", "options"] {
+                if let Some(v) = m.get(k) {
+                    entry.insert(k, v.clone());
+                }
+            }
+            root.insert("patches", Node::sequence(vec![Node::mapping(entry)]));
+        }
+        "PatchJson6902Transformer" => {
+            for (from, to) in [("path", "path"), ("jsonOp", "patch"), ("target", "target")] {
+                if let Some(v) = m.get(from) {
+                    entry.insert(to, v.clone());
+                }
+            }
+            root.insert(
+                "patchesJson6902",
+                Node::sequence(vec![Node::mapping(entry)]),
+            );
+        }
+        _ => {
+            let mut items = Vec::new();
+            if let Some(NodeKind::Sequence(paths)) = m.get("paths").map(|n| &n.kind) {
+                items.extend(paths.iter().cloned());
+            }
+            if let Some(p) = m.get("patches") {
+                items.push(p.clone());
+            }
+            root.insert("patchesStrategicMerge", Node::sequence(items));
+        }
+    }
+    Some(Node::mapping(root))
+}
