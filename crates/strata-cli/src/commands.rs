@@ -40,8 +40,8 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
     let many = dirs.len() > 1;
     // Render everything before writing anything, so a failure leaves no partial output.
     let mut outputs = Vec::with_capacity(dirs.len());
-    for dir in &dirs {
-        let rendered = renderer.render(&DiskFs, dir).map_err(|e| {
+    for (dir, result) in dirs.iter().zip(renderer.render_many(&DiskFs, &dirs, 0)) {
+        let rendered = result.map_err(|e| {
             report::error(&e);
             Failure::Reported(ExitCode::FAILURE)
         })?;

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::build::{Builder, Loader, Reorder};
+use crate::build::{Builder, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
 use crate::resource::{ResId, Resource};
@@ -56,8 +56,68 @@ impl Renderer {
 
     /// Renders the kustomization in directory `root` of `fs`.
     pub fn render(&self, fs: &dyn FileSystem, root: impl AsRef<Path>) -> Result<Rendered> {
-        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits);
-        let built = Builder::new(loader, self.options.reorder).build(root.as_ref())?;
+        self.render_cached(fs, root.as_ref(), &ParseCache::new())
+    }
+
+    /// Renders many kustomization directories of `fs`, in parallel on up to `threads`
+    /// threads (0: one per core), each file read and parsed once however many overlays share
+    /// it. Results come back in the order of `roots`, whatever the thread count.
+    pub fn render_many<P: AsRef<Path> + Sync>(
+        &self,
+        fs: &dyn FileSystem,
+        roots: &[P],
+        threads: usize,
+    ) -> Vec<Result<Rendered>> {
+        let cache = ParseCache::new();
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        .clamp(1, roots.len().max(1));
+        if threads == 1 {
+            return roots
+                .iter()
+                .map(|r| self.render_cached(fs, r.as_ref(), &cache))
+                .collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut slots: Vec<Option<Result<Rendered>>> = Vec::new();
+        slots.resize_with(roots.len(), || None);
+        let results = std::sync::Mutex::new(slots);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(root) = roots.get(i) else { break };
+                        let r = self.render_cached(fs, root.as_ref(), &cache);
+                        if let Ok(mut slots) = results.lock() {
+                            if let Some(slot) = slots.get_mut(i) {
+                                *slot = Some(r);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        results
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| Err(Error::new(ErrorKind::Io, "render thread did not finish")))
+            })
+            .collect()
+    }
+
+    fn render_cached(
+        &self,
+        fs: &dyn FileSystem,
+        root: &Path,
+        cache: &ParseCache,
+    ) -> Result<Rendered> {
+        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
+        let built = Builder::new(loader, self.options.reorder).build(root)?;
         Ok(Rendered {
             resources: built.resources,
             warnings: built.warnings,

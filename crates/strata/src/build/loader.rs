@@ -17,23 +17,42 @@ use crate::yaml::{Node, NodeKind};
 /// Most documents one file may expand to through nested `List` kinds.
 const MAX_LIST_ITEMS: usize = 1_000_000;
 
-/// Reads files for a build; caches parsed resource files so a base shared by many overlays
-/// is parsed once.
+/// Parsed files shared by the builds of one render call, so a base shared by many overlays
+/// is read and parsed once. Files are assumed not to change while it lives.
+#[derive(Default)]
+pub struct ParseCache {
+    resources: Mutex<HashMap<PathBuf, Parsed>>,
+    kustomizations: Mutex<HashMap<PathBuf, Arc<Kustomization>>>,
+}
+
+impl ParseCache {
+    /// Returns an empty cache.
+    pub fn new() -> ParseCache {
+        ParseCache::default()
+    }
+}
+
+/// Reads files for a build through a [`ParseCache`].
 pub struct Loader<'a> {
     fs: &'a dyn FileSystem,
     restrictor: LoadRestrictor,
     limits: Limits,
-    parsed: Mutex<HashMap<PathBuf, Parsed>>,
+    cache: &'a ParseCache,
 }
 
 impl<'a> Loader<'a> {
     /// Returns a loader over `fs`.
-    pub fn new(fs: &'a dyn FileSystem, restrictor: LoadRestrictor, limits: Limits) -> Loader<'a> {
+    pub fn new(
+        fs: &'a dyn FileSystem,
+        restrictor: LoadRestrictor,
+        limits: Limits,
+        cache: &'a ParseCache,
+    ) -> Loader<'a> {
         Loader {
             fs,
             restrictor,
             limits,
-            parsed: Mutex::new(HashMap::new()),
+            cache,
         }
     }
 
@@ -113,8 +132,25 @@ impl<'a> Loader<'a> {
         Ok(SourceFile::new(path.display().to_string(), text))
     }
 
-    /// Finds and reads the kustomization file of `dir` (canonical).
-    pub fn load_kustomization(&self, dir: &Path) -> Result<Kustomization> {
+    /// Finds and reads the kustomization file of `dir` (canonical), once per cache.
+    pub fn load_kustomization(&self, dir: &Path) -> Result<Arc<Kustomization>> {
+        if let Some(hit) = self
+            .cache
+            .kustomizations
+            .lock()
+            .ok()
+            .and_then(|c| c.get(dir).cloned())
+        {
+            return Ok(hit);
+        }
+        let k = Arc::new(self.read_kustomization(dir)?);
+        if let Ok(mut cache) = self.cache.kustomizations.lock() {
+            cache.insert(dir.to_path_buf(), Arc::clone(&k));
+        }
+        Ok(k)
+    }
+
+    fn read_kustomization(&self, dir: &Path) -> Result<Kustomization> {
         let mut found = Vec::new();
         for name in KUSTOMIZATION_FILE_NAMES {
             let p = dir.join(name);
@@ -304,7 +340,13 @@ impl<'a> Loader<'a> {
     }
 
     fn parse_cached(&self, path: &Path) -> Result<Parsed> {
-        if let Some(hit) = self.parsed.lock().ok().and_then(|c| c.get(path).cloned()) {
+        if let Some(hit) = self
+            .cache
+            .resources
+            .lock()
+            .ok()
+            .and_then(|c| c.get(path).cloned())
+        {
             return Ok(hit);
         }
         let file = self.read_text(path)?;
@@ -325,7 +367,7 @@ impl<'a> Loader<'a> {
         })?;
         let parsed = (file, Arc::new(docs));
         // A poisoned lock only means a panic elsewhere; the cache is an optimisation.
-        if let Ok(mut cache) = self.parsed.lock() {
+        if let Ok(mut cache) = self.cache.resources.lock() {
             cache.insert(path.to_path_buf(), parsed.clone());
         }
         Ok(parsed)

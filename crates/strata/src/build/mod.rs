@@ -25,7 +25,7 @@ use crate::transform::config::TransformerConfig;
 use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
 
-pub use loader::Loader;
+pub use loader::{Loader, ParseCache};
 
 /// How resources are ordered in the output when the kustomization has no `sortOptions`
 /// (kustomize's `--reorder` flag).
@@ -66,7 +66,7 @@ struct Target {
     dir: PathBuf,
     /// The directory relative to the top kustomization, as origins print it.
     origin_path: String,
-    kustomization: Kustomization,
+    kustomization: Arc<Kustomization>,
 }
 
 impl Target {
@@ -304,7 +304,7 @@ impl<'a> Builder<'a> {
             let synthetic = Target {
                 dir: target.dir.clone(),
                 origin_path: target.origin_path.clone(),
-                kustomization: Kustomization::synthetic(config.origin(), map),
+                kustomization: Arc::new(Kustomization::synthetic(config.origin(), map)),
             };
             let k = &synthetic.kustomization;
             return match kind {
