@@ -49,12 +49,12 @@ fn absorb(
 ) -> Result<()> {
     let mut r = Resource::from_node(g.node.clone(), &args.file)?;
     r.history_mut().origin = origin;
-    let key = r.id().key();
+    let id = r.id().clone();
     let matches: Vec<usize> = acc
         .resources()
         .iter()
         .enumerate()
-        .filter(|(_, x)| x.id().key() == key || x.history().prev_ids.iter().any(|p| p.key() == key))
+        .filter(|(_, x)| x.id().equals(&id) || x.history().prev_ids.iter().any(|p| p.equals(&id)))
         .map(|(i, _)| i)
         .collect();
     let at = |msg: String| Error::at(ErrorKind::Kustomization, msg, &args.file, args.span);

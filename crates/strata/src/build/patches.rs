@@ -55,7 +55,7 @@ fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Res
     Ok(out)
 }
 
-/// Applies strategic-merge `patch` to the resources at `indices` of `acc`.
+/// Applies strategic-merge `patch` to the resources at `indices` of `acc`, in place.
 fn apply_sm(
     acc: &mut ResourceMap,
     indices: &[usize],
@@ -63,70 +63,58 @@ fn apply_sm(
     allow: Allow,
     adopt_gvk: bool,
 ) -> Result<()> {
-    let mut all = std::mem::take(acc).into_resources();
     let mut deleted = Vec::new();
-    let mut failure = None;
     for &i in indices {
-        let Some(r) = all.get_mut(i) else { continue };
-        let mut p = patch.node().clone();
-        if adopt_gvk {
-            // The patch takes the target's apiVersion but keeps its own kind
-            // (reswrangler.go ApplySmPatch: SetGvk then SetKind).
-            if let Some(m) = p.as_mapping_mut() {
-                m.insert("apiVersion", Node::string(r.id().gvk.api_version()));
-            }
-        }
-        let (name, ns, kind) = (
-            r.id().name.clone(),
-            r.id().namespace.clone(),
-            r.id().gvk.kind.clone(),
-        );
-        if allow.name || allow.kind {
-            r.store_previous_id();
-        }
-        match kustomize_patch(r.node(), &p) {
-            Err(e) => {
-                failure = Some(e.to_error(r.origin(), patch.origin()));
-                break;
-            }
-            Ok(None) => deleted.push(i),
-            Ok(Some(merged)) => {
-                if crate::resource::is_empty_document(&merged) {
-                    deleted.push(i);
-                    continue;
+        let applied = acc.modify(i, |r| -> Result<bool> {
+            let mut p = patch.node().clone();
+            if adopt_gvk {
+                // The patch takes the target's apiVersion but keeps its own kind
+                // (reswrangler.go ApplySmPatch: SetGvk then SetKind).
+                if let Some(m) = p.as_mapping_mut() {
+                    m.insert("apiVersion", Node::string(r.id().gvk.api_version()));
                 }
-                *r.node_mut() = merged;
-                restore_identity(
-                    r.node_mut(),
-                    (!allow.kind).then_some(&kind),
-                    (!allow.name).then_some(&name),
-                    &ns,
-                );
-                r.refresh_id();
             }
+            let (name, ns, kind) = (
+                r.id().name.clone(),
+                r.id().namespace.clone(),
+                r.id().gvk.kind.clone(),
+            );
+            if allow.name || allow.kind {
+                r.store_previous_id();
+            }
+            let merged = kustomize_patch(r.node(), &p)
+                .map_err(|e| e.to_error(r.origin(), patch.origin()))?;
+            let Some(merged) = merged.filter(|m| !crate::resource::is_empty_document(m)) else {
+                return Ok(false);
+            };
+            *r.node_mut() = merged;
+            restore_identity(
+                r.node_mut(),
+                (!allow.kind).then_some(&kind),
+                (!allow.name).then_some(&name),
+                &ns,
+            );
+            r.refresh_id();
+            Ok(true)
+        });
+        match applied {
+            Ok(Some(Ok(true))) | Ok(None) => {}
+            Ok(Some(Ok(false))) => deleted.push(i),
+            Ok(Some(Err(e))) => return Err(e),
+            Err(id) => return Err(duplicate(&id, patch.origin(), patch.node().span)),
         }
     }
-    let kept: Vec<Resource> = all
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !deleted.contains(i))
-        .map(|(_, r)| r)
-        .collect();
-    acc.replace_all(kept).map_err(|r| {
-        Error::at(
-            ErrorKind::DuplicateId,
-            format!(
-                "may not add resource with an already registered id: {}",
-                r.id()
-            ),
-            patch.origin(),
-            patch.node().span,
-        )
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    acc.remove_at(&deleted);
+    Ok(())
+}
+
+fn duplicate(id: &crate::resource::ResId, file: &Arc<SourceFile>, span: Span) -> Error {
+    Error::at(
+        ErrorKind::DuplicateId,
+        format!("may not add resource with an already registered id: {id}"),
+        file,
+        span,
+    )
 }
 
 /// Puts back the kind, name and namespace a patch may not change (resource.go ApplySmPatch).
@@ -153,7 +141,7 @@ fn restore_identity(node: &mut Node, kind: Option<&String>, name: Option<&String
     }
 }
 
-/// Applies JSON 6902 `ops` to the resources at `indices`.
+/// Applies JSON 6902 `ops` to the resources at `indices`, in place.
 fn apply_json(
     acc: &mut ResourceMap,
     indices: &[usize],
@@ -161,39 +149,29 @@ fn apply_json(
     file: &Arc<SourceFile>,
     store_previous: bool,
 ) -> Result<()> {
-    let mut all = std::mem::take(acc).into_resources();
-    let mut failure = None;
     for &i in indices {
-        let Some(r) = all.get_mut(i) else { continue };
-        if store_previous {
-            r.store_previous_id();
+        let applied = acc.modify(i, |r| -> Result<()> {
+            if store_previous {
+                r.store_previous_id();
+            }
+            json6902::apply(r.node_mut(), ops).map_err(|e| {
+                let span = e
+                    .op_index
+                    .and_then(|k| ops.get(k))
+                    .map(|o| o.span)
+                    .unwrap_or_default();
+                Error::at(ErrorKind::Resource, e.message, file, span)
+            })?;
+            r.refresh_id();
+            Ok(())
+        });
+        match applied {
+            Ok(Some(Err(e))) => return Err(e),
+            Ok(_) => {}
+            Err(id) => return Err(duplicate(&id, file, Span::default())),
         }
-        if let Err(e) = json6902::apply(r.node_mut(), ops) {
-            let span = e
-                .op_index
-                .and_then(|k| ops.get(k))
-                .map(|o| o.span)
-                .unwrap_or_default();
-            failure = Some(Error::at(ErrorKind::Resource, e.message, file, span));
-            break;
-        }
-        r.refresh_id();
     }
-    acc.replace_all(all).map_err(|r| {
-        Error::at(
-            ErrorKind::DuplicateId,
-            format!(
-                "may not add resource with an already registered id: {}",
-                r.id()
-            ),
-            file,
-            Span::default(),
-        )
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// Selects targets; a selector that matches nothing is no error in kustomize, so it only

@@ -408,7 +408,6 @@ impl IdMatchError {
 /// The strategic-merge transformer puts `no resource matches strategic merge patch "<id>": `
 /// before the message (oracle, kustomize v5.6).
 pub fn get_by_id(resources: &[Resource], id: &ResId) -> std::result::Result<usize, IdMatchError> {
-    let key = id.key();
     let found: Vec<usize> = resources
         .iter()
         .enumerate()
@@ -417,7 +416,7 @@ pub fn get_by_id(resources: &[Resource], id: &ResId) -> std::result::Result<usiz
                 .prev_ids
                 .iter()
                 .chain(std::iter::once(r.id()))
-                .any(|p| p.key() == key)
+                .any(|p| p.equals(id))
         })
         .map(|(i, _)| i)
         .collect();

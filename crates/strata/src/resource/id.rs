@@ -96,6 +96,15 @@ impl ResId {
         }
     }
 
+    /// Returns true if both ids name the same resource (kustomize's `ResId.Equals`): same
+    /// group, version, kind and name, same effective namespace. Unlike comparing
+    /// [`ResId::key`]s, it allocates nothing.
+    pub fn equals(&self, other: &ResId) -> bool {
+        self.name == other.name
+            && self.gvk == other.gvk
+            && self.effective_namespace() == other.effective_namespace()
+    }
+
     /// Returns the key two ids must share to name the same resource.
     pub fn key(&self) -> IdKey {
         IdKey {

@@ -52,6 +52,45 @@ impl ResourceMap {
         self.resources.iter_mut()
     }
 
+    /// Changes the resource at position `i` in place and re-indexes it if its id changed.
+    /// Returns the new id if another resource already has it (the map is then left
+    /// inconsistent, so the caller must give up the build).
+    pub fn modify<T>(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut Resource) -> T,
+    ) -> Result<Option<T>, super::ResId> {
+        let Some(r) = self.resources.get_mut(i) else {
+            return Ok(None);
+        };
+        let old = r.id().key();
+        let out = f(r);
+        let new = r.id().key();
+        if new != old {
+            if self.index.contains_key(&new) {
+                return Err(r.id().clone());
+            }
+            self.index.remove(&old);
+            self.index.insert(new, i);
+        }
+        Ok(Some(out))
+    }
+
+    /// Removes the resources at the given positions, keeping the order of the rest.
+    pub fn remove_at(&mut self, positions: &[usize]) {
+        if positions.is_empty() {
+            return;
+        }
+        let all = std::mem::take(&mut self.resources);
+        self.index.clear();
+        for (i, r) in all.into_iter().enumerate() {
+            if !positions.contains(&i) {
+                self.index.insert(r.id().key(), self.resources.len());
+                self.resources.push(r);
+            }
+        }
+    }
+
     /// Returns the number of resources.
     pub fn len(&self) -> usize {
         self.resources.len()
