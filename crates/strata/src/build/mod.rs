@@ -535,7 +535,13 @@ impl<'a> Builder<'a> {
                     }
                 }
                 FileKind::Dir => {
-                    let sub = self.enter(&path, chain, target, entry)?;
+                    let sub = self.enter(&path, chain, target, entry).map_err(|e| {
+                        if e.message().starts_with("accumulating") {
+                            e
+                        } else {
+                            e.with_prefix("accumulating resources: ")
+                        }
+                    })?;
                     if sub.kustomization.kind == KustomizationKind::Component {
                         return Err(at(
                             ErrorKind::Kustomization,
@@ -609,7 +615,13 @@ impl<'a> Builder<'a> {
                     ));
                 }
             }
-            let sub = self.enter(&path, chain, target, entry)?;
+            let sub = self.enter(&path, chain, target, entry).map_err(|e| {
+                if e.message().starts_with("accumulating") {
+                    e
+                } else {
+                    e.with_prefix("accumulating components: ")
+                }
+            })?;
             if sub.kustomization.kind != KustomizationKind::Component {
                 return Err(at(
                     ErrorKind::Kustomization,
