@@ -106,12 +106,16 @@ enum Frame {
         items: Vec<Node>,
         start: u32,
         anchor: usize,
+        /// `alias_refs` when the collection started.
+        refs_at_start: usize,
     },
     Map {
         map: Mapping,
         key: Option<Node>,
         start: u32,
         anchor: usize,
+        /// `alias_refs` when the collection started.
+        refs_at_start: usize,
         /// Texts of scalar keys, kept once the mapping is too big for a linear scan.
         seen: Option<HashSet<String>>,
         /// `<<` values to merge when the mapping closes, in order.
@@ -149,8 +153,37 @@ struct Builder<'a> {
     file: &'a Arc<SourceFile>,
     opts: ParseOptions,
     offsets: Offsets,
-    anchors: Vec<Option<(Node, usize)>>,
+    /// Anchored nodes with their size and the alias references inside them.
+    anchors: Vec<Option<Anchored>>,
     alias_budget: usize,
+    /// Nodes decoded so far, aliases expanded (go-yaml v3's `decodeCount`).
+    decoded: usize,
+    /// Alias references decoded so far, nested ones included (v3's `aliasCount`).
+    alias_refs: usize,
+}
+
+/// An anchored node, kept for its aliases.
+#[derive(Clone)]
+struct Anchored {
+    node: Node,
+    size: usize,
+    refs: usize,
+}
+
+/// go-yaml v3's `allowedAliasRatio`: a document may be almost all aliases while small, but
+/// the share allowed falls to 10% between 400,000 and 4,000,000 decoded nodes (yaml.v3
+/// decode.go), which stops alias bombs after a few thousand nodes.
+fn allowed_alias_ratio(decoded: usize) -> f64 {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    let d = decoded as f64;
+    if d <= LOW {
+        0.99
+    } else if d >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((d - LOW) / (HIGH - LOW))
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -173,6 +206,8 @@ impl<'a> Builder<'a> {
             offsets: Offsets::new(&file.text),
             anchors: Vec::new(),
             alias_budget: opts.limits.max_alias_nodes,
+            decoded: 0,
+            alias_refs: 0,
         })
     }
 
@@ -244,23 +279,28 @@ impl<'a> Builder<'a> {
                         }),
                         span,
                     );
-                    self.push_value(&mut stack, &mut doc_root, node, Some(anchor))?;
+                    self.decoded = self.decoded.saturating_add(1);
+                    self.push_value(&mut stack, &mut doc_root, node, Some((anchor, 0)))?;
                 }
                 Event::SequenceStart(anchor, _tag) => {
                     self.check_depth(&stack, span)?;
+                    self.decoded = self.decoded.saturating_add(1);
                     stack.push(Frame::Seq {
                         items: Vec::new(),
                         start: span.start,
                         anchor,
+                        refs_at_start: self.alias_refs,
                     });
                 }
                 Event::MappingStart(anchor, _tag) => {
                     self.check_depth(&stack, span)?;
+                    self.decoded = self.decoded.saturating_add(1);
                     stack.push(Frame::Map {
                         map: Mapping::new(),
                         key: None,
                         start: span.start,
                         anchor,
+                        refs_at_start: self.alias_refs,
                         seen: None,
                         merges: Vec::new(),
                     });
@@ -269,20 +309,23 @@ impl<'a> Builder<'a> {
                     let Some(frame) = stack.pop() else {
                         return Err(self.err(ErrorKind::Yaml, "yaml: unbalanced collection", span));
                     };
-                    let (node, anchor) = match frame {
+                    let (node, anchor, refs_at_start) = match frame {
                         Frame::Seq {
                             items,
                             start,
                             anchor,
+                            refs_at_start,
                         } => (
                             self.collection(NodeKind::Sequence(items), start, span.end),
                             anchor,
+                            refs_at_start,
                         ),
                         Frame::Map {
                             mut map,
                             start,
                             anchor,
                             merges,
+                            refs_at_start,
                             ..
                         } => {
                             if !merges.is_empty() {
@@ -291,10 +334,12 @@ impl<'a> Builder<'a> {
                             (
                                 self.collection(NodeKind::Mapping(map), start, span.end),
                                 anchor,
+                                refs_at_start,
                             )
                         }
                     };
-                    self.push_value(&mut stack, &mut doc_root, node, Some(anchor))?;
+                    let refs = self.alias_refs.saturating_sub(refs_at_start);
+                    self.push_value(&mut stack, &mut doc_root, node, Some((anchor, refs)))?;
                 }
             }
         }
@@ -326,10 +371,23 @@ impl<'a> Builder<'a> {
     }
 
     fn expand_alias(&mut self, id: usize, span: Span) -> Result<Node> {
-        let Some(Some((node, size))) = self.anchors.get(id) else {
+        let Some(Some(Anchored { node, size, refs })) = self.anchors.get(id) else {
             return Err(self.err(ErrorKind::Yaml, "yaml: unknown anchor", span));
         };
-        if *size > self.alias_budget {
+        let size = *size;
+        self.decoded = self.decoded.saturating_add(size);
+        self.alias_refs = self.alias_refs.saturating_add(1).saturating_add(*refs);
+        if self.alias_refs > 100
+            && self.decoded > 1000
+            && self.alias_refs as f64 / self.decoded as f64 > allowed_alias_ratio(self.decoded)
+        {
+            return Err(self.err(
+                ErrorKind::Limit,
+                "yaml: document contains excessive aliasing",
+                span,
+            ));
+        }
+        if size > self.alias_budget {
             return Err(self.err(
                 ErrorKind::Limit,
                 format!(
@@ -339,7 +397,7 @@ impl<'a> Builder<'a> {
                 span,
             ));
         }
-        self.alias_budget -= *size;
+        self.alias_budget -= size;
         let mut node = node.clone();
         node.span = span;
         Ok(node)
@@ -351,15 +409,19 @@ impl<'a> Builder<'a> {
         stack: &mut [Frame],
         doc_root: &mut Option<Node>,
         node: Node,
-        anchor: Option<usize>,
+        anchor: Option<(usize, usize)>,
     ) -> Result<()> {
-        if let Some(id) = anchor.filter(|&a| a > 0) {
+        if let Some((id, refs)) = anchor.filter(|&(a, _)| a > 0) {
             let size = count_nodes(&node);
             if self.anchors.len() <= id {
                 self.anchors.resize(id + 1, None);
             }
             if let Some(slot) = self.anchors.get_mut(id) {
-                *slot = Some((node.clone(), size));
+                *slot = Some(Anchored {
+                    node: node.clone(),
+                    size,
+                    refs,
+                });
             }
         }
         let Some(top) = stack.last_mut() else {
