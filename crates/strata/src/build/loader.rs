@@ -185,6 +185,7 @@ impl<'a> Loader<'a> {
             // kustomize reads kustomization files with sigs.k8s.io/yaml, where the last of
             // duplicate keys wins (reference README, input typing).
             duplicate_keys: DuplicateKeys::KeepLast,
+            ..ParseOptions::default()
         };
         let docs = parse_documents(&file, opts).map_err(|e| match e.kind() {
             ErrorKind::Yaml => e.with_prefix("invalid Kustomization: "),
@@ -272,6 +273,7 @@ impl<'a> Loader<'a> {
             ParseOptions {
                 limits: self.limits,
                 duplicate_keys: DuplicateKeys::Error,
+                ..ParseOptions::default()
             },
         )?;
         let root = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
@@ -292,6 +294,7 @@ impl<'a> Loader<'a> {
         let opts = ParseOptions {
             limits: self.limits,
             duplicate_keys: DuplicateKeys::KeepLast,
+            ..ParseOptions::default()
         };
         let docs = parse_documents(&file, opts).map_err(|e| {
             e.with_prefix(&format!(
@@ -355,6 +358,7 @@ impl<'a> Loader<'a> {
             ParseOptions {
                 limits: self.limits,
                 duplicate_keys: DuplicateKeys::Error,
+                ..ParseOptions::default()
             },
         )
         .map_err(|e| {

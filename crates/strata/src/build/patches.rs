@@ -43,6 +43,7 @@ fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Res
         ParseOptions {
             limits,
             duplicate_keys: DuplicateKeys::KeepFirst,
+            ..ParseOptions::default()
         },
     )?;
     let mut out = Vec::new();

@@ -115,6 +115,10 @@ impl MergeError {
 /// For one document each this is kyaml's `merge2.MergeStrings` (which reads only the first
 /// document of either text). Empty documents are skipped; both files are read keeping the
 /// first of duplicate keys, which is what kyaml's field lookups see.
+///
+/// Comments are kept. A document's own head and foot comments (the parser puts them on the
+/// root's head and foot) stay dest's: kyaml merges the documents' contents, so the patch's
+/// document comments are dropped.
 pub fn merge_files(
     dest: &Arc<SourceFile>,
     patch: &Arc<SourceFile>,
@@ -122,12 +126,23 @@ pub fn merge_files(
 ) -> Result<Vec<Node>, Error> {
     let parse_opts = ParseOptions {
         duplicate_keys: DuplicateKeys::KeepFirst,
+        keep_comments: true,
         ..ParseOptions::default()
     };
     let patches: Vec<Node> = parse_documents(patch, parse_opts)?
         .into_iter()
         .filter(|d| !d.is_empty)
-        .map(|d| d.root)
+        .map(|d| {
+            let mut root = d.root;
+            if let Some(c) = root.comments.as_mut() {
+                c.head.clear();
+                c.foot.clear();
+                if c.line.is_none() {
+                    root.comments = None;
+                }
+            }
+            root
+        })
         .collect();
     let mut out = Vec::new();
     for doc in parse_documents(dest, parse_opts)? {

@@ -2,6 +2,7 @@
 //!
 //! This module knows nothing of Kubernetes. It may use only [`crate::source`].
 
+pub(crate) mod comments;
 pub mod emit;
 pub mod kyaml_emit;
 pub mod node;

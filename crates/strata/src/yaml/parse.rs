@@ -8,11 +8,12 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, StrInput, Tag};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{SourceFile, Span};
-use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
+use crate::yaml::comments::{self, EvComments, EvInfo, EvKind};
+use crate::yaml::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// Budgets that keep hostile input from exhausting memory, stack or time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,9 @@ pub struct ParseOptions {
     pub limits: Limits,
     /// Duplicate key policy.
     pub duplicate_keys: DuplicateKeys,
+    /// Keep comments on the nodes, placed as go-yaml v3 places them (for printers that
+    /// reproduce the source, `strata patch`). Off by default: `kustomize build` drops them.
+    pub keep_comments: bool,
 }
 
 /// One document of a YAML stream.
@@ -108,6 +112,8 @@ enum Frame {
         anchor: usize,
         /// `alias_refs` when the collection started.
         refs_at_start: usize,
+        /// The comments of the start event (kept only with [`ParseOptions::keep_comments`]).
+        comments: Option<Box<Comments>>,
     },
     Map {
         map: Mapping,
@@ -120,7 +126,30 @@ enum Frame {
         seen: Option<HashSet<String>>,
         /// `<<` values to merge when the mapping closes, in order.
         merges: Vec<Node>,
+        comments: Option<Box<Comments>>,
+        /// Written in flow style (`{...}`).
+        flow: bool,
     },
+}
+
+/// Where the events come from: straight from the parser, or from a buffer when comments
+/// are kept (the comment pass needs every event's span first).
+// One value on the stack per parse; boxing the parser would cost an allocation each time.
+#[allow(clippy::large_enum_variant)]
+enum Events<'t> {
+    Live(Parser<'t, StrInput<'t>>),
+    Buffered(std::vec::IntoIter<EventResult<'t>>),
+}
+
+type EventResult<'t> = std::result::Result<(Event<'t>, saphyr_parser::Span), ScanError>;
+
+impl<'t> Events<'t> {
+    fn next(&mut self) -> Option<EventResult<'t>> {
+        match self {
+            Events::Live(p) => p.next_event(),
+            Events::Buffered(it) => it.next(),
+        }
+    }
 }
 
 /// Parses every document of `file`.
@@ -160,6 +189,8 @@ struct Builder<'a> {
     decoded: usize,
     /// Alias references decoded so far, nested ones included (v3's `aliasCount`).
     alias_refs: usize,
+    /// Each event's comments, when they are kept and the text has any.
+    comments: Vec<EvComments>,
 }
 
 /// An anchored node, kept for its aliases.
@@ -208,6 +239,7 @@ impl<'a> Builder<'a> {
             alias_budget: opts.limits.max_alias_nodes,
             decoded: 0,
             alias_refs: 0,
+            comments: Vec::new(),
         })
     }
 
@@ -229,13 +261,16 @@ impl<'a> Builder<'a> {
                 Span::at(offset),
             ));
         }
-        let text: &str = &self.file.text;
-        let mut parser = Parser::new_from_str(text);
+        let file = Arc::clone(self.file);
+        let text: &str = &file.text;
+        let mut events = self.event_source(text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut docs = Vec::new();
         let mut doc_root: Option<Node> = None;
+        let mut doc_head: Vec<String> = Vec::new();
+        let mut ev_index = 0usize;
         loop {
-            let (event, span) = match parser.next_event() {
+            let (event, span) = match events.next() {
                 None => break,
                 Some(Ok(ev)) => ev,
                 Some(Err(e)) => {
@@ -252,26 +287,45 @@ impl<'a> Builder<'a> {
                     return Err(self.err(kind, msg, Span::at(offset)));
                 }
             };
+            let ec = self
+                .comments
+                .get_mut(ev_index)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            ev_index += 1;
             let span = self.offsets.span(&span);
             match event {
                 Event::StreamStart | Event::Nothing => {}
                 Event::StreamEnd => break,
                 Event::DocumentStart(_) => {
                     doc_root = None;
+                    doc_head = split_lines(&ec.head);
                     self.anchors.clear();
                 }
                 Event::DocumentEnd => {
-                    if let Some(root) = doc_root.take() {
+                    if let Some(mut root) = doc_root.take() {
                         let is_empty = root.is_null();
+                        let foot = split_lines(&ec.foot);
+                        if !doc_head.is_empty() || !foot.is_empty() {
+                            let c = root.comments.get_or_insert_with(Box::default);
+                            let mut head = std::mem::take(&mut doc_head);
+                            head.append(&mut c.head);
+                            c.head = head;
+                            c.foot.extend(foot);
+                        }
                         docs.push(Document { root, is_empty });
                     }
                 }
                 Event::Alias(id) => {
-                    let node = self.expand_alias(id, span)?;
+                    let mut node = self.expand_alias(id, span)?;
+                    if self.opts.keep_comments {
+                        clear_comments(&mut node);
+                        node.comments = node_comments(&ec);
+                    }
                     self.push_value(&mut stack, &mut doc_root, node, None)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let node = Node::new(
+                    let mut node = Node::new(
                         NodeKind::Scalar(Scalar {
                             text: text.into_owned(),
                             style: convert_style(style),
@@ -280,6 +334,7 @@ impl<'a> Builder<'a> {
                         span,
                     );
                     self.decoded = self.decoded.saturating_add(1);
+                    node.comments = node_comments(&ec);
                     self.push_value(&mut stack, &mut doc_root, node, Some((anchor, 0)))?;
                 }
                 Event::SequenceStart(anchor, _tag) => {
@@ -290,11 +345,13 @@ impl<'a> Builder<'a> {
                         start: span.start,
                         anchor,
                         refs_at_start: self.alias_refs,
+                        comments: node_comments(&ec),
                     });
                 }
                 Event::MappingStart(anchor, _tag) => {
                     self.check_depth(&stack, span)?;
                     self.decoded = self.decoded.saturating_add(1);
+                    let flow = text.as_bytes().get(span.start as usize) == Some(&b'{');
                     stack.push(Frame::Map {
                         map: Mapping::new(),
                         key: None,
@@ -303,6 +360,8 @@ impl<'a> Builder<'a> {
                         refs_at_start: self.alias_refs,
                         seen: None,
                         merges: Vec::new(),
+                        comments: node_comments(&ec),
+                        flow,
                     });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
@@ -315,27 +374,42 @@ impl<'a> Builder<'a> {
                             start,
                             anchor,
                             refs_at_start,
-                        } => (
-                            self.collection(NodeKind::Sequence(items), start, span.end),
-                            anchor,
-                            refs_at_start,
-                        ),
+                            comments,
+                        } => {
+                            let mut node =
+                                self.collection(NodeKind::Sequence(items), start, span.end);
+                            node.comments = comments;
+                            end_comments(&mut node, &ec);
+                            (node, anchor, refs_at_start)
+                        }
                         Frame::Map {
                             mut map,
                             start,
                             anchor,
                             merges,
                             refs_at_start,
+                            comments,
+                            flow,
                             ..
                         } => {
                             if !merges.is_empty() {
                                 self.apply_merges(&mut map, merges)?;
                             }
-                            (
-                                self.collection(NodeKind::Mapping(map), start, span.end),
-                                anchor,
-                                refs_at_start,
-                            )
+                            let mut node = self.collection(NodeKind::Mapping(map), start, span.end);
+                            node.comments = comments;
+                            end_comments(&mut node, &ec);
+                            if !flow {
+                                // go-yaml gives a block mapping's foot to its last key.
+                                let foot = take_foot(&mut node);
+                                if let Some(last) =
+                                    node.as_mapping_mut().and_then(|m| m.entries.last_mut())
+                                {
+                                    set_foot(&mut last.key, foot);
+                                } else {
+                                    set_foot(&mut node, foot);
+                                }
+                            }
+                            (node, anchor, refs_at_start)
                         }
                     };
                     let refs = self.alias_refs.saturating_sub(refs_at_start);
@@ -344,6 +418,51 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(docs)
+    }
+
+    /// Returns the event source. With comments kept and a `#` in the text, every event is
+    /// read first so the comment pass can see them all.
+    fn event_source<'t>(&mut self, text: &'t str) -> Events<'t> {
+        let mut parser = Parser::new_from_str(text);
+        if !self.opts.keep_comments || !text.contains('#') {
+            return Events::Live(parser);
+        }
+        let mut buf: Vec<EventResult<'t>> = Vec::new();
+        let mut failed = false;
+        while let Some(ev) = parser.next_event() {
+            failed = ev.is_err();
+            buf.push(ev);
+            if failed {
+                break;
+            }
+        }
+        if !failed {
+            let infos: Vec<EvInfo> = buf
+                .iter()
+                .filter_map(|ev| ev.as_ref().ok())
+                .map(|(ev, span)| EvInfo {
+                    kind: match ev {
+                        Event::StreamStart | Event::Nothing => EvKind::StreamStart,
+                        Event::StreamEnd => EvKind::StreamEnd,
+                        Event::DocumentStart(_) => EvKind::DocStart,
+                        Event::DocumentEnd => EvKind::DocEnd,
+                        Event::Alias(_) => EvKind::Alias,
+                        Event::Scalar(..) => EvKind::Scalar,
+                        Event::SequenceStart(..) => EvKind::SeqStart,
+                        Event::SequenceEnd => EvKind::SeqEnd,
+                        Event::MappingStart(..) => EvKind::MapStart,
+                        Event::MappingEnd => EvKind::MapEnd,
+                    },
+                    span: self.offsets.span(span),
+                    block: matches!(
+                        ev,
+                        Event::Scalar(_, SaphyrStyle::Literal | SaphyrStyle::Folded, ..)
+                    ),
+                })
+                .collect();
+            self.comments = comments::event_comments(text, &infos).unwrap_or_default();
+        }
+        Events::Buffered(buf.into_iter())
     }
 
     /// Makes a collection node, noting whether the source wrote it in flow style.
@@ -435,10 +554,27 @@ impl<'a> Builder<'a> {
                 key,
                 seen,
                 merges,
+                flow,
                 ..
             } => match key.take() {
-                None => *key = Some(node),
-                Some(k) => {
+                None => {
+                    let mut k = node;
+                    if !*flow && has_foot(&k) {
+                        // A key's foot is the foot of the entry before it, in block style.
+                        if let Some(prev) = map.entries.last_mut() {
+                            let foot = take_foot(&mut k);
+                            set_foot(&mut prev.key, foot);
+                        }
+                    }
+                    *key = Some(k);
+                }
+                Some(mut k) => {
+                    let mut node = node;
+                    if !has_foot(&k) && has_foot(&node) {
+                        // A value's foot belongs to its key.
+                        let foot = take_foot(&mut node);
+                        set_foot(&mut k, foot);
+                    }
                     let is_merge = matches!(&k.kind, NodeKind::Scalar(s)
                         if s.text == "<<" && s.style == ScalarStyle::Plain
                             && s.tag.as_deref().is_none_or(|t| t == "!!merge"));
@@ -558,6 +694,93 @@ fn is_duplicate(map: &Mapping, seen: &mut Option<HashSet<String>>, key: &str) ->
         *seen = Some(set);
     }
     dup
+}
+
+/// Splits a go-yaml comment text into lines; a trailing line break adds no line.
+fn split_lines(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    if lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// The comments one event gives its node.
+fn node_comments(ec: &EvComments) -> Option<Box<Comments>> {
+    if ec.is_empty() {
+        return None;
+    }
+    let c = Comments {
+        head: split_lines(&ec.head),
+        line: (!ec.line.is_empty()).then(|| ec.line.clone()),
+        foot: split_lines(&ec.foot),
+    };
+    (c != Comments::default()).then(|| Box::new(c))
+}
+
+/// go-yaml's `sequence()` and `mapping()`: the end event's line and foot comments replace
+/// the collection's.
+fn end_comments(node: &mut Node, ec: &EvComments) {
+    if node.comments.is_none() && ec.line.is_empty() && ec.foot.is_empty() {
+        return;
+    }
+    let c = node.comments.get_or_insert_with(Box::default);
+    c.line = (!ec.line.is_empty()).then(|| ec.line.clone());
+    c.foot = split_lines(&ec.foot);
+    drop_if_empty(node);
+}
+
+fn has_foot(node: &Node) -> bool {
+    node.comments.as_ref().is_some_and(|c| !c.foot.is_empty())
+}
+
+fn take_foot(node: &mut Node) -> Vec<String> {
+    let foot = node
+        .comments
+        .as_mut()
+        .map(|c| std::mem::take(&mut c.foot))
+        .unwrap_or_default();
+    drop_if_empty(node);
+    foot
+}
+
+/// Sets `node`'s foot comment (replacing it, as go-yaml does) unless `foot` is empty.
+fn set_foot(node: &mut Node, foot: Vec<String>) {
+    if !foot.is_empty() {
+        node.comments.get_or_insert_with(Box::default).foot = foot;
+    }
+}
+
+fn drop_if_empty(node: &mut Node) {
+    if node
+        .comments
+        .as_deref()
+        .is_some_and(|c| *c == Comments::default())
+    {
+        node.comments = None;
+    }
+}
+
+/// Removes every comment in a tree (an alias's copy keeps only the alias's own), without
+/// recursion.
+fn clear_comments(node: &mut Node) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        n.comments = None;
+        match &mut n.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => stack.extend(items.iter_mut()),
+            NodeKind::Mapping(m) => {
+                for e in &mut m.entries {
+                    stack.push(&mut e.key);
+                    stack.push(&mut e.value);
+                }
+            }
+        }
+    }
 }
 
 /// Counts the nodes of a tree without recursion.
@@ -760,5 +983,245 @@ mod tests {
         let e = parse(&text).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Limit);
         assert!(e.to_string().contains("excessive aliasing"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    fn docs(text: &str) -> Vec<Document> {
+        let file = SourceFile::new("c.yaml", text);
+        let opts = ParseOptions {
+            keep_comments: true,
+            ..ParseOptions::default()
+        };
+        parse_documents(&file, opts).expect("parses")
+    }
+
+    /// Every comment in the tree as `path kind: text`, in document order.
+    fn comments_of(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for d in docs(text) {
+            let mut stack: Vec<(String, &Node)> = vec![(String::new(), &d.root)];
+            while let Some((path, n)) = stack.pop() {
+                if let Some(c) = &n.comments {
+                    let at = if path.is_empty() { "." } else { path.as_str() };
+                    for h in &c.head {
+                        out.push(format!("{at} head: {h}"));
+                    }
+                    if let Some(l) = &c.line {
+                        out.push(format!("{at} line: {l}"));
+                    }
+                    for f in &c.foot {
+                        out.push(format!("{at} foot: {f}"));
+                    }
+                }
+                let mut children: Vec<(String, &Node)> = Vec::new();
+                match &n.kind {
+                    NodeKind::Scalar(_) => {}
+                    NodeKind::Sequence(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            children.push((format!("{path}[{i}]"), item));
+                        }
+                    }
+                    NodeKind::Mapping(m) => {
+                        for e in &m.entries {
+                            let k = e.key.as_str().unwrap_or("?");
+                            children.push((format!("{path}/{k}:key"), &e.key));
+                            children.push((format!("{path}/{k}"), &e.value));
+                        }
+                    }
+                }
+                stack.extend(children.into_iter().rev());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn attachment_rules() {
+        // (rule, input, every comment as `path kind: text`); `/k:key` is the key node of `k`.
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "line comment after a value",
+                "a: 1 # c\n",
+                &["/a line: # c"],
+            ),
+            (
+                "line comment after a quoted value",
+                "a: \"x # no\" # c\nb: 'y''#' # d\n",
+                &["/a line: # c", "/b line: # d"],
+            ),
+            (
+                "line comment after a key whose value is a block",
+                "a: # c\n  b: 1\nl: # d\n- x\n",
+                &["/a:key line: # c", "/l:key line: # d"],
+            ),
+            (
+                "line comment on a block scalar's header",
+                "a: | # c\n  # not a comment\n  x\n",
+                &["/a line: # c"],
+            ),
+            (
+                "line comment after a flow collection",
+                "a: [x, y] # c\n",
+                &["/a line: # c"],
+            ),
+            (
+                "head comment of the first key",
+                "# h1\n# h2\na: 1\n",
+                &["/a:key head: # h1", "/a:key head: # h2"],
+            ),
+            (
+                "head comment of a nested key",
+                "a:\n  # h\n  b: 1\n",
+                &["/a/b:key head: # h"],
+            ),
+            (
+                "document head: lines before the last blank line",
+                "# d1\n\n# d2\n\n# h\na: 1\n",
+                &[
+                    ". head: # d1",
+                    ". head: ",
+                    ". head: # d2",
+                    "/a:key head: # h",
+                ],
+            ),
+            (
+                "a comment line right after an entry, then content, is the next key's head",
+                "a: 1\n# h\nb: 2\n",
+                &["/b:key head: # h"],
+            ),
+            (
+                "followed by a blank line it is the entry's foot, on the key",
+                "a: 1\n# f\n\nb: 2\n",
+                &["/a:key foot: # f"],
+            ),
+            (
+                "after a blank line it is the next key's head, blank lines kept inside",
+                "a: 1\n\n# x\n\n# y\nb: 2\n",
+                &["/b:key head: # x", "/b:key head: ", "/b:key head: # y"],
+            ),
+            (
+                "foot at the block's indentation before a dedent",
+                "a:\n  b: 1\n  # f\nc: 2\n",
+                &["/a/b:key foot: # f"],
+            ),
+            (
+                "foot at the end of the text",
+                "a:\n  b:\n    c: d\n    # f\n",
+                &["/a/b/c:key foot: # f"],
+            ),
+            (
+                "a dedented comment heads the next key",
+                "a:\n  b: 1\n# h\nc: 2\n",
+                &["/c:key head: # h"],
+            ),
+            (
+                "a dedented comment directly after content is still that content's foot",
+                "a:\n  b:\n    c: 1\n  # f\nd: 2\n",
+                &["/a/b/c:key foot: # f"],
+            ),
+            (
+                "document foot after a blank line",
+                "a: 1\n\n# end\n",
+                &[". foot: # end"],
+            ),
+            (
+                "sequence items: head, line and foot",
+                "- a # l\n# h\n- b\n# f\n",
+                &["[0] line: # l", "[1] head: # h", "[1] foot: # f"],
+            ),
+            (
+                "a comment before `-` goes to a collection item itself (stem)",
+                "# h\n- k: v\n",
+                &["[0] head: # h"],
+            ),
+            (
+                "a comment after `-` goes to the item's first key",
+                "- # h\n  k: v\n",
+                &["[0]/k:key head: # h"],
+            ),
+            (
+                "comments before `---` go to the first node",
+                "# h\n---\na: 1\n",
+                &["/a:key head: # h"],
+            ),
+            (
+                "each document has its own",
+                "a: 1\n---\n# h\nb: 2 # l\n",
+                &["/b:key head: # h", "/b line: # l"],
+            ),
+            (
+                "a `#` inside a scalar is not a comment",
+                "a: x#y\nb: \"#\"\nc: |\n  # text\nd: 'it''s # fine'\n",
+                &[],
+            ),
+            (
+                "an alias takes its own comments, not the anchor's",
+                "a: &x 1 # one\nb: *x # two\n",
+                &["/a line: # one", "/b line: # two"],
+            ),
+        ];
+        for (name, text, want) in cases {
+            assert_eq!(comments_of(text), *want, "{name}: {text:?}");
+        }
+    }
+
+    #[test]
+    fn comments_are_dropped_by_default() {
+        let file = SourceFile::new("c.yaml", "# h\na: 1 # l\n# f\n");
+        let root = parse_single(&file, ParseOptions::default())
+            .unwrap()
+            .unwrap();
+        let mut stack = vec![&root];
+        while let Some(n) = stack.pop() {
+            assert!(n.comments.is_none());
+            if let Some(m) = n.as_mapping() {
+                for e in &m.entries {
+                    stack.push(&e.key);
+                    stack.push(&e.value);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn odd_inputs_parse_without_panics() {
+        let parts = [
+            "a:", " ", "#", "# c", "\n", "\r\n", "- ", "[", "]", "{", "}", ",", "? ", ": ", "&x ",
+            "*x", "!t ", "|", ">-", "'q'", "\"q\"", "---", "...", "\t", "é", "  ",
+        ];
+        let mut seed: u32 = 7;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(parts[(seed >> 16) as usize % parts.len()]);
+            }
+            let file = SourceFile::new("f.yaml", text);
+            let opts = ParseOptions {
+                keep_comments: true,
+                ..ParseOptions::default()
+            };
+            let _ = parse_documents(&file, opts);
+        }
+    }
+
+    #[test]
+    fn deep_documents_with_comments_stay_bounded() {
+        let mut text = String::new();
+        for i in 0..900 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("a: # c\n");
+        }
+        text.push_str("# end\n");
+        let file = SourceFile::new("d.yaml", text);
+        let opts = ParseOptions {
+            keep_comments: true,
+            ..ParseOptions::default()
+        };
+        assert!(parse_documents(&file, opts).is_ok());
     }
 }
