@@ -25,6 +25,83 @@ pub enum Command {
     /// Apply a strategic-merge patch to a document, as kyaml's merge2 does, and print the
     /// result as kyaml prints it.
     Patch(PatchArgs),
+    /// Compare the rendered manifests of two kustomization directories, or of directories as
+    /// they are at a git ref and in the working tree, resource by resource.
+    ///
+    /// Exit status: 0 no differences, 1 differences, 2 error.
+    Diff(DiffArgs),
+}
+
+/// Flags of `diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// LEFT RIGHT: two kustomization directories; with --git-ref, one or more directories.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Compare each DIR as it is in git at REF (left) with the working tree (right).
+    #[arg(long, value_name = "REF")]
+    pub git_ref: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub output: DiffFormat,
+
+    /// Color text output: auto colors a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Lines of context around each change.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub context: usize,
+
+    /// Only compare resources of this kind (case-insensitive; repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+
+    /// Print Secret values instead of redaction markers.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// Render on up to N threads (0: one per core); the output is the same for any N.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// How to render both sides.
+    #[command(flatten)]
+    pub render: RenderFlags,
+}
+
+/// `diff --output` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A unified diff per resource, for people.
+    Text,
+    /// One JSON document (schema in the README), for programs.
+    Json,
+    /// A summary table and collapsible diffs, for a pull-request comment.
+    Markdown,
+}
+
+/// `--color` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Color when stdout is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+impl DiffArgs {
+    /// Returns the library's diff options these flags ask for.
+    pub fn diff_options(&self) -> strata::DiffOptions {
+        strata::DiffOptions::new()
+            .context(self.context)
+            .redact_secrets(!self.show_secrets)
+            .kinds(self.kinds.iter().cloned())
+    }
 }
 
 /// Flags of `patch`.
@@ -63,6 +140,18 @@ pub struct BuildArgs {
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
 
+    /// How to render.
+    #[command(flatten)]
+    pub render: RenderFlags,
+
+    /// Write the output to FILE, or one file per resource if it names a directory.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// Rendering flags, shared by `render`, `build` and `diff`.
+#[derive(Debug, clap::Args)]
+pub struct RenderFlags {
     /// Order of the output when the kustomization has no `sortOptions`.
     #[arg(long, value_enum, default_value_t = ReorderArg::Legacy)]
     pub reorder: ReorderArg,
@@ -70,10 +159,6 @@ pub struct BuildArgs {
     /// Whether files may be loaded from outside the kustomization's directory.
     #[arg(long, value_enum, default_value_t = RestrictorArg::LoadRestrictionsRootOnly)]
     pub load_restrictor: RestrictorArg,
-
-    /// Write the output to FILE, or one file per resource if it names a directory.
-    #[arg(short = 'o', long = "output", value_name = "PATH")]
-    pub output: Option<PathBuf>,
 }
 
 /// `--reorder` values.
@@ -98,6 +183,13 @@ pub enum RestrictorArg {
 }
 
 impl BuildArgs {
+    /// Returns the library options these flags ask for.
+    pub fn render_options(&self) -> RenderOptions {
+        self.render.render_options()
+    }
+}
+
+impl RenderFlags {
     /// Returns the library options these flags ask for.
     pub fn render_options(&self) -> RenderOptions {
         RenderOptions::new()

@@ -13,6 +13,11 @@ use crate::report;
 // it can move to main.rs as `mod patch_cmd;`.
 #[path = "patch_cmd.rs"]
 mod patch_cmd;
+// Likewise for `strata diff` and the git tree it reads.
+#[path = "diff_cmd.rs"]
+mod diff_cmd;
+#[path = "git.rs"]
+mod git;
 
 /// Why a command stopped early.
 pub enum Failure {
@@ -27,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Render(args) | Command::Build(args) => build(&args),
         Command::Patch(args) => patch_cmd::run(&args),
+        Command::Diff(args) => diff_cmd::run(&args),
     }
 }
 

@@ -4,10 +4,16 @@ use std::io::Write;
 
 use strata::Error;
 
-/// Prints `error` to stderr as `error: path:line:col: message` plus a snippet.
+/// Prints `error` to stderr as `Error: path:line:col: message` plus a snippet.
 pub fn error(error: &Error) {
+    error_with_prefix("Error: ", error);
+}
+
+/// Prints `error` to stderr after `prefix` (`error: left (overlays/staging): `), plus a
+/// snippet.
+pub fn error_with_prefix(prefix: &str, error: &Error) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "Error: {error}");
+    let _ = writeln!(err, "{prefix}{error}");
     if let (Some(loc), Some(file)) = (error.location(), error.source_file()) {
         let line_no = loc.line_col.line as usize;
         if let Some(line) = file.text.lines().nth(line_no.saturating_sub(1)) {

@@ -6,3 +6,4 @@
 
 mod bad_input;
 mod build;
+mod diff;

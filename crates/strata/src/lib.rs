@@ -4,7 +4,8 @@
 //! The pipeline, one stage per module: [`fs`] reads bytes, [`yaml::parse`] builds node trees
 //! with spans, [`kustomization`] reads the kustomization file, [`build`] accumulates
 //! resources, bases and components and runs the transformers in kustomize's order,
-//! [`sort`] orders the output and [`yaml::emit`] prints kustomize's exact bytes.
+//! [`sort`] orders the output and [`yaml::emit`] prints kustomize's exact bytes; [`diff`]
+//! compares two renders resource by resource.
 //!
 //! ```
 //! use strata::{MemoryFs, RenderOptions, Renderer};
@@ -28,6 +29,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
+pub mod diff;
 pub mod error;
 pub mod fs;
 pub mod generate;
@@ -42,6 +44,7 @@ pub mod transform;
 pub mod yaml;
 
 pub use build::Reorder;
+pub use diff::{Change, ChangeKind, Diff, DiffOptions};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};

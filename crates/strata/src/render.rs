@@ -130,8 +130,9 @@ pub fn render_dir(path: impl AsRef<Path>) -> Result<Rendered> {
     Renderer::default().render(&DiskFs, path)
 }
 
-/// The output of one render: resources in output order plus warnings.
-#[derive(Clone, Debug)]
+/// The output of one render: resources in output order plus warnings. `Default` is an empty
+/// render (no resources), e.g. for a directory that exists on one side of a diff only.
+#[derive(Clone, Debug, Default)]
 pub struct Rendered {
     resources: Vec<Resource>,
     warnings: Vec<String>,
