@@ -226,22 +226,16 @@ fn order_examples() {
 fn smp_examples() {
     let Some(shared) = shared_dir() else { return };
     let failures = render_examples(&shared.join("reference/schemas/smp-examples"), 5);
-    // Custom `openapi:` schemas (03, 05) are not supported yet: TODO(#5).
-    let unexpected: Vec<&String> = failures
-        .iter()
-        .filter(|f| {
-            !f.contains("03-openapi-field-replaces-builtin") && !f.contains("05-openapi-is-global")
-        })
-        .collect();
-    assert!(
-        unexpected.is_empty(),
-        "{}",
-        unexpected
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The Kustomization schema the crate embeds is kyaml's, as the reference keeps it.
+#[test]
+fn kustomization_schema_is_kyamls() {
+    let Some(shared) = shared_dir() else { return };
+    let want = std::fs::read_to_string(shared.join("reference/schemas/kustomization-swagger.json"))
+        .unwrap();
+    assert_eq!(strata::schema::KUSTOMIZATION_SCHEMA, want);
 }
 
 #[test]

@@ -118,6 +118,8 @@ pub struct Builder<'a> {
     metadata: BuildMetadata,
     /// kustomize's default field specs, sorted once.
     builtin_config: TransformerConfig,
+    /// kyaml's global OpenAPI state, per build (`openapi:`; see `check_openapi`).
+    openapi: crate::schema::SchemaState,
 }
 
 impl<'a> Builder<'a> {
@@ -129,6 +131,7 @@ impl<'a> Builder<'a> {
             warnings: Vec::new(),
             metadata: BuildMetadata::default(),
             builtin_config: TransformerConfig::builtin(),
+            openapi: crate::schema::SchemaState::new(),
         }
     }
 
@@ -137,7 +140,7 @@ impl<'a> Builder<'a> {
         let dir = self.loader.confirm_dir(dir)?;
         let top = self.load_target(&dir)?;
         self.metadata = build_metadata(&top.kustomization)?;
-        self.check_openapi(&top)?;
+        self.check_openapi(&top, true)?;
         let mut acc = Accumulator::new();
         let mut chain = vec![top.dir.clone()];
         self.accumulate(&top, &mut acc, &mut chain)?;
@@ -201,7 +204,13 @@ impl<'a> Builder<'a> {
             if b == builtins::Builtin::Replacement {
                 self.run_replacements(target, acc)?;
             } else if b == builtins::Builtin::PatchStrategicMerge {
-                patches::strategic_merge_field(&self.loader, &target.dir, k, &mut acc.resources)?;
+                patches::strategic_merge_field(
+                    &self.loader,
+                    &target.dir,
+                    k,
+                    &mut acc.resources,
+                    &mut self.openapi,
+                )?;
             } else if b == builtins::Builtin::Patch {
                 patches::patches_field(
                     &self.loader,
@@ -209,6 +218,7 @@ impl<'a> Builder<'a> {
                     k,
                     &mut acc.resources,
                     &mut self.warnings,
+                    &mut self.openapi,
                 )?;
             } else if b == builtins::Builtin::PatchJson6902 {
                 patches::json6902_field(
@@ -315,6 +325,7 @@ impl<'a> Builder<'a> {
                     k,
                     &mut acc.resources,
                     &mut self.warnings,
+                    &mut self.openapi,
                 ),
                 "PatchJson6902Transformer" => patches::json6902_field(
                     &self.loader,
@@ -323,9 +334,13 @@ impl<'a> Builder<'a> {
                     &mut acc.resources,
                     &mut self.warnings,
                 ),
-                _ => {
-                    patches::strategic_merge_field(&self.loader, &target.dir, k, &mut acc.resources)
-                }
+                _ => patches::strategic_merge_field(
+                    &self.loader,
+                    &target.dir,
+                    k,
+                    &mut acc.resources,
+                    &mut self.openapi,
+                ),
             };
         }
         plugins::transform(config, &mut acc.resources, &acc.config)
@@ -535,6 +550,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 FileKind::Dir => {
+                    self.note_types_for_openapi(acc); // openapi: see check_openapi
                     let sub = self.enter(&path, chain, target, entry).map_err(|e| {
                         if e.message().starts_with("accumulating") {
                             e
@@ -615,6 +631,7 @@ impl<'a> Builder<'a> {
                     ));
                 }
             }
+            self.note_types_for_openapi(acc); // openapi: see check_openapi
             let sub = self.enter(&path, chain, target, entry).map_err(|e| {
                 if e.message().starts_with("accumulating") {
                     e
@@ -675,45 +692,82 @@ impl<'a> Builder<'a> {
             ));
         }
         let mut sub = self.load_target(&dir)?;
+        self.check_openapi(&sub, false)?; // openapi: a base's or component's
         sub.origin_path = parent.origin_of(&entry.value);
         chain.push(dir);
         Ok(sub)
     }
 
-    /// Checks the top kustomization's `openapi:` field as kyaml's `SetSchema` does: a custom
-    /// schema file or a builtin version, not both, and only the builtin v1.21.2.
-    // TODO(#5): a custom schema's merge keys and scopes.
-    fn check_openapi(&self, top: &Target) -> Result<()> {
-        let k = &top.kustomization;
+    // ----- openapi: (the schema strategic merges use; see crate::schema::SchemaState) -----
+
+    /// Reads `openapi:` of `target` into the build's schema state, as kustomize does when it
+    /// enters a kustomization: api/krusty/kustomizer.go `Run` for the top one (`top`, which
+    /// always applies: `SetSchema(.., true)`), api/internal/target/kusttarget.go
+    /// `accumulateDirectory` for each base and component before building it (applies only if
+    /// no schema is set yet). Either way the `path` file is loaded first, so a missing file is
+    /// an error even where the field is then ignored.
+    // TODO(#5): the custom schema's resource scopes (`Schemas::is_namespaced`, from its
+    // `paths`; kyaml's IsNamespaceScoped uses them for types its table lacks) do not reach
+    // resource ids yet.
+    fn check_openapi(&mut self, target: &Target, top: bool) -> Result<()> {
+        let k = &target.kustomization;
         let Some(m) = k.field("openapi").and_then(|n| n.as_mapping()) else {
             return Ok(());
         };
-        let path = crate::kustomization::opt_string(&k.file, m, "path")?;
-        let version = crate::kustomization::opt_string(&k.file, m, "version")?;
-        if let Some(p) = &path {
-            let file = crate::fs::clean(&top.dir.join(&p.value));
-            self.loader
-                .load_restricted(&top.dir, &file)
-                .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?;
-            if let Some(v) = &version {
-                return Err(k.error_at(
-                    ErrorKind::Kustomization,
-                    "builtin version and custom schema provided, cannot use both",
-                    v.span,
-                ));
+        // `openapi` is a `map[string]string`: a key given as null is there, with "".
+        let text = |name: &str| -> Result<Option<Spanned<String>>> {
+            match m.get(name) {
+                None => Ok(None),
+                Some(n) if n.is_null() => Ok(Some(Spanned {
+                    value: String::new(),
+                    span: n.span,
+                })),
+                Some(_) => crate::kustomization::opt_string(&k.file, m, name),
             }
-        } else if let Some(v) = version.filter(|v| !v.value.is_empty() && v.value != "v1.21.2") {
-            return Err(k.error_at(
-                ErrorKind::Kustomization,
-                format!(
-                    "the specified OpenAPI version is not built in: '{}' (built in: v1.21.2)",
-                    v.value
-                ),
-                v.span,
-            ));
-        }
-        Ok(())
+        };
+        let path = text("path")?;
+        let version = text("version")?;
+        let file = match &path {
+            Some(p) => {
+                let file = crate::fs::clean(&target.dir.join(&p.value));
+                Some(
+                    self.loader
+                        .load_restricted(&target.dir, &file)
+                        .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?,
+                )
+            }
+            None => None,
+        };
+        let field = crate::schema::OpenApiField {
+            version: version.as_ref().map(|v| v.value.as_str()),
+            schema: file.as_ref(),
+        };
+        self.openapi.set_schema(field, top).map_err(|e| match e {
+            crate::schema::SetSchemaError::Invalid(e) => e,
+            other => {
+                let span = version.as_ref().map_or(Span::default(), |v| v.span);
+                k.error_at(ErrorKind::Kustomization, other.to_string(), span)
+            }
+        })
     }
+
+    /// Tells the schema state the types of the resources accumulated so far, before a
+    /// kustomization is entered: kustomize makes an id for each resource it loads, and an id of
+    /// a type outside kyaml's precomputed scope table delays a parse of the built-in schema,
+    /// which decides whether a custom schema a later base brings replaces the built-in one
+    /// (`SchemaState`; reference smp-examples/05). Scanning the parent's resources at every
+    /// entry covers all earlier ones: each is in some ancestor's accumulator by then.
+    fn note_types_for_openapi(&mut self, acc: &Accumulator) {
+        for r in acc.resources.resources() {
+            if !self.openapi.wants_types() {
+                return;
+            }
+            let gvk = &r.id().gvk;
+            self.openapi.note_type(&gvk.api_version(), &gvk.kind);
+        }
+    }
+
+    // ----- end of openapi: -----
 
     /// Applies the top kustomization's `sortOptions`, else the `--reorder` choice.
     fn sort(&mut self, top: &Target, resources: Vec<Resource>) -> Result<Vec<Resource>> {

@@ -11,9 +11,10 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::kustomization::{Kustomization, field, opt_string};
 use crate::patch::json6902::{self, Operation};
-use crate::patch::strategic_merge::kustomize_patch;
+use crate::patch::strategic_merge::kustomize_patch_with;
 use crate::patch::target::{self, Selector};
 use crate::resource::{Resource, ResourceMap};
+use crate::schema::SchemaState;
 use crate::source::{SourceFile, Span};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
 use crate::yaml::{Node, NodeKind};
@@ -56,14 +57,21 @@ fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Res
     Ok(out)
 }
 
-/// Applies strategic-merge `patch` to the resources at `indices` of `acc`, in place.
+/// Applies strategic-merge `patch` to the resources at `indices` of `acc`, in place, with the
+/// build's schema as it is now: the first merge after an `openapi:` field is where kyaml
+/// parses the schema that field selected (see [`SchemaState`]).
 fn apply_sm(
     acc: &mut ResourceMap,
     indices: &[usize],
     patch: &Resource,
     allow: Allow,
     adopt_gvk: bool,
+    openapi: &mut SchemaState,
 ) -> Result<()> {
+    if indices.is_empty() {
+        return Ok(());
+    }
+    let schemas = openapi.schemas();
     let mut deleted = Vec::new();
     for &i in indices {
         let applied = acc.modify(i, |r| -> Result<bool> {
@@ -83,7 +91,7 @@ fn apply_sm(
             if allow.name || allow.kind {
                 r.store_previous_id();
             }
-            let merged = kustomize_patch(r.node(), &p)
+            let merged = kustomize_patch_with(r.node(), &p, schemas)
                 .map_err(|e| e.to_error(r.origin(), patch.origin()))?;
             let Some(merged) = merged.filter(|m| !crate::resource::is_empty_document(m)) else {
                 return Ok(false);
@@ -208,6 +216,7 @@ fn apply_by_id(
     allow: Allow,
     adopt_gvk: bool,
     prefix: &str,
+    openapi: &mut SchemaState,
 ) -> Result<()> {
     let i = target::get_by_id(acc.resources(), patch.org_id()).map_err(|e| {
         let hint = target::explain_id_miss(acc.resources(), patch.org_id(), &e);
@@ -219,7 +228,7 @@ fn apply_by_id(
         }
         Error::at(ErrorKind::Resource, msg, patch.origin(), patch.node().span)
     })?;
-    apply_sm(acc, &[i], patch, allow, adopt_gvk)
+    apply_sm(acc, &[i], patch, allow, adopt_gvk, openapi)
 }
 
 /// Runs `patchesStrategicMerge` of `k` (one transformer for all entries).
@@ -228,6 +237,7 @@ pub fn strategic_merge_field(
     dir: &Path,
     k: &Kustomization,
     acc: &mut ResourceMap,
+    openapi: &mut SchemaState,
 ) -> Result<()> {
     let Some(list) = field(&k.root, "patchesStrategicMerge").filter(|n| !n.is_null()) else {
         return Ok(());
@@ -277,7 +287,7 @@ pub fn strategic_merge_field(
         ));
     }
     for p in &patches {
-        apply_by_id(acc, p, Allow::default(), true, "")?;
+        apply_by_id(acc, p, Allow::default(), true, "", openapi)?;
     }
     Ok(())
 }
@@ -399,6 +409,7 @@ pub fn patches_field(
     k: &Kustomization,
     acc: &mut ResourceMap,
     warnings: &mut Vec<String>,
+    openapi: &mut SchemaState,
 ) -> Result<()> {
     let Some(list) = field(&k.root, "patches").filter(|n| !n.is_null()) else {
         return Ok(());
@@ -449,7 +460,7 @@ pub fn patches_field(
                         }
                         let found = select(acc, sel, warnings, "patch")?;
                         if let Some(p) = patches.first() {
-                            apply_sm(acc, &found, p, e.allow, true)?;
+                            apply_sm(acc, &found, p, e.allow, true, openapi)?;
                         }
                     }
                     None => {
@@ -458,7 +469,7 @@ pub fn patches_field(
                                 "no resource matches strategic merge patch \"{}\": ",
                                 p.org_id()
                             );
-                            apply_by_id(acc, p, e.allow, false, &prefix)?;
+                            apply_by_id(acc, p, e.allow, false, &prefix, openapi)?;
                         }
                     }
                 }

@@ -12,9 +12,11 @@
 //!   style of the node it overwrites): patching `a: "1"` with `a: 2` gives `a: "2"`.
 //! - **Lists** merge by key where the schema has a `merge` patch strategy (`containers` by
 //!   `name`, `ports` by `containerPort` + `protocol`), as sets for keyless ones
-//!   (`finalizers`), and are replaced otherwise. The schema is the built-in Kubernetes
-//!   v1.21.2 one ([`crate::schema`]), found from the document's `apiVersion`/`kind` (and for
-//!   a node without schema, from its own `apiVersion`/`kind`). With
+//!   (`finalizers`), and are replaced otherwise. The schema is a [`Schemas`]: the built-in
+//!   Kubernetes v1.21.2 one unless a kustomization's `openapi:` brings a custom one
+//!   ([`strategic_merge_with`], [`kustomize_patch_with`]); it is found from the document's
+//!   `apiVersion`/`kind` (and for a node without schema, from its own `apiVersion`/`kind`).
+//!   With
 //!   [`MergeOptions::infer_associative_lists`], lists without schema whose elements all have a
 //!   `name` merge by `name`.
 //! - **Directives**: `$patch: delete`, `replace` and `merge` on maps and list elements, and as
@@ -37,7 +39,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
-use crate::schema::{self, DefId, Field, ListKind};
+use crate::schema::{Schema, Schemas};
 use crate::source::{SourceFile, Span};
 use crate::yaml::Node;
 use crate::yaml::node::Comments;
@@ -166,13 +168,25 @@ pub fn merge_files(
 /// dest's nodes survive, and the patch's where the patch's nodes were taken; only nodes from
 /// dest keep their spans.
 ///
-/// For `kustomize build`, use [`kustomize_patch`], which differs at the root.
+/// The merge uses the built-in schema ([`Schemas::BUILTIN`]); [`strategic_merge_with`] takes
+/// another. For `kustomize build`, use [`kustomize_patch`], which differs at the root.
 pub fn strategic_merge(
     dest: &Node,
     patch: &Node,
     opts: &MergeOptions,
 ) -> Result<Option<Node>, MergeError> {
-    run(dest, patch, opts, false)
+    run(dest, patch, opts, &Schemas::BUILTIN, false)
+}
+
+/// [`strategic_merge`] with the merge keys and list strategies of `schemas` (a build's
+/// `openapi:` schema, see [`crate::schema::SchemaState`]).
+pub fn strategic_merge_with(
+    dest: &Node,
+    patch: &Node,
+    opts: &MergeOptions,
+    schemas: &Schemas,
+) -> Result<Option<Node>, MergeError> {
+    run(dest, patch, opts, schemas, false)
 }
 
 /// Applies a strategic-merge patch to a resource as `kustomize build` does for `patches` and
@@ -184,19 +198,34 @@ pub fn strategic_merge(
 /// place, and a different root it returns is dropped. So a `$patch: replace` at the patch's
 /// root leaves the resource as it was (oracle: kustomize v5.5), while `$patch: delete`
 /// removes it (`None`). See [`super`] for what kustomize does around the call.
+///
+/// The merge uses the built-in schema; a build passes its own to [`kustomize_patch_with`].
 pub fn kustomize_patch(resource: &Node, patch: &Node) -> Result<Option<Node>, MergeError> {
-    run(resource, patch, &MergeOptions::KUSTOMIZE, true)
+    kustomize_patch_with(resource, patch, &Schemas::BUILTIN)
+}
+
+/// [`kustomize_patch`] with the merge keys and list strategies of `schemas`: the build's
+/// schema at the time of the patch, which its `openapi:` fields select
+/// ([`crate::schema::SchemaState::schemas`]).
+pub fn kustomize_patch_with(
+    resource: &Node,
+    patch: &Node,
+    schemas: &Schemas,
+) -> Result<Option<Node>, MergeError> {
+    run(resource, patch, &MergeOptions::KUSTOMIZE, schemas, true)
 }
 
 fn run(
     dest: &Node,
     patch: &Node,
     opts: &MergeOptions,
+    schemas: &Schemas,
     keep_dest_root: bool,
 ) -> Result<Option<Node>, MergeError> {
     let mut g = Graph::new();
     let mut walker = Walker {
         g: &mut g,
+        schemas,
         opts: *opts,
         path: Vec::new(),
     };
@@ -223,78 +252,6 @@ fn run(
             span,
         }
     })
-}
-
-/// What kyaml's `openapi.ResourceSchema` says about the node being walked, reduced to what
-/// the merge asks of it.
-///
-/// kyaml distinguishes "no schema" (nil) from "a schema with nothing special". The generated
-/// graph keeps only fields with merge behaviour, so under a known definition every other
-/// field is [`Schema::Plain`]; kyaml would say nil for a field the OpenAPI document lacks,
-/// which only matters with `infer_associative_lists` (and for a typed object embedded where
-/// the schema lacks a field, which kyaml then looks up by its own `apiVersion`/`kind`).
-#[derive(Clone, Copy, Debug)]
-enum Schema {
-    /// No schema: lists are replaced (or inferred), nested objects looked up by kind.
-    Nil,
-    /// Known, nothing special at or below this node.
-    Plain,
-    /// An object definition (a resource root, a list element, a map field's value).
-    Def(DefId),
-    /// A field with its own merge behaviour, or leading to some.
-    Field(&'static Field),
-}
-
-impl Schema {
-    fn is_nil(self) -> bool {
-        matches!(self, Schema::Nil)
-    }
-
-    fn lookup(def: DefId, name: &str) -> Schema {
-        schema::field(def, name).map_or(Schema::Plain, Schema::Field)
-    }
-
-    /// `ResourceSchema.Field`: the schema of a map value.
-    fn field(self, name: &str) -> Schema {
-        match self {
-            Schema::Nil => Schema::Nil,
-            Schema::Plain => Schema::Plain,
-            Schema::Def(d) => Schema::lookup(d, name),
-            Schema::Field(f) => match (f.list, f.target) {
-                (ListKind::Fieldwise, Some(d)) => Schema::lookup(d, name),
-                (ListKind::Fieldwise, None) => Schema::Plain,
-                // An array (or scalar) schema has no properties.
-                _ => Schema::Nil,
-            },
-        }
-    }
-
-    /// `ResourceSchema.Elements`: the schema of a list's items.
-    fn elements(self) -> Schema {
-        match self {
-            Schema::Nil | Schema::Def(_) => Schema::Nil,
-            Schema::Plain => Schema::Plain,
-            Schema::Field(f) => match f.list {
-                ListKind::Keys(_) | ListKind::Set | ListKind::Replace => {
-                    f.target.map_or(Schema::Plain, Schema::Def)
-                }
-                ListKind::Fieldwise | ListKind::Scalar => Schema::Nil,
-            },
-        }
-    }
-
-    /// `PatchStrategyAndKeyList` when the strategy includes `merge`: the merge keys (empty
-    /// for a set).
-    fn merge_keys(self) -> Option<&'static [&'static str]> {
-        match self {
-            Schema::Field(f) => match f.list {
-                ListKind::Keys(k) => Some(k),
-                ListKind::Set => Some(&[]),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
 }
 
 /// A walk result: kyaml's `*RNode`, with its `ShouldKeep` flag.
@@ -339,14 +296,16 @@ enum ListWalk {
     NonAssociative,
 }
 
-struct Walker<'g> {
+struct Walker<'g, 's> {
     g: &'g mut Graph,
+    /// Where types and fields are looked up.
+    schemas: &'s Schemas,
     opts: MergeOptions,
     /// Field names from the last list element (or the root) down, for messages.
     path: Vec<String>,
 }
 
-impl Walker<'_> {
+impl<'s> Walker<'_, 's> {
     fn fault(message: impl Into<String>, node: Option<Id>) -> Fault {
         Fault {
             message: message.into(),
@@ -358,7 +317,12 @@ impl Walker<'_> {
     ///
     /// This and the functions it recurses through keep their frames small: the walk recurses
     /// once per level of the documents, and deep documents must fit a small thread stack.
-    fn walk(&mut self, src: Sources, schema: Schema, depth: usize) -> Result<Option<Val>, Fault> {
+    fn walk(
+        &mut self,
+        src: Sources,
+        schema: Schema<'s>,
+        depth: usize,
+    ) -> Result<Option<Val>, Fault> {
         let (kind, schema) = self.prepare(&src, schema, depth)?;
         match kind {
             Some(Kind::Sequence) if self.is_associative(schema, &src) => {
@@ -377,9 +341,9 @@ impl Walker<'_> {
     fn prepare(
         &self,
         src: &Sources,
-        schema: Schema,
+        schema: Schema<'s>,
         depth: usize,
-    ) -> Result<(Option<Kind>, Schema), Fault> {
+    ) -> Result<(Option<Kind>, Schema<'s>), Fault> {
         if depth > MAX_WALK_DEPTH {
             return Err(Self::fault(
                 format!("strategic merge: nesting deeper than {MAX_WALK_DEPTH} levels"),
@@ -400,9 +364,9 @@ impl Walker<'_> {
         Ok((kind, schema))
     }
 
-    /// `Walker.GetSchema`: the schema handed down, or else the built-in root of the first
-    /// source (dest first) whose `apiVersion` and `kind` name a known type.
-    fn schema_for(&self, src: &Sources, schema: Schema) -> Schema {
+    /// `Walker.GetSchema`: the schema handed down, or else the root of the first source (dest
+    /// first) whose `apiVersion` and `kind` name a known type.
+    fn schema_for(&self, src: &Sources, schema: Schema<'s>) -> Schema<'s> {
         if !schema.is_nil() {
             return schema;
         }
@@ -419,8 +383,9 @@ impl Walker<'_> {
                     .filter(|t| !t.is_empty())
             };
             if let (Some(av), Some(k)) = (text("apiVersion"), text("kind")) {
-                if let Some(def) = schema::root_definition(av, k) {
-                    return Schema::Def(def);
+                let root = self.schemas.root(av, k);
+                if !root.is_nil() {
+                    return root;
                 }
             }
         }
@@ -429,7 +394,7 @@ impl Walker<'_> {
 
     /// `schema.IsAssociative`: by the schema's strategy when there is a schema, else (with
     /// inference on) when some source's elements all have a `name`.
-    fn is_associative(&self, schema: Schema, src: &Sources) -> bool {
+    fn is_associative(&self, schema: Schema<'s>, src: &Sources) -> bool {
         if !schema.is_nil() {
             return schema.merge_keys().is_some();
         }
@@ -590,7 +555,7 @@ impl Walker<'_> {
     fn walk_map(
         &mut self,
         mut src: Sources,
-        schema: Schema,
+        schema: Schema<'s>,
         depth: usize,
     ) -> Result<Option<Val>, Fault> {
         let Some(dest) = self.visit_map(&src)? else {
@@ -623,12 +588,12 @@ impl Walker<'_> {
         map: Id,
         src: &Sources,
         name: String,
-        schema: Schema,
+        schema: Schema<'s>,
         depth: usize,
     ) -> Result<(), Fault> {
         let fd = src[DEST].and_then(|m| self.g.field(m, &name));
         let fo = src[ORIGIN].and_then(|m| self.g.field(m, &name));
-        let child_schema = schema.field(&name);
+        let child_schema = self.schemas.field(schema, &name);
         self.path.push(name);
         let val = self.walk([fd.map(|f| f.1), fo.map(|f| f.1)], child_schema, depth + 1)?;
         let name = self.path.pop().unwrap_or_default();
@@ -664,7 +629,7 @@ impl Walker<'_> {
     fn walk_associative(
         &mut self,
         mut src: Sources,
-        schema: Schema,
+        schema: Schema<'s>,
         depth: usize,
     ) -> Result<Option<Val>, Fault> {
         let Some(dest) = self.visit_list(&src, ListWalk::Associative)? else {
@@ -681,13 +646,13 @@ impl Walker<'_> {
     fn list_keys(
         &self,
         src: &Sources,
-        schema: Schema,
+        schema: Schema<'s>,
     ) -> Result<(Vec<Vec<String>>, Vec<String>), Fault> {
         let strategy = schema.merge_keys();
         let mut keys: Vec<String> = strategy
-            .unwrap_or_default()
-            .iter()
-            .map(|k| (*k).to_owned())
+            .into_iter()
+            .flat_map(|k| k.iter())
+            .map(str::to_owned)
             .collect();
         if strategy.is_none() {
             keys.push(self.inferred_key(src)?);
@@ -771,11 +736,11 @@ impl Walker<'_> {
         values_list: Vec<Vec<String>>,
         keys: Vec<String>,
         dest: Val,
-        schema: Schema,
+        schema: Schema<'s>,
         depth: usize,
     ) -> Result<Option<Val>, Fault> {
         let items = self.g.new_list();
-        let elem_schema = schema.elements();
+        let elem_schema = self.schemas.elements(schema);
         let values_list = if keys.len() > 1 {
             merge_values(values_list)
         } else {
@@ -1383,6 +1348,67 @@ mod tests {
         assert_eq!(
             merge(dest, patch, &PREPEND),
             "apiVersion: example.com/v1\nkind: Widget\nspec:\n  items:\n  - name: b\n  nested:\n    apiVersion: apps/v1\n    kind: Deployment\n    spec:\n      template:\n        spec:\n          containers:\n          - name: w\n          - name: x\n"
+        );
+    }
+
+    /// The schema set decides: a custom schema's keys apply to its kinds, a built-in kind it
+    /// lacks has its lists replaced, and a node without schema is looked up by its own kind
+    /// in the same set (a Widget inside a custom resource the schema does not describe).
+    #[test]
+    fn custom_schemas() {
+        use crate::schema::CustomSchema;
+        let custom = CustomSchema::parse(&SourceFile::new(
+            "schema.json",
+            r##"{"definitions": {"W": {"properties": {"spec": {"properties": {"items": {
+                "type": "array", "x-kubernetes-patch-strategy": "merge",
+                "x-kubernetes-patch-merge-key": "id"}}}},
+                "x-kubernetes-group-version-kind": [{"group": "example.com", "version": "v1", "kind": "Widget"}]}}}"##,
+        ))
+        .expect("parses");
+        let custom = Schemas::custom(std::sync::Arc::new(custom));
+        let run = |schemas: &Schemas, dest: &str, patch: &str| {
+            let d = parse("dest.yaml", dest);
+            let p = parse("patch.yaml", patch);
+            let out = strategic_merge_with(&d, &p, &PREPEND, schemas)
+                .expect("merges")
+                .expect("kept");
+            kyaml_emit::to_string([&out])
+        };
+        let widget = |items: &str| {
+            format!("apiVersion: example.com/v1\nkind: Widget\nspec:\n  items:\n{items}")
+        };
+        let dest = widget("  - id: a\n  - id: b\n");
+        let patch = widget("  - id: c\n");
+        assert_eq!(
+            run(&custom, &dest, &patch),
+            widget("  - id: c\n  - id: a\n  - id: b\n")
+        );
+        assert_eq!(run(&Schemas::BUILTIN, &dest, &patch), patch);
+        let dest = containers("      - name: a\n      - name: b\n");
+        let patch = containers("      - name: c\n");
+        assert_eq!(run(&custom, &dest, &patch), patch);
+        assert_eq!(
+            run(&Schemas::BUILTIN, &dest, &patch),
+            containers("      - name: c\n      - name: a\n      - name: b\n")
+        );
+        // A Widget nested where the CRD below has no schema finds the custom root.
+        let nest = |items: &str| {
+            format!(
+                "apiVersion: example.com/v1\nkind: Holder\nspec:\n  inner:\n    apiVersion: example.com/v1\n    kind: Widget\n    spec:\n      items:\n{items}"
+            )
+        };
+        assert_eq!(
+            run(&custom, &nest("      - id: a\n"), &nest("      - id: c\n")),
+            nest("      - id: c\n      - id: a\n")
+        );
+        // kustomize_patch_with keeps the resource root, as kustomize_patch does.
+        let d = parse("d.yaml", &widget("  - id: a\n"));
+        let p = parse("p.yaml", &widget("  - id: b\n"));
+        assert_eq!(
+            kustomize_patch_with(&d, &p, &custom)
+                .expect("merges")
+                .map(|n| kyaml_emit::to_string([&n])),
+            Some(widget("  - id: b\n  - id: a\n"))
         );
     }
 

@@ -104,6 +104,13 @@ pub fn definition(id: DefId) -> &'static Definition {
     &DEFINITIONS[usize::from(id.0)]
 }
 
+/// Returns the definition called `name` (`"io.k8s.api.core.v1.PodSpec"`), if the graph
+/// keeps it; definitions with nothing special below them are left out.
+pub fn definition_by_name(name: &str) -> Option<DefId> {
+    let i = DEFINITIONS.binary_search_by(|d| d.name.cmp(name)).ok()?;
+    u16::try_from(i).ok().map(DefId)
+}
+
 /// Returns the field `name` of definition `def`, if it has merge behaviour or leads to one.
 pub fn field(def: DefId, name: &str) -> Option<&'static Field> {
     definition(def).field(name)
@@ -271,6 +278,16 @@ mod tests {
             root_definition("apps/v1", "DeleteOptions"),
             root_definition("v1", "DeleteOptions")
         );
+    }
+
+    #[test]
+    fn definitions_by_name() {
+        let spec = definition_by_name("io.k8s.api.core.v1.PodSpec").expect("kept");
+        assert_eq!(definition(spec).name, "io.k8s.api.core.v1.PodSpec");
+        assert!(field(spec, "containers").is_some());
+        // Nothing special below a toleration: not kept.
+        assert_eq!(definition_by_name("io.k8s.api.core.v1.Toleration"), None);
+        assert_eq!(definition_by_name(""), None);
     }
 
     #[test]
