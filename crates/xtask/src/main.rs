@@ -110,11 +110,19 @@ mod tests {
     use super::*;
 
     /// The checked-in tables are what the reference data gives (the test form of `--check`).
-    /// Absent reference data fails the test, as the README asks.
+    /// Absent reference data fails the test under `STRATA_REQUIRE_SHARED=1` (as `.ci/run`
+    /// sets it); a clone without `../shared` skips it.
     #[test]
     fn generated_files_are_up_to_date() {
         let repo = workspace_root().expect("workspace root");
-        let reference = reference_dir(&repo).expect("reference data");
+        let reference = match reference_dir(&repo) {
+            Ok(r) => r,
+            Err(e) if std::env::var("STRATA_REQUIRE_SHARED").as_deref() != Ok("1") => {
+                eprintln!("note: skipping, reference data not found: {e}");
+                return;
+            }
+            Err(e) => panic!("reference data required: {e}"),
+        };
         let outputs = codegen::generate(&reference, &repo).expect("codegen");
         let stale = codegen::stale(&repo, &outputs).expect("compare");
         assert!(
