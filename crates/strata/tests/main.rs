@@ -2,6 +2,8 @@
 
 // Test helpers fail loudly on broken fixtures; that is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Integration tests read fixtures from disk directly; the library goes through FileSystem.
+#![allow(clippy::disallowed_methods)]
 
 mod support;
 

@@ -289,4 +289,5 @@ pub fn merge_generated(existing: &mut Node, existing_hash: bool, new: &Generated
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the tests read the shared hash examples from disk
 mod tests;
