@@ -181,6 +181,11 @@ impl<'a> Writer<'a> {
 
     fn comment_lines(&mut self, lines: &[String], indent: usize) {
         for (i, l) in lines.iter().enumerate() {
+            // A blank line inside a comment group is printed blank, as go-yaml does.
+            if l.is_empty() && i > 0 {
+                self.put_break();
+                continue;
+            }
             if i > 0 {
                 self.write_indent(indent);
             }
