@@ -636,6 +636,22 @@ impl<'s> Walker<'_, 's> {
             return Ok(None);
         };
         src[DEST] = Some(dest.id);
+        // kyaml pairs elements by scanning (quadratic in the list length), and so does this
+        // faithful reproduction; a budget keeps a hostile list from running for minutes.
+        let total: usize = src
+            .iter()
+            .flatten()
+            .map(|&id| self.g.node(id).content.len())
+            .sum();
+        if total > MAX_ASSOCIATIVE_ELEMENTS {
+            return Err(Self::fault(
+                format!(
+                    "list {} has {total} elements, over the limit of {MAX_ASSOCIATIVE_ELEMENTS} for a keyed merge",
+                    self.path.join(".")
+                ),
+                Some(dest.id),
+            ));
+        }
         let (values, keys) = self.list_keys(&src, schema)?;
         self.set_elements(src, values, keys, dest, schema, depth)
     }
@@ -867,6 +883,9 @@ impl<'s> Walker<'_, 's> {
     }
 }
 
+/// Most elements (dest's and the patch's together) a keyed list merge accepts.
+const MAX_ASSOCIATIVE_ELEMENTS: usize = 5_000;
+
 /// `validateKeys`: keeps the keys some element has a value for (all keys if none has any),
 /// and the values for those keys.
 fn validate_keys(
@@ -985,6 +1004,22 @@ mod tests {
     }
 
     const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\n";
+
+    #[test]
+    fn keyed_lists_over_the_budget_are_refused_not_merged_for_minutes() {
+        let list =
+            |n: usize| -> String { (0..n).map(|i| format!("      - name: c{i}\n")).collect() };
+        let body = |n: usize| {
+            format!(
+                "spec:\n  template:\n    spec:\n      containers:\n{}",
+                list(n)
+            )
+        };
+        let ok = merge(&deploy(&body(2000)), &deploy(&body(2000)), &PREPEND);
+        assert!(!ok.starts_with("error"), "{ok}");
+        let refused = merge(&deploy(&body(3000)), &deploy(&body(3000)), &PREPEND);
+        assert!(refused.contains("over the limit of 5000"), "{refused}");
+    }
 
     fn deploy(body: &str) -> String {
         format!("{DEPLOY}{body}")
