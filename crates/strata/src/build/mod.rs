@@ -451,6 +451,20 @@ impl<'a> Builder<'a> {
             });
             generators::run(args, global.as_ref(), &files, &mut acc.resources, origin)?;
         }
+        // kustomize inflates Helm charts only with --enable-helm; Strata has no Helm support.
+        for name in ["helmCharts", "helmChartInflationGenerator"] {
+            if let Some(n) = k
+                .field(name)
+                .filter(|n| n.as_sequence().is_some_and(|s| !s.is_empty()))
+            {
+                return Err(k.error_at(
+                    ErrorKind::Unsupported,
+                    "trouble configuring builtin HelmChartInflationGenerator: must specify --enable-helm; \
+                     Strata does not inflate Helm charts: run `helm template` and list its output under resources",
+                    n.span,
+                ));
+            }
+        }
         for config in self.plugin_configs(target, &k.generators, chain)? {
             let files = generators::DirFiles {
                 loader: &self.loader,
