@@ -90,9 +90,9 @@ pub enum Tag<'a> {
     Other(&'a str),
 }
 
-impl Tag<'_> {
+impl<'a> Tag<'a> {
     /// Returns the tag in short form, as go-yaml prints it in messages (`!!int`).
-    pub fn as_str(&self) -> &str {
+    pub const fn as_str(&self) -> &'a str {
         match self {
             Tag::Str => "!!str",
             Tag::Int => "!!int",
@@ -148,16 +148,23 @@ pub fn tag(s: &Scalar) -> Tag<'_> {
     match s.tag.as_deref() {
         Some(t) if t != "!" => classify_tag(t),
         _ if s.style.is_quoted() => Tag::Str,
-        _ => match resolve_plain(&s.text, Spec::V3, None) {
-            Plain::Null => Tag::Null,
-            Plain::Bool(_) => Tag::Bool,
-            Plain::Int(_) | Plain::UInt(_) => Tag::Int,
-            Plain::Float(_) => Tag::Float,
-            Plain::Timestamp(_) => Tag::Timestamp,
-            // go-yaml v3's parser tags a plain `<<` as a merge key (parserc.go `scalar`).
-            Plain::Str if s.text == "<<" => Tag::Merge,
-            Plain::Str => Tag::Str,
-        },
+        // go-yaml v3's parser tags a plain `<<` as a merge key (parserc.go `scalar`).
+        _ if s.text == "<<" => Tag::Merge,
+        _ => plain_tag(&s.text),
+    }
+}
+
+/// Returns the type go-yaml v3 gives plain, untagged `text` (its `resolve("", text)`): never
+/// [`Tag::Merge`] or [`Tag::Other`], since only the parser, not `resolve`, tags a plain `<<`
+/// `!!merge` (see [`tag`]).
+pub fn plain_tag(text: &str) -> Tag<'static> {
+    match resolve_plain(text, Spec::V3, None) {
+        Plain::Null => Tag::Null,
+        Plain::Bool(_) => Tag::Bool,
+        Plain::Int(_) | Plain::UInt(_) => Tag::Int,
+        Plain::Float(_) => Tag::Float,
+        Plain::Timestamp(_) => Tag::Timestamp,
+        Plain::Str => Tag::Str,
     }
 }
 
@@ -176,6 +183,15 @@ pub fn is_string(s: &Scalar) -> bool {
 /// fail it and are printed double-quoted.
 pub fn is_plain_string_yaml11(text: &str) -> bool {
     resolve_plain(text, Spec::V2, None) == Plain::Str && !is_base60_float(text)
+}
+
+/// Returns true if `text` is one of the YAML 1.1 booleans go-yaml v2 knows and v3 reads as a
+/// string: `y` `yes` `on` `n` `no` `off` (in three casings; one letter in two). kyaml's
+/// `IsYaml1_1NonString` (kyaml/yaml/compatibility.go) quotes such strings when a
+/// `FieldSetter` writes them.
+pub fn is_yaml11_only_bool(text: &str) -> bool {
+    matches!(lookup_map(text, Spec::V2), Some(Plain::Bool(_)))
+        && lookup_map(text, Spec::V3).is_none()
 }
 
 /// Which go-yaml's rules apply.
@@ -1253,6 +1269,79 @@ mod tests {
             };
             assert_eq!(tag(&sc), *want, "{t:?} {text:?}");
             assert_eq!(is_string(&sc), *want == Tag::Str);
+        }
+    }
+
+    /// Each row: text, the tag go-yaml v3.0.1's `resolve("", text)` gives it.
+    #[test]
+    fn plain_tags_follow_go_yaml_v3() {
+        use Tag::*;
+        let cases: &[(&str, Tag<'static>)] = &[
+            ("", Null),
+            ("~", Null),
+            ("null", Null),
+            ("NULL", Null),
+            ("nULL", Str),
+            ("true", Bool),
+            ("True", Bool),
+            ("yes", Str),
+            ("on", Str),
+            ("y", Str),
+            ("1", Int),
+            ("+1", Int),
+            ("-1", Int),
+            ("017", Int),
+            ("08", Float),
+            ("0x1F", Int),
+            ("0o17", Int),
+            ("0b101", Int),
+            ("-0b11", Int),
+            ("0b-101", Int),
+            ("0o+7", Int),
+            ("1_000", Int),
+            ("9223372036854775808", Int),
+            ("18446744073709551616", Float),
+            ("1.5", Float),
+            ("1.", Float),
+            (".5", Float),
+            (".5_5", Float),
+            ("1e3", Float),
+            ("1e400", Str),
+            (".inf", Float),
+            ("-.Inf", Float),
+            (".nan", Float),
+            (".", Str),
+            ("2024-01-15", Timestamp),
+            ("2024-1-5", Timestamp),
+            ("2024-02-30", Str),
+            ("2024-01-15T10:00:00Z", Timestamp),
+            ("2024-01-15t10:00:00.5+01:00", Timestamp),
+            ("2024-01-15T10:00:00+25:00", Str),
+            ("2024-01-15T10:00:00", Str),
+            ("2024-01-15 10:00:00", Timestamp),
+            ("2024-01-15  10:00:00", Timestamp),
+            ("1:20", Str),
+            ("<<", Str),
+            ("abc", Str),
+            ("-", Str),
+            ("-a", Str),
+            ("+", Str),
+            ("0x", Str),
+        ];
+        for (text, want) in cases {
+            assert_eq!(plain_tag(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn yaml11_only_booleans() {
+        for text in [
+            "y", "Y", "yes", "Yes", "YES", "on", "ON", "n", "no", "NO", "off", "Off",
+        ] {
+            assert!(is_yaml11_only_bool(text), "{text:?}");
+        }
+        for text in ["yEs", "oN", "true", "False", "1", "", "~"] {
+            assert!(!is_yaml11_only_bool(text), "{text:?}");
         }
     }
 
