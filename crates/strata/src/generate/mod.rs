@@ -24,7 +24,6 @@ mod args;
 mod go;
 mod hash;
 mod kv;
-mod scalar;
 
 use std::collections::BTreeMap;
 
