@@ -31,6 +31,7 @@ pub mod build;
 pub mod error;
 pub mod fs;
 pub mod generate;
+mod go;
 pub mod kustomization;
 pub mod patch;
 pub mod render;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::generate::go;
+use crate::go;
 use crate::source::{SourceFile, Span};
 use crate::yaml::resolve::{self, Value};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::generate::go;
+use crate::go;
 use crate::yaml::resolve::{self, ResolveError, Value};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar};
 

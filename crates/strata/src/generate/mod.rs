@@ -21,7 +21,6 @@
 //! This module may use `yaml`, `source`, `error` and `resource`.
 
 mod args;
-mod go;
 mod hash;
 mod kv;
 

@@ -12,15 +12,16 @@
 //! how the printer quotes a string ([`is_plain_string_yaml11`]).
 //!
 //! Every rule here mirrors go-yaml's `resolve.go` (v3.0.1 and the v2 fork in
-//! `sigs.k8s.io/yaml` v1.4.0) and Go's `strconv` and `time.Parse`; the tests at the bottom
-//! hold the oracle's answers (kustomize v5.5 and v5.6).
+//! `sigs.k8s.io/yaml` v1.4.0) and Go's `time.Parse`; Go's `strconv` comes from `crate::go`.
+//! The tests at the bottom hold the oracle's answers (kustomize v5.5 and v5.6).
 //!
-//! This module knows only the node model ([`super::node`]).
+//! This module knows only the node model ([`super::node`]) and `crate::go`.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::node::Scalar;
+use crate::go;
 
 /// The Go value go-yaml decodes a scalar into (what `encoding/json` later sees).
 #[derive(Clone, Debug, PartialEq)]
@@ -350,7 +351,7 @@ fn resolve_plain(text: &str, spec: Spec, want: Option<Want>) -> Plain {
         return p;
     }
     match hint {
-        b'.' => match go_parse_float(text) {
+        b'.' => match go::parse_float(text) {
             Some(f) => Plain::Float(f),
             None => Plain::Str,
         },
@@ -394,28 +395,28 @@ fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
         Cow::Borrowed(text)
     };
     let plain = plain.as_ref();
-    if let Some(i) = go_parse_int(plain, 0) {
+    if let Some(i) = go::parse_int(plain, 0) {
         return Plain::Int(i);
     }
-    if let Some(u) = go_parse_uint(plain, 0) {
+    if let Some(u) = go::parse_uint(plain, 0) {
         return Plain::UInt(u);
     }
     if is_yaml_style_float(plain) {
-        if let Some(f) = go_parse_float(plain) {
+        if let Some(f) = go::parse_float(plain) {
             return Plain::Float(f);
         }
     }
     let prefixed = |prefix: &str, base: u32| -> Option<Plain> {
         if let Some(rest) = plain.strip_prefix(prefix) {
-            if let Some(i) = go_parse_int(rest, base) {
+            if let Some(i) = go::parse_int(rest, base) {
                 return Some(Plain::Int(i));
             }
-            if let Some(u) = go_parse_uint(rest, base) {
+            if let Some(u) = go::parse_uint(rest, base) {
                 return Some(Plain::UInt(u));
             }
         } else if let Some(rest) = plain.strip_prefix('-').and_then(|r| r.strip_prefix(prefix)) {
             let neg = format!("-{rest}");
-            if let Some(i) = go_parse_int(&neg, base) {
+            if let Some(i) = go::parse_int(&neg, base) {
                 return Some(Plain::Int(i));
             }
         }
@@ -430,61 +431,6 @@ fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
         }
     }
     Plain::Str
-}
-
-/// Go's `strconv.ParseUint(s, base, 64)` for base 0 (prefixes `0b` `0o` `0x`, a bare leading
-/// `0` meaning octal) or an explicit base; no sign, no underscores (callers remove them).
-fn go_parse_uint(s: &str, base: u32) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.is_empty() {
-        return None;
-    }
-    let (base, digits) = if base != 0 {
-        (base, b)
-    } else if b[0] == b'0' {
-        match b.get(1).map(u8::to_ascii_lowercase) {
-            Some(b'b') if b.len() >= 3 => (2, &b[2..]),
-            Some(b'o') if b.len() >= 3 => (8, &b[2..]),
-            Some(b'x') if b.len() >= 3 => (16, &b[2..]),
-            _ => (8, &b[1..]),
-        }
-    } else {
-        (10, b)
-    };
-    let mut n: u64 = 0;
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => u32::from(c - b'0'),
-            b'a'..=b'z' | b'A'..=b'Z' => u32::from(c.to_ascii_lowercase() - b'a') + 10,
-            _ => return None,
-        };
-        if d >= base {
-            return None;
-        }
-        n = n.checked_mul(u64::from(base))?.checked_add(u64::from(d))?;
-    }
-    Some(n)
-}
-
-/// Go's `strconv.ParseInt(s, base, 64)`: one optional sign, then [`go_parse_uint`].
-fn go_parse_int(s: &str, base: u32) -> Option<i64> {
-    let (neg, rest) = match s.as_bytes().first() {
-        Some(b'+') => (false, &s[1..]),
-        Some(b'-') => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let un = go_parse_uint(rest, base)?;
-    if neg {
-        if un <= i64::MAX as u64 {
-            Some(-(un as i64))
-        } else if un == i64::MAX as u64 + 1 {
-            Some(i64::MIN)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(un).ok()
-    }
 }
 
 /// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
@@ -567,95 +513,6 @@ fn is_base60_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// Go's `strconv.ParseFloat(s, 64)` for decimal text: `[sign] digits [. digits] [e [sign]
-/// digits]` with Go's underscore rule; `None` on a syntax error or overflow (Go's
-/// `ErrRange`). Hexadecimal floats and `inf`/`nan` spellings never reach it.
-fn go_parse_float(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i += 1;
-    }
-    let mut saw_digits = false;
-    let mut saw_dot = false;
-    let mut underscores = false;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'_' => underscores = true,
-            b'.' if !saw_dot => saw_dot = true,
-            b'0'..=b'9' => saw_digits = true,
-            _ => break,
-        }
-        i += 1;
-    }
-    if !saw_digits {
-        return None;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !b.get(i).is_some_and(u8::is_ascii_digit) {
-            return None;
-        }
-        while let Some(&c) = b.get(i) {
-            match c {
-                b'_' => underscores = true,
-                b'0'..=b'9' => {}
-                _ => break,
-            }
-            i += 1;
-        }
-    }
-    if i != b.len() || (underscores && !underscore_ok(s)) {
-        return None;
-    }
-    let f: f64 = if underscores {
-        s.replace('_', "").parse().ok()?
-    } else {
-        s.parse().ok()?
-    };
-    // Go reports overflow to infinity as ErrRange; underflow to zero is fine.
-    f.is_finite().then_some(f)
-}
-
-/// Go's `strconv.underscoreOK`: every `_` sits between two digits (or after a base prefix).
-fn underscore_ok(s: &str) -> bool {
-    let mut b = s.as_bytes();
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        b = &b[1..];
-    }
-    // 'start' = beginning, '0' = digit or prefix, '_' = underscore, '!' = anything else.
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while let Some(&c) = b.get(i) {
-        i += 1;
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-            continue;
-        }
-        if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-            continue;
-        }
-        if saw == b'_' {
-            return false;
-        }
-        saw = b'!';
-    }
-    saw != b'_'
 }
 
 /// A timestamp as Go's `time.Parse` read it: wall-clock fields and the zone offset.
@@ -841,7 +698,7 @@ fn decode_binary(text: &str) -> Result<String, ResolveError> {
     let bytes = decode_base64(text).ok_or_else(|| {
         ResolveError::Decode("!!binary value contains invalid base64 data".to_string())
     })?;
-    Ok(go_lossy_utf8(&bytes))
+    Ok(go::lossy(&bytes))
 }
 
 /// Go's `base64.StdEncoding.DecodeString` (not strict: unused trailing bits may be set).
@@ -878,28 +735,6 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(&three[..3 - pad]);
     }
     Some(out)
-}
-
-/// Turns bytes into a string the way Go's `encoding/json` writes a Go string: every byte that
-/// does not start a valid UTF-8 sequence becomes U+FFFD on its own.
-fn go_lossy_utf8(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                out.push_str(s);
-                break;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                out.push_str(std::str::from_utf8(good).unwrap_or_default());
-                out.push('\u{FFFD}');
-                rest = bad.get(1..).unwrap_or_default();
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1497,21 +1332,7 @@ mod tests {
     }
 
     #[test]
-    fn go_number_helpers() {
-        assert_eq!(go_parse_uint("0", 0), Some(0));
-        assert_eq!(go_parse_uint("00", 0), Some(0));
-        assert_eq!(go_parse_uint("18446744073709551616", 0), None);
-        assert_eq!(go_parse_int("-9223372036854775809", 0), None);
-        assert_eq!(go_parse_int("-", 0), None);
-        assert_eq!(go_parse_int("+-1", 0), None);
-        assert!(underscore_ok("1_0.5_5e1_0"));
-        assert!(!underscore_ok("1._5"));
-        assert!(!underscore_ok("1_"));
-        assert_eq!(go_parse_float("1_0.5"), Some(10.5));
-        assert_eq!(go_parse_float("1e"), None);
-        assert_eq!(go_parse_float("1e+"), None);
-        assert_eq!(go_parse_float("1.5.5"), None);
-        assert_eq!(go_parse_float("1e999"), None);
+    fn yaml_number_helpers() {
         assert!(is_yaml_style_float("-1.5e+3"));
         assert!(!is_yaml_style_float("1.5e"));
         assert!(!is_yaml_style_float(""));

@@ -1,5 +1,13 @@
-//! Go's formatting of the values that appear in kustomize's generator messages and hashes:
-//! `%q`, `%v` of a `[]string`, `%d` of a `[]byte`, invalid UTF-8 and `encoding/json` output.
+//! Go formatting reproduced: `%q`, `%v` of a `[]string`, `%d` of a `[]byte`, invalid UTF-8,
+//! `encoding/json` strings and floats, and the `strconv` parsers go-yaml and kustomize call.
+//!
+//! kustomize is a Go program: what it prints passes through Go's formatting (a quoted name is
+//! `strconv.Quote`d, a number goes through `encoding/json`, a YAML number through
+//! `strconv.ParseInt`). Every stage that reproduces one of those uses this module, so each Go
+//! routine is ported once.
+//!
+//! Stage: a leaf. It uses nothing else in the crate, and every module may use it, the `yaml`
+//! layer included.
 
 use std::fmt::Write as _;
 
@@ -135,6 +143,150 @@ pub(crate) fn json_float(f: f64) -> Result<String, &'static str> {
     Ok(format!("{f}"))
 }
 
+/// Go's `strconv.ParseUint(s, base, 64)` for base 0 (prefixes `0b` `0o` `0x`, a bare leading
+/// `0` meaning octal) or an explicit base; no sign, no underscores (callers remove them).
+pub(crate) fn parse_uint(s: &str, base: u32) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let (base, digits) = if base != 0 {
+        (base, b)
+    } else if b[0] == b'0' {
+        match b.get(1).map(u8::to_ascii_lowercase) {
+            Some(b'b') if b.len() >= 3 => (2, &b[2..]),
+            Some(b'o') if b.len() >= 3 => (8, &b[2..]),
+            Some(b'x') if b.len() >= 3 => (16, &b[2..]),
+            _ => (8, &b[1..]),
+        }
+    } else {
+        (10, b)
+    };
+    let mut n: u64 = 0;
+    for &c in digits {
+        let d = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'a'..=b'z' | b'A'..=b'Z' => u32::from(c.to_ascii_lowercase() - b'a') + 10,
+            _ => return None,
+        };
+        if d >= base {
+            return None;
+        }
+        n = n.checked_mul(u64::from(base))?.checked_add(u64::from(d))?;
+    }
+    Some(n)
+}
+
+/// Go's `strconv.ParseInt(s, base, 64)`: one optional sign, then [`parse_uint`].
+pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let un = parse_uint(rest, base)?;
+    if neg {
+        if un <= i64::MAX as u64 {
+            Some(-(un as i64))
+        } else if un == i64::MAX as u64 + 1 {
+            Some(i64::MIN)
+        } else {
+            None
+        }
+    } else {
+        i64::try_from(un).ok()
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for decimal text: `[sign] digits [. digits] [e [sign]
+/// digits]` with Go's underscore rule; `None` on a syntax error or overflow (Go's
+/// `ErrRange`). Hexadecimal floats and `inf`/`nan` spellings never reach it.
+pub(crate) fn parse_float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let mut saw_digits = false;
+    let mut saw_dot = false;
+    let mut underscores = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'_' => underscores = true,
+            b'.' if !saw_dot => saw_dot = true,
+            b'0'..=b'9' => saw_digits = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !saw_digits {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'_' => underscores = true,
+                b'0'..=b'9' => {}
+                _ => break,
+            }
+            i += 1;
+        }
+    }
+    if i != b.len() || (underscores && !underscore_ok(s)) {
+        return None;
+    }
+    let f: f64 = if underscores {
+        s.replace('_', "").parse().ok()?
+    } else {
+        s.parse().ok()?
+    };
+    // Go reports overflow to infinity as ErrRange; underflow to zero is fine.
+    f.is_finite().then_some(f)
+}
+
+/// Go's `strconv.underscoreOK`: every `_` sits between two digits (or after a base prefix).
+fn underscore_ok(s: &str) -> bool {
+    let mut b = s.as_bytes();
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        b = &b[1..];
+    }
+    // 'start' = beginning, '0' = digit or prefix, '_' = underscore, '!' = anything else.
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
+    }
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+            continue;
+        }
+        if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+            continue;
+        }
+        if saw == b'_' {
+            return false;
+        }
+        saw = b'!';
+    }
+    saw != b'_'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +325,24 @@ mod tests {
                 "\u{7f}🚀\""
             )
         );
+    }
+
+    #[test]
+    fn parses_numbers_like_strconv() {
+        assert_eq!(parse_uint("0", 0), Some(0));
+        assert_eq!(parse_uint("00", 0), Some(0));
+        assert_eq!(parse_uint("18446744073709551616", 0), None);
+        assert_eq!(parse_int("-9223372036854775809", 0), None);
+        assert_eq!(parse_int("-", 0), None);
+        assert_eq!(parse_int("+-1", 0), None);
+        assert!(underscore_ok("1_0.5_5e1_0"));
+        assert!(!underscore_ok("1._5"));
+        assert!(!underscore_ok("1_"));
+        assert_eq!(parse_float("1_0.5"), Some(10.5));
+        assert_eq!(parse_float("1e"), None);
+        assert_eq!(parse_float("1e+"), None);
+        assert_eq!(parse_float("1.5.5"), None);
+        assert_eq!(parse_float("1e999"), None);
     }
 
     #[test]
