@@ -11,9 +11,14 @@
 
 use std::fmt::Write as _;
 
-/// Returns `s` quoted as Go's `%q` (`strconv.Quote`) quotes it, for the characters that occur
-/// in practice: `"` and `\` escaped, control characters as `\n`-style or `\x`/`\u` escapes,
-/// everything else raw.
+/// Returns `s` quoted as Go's `%q` (`strconv.Quote`) quotes it: `"` and `\\` escaped, `\a \b
+/// \f \n \r \t \v` short, other C0 controls and DEL as `\x`, what Go's `unicode.IsPrint`
+/// refuses as `\u` (C1 controls, and Unicode's space and format characters other than U+0020:
+/// U+00A0, U+00AD, U+2000–U+200F, U+2028–U+202F, U+205F–U+206F, U+3000, U+FEFF,
+/// U+FFF9–U+FFFB, U+FFFE, U+FFFF); everything else raw.
+///
+/// Close enough for messages: private-use and unassigned code points, U+1680 and the rarer
+/// format characters (U+0600…) are written raw, where Go escapes them.
 pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -28,11 +33,13 @@ pub(crate) fn quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+            c if c < ' ' || c == '\u{7f}' => {
                 let _ = write!(out, "\\x{:02x}", u32::from(c));
             }
-            c if ('\u{80}'..='\u{9f}').contains(&c)
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') =>
+            c if c.is_control()
+                || matches!(c, '\u{a0}' | '\u{ad}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}'
+                    | '\u{205f}'..='\u{206f}' | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+                    | '\u{fffe}' | '\u{ffff}') =>
             {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
@@ -295,6 +302,13 @@ mod tests {
     fn quotes_like_go() {
         assert_eq!(quote("x.txt"), r#""x.txt""#);
         assert_eq!(quote("a\"b\\c\n\u{1}\u{7f}é"), r#""a\"b\\c\n\x01\x7fé""#);
+        // kustomize-ref on a generator file source `=a\u00a0…`: U+00A0, U+2028 and U+200B
+        // escaped, emoji and combining marks raw.
+        assert_eq!(
+            quote("a\u{a0}b\u{2028}c\u{200b}d🚀e\u{301}"),
+            "\"a\\u00a0b\\u2028c\\u200bd🚀e\u{301}\""
+        );
+        assert_eq!(quote("\u{7}\u{85}\u{feff}"), r#""\a\u0085\ufeff""#);
     }
 
     #[test]
