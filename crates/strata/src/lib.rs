@@ -33,6 +33,7 @@ pub mod diff;
 pub mod error;
 pub mod fs;
 pub mod generate;
+mod go;
 pub mod kustomization;
 pub mod patch;
 pub mod render;

@@ -18,10 +18,8 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::generate::go;
-use crate::generate::scalar::{
-    Resolved, Schema, indicated_string, resolvable_tag, resolve_plain, short_tag,
-};
+use crate::go;
+use crate::yaml::resolve::{self, ResolveError, Value};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar};
 
 /// A JSON value as `encoding/json` holds it after `Unmarshal` into `interface{}`.
@@ -180,87 +178,23 @@ fn to_json(node: &Node) -> Result<Json> {
     }
 }
 
-/// Decodes one scalar as go-yaml v3 `decoder.scalar` does into `interface{}`.
+/// Decodes one scalar as go-yaml v3 `decoder.scalar` does into `interface{}`
+/// ([`resolve::try_resolve`]).
 fn scalar_json(s: &Scalar) -> Result<Json> {
-    let tag = short_tag(s);
-    if indicated_string(s, tag.as_deref()) {
-        return Ok(Json::String(s.text.clone()));
-    }
-    match tag.as_deref() {
-        Some("!!binary") => decode_base64(&s.text)
-            .map(|bytes| Json::String(go::lossy(&bytes)))
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Yaml,
-                    "yaml: !!binary value contains invalid base64 data",
-                )
-            }),
-        Some(t) if !resolvable_tag(t) => Ok(Json::String(s.text.clone())),
-        explicit => {
-            let try_timestamp = matches!(explicit, None | Some("!!timestamp"));
-            let r = resolve_plain(&s.text, Schema::V3, try_timestamp);
-            if let Some(t) = explicit {
-                let int_as_float = t == "!!float" && matches!(r, Resolved::Int(_));
-                if r.tag() != t && !int_as_float {
-                    return Err(Error::new(
-                        ErrorKind::Yaml,
-                        format!("yaml: cannot decode {} `{}` as a {t}", r.tag(), s.text),
-                    ));
-                }
-            }
-            Ok(match r {
-                Resolved::Null => Json::Null,
-                Resolved::Bool(b) => Json::Bool(b),
-                // The JSON integer text is parsed back as a float64, correctly rounded, as
-                // Rust's `as` rounds.
-                Resolved::Int(i) => Json::Number(i as f64),
-                Resolved::Float(f) => Json::Number(f),
-                Resolved::Timestamp(t) => Json::String(t.rfc3339_nano().ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Emit,
-                        "json: error calling MarshalJSON for type time.Time: Time.MarshalJSON: timezone hour outside of range [0,23]",
-                    )
-                })?),
-                Resolved::Str => Json::String(s.text.clone()),
-            })
+    Ok(match resolve::try_resolve(s) {
+        Ok(Value::Null) => Json::Null,
+        Ok(Value::Bool(b)) => Json::Bool(b),
+        // The JSON integer text is parsed back as a float64, correctly rounded, as Rust's `as`
+        // rounds.
+        Ok(Value::Int(i)) => Json::Number(i as f64),
+        Ok(Value::UInt(u)) => Json::Number(u as f64),
+        Ok(Value::Float(f)) => Json::Number(f),
+        Ok(Value::Str(t)) => Json::String(t.into_owned()),
+        Err(ResolveError::Decode(m)) => {
+            return Err(Error::new(ErrorKind::Yaml, format!("yaml: {m}")));
         }
-    }
-}
-
-/// Go's `base64.StdEncoding.DecodeString`: padded standard alphabet; `\r` and `\n` ignored.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let symbols: Vec<u8> = text.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();
-    if symbols.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
-    let chunks = symbols.chunks(4);
-    let last = chunks.len().saturating_sub(1);
-    for (i, chunk) in chunks.enumerate() {
-        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && i != last) {
-            return None;
-        }
-        let mut acc: u32 = 0;
-        for &b in &chunk[..4 - pad] {
-            acc = (acc << 6) | u32::from(base64_value(b)?);
-        }
-        acc <<= 6 * pad;
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..4 - pad]);
-    }
-    Some(out)
-}
-
-fn base64_value(b: u8) -> Option<u8> {
-    match b {
-        b'A'..=b'Z' => Some(b - b'A'),
-        b'a'..=b'z' => Some(b - b'a' + 26),
-        b'0'..=b'9' => Some(b - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
+        Err(ResolveError::Marshal(m)) => return Err(Error::new(ErrorKind::Emit, m)),
+    })
 }
 
 fn write_json(v: &Json, out: &mut String) -> Result<()> {
@@ -406,16 +340,5 @@ mod tests {
         assert_eq!(e.message(), "yaml: cannot decode !!str `x` as a !!int");
         let e = hash_suffix(&node("kind: Deployment\n")).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unsupported);
-    }
-
-    #[test]
-    fn decodes_base64_like_go() {
-        assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
-        assert_eq!(decode_base64("aGVs\nbG8=\n").unwrap(), b"hello");
-        assert_eq!(decode_base64("").unwrap(), b"");
-        assert!(decode_base64("aGk").is_none());
-        assert!(decode_base64("aG==aGk=").is_none());
-        assert!(decode_base64("a===").is_none());
-        assert!(decode_base64("a b=").is_none());
     }
 }

@@ -6,8 +6,9 @@
 //! `ü` are all accepted as keys, and only repeats are an error.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::generate::KvFiles;
 use crate::generate::args::{GeneratorArgs, KvSource};
-use crate::generate::{KvFiles, go};
+use crate::go;
 use crate::source::Span;
 
 /// One key and its value, with the source entry that produced it.

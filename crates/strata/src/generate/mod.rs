@@ -21,10 +21,8 @@
 //! This module may use `yaml`, `source`, `error` and `resource`.
 
 mod args;
-mod go;
 mod hash;
 mod kv;
-mod scalar;
 
 use std::collections::BTreeMap;
 

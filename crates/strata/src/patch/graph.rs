@@ -10,12 +10,22 @@
 //! is `SetYNode`. The trees go in with [`Graph::import`] and come out with [`Graph::export`],
 //! which also makes go-yaml's encoder decisions about tags and forced quoting.
 //!
-//! Stage: part of `patch`; uses the node model ([`crate::yaml`]) and [`super::tags`].
+//! Stage: part of `patch`; uses the node model and scalar typing ([`crate::yaml`]).
 
 use crate::source::Span;
 use crate::yaml::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
+use crate::yaml::resolve::{self, Tag};
 
-use super::tags;
+/// The go-yaml v3 short tags the merge looks at (kyaml's `NodeTag*` constants).
+mod tags {
+    use super::Tag;
+
+    pub const NULL: &str = Tag::Null.as_str();
+    pub const STR: &str = Tag::Str.as_str();
+    pub const MERGE: &str = Tag::Merge.as_str();
+    pub const MAP: &str = "!!map";
+    pub const SEQ: &str = "!!seq";
+}
 
 /// Index of a node in the [`Graph`].
 pub(super) type Id = usize;
@@ -389,7 +399,7 @@ impl Graph {
         if let Some(v) = value {
             let quote = self.is_string_value(v) && self.node(v).style == 0 && {
                 let text = &self.node(v).value;
-                !text.contains('\n') && tags::is_yaml11_only_bool(text)
+                !text.contains('\n') && resolve::is_yaml11_only_bool(text)
             };
             if quote {
                 self.node_mut(v).style = style::DOUBLE;
@@ -595,7 +605,7 @@ fn shallow(n: &Node, side: Side) -> GNode {
                 }
                 None if s.style.is_quoted() => tags::STR.to_owned(),
                 None if s.text == "<<" => tags::MERGE.to_owned(),
-                None => tags::plain_tag(&s.text).to_owned(),
+                None => resolve::plain_tag(&s.text).as_str().to_owned(),
             };
             (Kind::Scalar, tag, s.text.clone(), st)
         }
@@ -628,7 +638,7 @@ fn export_scalar(n: &GNode) -> Scalar {
         } else if n.tag == tags::STR && st & style::QUOTED != 0 {
             // The style already says "string".
         } else {
-            let resolved = tags::plain_tag(&n.value);
+            let resolved = resolve::plain_tag(&n.value).as_str();
             if resolved == n.tag {
                 // Implicit.
             } else if n.tag == tags::STR {

@@ -1,9 +1,9 @@
 //! JSON 6902 patches with the lenient semantics kustomize gets from evanphx/json-patch v4.
 //!
 //! Stage: patch (the `patches:` and `patchesJson6902:` transformers). This module may use
-//! [`crate::yaml`], [`crate::source`] and [`crate::error`]; it knows nothing of resources or
-//! kustomizations, so the caller picks the targets ([`super::target`]) and words the
-//! transformer-level errors.
+//! [`crate::yaml`], [`crate::source`], [`crate::error`] and `crate::go`; it knows nothing of
+//! resources or kustomizations, so the caller picks the targets ([`super::target`]) and words
+//! the transformer-level errors.
 //!
 //! kustomize's filter (api/filters/patchjson6902/patchjson6902.go) does not patch the YAML
 //! tree: it marshals the resource to JSON (`RNode.MarshalJSON`, go-yaml v3 typing), applies
@@ -35,6 +35,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::source::{SourceFile, Span};
 use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
@@ -358,40 +359,9 @@ fn go_json_string(s: &str) -> String {
     out
 }
 
-/// Go's `strconv.Quote` for the short texts that appear in json-patch's messages.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if c.is_control() => {
-                let n = u32::from(c);
-                if n < 0x80 {
-                    out.push_str(&format!("\\x{n:02x}"));
-                } else if n < 0x10000 {
-                    out.push_str(&format!("\\u{n:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{n:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Go's `strconv.Atoi`, with its error text.
 fn go_atoi(s: &str) -> Result<i64, String> {
-    let syntax = || format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(s));
+    let syntax = || format!("strconv.Atoi: parsing {}: invalid syntax", go::quote(s));
     let (neg, digits) = match s.as_bytes().first() {
         Some(b'+') => (false, &s[1..]),
         Some(b'-') => (true, &s[1..]),
@@ -406,13 +376,13 @@ fn go_atoi(s: &str) -> Result<i64, String> {
         if n > i128::from(i64::MAX) + 1 {
             return Err(format!(
                 "strconv.Atoi: parsing {}: value out of range",
-                go_quote(s)
+                go::quote(s)
             ));
         }
     }
     let n = if neg { -n } else { n };
     i64::try_from(n)
-        .map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", go_quote(s)))
+        .map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", go::quote(s)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -597,7 +567,7 @@ fn go_value_text(n: &Node) -> String {
             Value::Int(i) => i.to_string(),
             Value::UInt(u) => format!("0x{u:x}"),
             Value::Float(f) => format!("{f}"),
-            Value::Str(t) => go_quote(&t),
+            Value::Str(t) => go::quote(&t),
         },
         NodeKind::Sequence(_) => "[]interface {}{...}".into(),
         NodeKind::Mapping(_) => "map[interface {}]interface {}{...}".into(),
@@ -622,7 +592,7 @@ fn j_to_node(j: J) -> Result<Node, PatchError> {
                 Atom::Bool(b) => Node::scalar(Scalar::plain(b.to_string())),
                 Atom::Num => {
                     let f: f64 = raw.parse().map_err(|_| {
-                        json_error(format!("json: invalid number literal {}", go_quote(&raw)))
+                        json_error(format!("json: invalid number literal {}", go::quote(&raw)))
                     })?;
                     if f.is_infinite() {
                         return Err(json_error(format!(
@@ -783,7 +753,7 @@ fn quote_char(c: u8) -> String {
         b'\'' => "'\\''".into(),
         b'"' => "'\"'".into(),
         c if c.is_ascii() => {
-            let q = go_quote(&char::from(c).to_string());
+            let q = go::quote(&char::from(c).to_string());
             format!("'{}'", &q[1..q.len() - 1])
         }
         c => format!("'\\x{c:02x}'"),

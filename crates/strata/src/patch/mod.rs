@@ -46,5 +46,4 @@
 mod graph;
 pub mod json6902;
 pub mod strategic_merge;
-mod tags;
 pub mod target;

@@ -1,7 +1,7 @@
 //! Patch targets: kustomize's `target:` selector and the resources it picks.
 //!
-//! Stage: patch. This module may use [`crate::resource`], [`crate::yaml`], [`crate::source`]
-//! and [`crate::error`].
+//! Stage: patch. This module may use [`crate::resource`], [`crate::yaml`], [`crate::source`],
+//! [`crate::error`] and `crate::go`.
 //!
 //! kustomize's rules (api/resmap/reswrangler.go `Select`, api/types/selector.go):
 //! `group`, `version`, `kind`, `name` and `namespace` are Go regular expressions anchored as
@@ -22,6 +22,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::resource::{Gvk, ResId, Resource};
 use crate::source::{SourceFile, Span};
 use crate::yaml::node::{Node, NodeKind};
@@ -1129,7 +1130,7 @@ fn validate_label_key(k: &str) -> std::result::Result<(), String> {
             ));
             return Err(format!(
                 "invalid label key {}: {}",
-                go_quote(k),
+                go::quote(k),
                 errs.join("; ")
             ));
         }
@@ -1150,7 +1151,7 @@ fn validate_label_key(k: &str) -> std::result::Result<(), String> {
     } else {
         Err(format!(
             "invalid label key {}: {}",
-            go_quote(k),
+            go::quote(k),
             errs.join("; ")
         ))
     }
@@ -1174,29 +1175,11 @@ fn validate_label_value(k: &str, v: &str) -> std::result::Result<(), String> {
     } else {
         Err(format!(
             "invalid label value: {}: at key: {}: {}",
-            go_quote(v),
-            go_quote(k),
+            go::quote(v),
+            go::quote(k),
             errs.join("; ")
         ))
     }
-}
-
-/// Go's `%q` for the ASCII texts label keys and values are.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 impl LabelSelector {

@@ -21,7 +21,7 @@
 //! and kustomize's key phrase; when several problems exist, the one kustomize reports wins
 //! (v3 decoding, then JSON encoding in sorted key order, then the v2 re-read).
 //!
-//! This module uses only the node model, [`resolve`] and [`crate::source`].
+//! This module uses only the node model, [`resolve`], [`crate::source`] and `crate::go`.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -29,6 +29,7 @@ use std::fmt::Write as _;
 
 use super::node::{Mapping, Node, NodeKind, Scalar};
 use super::resolve::{self, ResolveError, Tag, Value};
+use crate::go;
 use crate::source::Span;
 
 /// A tree kustomize would refuse to print, with the node to blame.
@@ -1216,7 +1217,7 @@ fn decode_errors(n: &Node, top: bool, soft: &mut Option<EmitError>) -> Option<Em
             for e in &m.entries {
                 if soft.is_none() && key_string(&e.key, top) == Err(KeyIssue::Null) {
                     let mut msg = String::from("yaml: unmarshal errors: mapping key ");
-                    go_quote(e.key.as_str().unwrap_or_default(), &mut msg);
+                    msg.push_str(&go::quote(e.key.as_str().unwrap_or_default()));
                     msg.push_str(" already defined");
                     *soft = Some(error(msg, e.key.span));
                 }
@@ -1535,7 +1536,7 @@ fn go_value(n: &Node, out: &mut String) {
                 let (digits, dp) = shortest_digits(f);
                 write_go_g(f < 0.0, &digits, dp, out);
             }
-            Value::Str(t) => go_quote(&t, out),
+            Value::Str(t) => out.push_str(&go::quote(&t)),
         },
         NodeKind::Sequence(items) => {
             out.push_str("[]interface {}{");
@@ -1578,41 +1579,6 @@ fn go_value(n: &Node, out: &mut String) {
             out.push('}');
         }
     }
-}
-
-/// Writes `s` as Go's `strconv.Quote` does (close enough for messages: Unicode's space and
-/// format characters other than U+0020 count as unprintable).
-fn go_quote(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if c < ' ' || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", u32::from(c));
-            }
-            c if c.is_control()
-                || matches!(c, '\u{a0}' | '\u{ad}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}'
-                    | '\u{205f}'..='\u{206f}' | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
-                    | '\u{fffe}' | '\u{ffff}') =>
-            {
-                if u32::from(c) < 0x10000 {
-                    let _ = write!(out, "\\u{:04x}", u32::from(c));
-                } else {
-                    let _ = write!(out, "\\U{:08x}", u32::from(c));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 // Go's `unicode.Letter` (categories Lu Ll Lt Lm Lo) and `unicode.Digit` (Nd) above U+007F,

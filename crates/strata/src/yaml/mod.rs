@@ -1,6 +1,7 @@
 //! YAML: the node tree, the parser that builds it, scalar typing and the printer.
 //!
-//! This module knows nothing of Kubernetes. It may use only [`crate::source`].
+//! This module knows nothing of Kubernetes. It may use only [`crate::source`] and the Go
+//! formatting leaf `crate::go`.
 
 pub(crate) mod comments;
 pub mod emit;

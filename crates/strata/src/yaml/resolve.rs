@@ -12,15 +12,16 @@
 //! how the printer quotes a string ([`is_plain_string_yaml11`]).
 //!
 //! Every rule here mirrors go-yaml's `resolve.go` (v3.0.1 and the v2 fork in
-//! `sigs.k8s.io/yaml` v1.4.0) and Go's `strconv` and `time.Parse`; the tests at the bottom
-//! hold the oracle's answers (kustomize v5.5 and v5.6).
+//! `sigs.k8s.io/yaml` v1.4.0) and Go's `time.Parse`; Go's `strconv` comes from `crate::go`.
+//! The tests at the bottom hold the oracle's answers (kustomize v5.5 and v5.6).
 //!
-//! This module knows only the node model ([`super::node`]).
+//! This module knows only the node model ([`super::node`]) and `crate::go`.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::node::Scalar;
+use crate::go;
 
 /// The Go value go-yaml decodes a scalar into (what `encoding/json` later sees).
 #[derive(Clone, Debug, PartialEq)]
@@ -90,9 +91,9 @@ pub enum Tag<'a> {
     Other(&'a str),
 }
 
-impl Tag<'_> {
+impl<'a> Tag<'a> {
     /// Returns the tag in short form, as go-yaml prints it in messages (`!!int`).
-    pub fn as_str(&self) -> &str {
+    pub const fn as_str(&self) -> &'a str {
         match self {
             Tag::Str => "!!str",
             Tag::Int => "!!int",
@@ -148,16 +149,23 @@ pub fn tag(s: &Scalar) -> Tag<'_> {
     match s.tag.as_deref() {
         Some(t) if t != "!" => classify_tag(t),
         _ if s.style.is_quoted() => Tag::Str,
-        _ => match resolve_plain(&s.text, Spec::V3, None) {
-            Plain::Null => Tag::Null,
-            Plain::Bool(_) => Tag::Bool,
-            Plain::Int(_) | Plain::UInt(_) => Tag::Int,
-            Plain::Float(_) => Tag::Float,
-            Plain::Timestamp(_) => Tag::Timestamp,
-            // go-yaml v3's parser tags a plain `<<` as a merge key (parserc.go `scalar`).
-            Plain::Str if s.text == "<<" => Tag::Merge,
-            Plain::Str => Tag::Str,
-        },
+        // go-yaml v3's parser tags a plain `<<` as a merge key (parserc.go `scalar`).
+        _ if s.text == "<<" => Tag::Merge,
+        _ => plain_tag(&s.text),
+    }
+}
+
+/// Returns the type go-yaml v3 gives plain, untagged `text` (its `resolve("", text)`): never
+/// [`Tag::Merge`] or [`Tag::Other`], since only the parser, not `resolve`, tags a plain `<<`
+/// `!!merge` (see [`tag`]).
+pub fn plain_tag(text: &str) -> Tag<'static> {
+    match resolve_plain(text, Spec::V3, None) {
+        Plain::Null => Tag::Null,
+        Plain::Bool(_) => Tag::Bool,
+        Plain::Int(_) | Plain::UInt(_) => Tag::Int,
+        Plain::Float(_) => Tag::Float,
+        Plain::Timestamp(_) => Tag::Timestamp,
+        Plain::Str => Tag::Str,
     }
 }
 
@@ -176,6 +184,15 @@ pub fn is_string(s: &Scalar) -> bool {
 /// fail it and are printed double-quoted.
 pub fn is_plain_string_yaml11(text: &str) -> bool {
     resolve_plain(text, Spec::V2, None) == Plain::Str && !is_base60_float(text)
+}
+
+/// Returns true if `text` is one of the YAML 1.1 booleans go-yaml v2 knows and v3 reads as a
+/// string: `y` `yes` `on` `n` `no` `off` (in three casings; one letter in two). kyaml's
+/// `IsYaml1_1NonString` (kyaml/yaml/compatibility.go) quotes such strings when a
+/// `FieldSetter` writes them.
+pub fn is_yaml11_only_bool(text: &str) -> bool {
+    matches!(lookup_map(text, Spec::V2), Some(Plain::Bool(_)))
+        && lookup_map(text, Spec::V3).is_none()
 }
 
 /// Which go-yaml's rules apply.
@@ -334,7 +351,7 @@ fn resolve_plain(text: &str, spec: Spec, want: Option<Want>) -> Plain {
         return p;
     }
     match hint {
-        b'.' => match go_parse_float(text) {
+        b'.' => match go::parse_float(text) {
             Some(f) => Plain::Float(f),
             None => Plain::Str,
         },
@@ -378,28 +395,28 @@ fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
         Cow::Borrowed(text)
     };
     let plain = plain.as_ref();
-    if let Some(i) = go_parse_int(plain, 0) {
+    if let Some(i) = go::parse_int(plain, 0) {
         return Plain::Int(i);
     }
-    if let Some(u) = go_parse_uint(plain, 0) {
+    if let Some(u) = go::parse_uint(plain, 0) {
         return Plain::UInt(u);
     }
     if is_yaml_style_float(plain) {
-        if let Some(f) = go_parse_float(plain) {
+        if let Some(f) = go::parse_float(plain) {
             return Plain::Float(f);
         }
     }
     let prefixed = |prefix: &str, base: u32| -> Option<Plain> {
         if let Some(rest) = plain.strip_prefix(prefix) {
-            if let Some(i) = go_parse_int(rest, base) {
+            if let Some(i) = go::parse_int(rest, base) {
                 return Some(Plain::Int(i));
             }
-            if let Some(u) = go_parse_uint(rest, base) {
+            if let Some(u) = go::parse_uint(rest, base) {
                 return Some(Plain::UInt(u));
             }
         } else if let Some(rest) = plain.strip_prefix('-').and_then(|r| r.strip_prefix(prefix)) {
             let neg = format!("-{rest}");
-            if let Some(i) = go_parse_int(&neg, base) {
+            if let Some(i) = go::parse_int(&neg, base) {
                 return Some(Plain::Int(i));
             }
         }
@@ -414,61 +431,6 @@ fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
         }
     }
     Plain::Str
-}
-
-/// Go's `strconv.ParseUint(s, base, 64)` for base 0 (prefixes `0b` `0o` `0x`, a bare leading
-/// `0` meaning octal) or an explicit base; no sign, no underscores (callers remove them).
-fn go_parse_uint(s: &str, base: u32) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.is_empty() {
-        return None;
-    }
-    let (base, digits) = if base != 0 {
-        (base, b)
-    } else if b[0] == b'0' {
-        match b.get(1).map(u8::to_ascii_lowercase) {
-            Some(b'b') if b.len() >= 3 => (2, &b[2..]),
-            Some(b'o') if b.len() >= 3 => (8, &b[2..]),
-            Some(b'x') if b.len() >= 3 => (16, &b[2..]),
-            _ => (8, &b[1..]),
-        }
-    } else {
-        (10, b)
-    };
-    let mut n: u64 = 0;
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => u32::from(c - b'0'),
-            b'a'..=b'z' | b'A'..=b'Z' => u32::from(c.to_ascii_lowercase() - b'a') + 10,
-            _ => return None,
-        };
-        if d >= base {
-            return None;
-        }
-        n = n.checked_mul(u64::from(base))?.checked_add(u64::from(d))?;
-    }
-    Some(n)
-}
-
-/// Go's `strconv.ParseInt(s, base, 64)`: one optional sign, then [`go_parse_uint`].
-fn go_parse_int(s: &str, base: u32) -> Option<i64> {
-    let (neg, rest) = match s.as_bytes().first() {
-        Some(b'+') => (false, &s[1..]),
-        Some(b'-') => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let un = go_parse_uint(rest, base)?;
-    if neg {
-        if un <= i64::MAX as u64 {
-            Some(-(un as i64))
-        } else if un == i64::MAX as u64 + 1 {
-            Some(i64::MIN)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(un).ok()
-    }
 }
 
 /// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
@@ -551,95 +513,6 @@ fn is_base60_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// Go's `strconv.ParseFloat(s, 64)` for decimal text: `[sign] digits [. digits] [e [sign]
-/// digits]` with Go's underscore rule; `None` on a syntax error or overflow (Go's
-/// `ErrRange`). Hexadecimal floats and `inf`/`nan` spellings never reach it.
-fn go_parse_float(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i += 1;
-    }
-    let mut saw_digits = false;
-    let mut saw_dot = false;
-    let mut underscores = false;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'_' => underscores = true,
-            b'.' if !saw_dot => saw_dot = true,
-            b'0'..=b'9' => saw_digits = true,
-            _ => break,
-        }
-        i += 1;
-    }
-    if !saw_digits {
-        return None;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !b.get(i).is_some_and(u8::is_ascii_digit) {
-            return None;
-        }
-        while let Some(&c) = b.get(i) {
-            match c {
-                b'_' => underscores = true,
-                b'0'..=b'9' => {}
-                _ => break,
-            }
-            i += 1;
-        }
-    }
-    if i != b.len() || (underscores && !underscore_ok(s)) {
-        return None;
-    }
-    let f: f64 = if underscores {
-        s.replace('_', "").parse().ok()?
-    } else {
-        s.parse().ok()?
-    };
-    // Go reports overflow to infinity as ErrRange; underflow to zero is fine.
-    f.is_finite().then_some(f)
-}
-
-/// Go's `strconv.underscoreOK`: every `_` sits between two digits (or after a base prefix).
-fn underscore_ok(s: &str) -> bool {
-    let mut b = s.as_bytes();
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        b = &b[1..];
-    }
-    // 'start' = beginning, '0' = digit or prefix, '_' = underscore, '!' = anything else.
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while let Some(&c) = b.get(i) {
-        i += 1;
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-            continue;
-        }
-        if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-            continue;
-        }
-        if saw == b'_' {
-            return false;
-        }
-        saw = b'!';
-    }
-    saw != b'_'
 }
 
 /// A timestamp as Go's `time.Parse` read it: wall-clock fields and the zone offset.
@@ -825,7 +698,7 @@ fn decode_binary(text: &str) -> Result<String, ResolveError> {
     let bytes = decode_base64(text).ok_or_else(|| {
         ResolveError::Decode("!!binary value contains invalid base64 data".to_string())
     })?;
-    Ok(go_lossy_utf8(&bytes))
+    Ok(go::lossy(&bytes))
 }
 
 /// Go's `base64.StdEncoding.DecodeString` (not strict: unused trailing bits may be set).
@@ -862,28 +735,6 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(&three[..3 - pad]);
     }
     Some(out)
-}
-
-/// Turns bytes into a string the way Go's `encoding/json` writes a Go string: every byte that
-/// does not start a valid UTF-8 sequence becomes U+FFFD on its own.
-fn go_lossy_utf8(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                out.push_str(s);
-                break;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                out.push_str(std::str::from_utf8(good).unwrap_or_default());
-                out.push('\u{FFFD}');
-                rest = bad.get(1..).unwrap_or_default();
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -993,6 +844,14 @@ mod tests {
             ("-.5", Float(-0.5), Float(-0.5)),
             (".5_5", Float(0.55), Float(0.55)),
             ("._5", s("._5"), s("._5")),
+            ("-0.0", Float(-0.0), Float(-0.0)),
+            (
+                "+9223372036854775808",
+                Float(9223372036854775808.0),
+                Float(9223372036854775808.0),
+            ),
+            ("18446744073709551615", UInt(u64::MAX), UInt(u64::MAX)),
+            ("1a", s("1a"), s("1a")),
             (".", s("."), s(".")),
             ("1e3", Float(1000.0), Float(1000.0)),
             ("1E3", Float(1000.0), Float(1000.0)),
@@ -1047,6 +906,13 @@ mod tests {
             ("2024-01-15 10:00:00", "2024-01-15T10:00:00Z"),
             ("2024-01-15   10:00:00", "2024-01-15T10:00:00Z"),
             ("2024-01-15 10:00:00.25", "2024-01-15T10:00:00.25Z"),
+            ("2001-12-14 21:59:43.10", "2001-12-14T21:59:43.1Z"),
+            ("2024-01-15T10:00:00.500Z", "2024-01-15T10:00:00.5Z"),
+            ("2024-01-15t10:00:00-00:00", "2024-01-15T10:00:00Z"),
+            (
+                "2024-01-15T10:00:00,1234567891Z",
+                "2024-01-15T10:00:00.123456789Z",
+            ),
             ("2024-02-29", "2024-02-29T00:00:00Z"),
             ("0000-01-01", "0000-01-01T00:00:00Z"),
             ("9999-12-31T23:59:59-05:00", "9999-12-31T23:59:59-05:00"),
@@ -1073,6 +939,7 @@ mod tests {
             "2024-01-15x",
             "2024-01-15T10:00Z",
             "02024-01-15",
+            "20240-01-15",
         ] {
             assert_eq!(resolve(&plain(input)), s(input), "{input:?}");
         }
@@ -1256,6 +1123,79 @@ mod tests {
         }
     }
 
+    /// Each row: text, the tag go-yaml v3.0.1's `resolve("", text)` gives it.
+    #[test]
+    fn plain_tags_follow_go_yaml_v3() {
+        use Tag::*;
+        let cases: &[(&str, Tag<'static>)] = &[
+            ("", Null),
+            ("~", Null),
+            ("null", Null),
+            ("NULL", Null),
+            ("nULL", Str),
+            ("true", Bool),
+            ("True", Bool),
+            ("yes", Str),
+            ("on", Str),
+            ("y", Str),
+            ("1", Int),
+            ("+1", Int),
+            ("-1", Int),
+            ("017", Int),
+            ("08", Float),
+            ("0x1F", Int),
+            ("0o17", Int),
+            ("0b101", Int),
+            ("-0b11", Int),
+            ("0b-101", Int),
+            ("0o+7", Int),
+            ("1_000", Int),
+            ("9223372036854775808", Int),
+            ("18446744073709551616", Float),
+            ("1.5", Float),
+            ("1.", Float),
+            (".5", Float),
+            (".5_5", Float),
+            ("1e3", Float),
+            ("1e400", Str),
+            (".inf", Float),
+            ("-.Inf", Float),
+            (".nan", Float),
+            (".", Str),
+            ("2024-01-15", Timestamp),
+            ("2024-1-5", Timestamp),
+            ("2024-02-30", Str),
+            ("2024-01-15T10:00:00Z", Timestamp),
+            ("2024-01-15t10:00:00.5+01:00", Timestamp),
+            ("2024-01-15T10:00:00+25:00", Str),
+            ("2024-01-15T10:00:00", Str),
+            ("2024-01-15 10:00:00", Timestamp),
+            ("2024-01-15  10:00:00", Timestamp),
+            ("1:20", Str),
+            ("<<", Str),
+            ("abc", Str),
+            ("-", Str),
+            ("-a", Str),
+            ("+", Str),
+            ("0x", Str),
+        ];
+        for (text, want) in cases {
+            assert_eq!(plain_tag(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn yaml11_only_booleans() {
+        for text in [
+            "y", "Y", "yes", "Yes", "YES", "on", "ON", "n", "no", "NO", "off", "Off",
+        ] {
+            assert!(is_yaml11_only_bool(text), "{text:?}");
+        }
+        for text in ["yEs", "oN", "true", "False", "1", "", "~"] {
+            assert!(!is_yaml11_only_bool(text), "{text:?}");
+        }
+    }
+
     /// Strings the v2 encoder must quote (from `02-string-quoting` and the oracle): those it
     /// would read back as something else, and base-60 numbers.
     #[test]
@@ -1381,21 +1321,18 @@ mod tests {
     }
 
     #[test]
-    fn go_number_helpers() {
-        assert_eq!(go_parse_uint("0", 0), Some(0));
-        assert_eq!(go_parse_uint("00", 0), Some(0));
-        assert_eq!(go_parse_uint("18446744073709551616", 0), None);
-        assert_eq!(go_parse_int("-9223372036854775809", 0), None);
-        assert_eq!(go_parse_int("-", 0), None);
-        assert_eq!(go_parse_int("+-1", 0), None);
-        assert!(underscore_ok("1_0.5_5e1_0"));
-        assert!(!underscore_ok("1._5"));
-        assert!(!underscore_ok("1_"));
-        assert_eq!(go_parse_float("1_0.5"), Some(10.5));
-        assert_eq!(go_parse_float("1e"), None);
-        assert_eq!(go_parse_float("1e+"), None);
-        assert_eq!(go_parse_float("1.5.5"), None);
-        assert_eq!(go_parse_float("1e999"), None);
+    fn decodes_base64_like_go() {
+        assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
+        assert_eq!(decode_base64("aGVs\nbG8=\n").unwrap(), b"hello");
+        assert_eq!(decode_base64("").unwrap(), b"");
+        assert!(decode_base64("aGk").is_none());
+        assert!(decode_base64("aG==aGk=").is_none());
+        assert!(decode_base64("a===").is_none());
+        assert!(decode_base64("a b=").is_none());
+    }
+
+    #[test]
+    fn yaml_number_helpers() {
         assert!(is_yaml_style_float("-1.5e+3"));
         assert!(!is_yaml_style_float("1.5e"));
         assert!(!is_yaml_style_float(""));

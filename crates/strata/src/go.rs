@@ -1,0 +1,386 @@
+//! Go formatting reproduced: `%q`, `%v` of a `[]string`, `%d` of a `[]byte`, invalid UTF-8,
+//! `encoding/json` strings and floats, and the `strconv` parsers go-yaml and kustomize call.
+//!
+//! kustomize is a Go program: what it prints passes through Go's formatting (a quoted name is
+//! `strconv.Quote`d, a number goes through `encoding/json`, a YAML number through
+//! `strconv.ParseInt`). Every stage that reproduces one of those uses this module, so each Go
+//! routine is ported once.
+//!
+//! Stage: a leaf. It uses nothing else in the crate, and every module may use it, the `yaml`
+//! layer included.
+
+use std::fmt::Write as _;
+
+/// Returns `s` quoted as Go's `%q` (`strconv.Quote`) quotes it: `"` and `\\` escaped, `\a \b
+/// \f \n \r \t \v` short, other C0 controls and DEL as `\x`, what Go's `unicode.IsPrint`
+/// refuses as `\u` (C1 controls, and Unicode's space and format characters other than U+0020:
+/// U+00A0, U+00AD, U+2000–U+200F, U+2028–U+202F, U+205F–U+206F, U+3000, U+FEFF,
+/// U+FFF9–U+FFFB, U+FFFE, U+FFFF); everything else raw.
+///
+/// Close enough for messages: private-use and unassigned code points, U+1680 and the rarer
+/// format characters (U+0600…) are written raw, where Go escapes them.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if c < ' ' || c == '\u{7f}' => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if c.is_control()
+                || matches!(c, '\u{a0}' | '\u{ad}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}'
+                    | '\u{205f}'..='\u{206f}' | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+                    | '\u{fffe}' | '\u{ffff}') =>
+            {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Returns a list as Go's `%v` prints a `[]string`: `[a b c]`.
+pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from("[");
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(s);
+    }
+    out.push(']');
+    out
+}
+
+/// Returns bytes as Go's `%d` prints a `[]byte`: `[65 61 255]`.
+pub(crate) fn byte_list(bytes: &[u8]) -> String {
+    let mut out = String::from("[");
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{b}");
+    }
+    out.push(']');
+    out
+}
+
+/// Converts bytes to a string the way Go's `for range` over a string and `encoding/json` do:
+/// each byte that does not start a valid UTF-8 sequence becomes one U+FFFD. (Rust's
+/// `from_utf8_lossy` replaces a whole truncated sequence with one U+FFFD instead.)
+pub(crate) fn lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                // `valid` is valid UTF-8 by construction of `valid_up_to`.
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                out.push('\u{fffd}');
+                bytes = rest.get(1..).unwrap_or_default();
+            }
+        }
+    }
+}
+
+/// Appends `s` as `encoding/json` writes a string with HTML escaping on (the default for
+/// `json.Marshal`): `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes, `\" \\ \n \r \t \b \f`
+/// (Go 1.22+ writes `\b` and `\f` short), other C0 controls as lower-case `\u00xx`; DEL and
+/// everything else raw.
+pub(crate) fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Returns a finite float as `encoding/json` writes a `float64`: shortest round-trip digits,
+/// fixed notation unless |x| < 1e-6 or |x| ≥ 1e21, where Go writes `1e+21` / `1e-7` (exponent
+/// unpadded). Returns Go's `%v` of the value (`+Inf`, `-Inf`, `NaN`) as the error text for
+/// values JSON cannot hold.
+pub(crate) fn json_float(f: f64) -> Result<String, &'static str> {
+    if f.is_nan() {
+        return Err("NaN");
+    }
+    if f.is_infinite() {
+        return Err(if f > 0.0 { "+Inf" } else { "-Inf" });
+    }
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        // Rust's `{:e}` is shortest round-trip digits too: "1.5e-7", "1e21".
+        let e = format!("{f:e}");
+        let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        return Ok(match exp.strip_prefix('-') {
+            Some(neg) => format!("{mantissa}e-{neg}"),
+            None => format!("{mantissa}e+{exp}"),
+        });
+    }
+    // Rust's `Display` for f64 is shortest round-trip digits in fixed notation, "5" not "5.0".
+    Ok(format!("{f}"))
+}
+
+/// Go's `strconv.ParseUint(s, base, 64)` for base 0 (prefixes `0b` `0o` `0x`, a bare leading
+/// `0` meaning octal) or an explicit base; no sign, no underscores (callers remove them).
+pub(crate) fn parse_uint(s: &str, base: u32) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let (base, digits) = if base != 0 {
+        (base, b)
+    } else if b[0] == b'0' {
+        match b.get(1).map(u8::to_ascii_lowercase) {
+            Some(b'b') if b.len() >= 3 => (2, &b[2..]),
+            Some(b'o') if b.len() >= 3 => (8, &b[2..]),
+            Some(b'x') if b.len() >= 3 => (16, &b[2..]),
+            _ => (8, &b[1..]),
+        }
+    } else {
+        (10, b)
+    };
+    let mut n: u64 = 0;
+    for &c in digits {
+        let d = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'a'..=b'z' | b'A'..=b'Z' => u32::from(c.to_ascii_lowercase() - b'a') + 10,
+            _ => return None,
+        };
+        if d >= base {
+            return None;
+        }
+        n = n.checked_mul(u64::from(base))?.checked_add(u64::from(d))?;
+    }
+    Some(n)
+}
+
+/// Go's `strconv.ParseInt(s, base, 64)`: one optional sign, then [`parse_uint`].
+pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let un = parse_uint(rest, base)?;
+    if neg {
+        if un <= i64::MAX as u64 {
+            Some(-(un as i64))
+        } else if un == i64::MAX as u64 + 1 {
+            Some(i64::MIN)
+        } else {
+            None
+        }
+    } else {
+        i64::try_from(un).ok()
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for decimal text: `[sign] digits [. digits] [e [sign]
+/// digits]` with Go's underscore rule; `None` on a syntax error or overflow (Go's
+/// `ErrRange`). Hexadecimal floats and `inf`/`nan` spellings never reach it.
+pub(crate) fn parse_float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let mut saw_digits = false;
+    let mut saw_dot = false;
+    let mut underscores = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'_' => underscores = true,
+            b'.' if !saw_dot => saw_dot = true,
+            b'0'..=b'9' => saw_digits = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !saw_digits {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'_' => underscores = true,
+                b'0'..=b'9' => {}
+                _ => break,
+            }
+            i += 1;
+        }
+    }
+    if i != b.len() || (underscores && !underscore_ok(s)) {
+        return None;
+    }
+    let f: f64 = if underscores {
+        s.replace('_', "").parse().ok()?
+    } else {
+        s.parse().ok()?
+    };
+    // Go reports overflow to infinity as ErrRange; underflow to zero is fine.
+    f.is_finite().then_some(f)
+}
+
+/// Go's `strconv.underscoreOK`: every `_` sits between two digits (or after a base prefix).
+fn underscore_ok(s: &str) -> bool {
+    let mut b = s.as_bytes();
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        b = &b[1..];
+    }
+    // 'start' = beginning, '0' = digit or prefix, '_' = underscore, '!' = anything else.
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
+    }
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+            continue;
+        }
+        if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+            continue;
+        }
+        if saw == b'_' {
+            return false;
+        }
+        saw = b'!';
+    }
+    saw != b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(quote("x.txt"), r#""x.txt""#);
+        assert_eq!(quote("a\"b\\c\n\u{1}\u{7f}é"), r#""a\"b\\c\n\x01\x7fé""#);
+        // kustomize-ref on a generator file source `=a\u00a0…`: U+00A0, U+2028 and U+200B
+        // escaped, emoji and combining marks raw.
+        assert_eq!(
+            quote("a\u{a0}b\u{2028}c\u{200b}d🚀e\u{301}"),
+            "\"a\\u00a0b\\u2028c\\u200bd🚀e\u{301}\""
+        );
+        assert_eq!(quote("\u{7}\u{85}\u{feff}"), r#""\a\u0085\ufeff""#);
+    }
+
+    #[test]
+    fn lists_and_bytes_like_go() {
+        assert_eq!(list(["a", "b=c"]), "[a b=c]");
+        assert_eq!(list([""]), "[]");
+        assert_eq!(byte_list(b"A=\xff"), "[65 61 255]");
+    }
+
+    #[test]
+    fn replaces_each_invalid_byte() {
+        assert_eq!(lossy(b"a\xf0\x9f\x98b"), "a\u{fffd}\u{fffd}\u{fffd}b");
+        assert_eq!(lossy("ok é".as_bytes()), "ok é");
+    }
+
+    #[test]
+    fn writes_json_strings_like_go() {
+        // The escapes in hash-examples/INDEX.tsv rows 09 and 11.
+        let mut out = String::new();
+        json_string(
+            "<a href=\"x\">&amp;</a>\u{2028}\u{2029}\t\u{8}\u{c}\u{1}\u{1b}\u{7f}🚀",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            concat!(
+                r#""\u003ca href=\"x\"\u003e\u0026amp;\u003c/a\u003e\u2028\u2029\t\b\f\u0001\u001b"#,
+                "\u{7f}🚀\""
+            )
+        );
+    }
+
+    #[test]
+    fn parses_numbers_like_strconv() {
+        assert_eq!(parse_uint("0", 0), Some(0));
+        assert_eq!(parse_uint("00", 0), Some(0));
+        assert_eq!(parse_uint("18446744073709551616", 0), None);
+        assert_eq!(parse_int("-9223372036854775809", 0), None);
+        assert_eq!(parse_int("-", 0), None);
+        assert_eq!(parse_int("+-1", 0), None);
+        assert!(underscore_ok("1_0.5_5e1_0"));
+        assert!(!underscore_ok("1._5"));
+        assert!(!underscore_ok("1_"));
+        assert_eq!(parse_float("1_0.5"), Some(10.5));
+        assert_eq!(parse_float("1e"), None);
+        assert_eq!(parse_float("1e+"), None);
+        assert_eq!(parse_float("1.5.5"), None);
+        assert_eq!(parse_float("1e999"), None);
+    }
+
+    #[test]
+    fn writes_json_floats_like_go() {
+        // Go: json.Marshal(float64(x)); the large and small ones checked with kustomize-ref
+        // hashes (hash.rs, case h5).
+        let cases = [
+            (5.0, "5"),
+            (1.5, "1.5"),
+            (-0.0, "-0"),
+            (0.1, "0.1"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1.2345678901234568e22, "1.2345678901234568e+22"),
+            (1e-6, "0.000001"),
+            (1e-7, "1e-7"),
+            (-1.5e-10, "-1.5e-10"),
+            (12345678901234567890.0, "12345678901234567000"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(json_float(f).unwrap(), want, "{f}");
+        }
+        assert_eq!(json_float(f64::INFINITY), Err("+Inf"));
+        assert_eq!(json_float(f64::NEG_INFINITY), Err("-Inf"));
+        assert_eq!(json_float(f64::NAN), Err("NaN"));
+    }
+}
