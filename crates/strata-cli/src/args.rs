@@ -147,6 +147,24 @@ pub struct BuildArgs {
     /// Write the output to FILE, or one file per resource if it names a directory.
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
+
+    /// Accepted for kustomize compatibility; Strata does not inflate Helm charts, so a
+    /// kustomization with `helmCharts` fails either way.
+    #[arg(long, hide = true)]
+    pub enable_helm: bool,
+
+    /// Accepted for kustomize compatibility (with `--enable-helm`); ignored.
+    #[arg(long, hide = true, value_name = "PATH")]
+    pub helm_command: Option<String>,
+
+    /// Accepted for kustomize compatibility; exec, Go and KRM function plugins are not
+    /// supported, so a kustomization that uses one fails either way.
+    #[arg(long, hide = true)]
+    pub enable_alpha_plugins: bool,
+
+    /// Accepted for kustomize compatibility (with `--enable-alpha-plugins`); ignored.
+    #[arg(long, hide = true)]
+    pub enable_exec: bool,
 }
 
 /// Rendering flags, shared by `render`, `build` and `diff`.
