@@ -177,6 +177,11 @@ pub struct RenderFlags {
     /// Whether files may be loaded from outside the kustomization's directory.
     #[arg(long, value_enum, default_value_t = RestrictorArg::LoadRestrictionsRootOnly)]
     pub load_restrictor: RestrictorArg,
+
+    /// Label every resource `app.kubernetes.io/managed-by` (kustomize's deprecated flag;
+    /// `buildMetadata: [managedByLabel]` does the same).
+    #[arg(long)]
+    pub enable_managedby_label: bool,
 }
 
 /// `--reorder` values.
@@ -219,5 +224,6 @@ impl RenderFlags {
                 RestrictorArg::LoadRestrictionsRootOnly => LoadRestrictor::RootOnly,
                 RestrictorArg::LoadRestrictionsNone => LoadRestrictor::None,
             })
+            .managed_by_label(self.enable_managedby_label)
     }
 }

@@ -21,6 +21,8 @@ pub struct RenderOptions {
     pub reorder: Reorder,
     /// Budgets on every input file.
     pub limits: Limits,
+    /// Label every resource `app.kubernetes.io/managed-by` (`--enable-managedby-label`).
+    pub managed_by_label: bool,
 }
 
 impl RenderOptions {
@@ -32,6 +34,12 @@ impl RenderOptions {
     /// Sets the load restrictor.
     pub fn load_restrictor(mut self, r: LoadRestrictor) -> RenderOptions {
         self.load_restrictor = r;
+        self
+    }
+
+    /// Sets whether every resource gets kustomize's managed-by label.
+    pub fn managed_by_label(mut self, on: bool) -> RenderOptions {
+        self.managed_by_label = on;
         self
     }
 
@@ -117,7 +125,9 @@ impl Renderer {
         cache: &ParseCache,
     ) -> Result<Rendered> {
         let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
-        let built = Builder::new(loader, self.options.reorder).build(root)?;
+        let built = Builder::new(loader, self.options.reorder)
+            .managed_by_label(self.options.managed_by_label)
+            .build(root)?;
         Ok(Rendered {
             resources: built.resources,
             warnings: built.warnings,

@@ -100,7 +100,14 @@ struct BuildMetadata {
     origin_annotations: bool,
     /// `transformerAnnotations`.
     transformer_annotations: bool,
+    /// `managedByLabel`.
+    managed_by_label: bool,
 }
+
+/// The value kustomize gives `app.kubernetes.io/managed-by`: `kustomize-` and its version,
+/// which the kustomize builds this project compares with report as `(devel)`
+/// (kustomizer.go; `kubectl kustomize` v5.5 and kustomize v5.6 both print `kustomize-(devel)`).
+pub const MANAGED_BY: &str = "kustomize-(devel)";
 
 /// The result of building the top kustomization.
 pub struct Built {
@@ -120,6 +127,8 @@ pub struct Builder<'a> {
     builtin_config: TransformerConfig,
     /// kyaml's global OpenAPI state, per build (`openapi:`; see `check_openapi`).
     openapi: crate::schema::SchemaState,
+    /// `--enable-managedby-label`.
+    managed_by_label: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -131,8 +140,15 @@ impl<'a> Builder<'a> {
             warnings: Vec::new(),
             metadata: BuildMetadata::default(),
             builtin_config: TransformerConfig::builtin(),
+            managed_by_label: false,
             openapi: crate::schema::SchemaState::new(),
         }
+    }
+
+    /// Adds kustomize's managed-by label to every resource (`--enable-managedby-label`).
+    pub fn managed_by_label(mut self, on: bool) -> Builder<'a> {
+        self.managed_by_label = on;
+        self
     }
 
     /// Builds the kustomization in `dir` (kustomize's `MakeCustomizedResMap` + sorting).
@@ -151,6 +167,20 @@ impl<'a> Builder<'a> {
         self.resolve_vars(&mut resources, &acc.vars, &acc.config)?;
         resources.retain(|r| !is_local_config(r));
         resources = self.sort(&top, resources)?;
+        if self.metadata.managed_by_label || self.managed_by_label {
+            let pairs = [(
+                "app.kubernetes.io/managed-by".to_owned(),
+                MANAGED_BY.to_owned(),
+            )];
+            let spec = [crate::transform::field_spec::FieldSpec::any(
+                "metadata/labels",
+                true,
+            )];
+            for r in &mut resources {
+                crate::transform::metadata::apply(r, &pairs, &spec)
+                    .map_err(|e| Error::at(ErrorKind::Resource, e.0, r.origin(), r.node().span))?;
+            }
+        }
         for r in &mut resources {
             write_origins(r, self.metadata);
             strip_build_state(r.node_mut());
@@ -807,7 +837,7 @@ fn build_metadata(k: &Kustomization) -> Result<BuildMetadata> {
         match opt.value.as_str() {
             "originAnnotations" => m.origin_annotations = true,
             "transformerAnnotations" => m.transformer_annotations = true,
-            "managedByLabel" => {}
+            "managedByLabel" => m.managed_by_label = true,
             other => {
                 return Err(k.error_at(
                     ErrorKind::Kustomization,
