@@ -105,24 +105,56 @@ pub(crate) fn lossy(mut bytes: &[u8]) -> String {
 pub(crate) fn json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
+        push_json_char(c, out);
     }
     out.push('"');
+}
+
+/// Appends one character of a string as `encoding/json` writes it (see [`json_string`]).
+pub(crate) fn push_json_char(c: char, out: &mut String) {
+    match json_escape(c) {
+        JsonEscape::Raw => out.push(c),
+        JsonEscape::Short(e) => {
+            out.push('\\');
+            out.push(e);
+        }
+        JsonEscape::Unicode => {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        }
+    }
+}
+
+/// Returns how many characters `encoding/json` writes for `c` inside a string.
+pub(crate) fn json_char_width(c: char) -> usize {
+    match json_escape(c) {
+        JsonEscape::Raw => 1,
+        JsonEscape::Short(_) => 2,
+        JsonEscape::Unicode => 6,
+    }
+}
+
+/// How `encoding/json` writes one character of a string.
+enum JsonEscape {
+    Raw,
+    /// A backslash and this character.
+    Short(char),
+    /// `\u` and four lower-case hex digits.
+    Unicode,
+}
+
+fn json_escape(c: char) -> JsonEscape {
+    match c {
+        '"' => JsonEscape::Short('"'),
+        '\\' => JsonEscape::Short('\\'),
+        '\n' => JsonEscape::Short('n'),
+        '\r' => JsonEscape::Short('r'),
+        '\t' => JsonEscape::Short('t'),
+        '\u{8}' => JsonEscape::Short('b'),
+        '\u{c}' => JsonEscape::Short('f'),
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => JsonEscape::Unicode,
+        c if c < ' ' => JsonEscape::Unicode,
+        _ => JsonEscape::Raw,
+    }
 }
 
 /// Returns a finite float as `encoding/json` writes a `float64`: shortest round-trip digits,

@@ -205,7 +205,11 @@ struct JEntry {
 impl J {
     fn string(s: String, orig: Option<Node>) -> J {
         J::Scalar(Box::new(JScalar {
-            raw: go_json_string(&s),
+            raw: {
+                let mut raw = String::with_capacity(s.len() + 2);
+                go::json_string(&s, &mut raw);
+                raw
+            },
             atom: Atom::Str(s),
             orig,
             span: Span::default(),
@@ -335,28 +339,6 @@ fn go_format_g32(f: f64) -> String {
     } else {
         format!("{g}")
     }
-}
-
-/// encoding/json's string encoding (with its default HTML escaping).
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go's `strconv.Atoi`, with its error text.
@@ -2516,10 +2498,6 @@ mod tests {
         assert_eq!(go_atoi("-0"), Ok(0));
         assert!(go_atoi("1_0").is_err());
         assert!(go_atoi("").is_err());
-        assert_eq!(
-            go_json_string("a<\"\u{1}"),
-            "\"a\\u003c\\\"\\u0001\"".to_owned()
-        );
     }
 
     /// A small deterministic generator (no `rand` dependency).

@@ -1979,6 +1979,7 @@ pub(crate) mod structured {
 /// collections always print in block style.
 pub(crate) mod text {
     use super::tags::{go_json_float, parse_go_int, plain_tag, tag_of};
+    use crate::go;
     use crate::yaml::{Node, NodeKind, Scalar, ScalarStyle};
 
     fn is_printable(c: char) -> bool {
@@ -2169,27 +2170,6 @@ pub(crate) mod text {
         out
     }
 
-    fn json_string(s: &str, out: &mut String) {
-        out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{8}' => out.push_str("\\b"),
-                '\u{c}' => out.push_str("\\f"),
-                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                    out.push_str(&format!("\\u{:04x}", c as u32))
-                }
-                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-    }
-
     /// go-yaml v3's message for a tag its text cannot have (resolve.go).
     fn decode_error(t: &str, tag: &str) -> String {
         format!("cannot decode {} `{t}` as a {tag}", plain_tag(t))
@@ -2226,7 +2206,7 @@ pub(crate) mod text {
                 }
                 out.push_str(&go_json_float(f));
             }
-            _ => json_string(t, out),
+            _ => go::json_string(t, out),
         }
         Ok(())
     }
@@ -2272,7 +2252,7 @@ pub(crate) mod text {
                         out.push(',');
                     }
                     nl(out, depth + 1);
-                    json_string(k, out);
+                    go::json_string(k, out);
                     out.push(':');
                     if pretty {
                         out.push(' ');

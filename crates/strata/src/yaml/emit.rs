@@ -789,22 +789,10 @@ fn key_text_issue(k: &str) -> Option<KeyTextIssue> {
     // go-yaml v2 `yaml_parser_stale_simple_keys`: a simple key must end within 1024
     // characters of its start; the key token is the quoted JSON string. Each character takes
     // at most 6 in JSON, so short keys need no count.
-    if k.len() > 170 && json_string_chars(k) + 2 > 1024 {
+    if k.len() > 170 && k.chars().map(go::json_char_width).sum::<usize>() + 2 > 1024 {
         return Some(KeyTextIssue::NotSimple);
     }
     None
-}
-
-/// Counts the characters `encoding/json` writes for `s` between the quotes.
-fn json_string_chars(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
-            c if c < ' ' => 6,
-            _ => 1,
-        })
-        .sum()
 }
 
 /// Why a mapping key cannot become a JSON object key.
@@ -1423,19 +1411,7 @@ impl Scan {
                 self.syntax = Some((at, message, span));
             }
             after_nel = c == '\u{85}';
-            match c {
-                '"' => self.text.push_str("\\\""),
-                '\\' => self.text.push_str("\\\\"),
-                '\n' => self.text.push_str("\\n"),
-                '\r' => self.text.push_str("\\r"),
-                '\t' => self.text.push_str("\\t"),
-                '\u{8}' => self.text.push_str("\\b"),
-                '\u{c}' => self.text.push_str("\\f"),
-                c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                    let _ = write!(self.text, "\\u{:04x}", u32::from(c));
-                }
-                c => self.text.push(c),
-            }
+            go::push_json_char(c, &mut self.text);
         }
         self.text.push('"');
     }
