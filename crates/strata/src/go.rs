@@ -105,24 +105,56 @@ pub(crate) fn lossy(mut bytes: &[u8]) -> String {
 pub(crate) fn json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
+        push_json_char(c, out);
     }
     out.push('"');
+}
+
+/// Appends one character of a string as `encoding/json` writes it (see [`json_string`]).
+pub(crate) fn push_json_char(c: char, out: &mut String) {
+    match json_escape(c) {
+        JsonEscape::Raw => out.push(c),
+        JsonEscape::Short(e) => {
+            out.push('\\');
+            out.push(e);
+        }
+        JsonEscape::Unicode => {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        }
+    }
+}
+
+/// Returns how many characters `encoding/json` writes for `c` inside a string.
+pub(crate) fn json_char_width(c: char) -> usize {
+    match json_escape(c) {
+        JsonEscape::Raw => 1,
+        JsonEscape::Short(_) => 2,
+        JsonEscape::Unicode => 6,
+    }
+}
+
+/// How `encoding/json` writes one character of a string.
+enum JsonEscape {
+    Raw,
+    /// A backslash and this character.
+    Short(char),
+    /// `\u` and four lower-case hex digits.
+    Unicode,
+}
+
+fn json_escape(c: char) -> JsonEscape {
+    match c {
+        '"' => JsonEscape::Short('"'),
+        '\\' => JsonEscape::Short('\\'),
+        '\n' => JsonEscape::Short('n'),
+        '\r' => JsonEscape::Short('r'),
+        '\t' => JsonEscape::Short('t'),
+        '\u{8}' => JsonEscape::Short('b'),
+        '\u{c}' => JsonEscape::Short('f'),
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => JsonEscape::Unicode,
+        c if c < ' ' => JsonEscape::Unicode,
+        _ => JsonEscape::Raw,
+    }
 }
 
 /// Returns a finite float as `encoding/json` writes a `float64`: shortest round-trip digits,
@@ -148,6 +180,127 @@ pub(crate) fn json_float(f: f64) -> Result<String, &'static str> {
     }
     // Rust's `Display` for f64 is shortest round-trip digits in fixed notation, "5" not "5.0".
     Ok(format!("{f}"))
+}
+
+/// Returns `f` as Go's `strconv.FormatFloat(f, 'g', -1, 64)` writes it, which is also `%v`:
+/// shortest round-trip digits, exponent form (`1e+06`, `1.5e-07`) iff the decimal exponent is
+/// below −4 or at least 6; `NaN`, `+Inf`, `-Inf`.
+pub(crate) fn format_g(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    let (digits, dp) = shortest_digits(f);
+    let mut out = String::new();
+    push_g(f < 0.0, &digits, dp, &mut out);
+    out
+}
+
+/// Returns `f` as Go's `strconv.FormatFloat(f, 'f', -1, 64)` writes it: shortest round-trip
+/// digits in fixed notation; `NaN`, `+Inf`, `-Inf`.
+pub(crate) fn format_f(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    // Rust's `Display` for f64 is shortest round-trip digits in fixed notation, "5" not "5.0".
+    format!("{f}")
+}
+
+/// Returns the text `sigs.k8s.io/yaml` gives a float map key when it converts YAML to JSON:
+/// `strconv.FormatFloat(f, 'g', -1, 32)` (`1e3` is `1000`, `1.5e7` is `1.5e+07`), with
+/// `+Inf`, `-Inf` and `NaN` spelled `.inf`, `-.inf` and `.nan` (so is `1e40`, which overflows
+/// `float32`).
+pub(crate) fn yaml_float_key(f: f64) -> String {
+    // Narrowing to float32 is the point: Go formats the key at 32-bit precision.
+    #[expect(clippy::cast_possible_truncation)]
+    let g = f as f32;
+    if g.is_nan() {
+        return ".nan".into();
+    }
+    if g.is_infinite() {
+        return if g > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    if g == 0.0 {
+        return if g.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    // Rust's `{:e}` of an f32 is the shortest digits that round-trip the f32, as Go's
+    // bitSize 32.
+    let e = format!("{:e}", g.abs());
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut out = String::new();
+    push_g(g < 0.0, &digits, exp + 1, &mut out);
+    out
+}
+
+/// Returns the shortest decimal digits that round-trip `f` (no leading zeros) and the decimal
+/// point position: |f| = 0.d₁d₂… × 10^dp. Rust's and Go's shortest formatting agree.
+pub(crate) fn shortest_digits(f: f64) -> (String, i32) {
+    let e = format!("{:e}", f.abs());
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    (digits, exp + 1)
+}
+
+/// Appends [`shortest_digits`] as `FormatFloat(x, 'g', -1, 64)` lays them out: exponent form
+/// iff the decimal exponent is below −4 or at least 6 (two exponent digits at least).
+pub(crate) fn push_g(neg: bool, digits: &str, dp: i32, out: &mut String) {
+    if neg {
+        out.push('-');
+    }
+    let d = digits.as_bytes();
+    let exp = dp - 1;
+    if !(-4..6).contains(&exp) {
+        out.push(char::from(*d.first().unwrap_or(&b'0')));
+        if d.len() > 1 {
+            out.push('.');
+            out.push_str(digits.get(1..).unwrap_or_default());
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        let _ = write!(out, "{:02}", exp.unsigned_abs());
+        return;
+    }
+    push_fixed(digits, dp, out);
+}
+
+/// Appends [`shortest_digits`] as Go's `%f` with the shortest digits: the digits, padded with
+/// zeros to the decimal point, then any fraction.
+pub(crate) fn push_fixed(digits: &str, dp: i32, out: &mut String) {
+    let d = digits.as_bytes();
+    let nd = d.len() as i32;
+    if dp > 0 {
+        let int_len = dp.min(nd) as usize;
+        out.push_str(digits.get(..int_len).unwrap_or_default());
+        for _ in nd..dp {
+            out.push('0');
+        }
+    } else {
+        out.push('0');
+    }
+    let decimals = (nd - dp).max(0);
+    if decimals > 0 {
+        out.push('.');
+        for i in 0..decimals {
+            let at = dp + i;
+            let c = if at >= 0 && at < nd {
+                d.get(at as usize).copied().unwrap_or(b'0')
+            } else {
+                b'0'
+            };
+            out.push(char::from(c));
+        }
+    }
 }
 
 /// Go's `strconv.ParseUint(s, base, 64)` for base 0 (prefixes `0b` `0o` `0x`, a bare leading
@@ -342,6 +495,42 @@ mod tests {
     }
 
     #[test]
+    fn formats_floats_like_strconv() {
+        // (f, FormatFloat 'g' -1 64 = %v, FormatFloat 'f' -1 64)
+        let cases: &[(f64, &str, &str)] = &[
+            (1.5, "1.5", "1.5"),
+            (3.0, "3", "3"),
+            (1e6, "1e+06", "1000000"),
+            (123456.0, "123456", "123456"),
+            (0.0001, "0.0001", "0.0001"),
+            (0.00001, "1e-05", "0.00001"),
+            (1e-7, "1e-07", "0.0000001"),
+            (1e21, "1e+21", "1000000000000000000000"),
+            (1e20, "1e+20", "100000000000000000000"),
+            (-2.5e-10, "-2.5e-10", "-0.00000000025"),
+            (-0.0, "-0", "-0"),
+            (f64::NAN, "NaN", "NaN"),
+            (f64::NEG_INFINITY, "-Inf", "-Inf"),
+        ];
+        for (f, g, fixed) in cases {
+            assert_eq!(format_g(*f), *g, "{f} as %v");
+            assert_eq!(format_f(*f), *fixed, "{f} as 'f'");
+        }
+        for (f, want) in [
+            (1000.0, "1000"),
+            (1234567.0, "1.234567e+06"),
+            (0.1, "0.1"),
+            (0.00001, "1e-05"),
+            (1.5e7, "1.5e+07"),
+            (1e40, ".inf"),
+            (f64::NEG_INFINITY, "-.inf"),
+            (f64::NAN, ".nan"),
+        ] {
+            assert_eq!(yaml_float_key(f), want, "{f}");
+        }
+    }
+
+    #[test]
     fn parses_numbers_like_strconv() {
         assert_eq!(parse_uint("0", 0), Some(0));
         assert_eq!(parse_uint("00", 0), Some(0));
@@ -377,6 +566,15 @@ mod tests {
             (12345678901234567890.0, "12345678901234567000"),
         ];
         for (f, want) in cases {
+            assert_eq!(json_float(f).unwrap(), want, "{f}");
+        }
+        for (f, want) in [
+            (1.5e-7, "1.5e-7"),
+            (1e-6, "0.000001"),
+            (1.2345678901234567e19, "12345678901234567000"),
+            (-2.5e-10, "-2.5e-10"),
+            (0.00001, "0.00001"),
+        ] {
             assert_eq!(json_float(f).unwrap(), want, "{f}");
         }
         assert_eq!(json_float(f64::INFINITY), Err("+Inf"));

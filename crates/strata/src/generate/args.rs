@@ -422,7 +422,7 @@ impl Decoder<'_> {
     }
 
     /// The JSON text of a mapping key: sigs.k8s.io/yaml stringifies v2-typed keys (`yes` →
-    /// `true`, `0x10` → `16`, floats as Go `FormatFloat(f, 'g', -1, 32)`); a null key fails.
+    /// `true`, `0x10` → `16`, floats as [`go::yaml_float_key`]); a null key fails.
     fn key(&self, key: &Node, value: &Node) -> Result<String> {
         let NodeKind::Scalar(s) = &key.kind else {
             return Err(self.error(
@@ -434,7 +434,7 @@ impl Decoder<'_> {
             JsonScalar::String => Ok(s.text.clone()),
             JsonScalar::Bool(b) => Ok(b.to_string()),
             JsonScalar::Int(i) => Ok(i.to_string()),
-            JsonScalar::Float(f) => Ok(go_format_float32_g(f)),
+            JsonScalar::Float(f) => Ok(go::yaml_float_key(f)),
             JsonScalar::Null => {
                 let shown = match value.as_str() {
                     Some(v) => go::quote(v),
@@ -592,33 +592,6 @@ impl Decoder<'_> {
                 _ => self.bool(value, st, &path, &mut slot.immutable),
             }
         })
-    }
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, which sigs.k8s.io/yaml uses for float map
-/// keys: shortest float32 digits, exponent form (two digits at least) when the exponent is
-/// below -4 or at least 6.
-fn go_format_float32_g(f: f64) -> String {
-    // Narrowing to float32 is the point: Go formats the key at 32-bit precision.
-    #[expect(clippy::cast_possible_truncation)]
-    let f = f as f32;
-    if !f.is_finite() {
-        return if f.is_nan() {
-            "NaN".to_owned()
-        } else if f > 0.0 {
-            "+Inf".to_owned()
-        } else {
-            "-Inf".to_owned()
-        };
-    }
-    let e = format!("{f:e}");
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if f != 0.0 && !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
-    } else {
-        format!("{f}")
     }
 }
 

@@ -205,7 +205,11 @@ struct JEntry {
 impl J {
     fn string(s: String, orig: Option<Node>) -> J {
         J::Scalar(Box::new(JScalar {
-            raw: go_json_string(&s),
+            raw: {
+                let mut raw = String::with_capacity(s.len() + 2);
+                go::json_string(&s, &mut raw);
+                raw
+            },
             atom: Atom::Str(s),
             orig,
             span: Span::default(),
@@ -287,76 +291,6 @@ fn size(j: &J) -> usize {
         }
     }
     n
-}
-
-// ---------------------------------------------------------------------------------------------
-// Go's encoding/json number and string formats.
-
-/// encoding/json's `float64` format: shortest digits, `%f` style for `1e-6 <= |f| < 1e21`,
-/// else `%e` style with `e-07` shortened to `e-7`.
-fn go_json_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs == 0.0 || (1e-6..1e21).contains(&abs) {
-        return format!("{f}");
-    }
-    let e = format!("{f:e}");
-    match e.split_once('e') {
-        Some((mantissa, exp)) => match exp.strip_prefix('-') {
-            Some(neg) => format!("{mantissa}e-{neg}"),
-            None => format!("{mantissa}e+{exp:0>2}"),
-        },
-        None => e,
-    }
-}
-
-/// strconv's `FormatFloat(f, 'g', -1, 32)`, as `sigs.k8s.io/yaml` writes a float map key
-/// (`1e3` is `1000`, `1.0e+40` overflows `float32` and is `.inf`).
-fn go_format_g32(f: f64) -> String {
-    let g = f as f32;
-    if g.is_nan() {
-        return ".nan".into();
-    }
-    if g.is_infinite() {
-        return if g > 0.0 { ".inf" } else { "-.inf" }.into();
-    }
-    if g == 0.0 {
-        return if g.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    let e = format!("{g:e}");
-    let Some((mantissa, exp)) = e.split_once('e') else {
-        return e;
-    };
-    let exp: i32 = exp.parse().unwrap_or(0);
-    // Shortest %g switches to %e when the exponent is < -4 or >= 21 digits... strconv uses
-    // precision 6 for that decision when formatting the shortest representation.
-    if !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
-    } else {
-        format!("{g}")
-    }
-}
-
-/// encoding/json's string encoding (with its default HTML escaping).
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go's `strconv.Atoi`, with its error text.
@@ -476,12 +410,10 @@ fn value_to_j(v: Value<'_>) -> Result<J, PatchError> {
         })),
         Value::Int(i) => num(i.to_string()),
         Value::UInt(u) => num(u.to_string()),
-        Value::Float(f) if f.is_nan() => return Err(json_error("json: unsupported value: NaN")),
-        Value::Float(f) if f.is_infinite() => {
-            let sign = if f > 0.0 { '+' } else { '-' };
-            return Err(json_error(format!("json: unsupported value: {sign}Inf")));
-        }
-        Value::Float(f) => num(go_json_float(f)),
+        Value::Float(f) => match go::json_float(f) {
+            Ok(text) => num(text),
+            Err(shown) => return Err(json_error(format!("json: unsupported value: {shown}"))),
+        },
         Value::Str(s) => J::string(s.into_owned(), None),
     })
 }
@@ -543,7 +475,7 @@ fn yaml_key(key: &Node, value: &Node) -> Result<String, String> {
     Ok(match v {
         Value::Str(t) => t.into_owned(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => go_format_g32(f),
+        Value::Float(f) => go::yaml_float_key(f),
         Value::Bool(b) => b.to_string(),
         Value::UInt(u) => {
             return Err(format!(
@@ -594,12 +526,13 @@ fn j_to_node(j: J) -> Result<Node, PatchError> {
                     let f: f64 = raw.parse().map_err(|_| {
                         json_error(format!("json: invalid number literal {}", go::quote(&raw)))
                     })?;
-                    if f.is_infinite() {
-                        return Err(json_error(format!(
+                    // Only an overflow to infinity can fail here.
+                    let text = go::json_float(f).map_err(|_| {
+                        json_error(format!(
                             "json: cannot unmarshal number {raw} into Go value of type float64"
-                        )));
-                    }
-                    Node::scalar(Scalar::plain(go_json_float(f)))
+                        ))
+                    })?;
+                    Node::scalar(Scalar::plain(text))
                 }
             }
         }
@@ -1648,7 +1581,7 @@ mod tests {
                 Value::Bool(b) => b.to_string(),
                 Value::Int(i) => i.to_string(),
                 Value::UInt(u) => u.to_string(),
-                Value::Float(f) => go_json_float(f),
+                Value::Float(f) => go::json_float(f).unwrap(),
                 Value::Str(t) => format!("{t:?}"),
             },
             NodeKind::Sequence(items) => {
@@ -2491,35 +2424,10 @@ mod tests {
 
     #[test]
     fn go_number_formats() {
-        for (f, want) in [
-            (1.0, "1"),
-            (1.5, "1.5"),
-            (1e20, "100000000000000000000"),
-            (1e21, "1e+21"),
-            (1.5e-7, "1.5e-7"),
-            (1e-6, "0.000001"),
-            (-0.0, "-0"),
-            (1.2345678901234567e19, "12345678901234567000"),
-        ] {
-            assert_eq!(go_json_float(f), want, "{f}");
-        }
-        for (f, want) in [
-            (1000.0, "1000"),
-            (1234567.0, "1.234567e+06"),
-            (0.1, "0.1"),
-            (0.00001, "1e-05"),
-            (1e40, ".inf"),
-        ] {
-            assert_eq!(go_format_g32(f), want, "{f}");
-        }
         assert_eq!(go_atoi("+7"), Ok(7));
         assert_eq!(go_atoi("-0"), Ok(0));
         assert!(go_atoi("1_0").is_err());
         assert!(go_atoi("").is_err());
-        assert_eq!(
-            go_json_string("a<\"\u{1}"),
-            "\"a\\u003c\\\"\\u0001\"".to_owned()
-        );
     }
 
     /// A small deterministic generator (no `rand` dependency).

@@ -931,6 +931,7 @@ pub(crate) mod decode {
     use std::sync::Arc;
 
     use crate::error::{Error, ErrorKind, Result};
+    use crate::go;
     use crate::source::SourceFile;
     use crate::yaml::{Mapping, Node, NodeKind, Scalar};
 
@@ -1035,7 +1036,10 @@ pub(crate) mod decode {
         pub(crate) fn type_error(&self, node: &Node, strukt: &str, path: &str, ty: &str) -> Error {
             let what = match &node.kind {
                 NodeKind::Scalar(s) if ty == "int" => match v2_type(s) {
-                    V2::Float(f) => format!("number {}", super::tags::go_json_float(f)),
+                    V2::Float(f) => format!(
+                        "number {}",
+                        go::json_float(f).unwrap_or_else(|shown| shown.to_owned())
+                    ),
                     V2::Int(i) => format!("number {i}"),
                     _ => json_kind(node),
                 },
@@ -1171,8 +1175,7 @@ pub(crate) mod decode {
     }
 }
 
-/// go-yaml v3's typing of scalars (resolve.go), which decides what a kyaml node's `Tag` is,
-/// and the number formats kustomize's Go code prints.
+/// go-yaml v3's typing of scalars (resolve.go), which decides what a kyaml node's `Tag` is.
 pub(crate) mod tags {
     use crate::yaml::Scalar;
 
@@ -1358,93 +1361,6 @@ pub(crate) mod tags {
             None if s.style.is_quoted() => "!!str",
             None => plain_tag(&s.text),
         }
-    }
-
-    /// Formats a float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` (also `%v`).
-    pub(crate) fn go_g(f: f64) -> String {
-        if f.is_nan() {
-            return "NaN".into();
-        }
-        if f.is_infinite() {
-            return if f > 0.0 {
-                "+Inf".into()
-            } else {
-                "-Inf".into()
-            };
-        }
-        if f == 0.0 {
-            return if f.is_sign_negative() {
-                "-0".into()
-            } else {
-                "0".into()
-            };
-        }
-        // strconv's shortest 'g' uses %e when the exponent is < -4 or >= 6 (ftoa.go:
-        // "if precision was the shortest possible, use precision 6 for this decision").
-        let (mantissa, exp) = sci(f);
-        if !(-4..6).contains(&exp) {
-            return exp_form(&mantissa, exp, f < 0.0);
-        }
-        format!("{f}")
-    }
-
-    /// Returns the shortest round-trip decimal digits of |f| and its decimal exponent
-    /// (`1.5e3` → ("15", 3)).
-    fn sci(f: f64) -> (String, i32) {
-        let s = format!("{:e}", f.abs());
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        (m.replace('.', ""), e.parse().unwrap_or(0))
-    }
-
-    fn exp_form(digits: &str, exp: i32, neg: bool) -> String {
-        let mut out = String::new();
-        if neg {
-            out.push('-');
-        }
-        let mut chars = digits.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        let rest: String = chars.collect();
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(&rest);
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.abs()));
-        out
-    }
-
-    /// Formats a float as Go's `strconv.FormatFloat(f, 'f', -1, 64)`.
-    pub(crate) fn go_f(f: f64) -> String {
-        if f.is_nan() {
-            return "NaN".into();
-        }
-        if f.is_infinite() {
-            return if f > 0.0 {
-                "+Inf".into()
-            } else {
-                "-Inf".into()
-            };
-        }
-        format!("{f}")
-    }
-
-    /// Formats a float as `encoding/json` does: `'f'` unless |f| < 1e-6 or >= 1e21, then
-    /// `'e'` with a one-digit exponent kept short (`1e-7`, `1e+21`).
-    pub(crate) fn go_json_float(f: f64) -> String {
-        let a = f.abs();
-        if a != 0.0 && !(1e-6..1e21).contains(&a) {
-            let (m, e) = sci(f);
-            let s = exp_form(&m, e, f < 0.0);
-            // clean up e-09 to e-9
-            return match s.split_once("e-0") {
-                Some((head, d)) if d.len() == 1 => format!("{head}e-{d}"),
-                _ => s,
-            };
-        }
-        format!("{f}")
     }
 }
 
@@ -1978,7 +1894,8 @@ pub(crate) mod structured {
 /// structured-data round trips. Comments and flow styles are not kept by the node model, so
 /// collections always print in block style.
 pub(crate) mod text {
-    use super::tags::{go_json_float, parse_go_int, plain_tag, tag_of};
+    use super::tags::{parse_go_int, plain_tag, tag_of};
+    use crate::go;
     use crate::yaml::{Node, NodeKind, Scalar, ScalarStyle};
 
     fn is_printable(c: char) -> bool {
@@ -2169,27 +2086,6 @@ pub(crate) mod text {
         out
     }
 
-    fn json_string(s: &str, out: &mut String) {
-        out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{8}' => out.push_str("\\b"),
-                '\u{c}' => out.push_str("\\f"),
-                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                    out.push_str(&format!("\\u{:04x}", c as u32))
-                }
-                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-    }
-
     /// go-yaml v3's message for a tag its text cannot have (resolve.go).
     fn decode_error(t: &str, tag: &str) -> String {
         format!("cannot decode {} `{t}` as a {tag}", plain_tag(t))
@@ -2221,12 +2117,12 @@ pub(crate) mod text {
                         .parse::<f64>()
                         .map_err(|_| decode_error(t, "!!float"))?,
                 };
-                if !f.is_finite() {
-                    return Err(format!("json: unsupported value: {}", super::tags::go_g(f)));
+                match go::json_float(f) {
+                    Ok(text) => out.push_str(&text),
+                    Err(shown) => return Err(format!("json: unsupported value: {shown}")),
                 }
-                out.push_str(&go_json_float(f));
             }
-            _ => json_string(t, out),
+            _ => go::json_string(t, out),
         }
         Ok(())
     }
@@ -2272,7 +2168,7 @@ pub(crate) mod text {
                         out.push(',');
                     }
                     nl(out, depth + 1);
-                    json_string(k, out);
+                    go::json_string(k, out);
                     out.push(':');
                     if pretty {
                         out.push(' ');
@@ -5211,26 +5107,6 @@ ports:
         ];
         for (text, want) in cases {
             assert_eq!(tags::plain_tag(text), *want, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn go_float_formats() {
-        let cases: &[(f64, &str, &str)] = &[
-            (1.5, "1.5", "1.5"),
-            (3.0, "3", "3"),
-            (1e6, "1e+06", "1000000"),
-            (123456.0, "123456", "123456"),
-            (0.0001, "0.0001", "0.0001"),
-            (0.00001, "1e-05", "0.00001"),
-            (1e-7, "1e-07", "1e-7"),
-            (1e21, "1e+21", "1e+21"),
-            (1e20, "1e+20", "100000000000000000000"),
-            (-2.5e-10, "-2.5e-10", "-2.5e-10"),
-        ];
-        for (f, g, json) in cases {
-            assert_eq!(tags::go_g(*f), *g, "{f} as %v");
-            assert_eq!(tags::go_json_float(*f), *json, "{f} as JSON");
         }
     }
 }

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use super::replacements::decode::{Decoder, Mode};
 use super::replacements::{path, tags};
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::resource::{Gvk, ResId, Resource};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
@@ -376,7 +377,7 @@ impl VarValue {
         Some(match self {
             VarValue::String(s) => s.clone(),
             VarValue::Int(i) => i.to_string(),
-            VarValue::Float(f) => tags::go_g(*f),
+            VarValue::Float(f) => go::format_g(*f),
             VarValue::Bool(b) => b.to_string(),
             VarValue::Unsupported => return None,
         })
@@ -731,7 +732,7 @@ fn string_scalar(text: String) -> Scalar {
 fn typed_scalar(v: &VarValue) -> Scalar {
     let (text, tag) = match v {
         VarValue::Int(i) => (i.to_string(), "!!int"),
-        VarValue::Float(f) => (tags::go_f(*f), "!!float"),
+        VarValue::Float(f) => (go::format_f(*f), "!!float"),
         VarValue::Bool(b) => (b.to_string(), "!!bool"),
         VarValue::String(s) => return string_scalar(s.clone()),
         VarValue::Unsupported => (String::new(), "!!str"),

@@ -789,22 +789,10 @@ fn key_text_issue(k: &str) -> Option<KeyTextIssue> {
     // go-yaml v2 `yaml_parser_stale_simple_keys`: a simple key must end within 1024
     // characters of its start; the key token is the quoted JSON string. Each character takes
     // at most 6 in JSON, so short keys need no count.
-    if k.len() > 170 && json_string_chars(k) + 2 > 1024 {
+    if k.len() > 170 && k.chars().map(go::json_char_width).sum::<usize>() + 2 > 1024 {
         return Some(KeyTextIssue::NotSimple);
     }
     None
-}
-
-/// Counts the characters `encoding/json` writes for `s` between the quotes.
-fn json_string_chars(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
-            c if c < ' ' => 6,
-            _ => 1,
-        })
-        .sum()
 }
 
 /// Why a mapping key cannot become a JSON object key.
@@ -1077,7 +1065,7 @@ fn write_json_float(f: f64, out: &mut String) {
         out.push('0');
         return;
     }
-    let (digits, dp) = shortest_digits(f);
+    let (digits, dp) = go::shortest_digits(f);
     let abs = f.abs();
     let nd = digits.len() as i32;
     if (1e-6..1e21).contains(&abs) && nd <= dp {
@@ -1097,68 +1085,7 @@ fn write_json_float(f: f64, out: &mut String) {
             return;
         }
     }
-    write_go_g(f < 0.0, &digits, dp, out);
-}
-
-/// Returns the shortest decimal digits that round-trip `f` (no leading zeros) and the decimal
-/// point position: |f| = 0.d₁d₂… × 10^dp. Rust's and Go's shortest formatting agree.
-fn shortest_digits(f: f64) -> (String, i32) {
-    let e = format!("{:e}", f.abs());
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exp: i32 = exp.parse().unwrap_or(0);
-    (digits, exp + 1)
-}
-
-/// Go's `%e`/`%f` choice for `FormatFloat(x, 'g', -1, 64)`: exponent form iff the decimal
-/// exponent is below −4 or at least 6 (two exponent digits at least).
-fn write_go_g(neg: bool, digits: &str, dp: i32, out: &mut String) {
-    if neg {
-        out.push('-');
-    }
-    let d = digits.as_bytes();
-    let exp = dp - 1;
-    if !(-4..6).contains(&exp) {
-        out.push(char::from(*d.first().unwrap_or(&b'0')));
-        if d.len() > 1 {
-            out.push('.');
-            out.push_str(digits.get(1..).unwrap_or_default());
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        let _ = write!(out, "{:02}", exp.unsigned_abs());
-        return;
-    }
-    write_go_g_fixed(digits, dp, out);
-}
-
-/// Go's `%f` with the shortest digits: the digits, padded with zeros to the decimal point, then
-/// any fraction.
-fn write_go_g_fixed(digits: &str, dp: i32, out: &mut String) {
-    let d = digits.as_bytes();
-    let nd = d.len() as i32;
-    if dp > 0 {
-        let int_len = dp.min(nd) as usize;
-        out.push_str(digits.get(..int_len).unwrap_or_default());
-        for _ in nd..dp {
-            out.push('0');
-        }
-    } else {
-        out.push('0');
-    }
-    let decimals = (nd - dp).max(0);
-    if decimals > 0 {
-        out.push('.');
-        for i in 0..decimals {
-            let at = dp + i;
-            let c = if at >= 0 && at < nd {
-                d.get(at as usize).copied().unwrap_or(b'0')
-            } else {
-                b'0'
-            };
-            out.push(char::from(c));
-        }
-    }
+    go::push_g(f < 0.0, &digits, dp, out);
 }
 
 /// Finds the problem kustomize reports for a tree the fast path refused, ranked as kustomize
@@ -1349,7 +1276,11 @@ impl Scan {
                 Ok(Value::UInt(u)) => {
                     let _ = write!(self.text, "{u}");
                 }
-                Ok(Value::Float(f)) => write_json_number(f, &mut self.text),
+                // encoding/json refuses non-finite floats; the decode has reported them by now.
+                Ok(Value::Float(f)) => match go::json_float(f) {
+                    Ok(t) => self.text.push_str(&t),
+                    Err(_) => self.text.push_str("null"),
+                },
                 Ok(Value::Str(t)) => self.string(&t, n.span),
             },
             NodeKind::Sequence(items) => {
@@ -1423,19 +1354,7 @@ impl Scan {
                 self.syntax = Some((at, message, span));
             }
             after_nel = c == '\u{85}';
-            match c {
-                '"' => self.text.push_str("\\\""),
-                '\\' => self.text.push_str("\\\\"),
-                '\n' => self.text.push_str("\\n"),
-                '\r' => self.text.push_str("\\r"),
-                '\t' => self.text.push_str("\\t"),
-                '\u{8}' => self.text.push_str("\\b"),
-                '\u{c}' => self.text.push_str("\\f"),
-                c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                    let _ = write!(self.text, "\\u{:04x}", u32::from(c));
-                }
-                c => self.text.push(c),
-            }
+            go::push_json_char(c, &mut self.text);
         }
         self.text.push('"');
     }
@@ -1487,31 +1406,6 @@ fn control_error(span: Span) -> EmitError {
     error("yaml: control characters are not allowed".to_string(), span)
 }
 
-/// Writes a float as `encoding/json` does: `'f'` form for 1e-6 ≤ |x| < 1e21, else `'e'` with
-/// the exponent's leading zero dropped (`1e-07` → `1e-7`).
-fn write_json_number(f: f64, out: &mut String) {
-    if !f.is_finite() {
-        out.push_str("null");
-        return;
-    }
-    if f == 0.0 {
-        out.push_str(if f.is_sign_negative() { "-0" } else { "0" });
-        return;
-    }
-    let (digits, dp) = shortest_digits(f);
-    if f < 0.0 {
-        out.push('-');
-    }
-    let abs = f.abs();
-    if (1e-6..1e21).contains(&abs) {
-        write_go_g_fixed(&digits, dp, out);
-    } else {
-        let mut e = String::new();
-        write_go_g(false, &digits, dp, &mut e);
-        out.push_str(&e.replace("e-0", "e-"));
-    }
-}
-
 /// Writes a decoded node as Go's `%#v` prints it (for `invalid map key` messages); timestamps
 /// print as their JSON text rather than `time.Date(…)`.
 fn go_value(n: &Node, out: &mut String) {
@@ -1527,15 +1421,8 @@ fn go_value(n: &Node, out: &mut String) {
             Value::UInt(u) => {
                 let _ = write!(out, "0x{u:x}");
             }
-            Value::Float(f) if f.is_nan() => out.push_str("NaN"),
-            Value::Float(f) if f.is_infinite() => {
-                out.push_str(if f > 0.0 { "+Inf" } else { "-Inf" })
-            }
             Value::Float(0.0) => out.push('0'),
-            Value::Float(f) => {
-                let (digits, dp) = shortest_digits(f);
-                write_go_g(f < 0.0, &digits, dp, out);
-            }
+            Value::Float(f) => out.push_str(&go::format_g(f)),
             Value::Str(t) => out.push_str(&go::quote(&t)),
         },
         NodeKind::Sequence(items) => {
