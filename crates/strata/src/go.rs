@@ -358,6 +358,23 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
     }
 }
 
+/// Returns Go's `strconv.Atoi(s)` (an optional sign, decimal digits, in `int64`) or Go's
+/// error text: `strconv.Atoi: parsing "x": invalid syntax`, `… value out of range`.
+///
+/// A text with a non-digit anywhere is a syntax error; Go reports an overflow it meets before
+/// such a character as out of range (`99999999999999999999x`).
+pub(crate) fn atoi(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "strconv.Atoi: parsing {}: invalid syntax",
+            quote(s)
+        ));
+    }
+    parse_int(s, 10)
+        .ok_or_else(|| format!("strconv.Atoi: parsing {}: value out of range", quote(s)))
+}
+
 /// Go's `strconv.ParseFloat(s, 64)` for decimal text: `[sign] digits [. digits] [e [sign]
 /// digits]` with Go's underscore rule; `None` on a syntax error or overflow (Go's
 /// `ErrRange`). Hexadecimal floats and `inf`/`nan` spellings never reach it.
@@ -546,6 +563,20 @@ mod tests {
         assert_eq!(parse_float("1e+"), None);
         assert_eq!(parse_float("1.5.5"), None);
         assert_eq!(parse_float("1e999"), None);
+        assert_eq!(atoi("+7"), Ok(7));
+        assert_eq!(atoi("-0"), Ok(0));
+        assert_eq!(atoi("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(
+            atoi("9223372036854775808").unwrap_err(),
+            r#"strconv.Atoi: parsing "9223372036854775808": value out of range"#
+        );
+        assert_eq!(
+            atoi("1_0").unwrap_err(),
+            r#"strconv.Atoi: parsing "1_0": invalid syntax"#
+        );
+        assert!(atoi("").is_err());
+        assert!(atoi("-").is_err());
+        assert!(atoi("0x1").is_err());
     }
 
     #[test]

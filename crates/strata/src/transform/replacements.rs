@@ -1370,6 +1370,7 @@ pub(crate) mod tags {
 pub(crate) mod path {
     use super::regex::Regex;
     use super::{Kind, text};
+    use crate::go;
     use crate::source::SourceFile;
     use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
     use crate::yaml::{Mapping, Node, NodeKind, Scalar};
@@ -1431,17 +1432,8 @@ pub(crate) mod path {
         p.starts_with('[') && p.ends_with(']')
     }
 
-    /// Go's `strconv.Atoi` (optional sign, decimal, fits int64).
-    fn atoi(p: &str) -> Option<i64> {
-        let digits = p.strip_prefix(['+', '-']).unwrap_or(p);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        p.parse().ok()
-    }
-
     fn idx_number(p: &str) -> Option<usize> {
-        atoi(p).and_then(|i| usize::try_from(i).ok())
+        go::atoi(p).ok().and_then(|i| usize::try_from(i).ok())
     }
 
     /// Splits `[name=value]` into `(name, value)` (`SplitIndexNameValue`).
@@ -1499,7 +1491,7 @@ pub(crate) mod path {
     pub(crate) fn lookup<'a>(node: &'a Node, parts: &[String]) -> Result<Option<&'a Node>, String> {
         let mut cur = node;
         for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-            let next = if let Some(i) = atoi(part) {
+            let next = if let Ok(i) = go::atoi(part) {
                 let Ok(i) = usize::try_from(i) else {
                     return Err(format!("array index {i} cannot be negative"));
                 };
@@ -1539,7 +1531,7 @@ pub(crate) mod path {
     pub(crate) fn lookup_mut<'a>(node: &'a mut Node, parts: &[String]) -> Option<&'a mut Node> {
         let mut cur = node;
         for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-            let next = if let Some(i) = atoi(part) {
+            let next = if let Ok(i) = go::atoi(part) {
                 cur.as_sequence_mut()?.get_mut(usize::try_from(i).ok()?)
             } else if part == "-" {
                 cur.as_sequence_mut()?.last_mut()

@@ -466,13 +466,7 @@ fn field_value(node: &Node, field_path: &str) -> Option<VarValue> {
     };
     let t = s.text.as_str();
     Some(match tags::tag_of(s) {
-        "!!int" => {
-            let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            VarValue::Int(t.parse().ok()?)
-        }
+        "!!int" => VarValue::Int(go::atoi(t).ok()?),
         "!!float" => VarValue::Float(go_parse_float(t)?),
         "!!bool" => VarValue::Bool(match t {
             "1" | "t" | "T" | "TRUE" | "true" | "True" => true,
