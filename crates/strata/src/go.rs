@@ -358,10 +358,30 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for decimal text: `[sign] digits [. digits] [e [sign]
-/// digits]` with Go's underscore rule; `None` on a syntax error or overflow (Go's
-/// `ErrRange`). Hexadecimal floats and `inf`/`nan` spellings never reach it.
+/// Returns Go's `strconv.Atoi(s)` (an optional sign, decimal digits, in `int64`) or Go's
+/// error text: `strconv.Atoi: parsing "x": invalid syntax`, `… value out of range`.
+///
+/// A text with a non-digit anywhere is a syntax error; Go reports an overflow it meets before
+/// such a character as out of range (`99999999999999999999x`).
+pub(crate) fn atoi(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "strconv.Atoi: parsing {}: invalid syntax",
+            quote(s)
+        ));
+    }
+    parse_int(s, 10)
+        .ok_or_else(|| format!("strconv.Atoi: parsing {}: value out of range", quote(s)))
+}
+
+/// Go's `strconv.ParseFloat(s, 64)`: decimal text `[sign] digits [. digits] [e [sign]
+/// digits]` with Go's underscore rule, and `inf`, `infinity` (signed) and `nan` in any case;
+/// `None` on a syntax error or overflow (Go's `ErrRange`). Hexadecimal floats are not read.
 pub(crate) fn parse_float(s: &str) -> Option<f64> {
+    if let Some(f) = special_float(s) {
+        return Some(f);
+    }
     let b = s.as_bytes();
     let mut i = 0;
     if matches!(b.first(), Some(b'+' | b'-')) {
@@ -409,6 +429,24 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     };
     // Go reports overflow to infinity as ErrRange; underflow to zero is fine.
     f.is_finite().then_some(f)
+}
+
+/// Go's `strconv.special` when it consumes all of `s`: an optional sign and `inf` or
+/// `infinity`, or `nan` without a sign, ignoring case.
+fn special_float(s: &str) -> Option<f64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
+        return Some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    (body.len() == s.len() && body.eq_ignore_ascii_case("nan")).then_some(f64::NAN)
 }
 
 /// Go's `strconv.underscoreOK`: every `_` sits between two digits (or after a base prefix).
@@ -546,6 +584,26 @@ mod tests {
         assert_eq!(parse_float("1e+"), None);
         assert_eq!(parse_float("1.5.5"), None);
         assert_eq!(parse_float("1e999"), None);
+        assert_eq!(parse_float("-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_float("+inf"), Some(f64::INFINITY));
+        assert!(parse_float("NaN").is_some_and(f64::is_nan));
+        assert_eq!(parse_float("-nan"), None);
+        assert_eq!(parse_float("infin"), None);
+        assert_eq!(parse_float(".inf"), None);
+        assert_eq!(atoi("+7"), Ok(7));
+        assert_eq!(atoi("-0"), Ok(0));
+        assert_eq!(atoi("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(
+            atoi("9223372036854775808").unwrap_err(),
+            r#"strconv.Atoi: parsing "9223372036854775808": value out of range"#
+        );
+        assert_eq!(
+            atoi("1_0").unwrap_err(),
+            r#"strconv.Atoi: parsing "1_0": invalid syntax"#
+        );
+        assert!(atoi("").is_err());
+        assert!(atoi("-").is_err());
+        assert!(atoi("0x1").is_err());
     }
 
     #[test]

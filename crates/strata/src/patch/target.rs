@@ -1032,7 +1032,7 @@ fn new_requirement(
             if values.len() != 1 {
                 return Err("for 'Gt', 'Lt' operators, exactly one value is required".into());
             }
-            if values.iter().any(|v| go_parse_i64(v).is_none()) {
+            if values.iter().any(|v| go::parse_int(v, 10).is_none()) {
                 return Err("for 'Gt', 'Lt' operators, the value must be an integer".into());
             }
         }
@@ -1042,15 +1042,6 @@ fn new_requirement(
         validate_label_value(&key, v)?;
     }
     Ok(Requirement { key, op, values })
-}
-
-/// Go's `strconv.ParseInt(s, 10, 64)`.
-fn go_parse_i64(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.strip_prefix('+').unwrap_or(s).parse().ok()
 }
 
 const QNAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
@@ -1211,10 +1202,10 @@ impl LabelSelector {
             Op::Exists => get(&r.key).is_some(),
             Op::DoesNotExist => get(&r.key).is_none(),
             Op::GreaterThan | Op::LessThan => {
-                let Some(have) = get(&r.key).and_then(|v| go_parse_i64(v)) else {
+                let Some(have) = get(&r.key).and_then(|v| go::parse_int(v, 10)) else {
                     return false;
                 };
-                let Some(want) = r.values.first().and_then(|v| go_parse_i64(v)) else {
+                let Some(want) = r.values.first().and_then(|v| go::parse_int(v, 10)) else {
                     return false;
                 };
                 if r.op == Op::GreaterThan {

@@ -20,11 +20,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::replacements::decode::{Decoder, Mode};
-use super::replacements::{path, tags};
+use super::replacements::path;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::resource::{Gvk, ResId, Resource};
 use crate::source::{SourceFile, Span};
+use crate::yaml::resolve::{self, Tag};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The field a var reads when its `fieldref` names none.
@@ -465,38 +466,16 @@ fn field_value(node: &Node, field_path: &str) -> Option<VarValue> {
         NodeKind::Scalar(s) => s,
     };
     let t = s.text.as_str();
-    Some(match tags::tag_of(s) {
-        "!!int" => {
-            let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            VarValue::Int(t.parse().ok()?)
-        }
-        "!!float" => VarValue::Float(go_parse_float(t)?),
-        "!!bool" => VarValue::Bool(match t {
+    Some(match resolve::tag(s) {
+        Tag::Int => VarValue::Int(go::atoi(t).ok()?),
+        Tag::Float => VarValue::Float(go::parse_float(t)?),
+        Tag::Bool => VarValue::Bool(match t {
             "1" | "t" | "T" | "TRUE" | "true" | "True" => true,
             "0" | "f" | "F" | "FALSE" | "false" | "False" => false,
             _ => return None,
         }),
         _ => VarValue::String(t.to_owned()),
     })
-}
-
-/// Go's `strconv.ParseFloat(s, 64)` for the texts YAML calls floats (not `.inf`).
-fn go_parse_float(t: &str) -> Option<f64> {
-    let lower = t.to_ascii_lowercase();
-    let body = lower.trim_start_matches(['+', '-']);
-    if matches!(body, "inf" | "infinity" | "nan") {
-        return t.parse().ok();
-    }
-    if !t
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-    {
-        return None;
-    }
-    t.parse().ok()
 }
 
 /// One place `$(VAR)` is expanded (a `varReference` field spec).
@@ -679,7 +658,7 @@ impl Expander<'_> {
                             return Err(format!(
                                 "invalid map key: value='{}', tag='{}'",
                                 k.text,
-                                tags::tag_of(k)
+                                resolve::tag(k).as_str()
                             ));
                         }
                         None => return Err("invalid map key: value='', tag=''".into()),
@@ -715,7 +694,7 @@ impl Expander<'_> {
 
 /// kyaml's `IsYNodeString`: a scalar whose tag is `!!str` (written or resolved).
 fn is_string(s: &Scalar) -> bool {
-    tags::tag_of(s) == "!!str"
+    resolve::is_string(s)
 }
 
 /// A string as refvar's `updateNodeValue` leaves it: tagged `!!str`, plain style.
