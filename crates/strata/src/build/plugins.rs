@@ -241,20 +241,34 @@ pub fn generate(
     let Some(m) = config.node().as_mapping() else {
         return Ok(());
     };
+    // The plugin reads its config leniently (yaml.Unmarshal): fields of the generator args
+    // count, anything else (say a top-level `labels:`) is ignored; `metadata.name` and
+    // `.namespace` fill in only what the args leave empty.
+    const ARGS: [&str; 9] = [
+        "name",
+        "namespace",
+        "behavior",
+        "literals",
+        "files",
+        "envs",
+        "env",
+        "options",
+        "type",
+    ];
     let mut args = Mapping::new();
     for e in &m.entries {
-        match e.key.as_str() {
-            Some("apiVersion" | "kind") => {}
-            Some("metadata") => {
-                if let Some(meta) = e.value.as_mapping() {
-                    for k in ["name", "namespace"] {
-                        if let Some(v) = meta.get(k) {
-                            args.insert(k, v.clone());
-                        }
-                    }
-                }
+        if e.key.as_str().is_some_and(|k| ARGS.contains(&k)) {
+            args.entries.push(e.clone());
+        }
+    }
+    if let Some(meta) = m.get("metadata").and_then(Node::as_mapping) {
+        for k in ["name", "namespace"] {
+            let unset = args
+                .get(k)
+                .is_none_or(|v| v.as_str().is_none_or(str::is_empty));
+            if let (true, Some(v)) = (unset, meta.get(k)) {
+                args.insert(k, v.clone());
             }
-            _ => args.entries.push(e.clone()),
         }
     }
     let mut node = Node::mapping(args);
