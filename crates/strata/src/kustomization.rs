@@ -207,6 +207,19 @@ pub fn from_node(
             ));
         }
     }
+    // kustomize rejects a kustomization whose fields besides apiVersion and kind are all
+    // unset or zero (types/kustomization.go CheckEmpty): `namePrefix: ""` alone is empty,
+    // `resources: []` is not.
+    let zero = |n: &Node| n.is_null() || n.as_str().is_some_and(str::is_empty);
+    let is_type_meta =
+        |k: &str| k.eq_ignore_ascii_case("apiVersion") || k.eq_ignore_ascii_case("kind");
+    if root
+        .entries
+        .iter()
+        .all(|e| e.key.as_str().is_some_and(is_type_meta) || zero(&e.value))
+    {
+        return Err(err("kustomization.yaml is empty".into(), span));
+    }
     let kind_text = opt_string(file, &root, "kind")?;
     let api_version = opt_string(file, &root, "apiVersion")?;
     let kind = match kind_text.as_ref().map(|s| s.value.as_str()) {
@@ -466,7 +479,7 @@ mod tests {
 
     #[test]
     fn checks_kind_and_api_version() {
-        let e = load("kind: Foo\n").unwrap_err();
+        let e = load("kind: Foo\nnamePrefix: p-\n").unwrap_err();
         assert!(
             e.to_string()
                 .contains("kind should be Kustomization or Component"),
@@ -478,7 +491,9 @@ mod tests {
                 .contains("apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1"),
             "{e}"
         );
-        let k = load("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n").unwrap();
+        let k =
+            load("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: []\n")
+                .unwrap();
         assert_eq!(k.kind, KustomizationKind::Component);
         assert!(
             load("")

@@ -363,7 +363,7 @@ fn labels(k: &Kustomization) -> Result<Vec<Label>> {
         let mut fields = Vec::new();
         if let Some(list) = field(m, "fields").filter(|n| !n.is_null()) {
             for f in list.as_sequence().map(Vec::as_slice).unwrap_or_default() {
-                fields.push(field_spec(&k.file, f)?);
+                fields.push(field_spec(&k.file, f, Strictness::Kustomization)?);
             }
         }
         out.push(Label {
@@ -378,9 +378,44 @@ fn labels(k: &Kustomization) -> Result<Vec<Label>> {
     Ok(out)
 }
 
+/// How a field spec's unknown keys are treated: kustomize decodes kustomizations and
+/// `configurations:` files strictly (with different wording) and plugin configs leniently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strictness {
+    /// A kustomization field (`labels[].fields`).
+    Kustomization,
+    /// A `configurations:` file (builtinconfig uses `yaml.UnmarshalStrict`).
+    ConfigFile,
+    /// A builtin plugin's config (`yaml.Unmarshal`).
+    Lenient,
+}
+
+impl Strictness {
+    fn prefix(self) -> Option<&'static str> {
+        match self {
+            Strictness::Kustomization => Some("invalid Kustomization: "),
+            Strictness::ConfigFile => Some("error unmarshaling JSON: while decoding JSON: "),
+            Strictness::Lenient => None,
+        }
+    }
+}
+
 /// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`).
-pub fn field_spec(file: &Arc<SourceFile>, n: &Node) -> Result<FieldSpec> {
+pub fn field_spec(file: &Arc<SourceFile>, n: &Node, strictness: Strictness) -> Result<FieldSpec> {
     let m = mapping(file, n, "fieldSpec")?;
+    if let Some(prefix) = strictness.prefix() {
+        for e in &m.entries {
+            let key = e.key.as_str().unwrap_or("");
+            if !["group", "version", "kind", "path", "create"].contains(&key) {
+                return Err(Error::at(
+                    ErrorKind::Kustomization,
+                    format!("{prefix}json: unknown field {key:?}"),
+                    file,
+                    e.key.span,
+                ));
+            }
+        }
+    }
     let s = |name: &str| -> Result<String> {
         Ok(opt_string(file, m, name)?
             .map(|s| s.value)
@@ -605,7 +640,7 @@ pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<Trans
                 let mut referrers = Vec::new();
                 if let Some(fs) = field(im, "fieldSpecs").and_then(Node::as_sequence) {
                     for f in fs {
-                        referrers.push(field_spec(file, f)?);
+                        referrers.push(field_spec(file, f, Strictness::ConfigFile)?);
                     }
                 }
                 tc.name_reference
@@ -642,7 +677,7 @@ pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<Trans
             }
         };
         for item in list {
-            target.push(field_spec(file, item)?);
+            target.push(field_spec(file, item, Strictness::ConfigFile)?);
         }
     }
     Ok(tc)

@@ -97,6 +97,14 @@ fn apply_sm(
                 return Ok(false);
             };
             *r.node_mut() = merged;
+            if adopt_gvk && r.id().gvk.api_version().is_empty() {
+                // kyaml's SetGvk writes an untagged empty scalar, which the merge copies into
+                // the target and which prints as null (oracle: a target without apiVersion
+                // comes out as `apiVersion: null`).
+                if let Some(m) = r.node_mut().as_mapping_mut() {
+                    m.insert("apiVersion", Node::scalar(crate::yaml::Scalar::plain("")));
+                }
+            }
             restore_identity(
                 r.node_mut(),
                 (!allow.kind).then_some(&kind),

@@ -18,7 +18,7 @@ use crate::transform::images::{CompiledImage, ImageRule};
 use crate::transform::{images, metadata, name_affix, namespace, replicas};
 use crate::yaml::{Mapping, Node};
 
-use super::builtins::{each_resource, field_spec, string_map};
+use super::builtins::{Strictness, each_resource, field_spec, string_map};
 
 /// Returns true if an entry of `transformers:`/`generators:` is inline YAML holding plugin
 /// configs rather than a path (kustomize tries to read it as resources first).
@@ -352,7 +352,7 @@ fn field_specs(file: &Arc<SourceFile>, m: &Mapping) -> Result<Vec<FieldSpec>> {
     let mut out = Vec::new();
     if let Some(list) = field(m, "fieldSpecs").and_then(Node::as_sequence) {
         for f in list {
-            out.push(field_spec(file, f)?);
+            out.push(field_spec(file, f, Strictness::Lenient)?);
         }
     }
     Ok(out)
