@@ -1698,14 +1698,9 @@ pub(crate) mod structured {
 pub(crate) mod text {
     use super::plain_tag;
     use crate::go;
+    use crate::yaml::escape::{escape, is_printable, needs_escape};
     use crate::yaml::resolve::{self, Tag, Value};
     use crate::yaml::{Node, NodeKind, Scalar, ScalarStyle};
-
-    fn is_printable(c: char) -> bool {
-        matches!(c as u32,
-            0x0A | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x1_0000..=0x10_FFFF)
-            && c != '\u{FEFF}'
-    }
 
     fn plain_allowed(t: &str) -> bool {
         let Some(first) = t.chars().next() else {
@@ -1736,26 +1731,11 @@ pub(crate) mod text {
     fn double_quoted(t: &str) -> String {
         let mut out = String::from("\"");
         for c in t.chars() {
-            match c {
-                '\0' => out.push_str("\\0"),
-                '\u{7}' => out.push_str("\\a"),
-                '\u{8}' => out.push_str("\\b"),
-                '\t' => out.push_str("\\t"),
-                '\n' => out.push_str("\\n"),
-                '\u{b}' => out.push_str("\\v"),
-                '\u{c}' => out.push_str("\\f"),
-                '\r' => out.push_str("\\r"),
-                '\u{1b}' => out.push_str("\\e"),
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\u{85}' => out.push_str("\\N"),
-                '\u{a0}' => out.push_str("\\_"),
-                '\u{2028}' => out.push_str("\\L"),
-                '\u{2029}' => out.push_str("\\P"),
-                c if is_printable(c) => out.push(c),
-                c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02X}", c as u32)),
-                c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
-                c => out.push_str(&format!("\\U{:08X}", c as u32)),
+            if needs_escape(c) {
+                out.push('\\');
+                out.push_str(&escape(c));
+            } else {
+                out.push(c);
             }
         }
         out.push('"');

@@ -4,6 +4,7 @@
 //! formatting leaf `crate::go`.
 
 pub mod emit;
+pub(crate) mod escape;
 pub mod kyaml_emit;
 pub mod node;
 pub mod parse;
