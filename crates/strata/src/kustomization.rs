@@ -154,6 +154,23 @@ impl Kustomization {
     pub fn error_at(&self, kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
         Error::at(kind, message, &self.file, span)
     }
+
+    /// Returns the items of the list field `name`: none if the field is missing or null, and
+    /// kustomize's `invalid Kustomization: 'name' must be a list` (at the field) if it is
+    /// something else.
+    pub fn list_field(&self, name: &str) -> Result<&[Node]> {
+        let Some(list) = self.field(name).filter(|n| !n.is_null()) else {
+            return Ok(&[]);
+        };
+        match list.as_sequence() {
+            Some(items) => Ok(items),
+            None => Err(self.error_at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: '{name}' must be a list"),
+                list.span,
+            )),
+        }
+    }
 }
 
 /// Finds a field of `m` by exact name, else by ASCII-case-insensitive name.

@@ -399,17 +399,7 @@ pub fn patches_field(
     acc: &mut ResourceMap,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    let Some(list) = field(&k.root, "patches").filter(|n| !n.is_null()) else {
-        return Ok(());
-    };
-    let Some(items) = list.as_sequence() else {
-        return Err(k.error_at(
-            ErrorKind::Kustomization,
-            "invalid Kustomization: 'patches' must be a list",
-            list.span,
-        ));
-    };
-    for item in items {
+    for item in k.list_field("patches")? {
         let e = read_entry(loader, dir, k, item, "patches")?;
         let source = source_label(e.path.as_deref(), &e.text);
         let sm = sm_patches(&e.file, loader.limits());
@@ -486,17 +476,7 @@ pub fn json6902_field(
     acc: &mut ResourceMap,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    let Some(list) = field(&k.root, "patchesJson6902").filter(|n| !n.is_null()) else {
-        return Ok(());
-    };
-    let Some(items) = list.as_sequence() else {
-        return Err(k.error_at(
-            ErrorKind::Kustomization,
-            "invalid Kustomization: 'patchesJson6902' must be a list",
-            list.span,
-        ));
-    };
-    for item in items {
+    for item in k.list_field("patchesJson6902")? {
         let e = read_entry(loader, dir, k, item, "patchesJson6902")?;
         let Some(sel) = &e.target else {
             return Err(k.error_at(
