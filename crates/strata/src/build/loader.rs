@@ -256,6 +256,19 @@ impl<'a> Loader<'a> {
         Ok(out)
     }
 
+    /// Loads the file a path entry of kustomization `k` names, relative to its directory
+    /// `root` and under the load restrictor; errors point at the entry.
+    pub(super) fn load_entry(
+        &self,
+        root: &Path,
+        entry: &Spanned<String>,
+        k: &Kustomization,
+    ) -> Result<Arc<SourceFile>> {
+        let path = crate::fs::clean(&root.join(&entry.value));
+        self.load_restricted(root, &path)
+            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))
+    }
+
     /// Loads a `configurations:` entry of kustomization `k` in directory `root`.
     pub fn load_config(
         &self,
@@ -263,10 +276,7 @@ impl<'a> Loader<'a> {
         entry: &Spanned<String>,
         k: &Kustomization,
     ) -> Result<TransformerConfig> {
-        let path = crate::fs::clean(&root.join(&entry.value));
-        let file = self
-            .load_restricted(root, &path)
-            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+        let file = self.load_entry(root, entry, k)?;
         let docs = parse_documents(
             &file,
             ParseOptions {
@@ -285,10 +295,7 @@ impl<'a> Loader<'a> {
         entry: &Spanned<String>,
         k: &Kustomization,
     ) -> Result<TransformerConfig> {
-        let path = crate::fs::clean(&root.join(&entry.value));
-        let file = self
-            .load_restricted(root, &path)
-            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+        let file = self.load_entry(root, entry, k)?;
         let opts = ParseOptions {
             limits: self.limits,
             duplicate_keys: DuplicateKeys::KeepLast,
