@@ -134,20 +134,9 @@ impl<'a> Loader<'a> {
 
     /// Finds and reads the kustomization file of `dir` (canonical), once per cache.
     pub fn load_kustomization(&self, dir: &Path) -> Result<Arc<Kustomization>> {
-        if let Some(hit) = self
-            .cache
-            .kustomizations
-            .lock()
-            .ok()
-            .and_then(|c| c.get(dir).cloned())
-        {
-            return Ok(hit);
-        }
-        let k = Arc::new(self.read_kustomization(dir)?);
-        if let Ok(mut cache) = self.cache.kustomizations.lock() {
-            cache.insert(dir.to_path_buf(), Arc::clone(&k));
-        }
-        Ok(k)
+        cached(&self.cache.kustomizations, dir, || {
+            self.read_kustomization(dir).map(Arc::new)
+        })
     }
 
     fn read_kustomization(&self, dir: &Path) -> Result<Kustomization> {
@@ -347,15 +336,10 @@ impl<'a> Loader<'a> {
     }
 
     fn parse_cached(&self, path: &Path) -> Result<Parsed> {
-        if let Some(hit) = self
-            .cache
-            .resources
-            .lock()
-            .ok()
-            .and_then(|c| c.get(path).cloned())
-        {
-            return Ok(hit);
-        }
+        cached(&self.cache.resources, path, || self.parse_file(path))
+    }
+
+    fn parse_file(&self, path: &Path) -> Result<Parsed> {
         let file = self.read_text(path)?;
         let docs = parse_documents(
             &file,
@@ -372,13 +356,25 @@ impl<'a> Loader<'a> {
                 e
             }
         })?;
-        let parsed = (file, Arc::new(docs));
-        // A poisoned lock only means a panic elsewhere; the cache is an optimisation.
-        if let Ok(mut cache) = self.cache.resources.lock() {
-            cache.insert(path.to_path_buf(), parsed.clone());
-        }
-        Ok(parsed)
+        Ok((file, Arc::new(docs)))
     }
+}
+
+/// Returns the value `cache` holds for `key`, else makes it and keeps it there. A poisoned
+/// lock only means a panic elsewhere; the cache is an optimisation, so it is then skipped.
+fn cached<T: Clone>(
+    cache: &Mutex<HashMap<PathBuf, T>>,
+    key: &Path,
+    make: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+        return Ok(hit);
+    }
+    let value = make()?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key.to_path_buf(), value.clone());
+    }
+    Ok(value)
 }
 
 /// A parsed file: its source and its documents.
