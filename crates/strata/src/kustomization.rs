@@ -4,11 +4,12 @@
 //! column of the offending field. Field names match as kustomize's `encoding/json` decoding
 //! matches them: exactly, else ignoring ASCII case; unknown fields are an error
 //! (api/types/kustomization.go `Unmarshal` uses `DisallowUnknownFields`).
-//! This module may use `yaml`, `source` and `error`.
+//! This module may use `yaml`, `source`, `error` and `go`.
 
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Mapping, Node, NodeKind};
 
@@ -219,7 +220,10 @@ pub fn from_node(
         };
         if !FIELDS.iter().any(|f| f.eq_ignore_ascii_case(k)) {
             return Err(err(
-                format!("invalid Kustomization: json: unknown field {k:?}"),
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    go::quote(k)
+                ),
                 e.key.span,
             ));
         }

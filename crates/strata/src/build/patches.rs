@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::go;
 use crate::kustomization::{Kustomization, field, opt_string};
 use crate::patch::json6902::{self, Operation};
 use crate::patch::strategic_merge::kustomize_patch;
@@ -30,8 +31,8 @@ struct Allow {
 /// Where a patch's text came from: kustomize's `[path: "..."]` / `[patch: "..."]`.
 fn source_label(path: Option<&str>, text: &str) -> String {
     match path {
-        Some(p) => format!("[path: {p:?}]"),
-        None => format!("[patch: {text:?}]"),
+        Some(p) => format!("[path: {}]", go::quote(p)),
+        None => format!("[patch: {}]", go::quote(text)),
     }
 }
 
@@ -324,7 +325,10 @@ fn read_entry(
         if !known.iter().any(|f| f.eq_ignore_ascii_case(key)) {
             return Err(k.error_at(
                 ErrorKind::Kustomization,
-                format!("invalid Kustomization: json: unknown field {key:?}"),
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    go::quote(key)
+                ),
                 e.key.span,
             ));
         }

@@ -21,6 +21,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::kustomization::Spanned;
 use crate::resource::{LabelSelector, ResId, Resource};
 use crate::source::{SourceFile, Span};
@@ -846,8 +847,11 @@ fn copy_to_field(
             "unable to find field"
         };
         match detail {
-            Some(d) => format!("{verb} {field_path:?} in replacement target: {d}"),
-            None => format!("{verb} {field_path:?} in replacement target"),
+            Some(d) => format!(
+                "{verb} {} in replacement target: {d}",
+                go::quote(field_path)
+            ),
+            None => format!("{verb} {} in replacement target", go::quote(field_path)),
         }
     };
     let mut setter = |node: &mut Node, fresh: bool| set_field_value(options, node, value, fresh);
@@ -1079,7 +1083,10 @@ pub(crate) mod decode {
                 .unwrap_or_default();
             Error::at(
                 ErrorKind::Kustomization,
-                format!("invalid Kustomization: json: unknown field {key:?}"),
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    go::quote(key)
+                ),
                 self.file,
                 span,
             )
