@@ -67,6 +67,12 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
             Failure::Reported(ExitCode::FAILURE)
         })?);
     }
+    write_stdout(&text)
+}
+
+/// Writes the results to stdout: a closed pipe ends quietly ([`Failure::BrokenPipe`]), any
+/// other write error is reported.
+fn write_stdout(text: &str) -> Result<ExitCode, Failure> {
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -1,7 +1,6 @@
 //! `strata patch`: applies a strategic-merge patch to a document and prints the result as
 //! kyaml prints it (the command the merge2 conformance runner drives).
 
-use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -32,18 +31,7 @@ pub fn run(args: &PatchArgs) -> Result<ExitCode, Failure> {
     let patch = read(&args.patch).map_err(fail)?;
     let docs = merge_files(&dest, &patch, &opts).map_err(fail)?;
     let text = kyaml_emit::to_string(&docs);
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
-        Err(e) => {
-            eprintln!("Error: writing output: {e}");
-            Err(Failure::Reported(ExitCode::FAILURE))
-        }
-    }
+    super::write_stdout(&text)
 }
 
 fn read(path: &Path) -> Result<Arc<SourceFile>, Error> {

@@ -4,11 +4,12 @@
 //! column of the offending field. Field names match as kustomize's `encoding/json` decoding
 //! matches them: exactly, else ignoring ASCII case; unknown fields are an error
 //! (api/types/kustomization.go `Unmarshal` uses `DisallowUnknownFields`).
-//! This module may use `yaml`, `source` and `error`.
+//! This module may use `yaml`, `source`, `error` and `go`.
 
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Mapping, Node, NodeKind};
 
@@ -154,6 +155,23 @@ impl Kustomization {
     pub fn error_at(&self, kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
         Error::at(kind, message, &self.file, span)
     }
+
+    /// Returns the items of the list field `name`: none if the field is missing or null, and
+    /// kustomize's `invalid Kustomization: 'name' must be a list` (at the field) if it is
+    /// something else.
+    pub fn list_field(&self, name: &str) -> Result<&[Node]> {
+        let Some(list) = self.field(name).filter(|n| !n.is_null()) else {
+            return Ok(&[]);
+        };
+        match list.as_sequence() {
+            Some(items) => Ok(items),
+            None => Err(self.error_at(
+                ErrorKind::Kustomization,
+                format!("invalid Kustomization: '{name}' must be a list"),
+                list.span,
+            )),
+        }
+    }
 }
 
 /// Finds a field of `m` by exact name, else by ASCII-case-insensitive name.
@@ -202,7 +220,10 @@ pub fn from_node(
         };
         if !FIELDS.iter().any(|f| f.eq_ignore_ascii_case(k)) {
             return Err(err(
-                format!("invalid Kustomization: json: unknown field {k:?}"),
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    go::quote(k)
+                ),
                 e.key.span,
             ));
         }

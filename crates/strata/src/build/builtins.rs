@@ -347,18 +347,8 @@ struct Label {
 }
 
 fn labels(k: &Kustomization) -> Result<Vec<Label>> {
-    let Some(list) = field(&k.root, "labels").filter(|n| !n.is_null()) else {
-        return Ok(Vec::new());
-    };
-    let items = list.as_sequence().ok_or_else(|| {
-        k.error_at(
-            ErrorKind::Kustomization,
-            "invalid Kustomization: 'labels' must be a list",
-            list.span,
-        )
-    })?;
     let mut out = Vec::new();
-    for item in items {
+    for item in k.list_field("labels")? {
         let m = mapping(&k.file, item, "labels")?;
         let mut fields = Vec::new();
         if let Some(list) = field(m, "fields").filter(|n| !n.is_null()) {
@@ -433,17 +423,7 @@ pub fn field_spec(file: &Arc<SourceFile>, n: &Node, strictness: Strictness) -> R
 fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
     let mut out = Vec::new();
     for name in ["images", "imageTags"] {
-        let Some(list) = field(&k.root, name).filter(|n| !n.is_null()) else {
-            continue;
-        };
-        let Some(items) = list.as_sequence() else {
-            return Err(k.error_at(
-                ErrorKind::Kustomization,
-                format!("invalid Kustomization: '{name}' must be a list"),
-                list.span,
-            ));
-        };
-        for item in items {
+        for item in k.list_field(name)? {
             let m = mapping(&k.file, item, name)?;
             let s = |f: &str| -> Result<String> {
                 Ok(opt_string(&k.file, m, f)?
@@ -468,18 +448,8 @@ fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
 type ReplicaRule = (String, i64);
 
 fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
-    let Some(list) = field(&k.root, "replicas").filter(|n| !n.is_null()) else {
-        return Ok(Vec::new());
-    };
-    let Some(items) = list.as_sequence() else {
-        return Err(k.error_at(
-            ErrorKind::Kustomization,
-            "invalid Kustomization: 'replicas' must be a list",
-            list.span,
-        ));
-    };
     let mut out = Vec::new();
-    for item in items {
+    for item in k.list_field("replicas")? {
         let m = mapping(&k.file, item, "replicas")?;
         let name = opt_string(&k.file, m, "name")?
             .map(|s| s.value)

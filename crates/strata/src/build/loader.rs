@@ -134,20 +134,9 @@ impl<'a> Loader<'a> {
 
     /// Finds and reads the kustomization file of `dir` (canonical), once per cache.
     pub fn load_kustomization(&self, dir: &Path) -> Result<Arc<Kustomization>> {
-        if let Some(hit) = self
-            .cache
-            .kustomizations
-            .lock()
-            .ok()
-            .and_then(|c| c.get(dir).cloned())
-        {
-            return Ok(hit);
-        }
-        let k = Arc::new(self.read_kustomization(dir)?);
-        if let Ok(mut cache) = self.cache.kustomizations.lock() {
-            cache.insert(dir.to_path_buf(), Arc::clone(&k));
-        }
-        Ok(k)
+        cached(&self.cache.kustomizations, dir, || {
+            self.read_kustomization(dir).map(Arc::new)
+        })
     }
 
     fn read_kustomization(&self, dir: &Path) -> Result<Kustomization> {
@@ -257,6 +246,19 @@ impl<'a> Loader<'a> {
         Ok(out)
     }
 
+    /// Loads the file a path entry of kustomization `k` names, relative to its directory
+    /// `root` and under the load restrictor; errors point at the entry.
+    pub(super) fn load_entry(
+        &self,
+        root: &Path,
+        entry: &Spanned<String>,
+        k: &Kustomization,
+    ) -> Result<Arc<SourceFile>> {
+        let path = crate::fs::clean(&root.join(&entry.value));
+        self.load_restricted(root, &path)
+            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))
+    }
+
     /// Loads a `configurations:` entry of kustomization `k` in directory `root`.
     pub fn load_config(
         &self,
@@ -264,10 +266,7 @@ impl<'a> Loader<'a> {
         entry: &Spanned<String>,
         k: &Kustomization,
     ) -> Result<TransformerConfig> {
-        let path = crate::fs::clean(&root.join(&entry.value));
-        let file = self
-            .load_restricted(root, &path)
-            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+        let file = self.load_entry(root, entry, k)?;
         let docs = parse_documents(
             &file,
             ParseOptions {
@@ -287,10 +286,7 @@ impl<'a> Loader<'a> {
         entry: &Spanned<String>,
         k: &Kustomization,
     ) -> Result<TransformerConfig> {
-        let path = crate::fs::clean(&root.join(&entry.value));
-        let file = self
-            .load_restricted(root, &path)
-            .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+        let file = self.load_entry(root, entry, k)?;
         let opts = ParseOptions {
             limits: self.limits,
             duplicate_keys: DuplicateKeys::KeepLast,
@@ -343,15 +339,10 @@ impl<'a> Loader<'a> {
     }
 
     fn parse_cached(&self, path: &Path) -> Result<Parsed> {
-        if let Some(hit) = self
-            .cache
-            .resources
-            .lock()
-            .ok()
-            .and_then(|c| c.get(path).cloned())
-        {
-            return Ok(hit);
-        }
+        cached(&self.cache.resources, path, || self.parse_file(path))
+    }
+
+    fn parse_file(&self, path: &Path) -> Result<Parsed> {
         let file = self.read_text(path)?;
         let docs = parse_documents(
             &file,
@@ -369,13 +360,25 @@ impl<'a> Loader<'a> {
                 e
             }
         })?;
-        let parsed = (file, Arc::new(docs));
-        // A poisoned lock only means a panic elsewhere; the cache is an optimisation.
-        if let Ok(mut cache) = self.cache.resources.lock() {
-            cache.insert(path.to_path_buf(), parsed.clone());
-        }
-        Ok(parsed)
+        Ok((file, Arc::new(docs)))
     }
+}
+
+/// Returns the value `cache` holds for `key`, else makes it and keeps it there. A poisoned
+/// lock only means a panic elsewhere; the cache is an optimisation, so it is then skipped.
+fn cached<T: Clone>(
+    cache: &Mutex<HashMap<PathBuf, T>>,
+    key: &Path,
+    make: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+        return Ok(hit);
+    }
+    let value = make()?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key.to_path_buf(), value.clone());
+    }
+    Ok(value)
 }
 
 /// A parsed file: its source and its documents.

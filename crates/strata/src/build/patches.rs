@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::go;
 use crate::kustomization::{Kustomization, field, opt_string};
 use crate::patch::json6902::{self, Operation};
 use crate::patch::strategic_merge::kustomize_patch_with;
@@ -31,8 +32,8 @@ struct Allow {
 /// Where a patch's text came from: kustomize's `[path: "..."]` / `[patch: "..."]`.
 fn source_label(path: Option<&str>, text: &str) -> String {
     match path {
-        Some(p) => format!("[path: {p:?}]"),
-        None => format!("[patch: {text:?}]"),
+        Some(p) => format!("[path: {}]", go::quote(p)),
+        None => format!("[patch: {}]", go::quote(text)),
     }
 }
 
@@ -343,7 +344,10 @@ fn read_entry(
         if !known.iter().any(|f| f.eq_ignore_ascii_case(key)) {
             return Err(k.error_at(
                 ErrorKind::Kustomization,
-                format!("invalid Kustomization: json: unknown field {key:?}"),
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    go::quote(key)
+                ),
                 e.key.span,
             ));
         }
@@ -419,17 +423,7 @@ pub fn patches_field(
     warnings: &mut Vec<String>,
     openapi: &mut SchemaState,
 ) -> Result<()> {
-    let Some(list) = field(&k.root, "patches").filter(|n| !n.is_null()) else {
-        return Ok(());
-    };
-    let Some(items) = list.as_sequence() else {
-        return Err(k.error_at(
-            ErrorKind::Kustomization,
-            "invalid Kustomization: 'patches' must be a list",
-            list.span,
-        ));
-    };
-    for item in items {
+    for item in k.list_field("patches")? {
         let e = read_entry(loader, dir, k, item, "patches")?;
         let source = source_label(e.path.as_deref(), &e.text);
         let sm = sm_patches(&e.file, loader.limits());
@@ -506,17 +500,7 @@ pub fn json6902_field(
     acc: &mut ResourceMap,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    let Some(list) = field(&k.root, "patchesJson6902").filter(|n| !n.is_null()) else {
-        return Ok(());
-    };
-    let Some(items) = list.as_sequence() else {
-        return Err(k.error_at(
-            ErrorKind::Kustomization,
-            "invalid Kustomization: 'patchesJson6902' must be a list",
-            list.span,
-        ));
-    };
-    for item in items {
+    for item in k.list_field("patchesJson6902")? {
         let e = read_entry(loader, dir, k, item, "patchesJson6902")?;
         let Some(sel) = &e.target else {
             return Err(k.error_at(

@@ -35,20 +35,45 @@ pub fn inline_configs(entry: &str, file: &Arc<SourceFile>) -> Option<Vec<Resourc
     (!out.is_empty()).then_some(out)
 }
 
+/// Fails unless `config` is a builtin plugin (`apiVersion: builtin`, no group), as kustomize
+/// does without its plugin flags.
+fn require_builtin(config: &Resource) -> Result<()> {
+    let gvk = &config.id().gvk;
+    if gvk.group.is_empty() && gvk.version == "builtin" {
+        return Ok(());
+    }
+    Err(Error::at(
+        ErrorKind::Unsupported,
+        format!(
+            "external plugins disabled; unable to load external plugin '{}': exec, Go and KRM function plugins are not supported",
+            gvk.kind
+        ),
+        config.origin(),
+        config.node().span,
+    ))
+}
+
+/// kustomize's error for a builtin plugin `kind` it does not have.
+fn unknown_builtin(config: &Resource, kind: &str) -> Error {
+    let gvk = crate::resource::Gvk {
+        group: String::new(),
+        version: "builtin".into(),
+        kind: kind.to_owned(),
+    };
+    Error::at(
+        ErrorKind::Unsupported,
+        format!("unable to load builtin {gvk}"),
+        config.origin(),
+        config.node().span,
+    )
+}
+
 /// Applies one transformer plugin config to `acc`.
 pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConfig) -> Result<()> {
     let id = config.id();
     let file = config.origin();
     let err = |kind: ErrorKind, msg: String| Error::at(kind, msg, file, config.node().span);
-    if !(id.gvk.group.is_empty() && id.gvk.version == "builtin") {
-        return Err(err(
-            ErrorKind::Unsupported,
-            format!(
-                "external plugins disabled; unable to load external plugin '{}': exec, Go and KRM function plugins are not supported",
-                id.gvk.kind
-            ),
-        ));
-    }
+    require_builtin(config)?;
     let Some(m) = config.node().as_mapping() else {
         return Ok(());
     };
@@ -65,37 +90,33 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConf
                     ),
                 ));
             }
-            if kind != "SuffixTransformer" {
-                let prefix = text(file, m, "prefix")?;
+            let affixes = [
+                (name_affix::Affix::Prefix, "prefix", "SuffixTransformer"),
+                (name_affix::Affix::Suffix, "suffix", "PrefixTransformer"),
+            ];
+            for (affix, name, skipped_by) in affixes {
+                if kind == skipped_by {
+                    continue;
+                }
+                let value = text(file, m, name)?;
                 each_resource(
                     acc,
-                    |r| name_affix::apply(r, name_affix::Affix::Prefix, &prefix, &specs),
-                    || dup_error(config, kind),
-                )?;
-            }
-            if kind != "PrefixTransformer" {
-                let suffix = text(file, m, "suffix")?;
-                each_resource(
-                    acc,
-                    |r| name_affix::apply(r, name_affix::Affix::Suffix, &suffix, &specs),
+                    |r| name_affix::apply(r, affix, &value, &specs),
                     || dup_error(config, kind),
                 )?;
             }
         }
-        "LabelTransformer" => {
-            let pairs = string_map(file, m, "labels")?;
+        kind @ ("LabelTransformer" | "AnnotationsTransformer") => {
+            let key = if kind == "LabelTransformer" {
+                "labels"
+            } else {
+                "annotations"
+            };
+            let pairs = string_map(file, m, key)?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &pairs, &specs),
-                || dup_error(config, "LabelTransformer"),
-            )?;
-        }
-        "AnnotationsTransformer" => {
-            let pairs = string_map(file, m, "annotations")?;
-            each_resource(
-                acc,
-                |r| metadata::apply(r, &pairs, &specs),
-                || dup_error(config, "AnnotationsTransformer"),
+                || dup_error(config, kind),
             )?;
         }
         "NamespaceTransformer" => {
@@ -181,19 +202,7 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConf
                 ));
             }
         }
-        other => {
-            return Err(err(
-                ErrorKind::Unsupported,
-                format!(
-                    "unable to load builtin {}",
-                    crate::resource::Gvk {
-                        group: String::new(),
-                        version: "builtin".into(),
-                        kind: other.to_owned(),
-                    }
-                ),
-            ));
-        }
+        other => return Err(unknown_builtin(config, other)),
     }
     Ok(())
 }
@@ -208,33 +217,12 @@ pub fn generate(
     use crate::generate::{GeneratorArgs, GeneratorKind};
     let id = config.id();
     let file = config.origin();
-    let err = |kind: ErrorKind, msg: String| Error::at(kind, msg, file, config.node().span);
-    if !(id.gvk.group.is_empty() && id.gvk.version == "builtin") {
-        return Err(err(
-            ErrorKind::Unsupported,
-            format!(
-                "external plugins disabled; unable to load external plugin '{}': exec, Go and KRM function plugins are not supported",
-                id.gvk.kind
-            ),
-        ));
-    }
+    require_builtin(config)?;
     let kind = match id.gvk.kind.as_str() {
         "IAMPolicyGenerator" => return iam_policy(config, acc, origin),
         "ConfigMapGenerator" => GeneratorKind::ConfigMap,
         "SecretGenerator" => GeneratorKind::Secret,
-        other => {
-            return Err(err(
-                ErrorKind::Unsupported,
-                format!(
-                    "unable to load builtin {}",
-                    crate::resource::Gvk {
-                        group: String::new(),
-                        version: "builtin".into(),
-                        kind: other.to_owned(),
-                    }
-                ),
-            ));
-        }
+        other => return Err(unknown_builtin(config, other)),
     };
     // The plugin's config is the generator args inline, with name and namespace under
     // `metadata` (api/internal/builtins/ConfigMapGenerator.go).

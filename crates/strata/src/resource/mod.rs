@@ -1,14 +1,17 @@
-//! Resources: a parsed document plus its cached id and origin, and the [`ResourceMap`].
+//! Resources: a parsed document plus its cached id and origin, the [`ResourceMap`], and the
+//! [`LabelSelector`] that picks resources by their labels.
 //!
-//! This module may use `yaml`, `source`, `error` and `schema`.
+//! This module may use `yaml`, `source`, `error`, `schema` and `go`.
 
 mod id;
 mod map;
+mod selector;
 
 use std::sync::Arc;
 
 pub use id::{Gvk, IdKey, ResId};
 pub use map::ResourceMap;
+pub use selector::LabelSelector;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::SourceFile;

@@ -21,14 +21,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::go;
 use crate::kustomization::Spanned;
-use crate::resource::{ResId, Resource};
+use crate::resource::{LabelSelector, ResId, Resource};
 use crate::source::{SourceFile, Span};
 use crate::yaml::resolve::{self, Tag};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 use self::decode::{Decoder, Mode};
-use self::labels::Selector as LabelSelector;
 use self::regex::Regex;
 
 /// The field path a source or target uses when none is given
@@ -751,7 +751,7 @@ impl<'a> CompiledSelector<'a> {
                 v.as_str().map(str::to_owned)
             }
         };
-        Ok(annos.matches(&getter("annotations")) && labels.matches(&getter("labels")))
+        Ok(annos.matches_with(getter("annotations")) && labels.matches_with(getter("labels")))
     }
 }
 
@@ -847,8 +847,11 @@ fn copy_to_field(
             "unable to find field"
         };
         match detail {
-            Some(d) => format!("{verb} {field_path:?} in replacement target: {d}"),
-            None => format!("{verb} {field_path:?} in replacement target"),
+            Some(d) => format!(
+                "{verb} {} in replacement target: {d}",
+                go::quote(field_path)
+            ),
+            None => format!("{verb} {} in replacement target", go::quote(field_path)),
         }
     };
     let mut setter = |node: &mut Node, fresh: bool| set_field_value(options, node, value, fresh);
@@ -1080,7 +1083,10 @@ pub(crate) mod decode {
                 .unwrap_or_default();
             Error::at(
                 ErrorKind::Kustomization,
-                format!("invalid Kustomization: json: unknown field {key:?}"),
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    go::quote(key)
+                ),
                 self.file,
                 span,
             )
@@ -1699,14 +1705,9 @@ pub(crate) mod structured {
 pub(crate) mod text {
     use super::plain_tag;
     use crate::go;
+    use crate::yaml::escape::{escape, is_printable, needs_escape};
     use crate::yaml::resolve::{self, Tag, Value};
     use crate::yaml::{Node, NodeKind, Scalar, ScalarStyle};
-
-    fn is_printable(c: char) -> bool {
-        matches!(c as u32,
-            0x0A | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x1_0000..=0x10_FFFF)
-            && c != '\u{FEFF}'
-    }
 
     fn plain_allowed(t: &str) -> bool {
         let Some(first) = t.chars().next() else {
@@ -1737,26 +1738,11 @@ pub(crate) mod text {
     fn double_quoted(t: &str) -> String {
         let mut out = String::from("\"");
         for c in t.chars() {
-            match c {
-                '\0' => out.push_str("\\0"),
-                '\u{7}' => out.push_str("\\a"),
-                '\u{8}' => out.push_str("\\b"),
-                '\t' => out.push_str("\\t"),
-                '\n' => out.push_str("\\n"),
-                '\u{b}' => out.push_str("\\v"),
-                '\u{c}' => out.push_str("\\f"),
-                '\r' => out.push_str("\\r"),
-                '\u{1b}' => out.push_str("\\e"),
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\u{85}' => out.push_str("\\N"),
-                '\u{a0}' => out.push_str("\\_"),
-                '\u{2028}' => out.push_str("\\L"),
-                '\u{2029}' => out.push_str("\\P"),
-                c if is_printable(c) => out.push(c),
-                c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02X}", c as u32)),
-                c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
-                c => out.push_str(&format!("\\U{:08X}", c as u32)),
+            if needs_escape(c) {
+                out.push('\\');
+                out.push_str(&escape(c));
+            } else {
+                out.push(c);
             }
         }
         out.push('"');
@@ -2960,600 +2946,6 @@ pub(crate) mod regex {
             for (pat, want) in cases {
                 let e = Regex::new(pat).expect_err(pat);
                 assert_eq!(e.0, *want, "{pat}");
-            }
-        }
-    }
-}
-
-/// Kubernetes label selectors (`app=web,tier in (a,b),!legacy`), as kyaml's copy of
-/// apimachinery's `labels.Parse` (kyaml/yaml/internal/k8sgen/pkg/labels/selector.go), with its
-/// error messages. Used for `labelSelector` and `annotationSelector`.
-pub(crate) mod labels {
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    enum Op {
-        In,
-        NotIn,
-        Equals,
-        DoubleEquals,
-        NotEquals,
-        Exists,
-        DoesNotExist,
-        GreaterThan,
-        LessThan,
-    }
-
-    /// One parsed requirement.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    struct Requirement {
-        key: String,
-        op: Op,
-        values: Vec<String>,
-    }
-
-    /// A parsed selector: every requirement must hold.
-    #[derive(Clone, Debug, Default, PartialEq, Eq)]
-    pub(crate) struct Selector {
-        requirements: Vec<Requirement>,
-    }
-
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    enum Token {
-        End,
-        ClosedPar,
-        Comma,
-        DoesNotExist,
-        DoubleEquals,
-        Equals,
-        GreaterThan,
-        Identifier(String),
-        In,
-        LessThan,
-        NotEquals,
-        NotIn,
-        OpenPar,
-    }
-
-    impl Token {
-        fn literal(&self) -> &str {
-            match self {
-                Token::End => "",
-                Token::ClosedPar => ")",
-                Token::Comma => ",",
-                Token::DoesNotExist => "!",
-                Token::DoubleEquals => "==",
-                Token::Equals => "=",
-                Token::GreaterThan => ">",
-                Token::Identifier(s) => s,
-                Token::In => "in",
-                Token::LessThan => "<",
-                Token::NotEquals => "!=",
-                Token::NotIn => "notin",
-                Token::OpenPar => "(",
-            }
-        }
-
-        /// In a value position `in` and `notin` are plain identifiers.
-        fn into_value(self) -> Token {
-            match self {
-                Token::In => Token::Identifier("in".into()),
-                Token::NotIn => Token::Identifier("notin".into()),
-                t => t,
-            }
-        }
-    }
-
-    fn symbol(s: &str) -> Option<Token> {
-        Some(match s {
-            ")" => Token::ClosedPar,
-            "," => Token::Comma,
-            "!" => Token::DoesNotExist,
-            "==" => Token::DoubleEquals,
-            "=" => Token::Equals,
-            ">" => Token::GreaterThan,
-            "<" => Token::LessThan,
-            "!=" => Token::NotEquals,
-            "(" => Token::OpenPar,
-            _ => return None,
-        })
-    }
-
-    fn is_special(b: u8) -> bool {
-        matches!(b, b'=' | b'!' | b'(' | b')' | b',' | b'>' | b'<')
-    }
-
-    fn is_space(b: u8) -> bool {
-        matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-    }
-
-    fn lex(s: &str) -> Vec<Token> {
-        let b = s.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        loop {
-            while b.get(i).copied().is_some_and(is_space) {
-                i += 1;
-            }
-            let Some(&c) = b.get(i) else {
-                out.push(Token::End);
-                return out;
-            };
-            if is_special(c) {
-                // Longest run of special characters that is still a token.
-                let mut best = None;
-                let mut j = i;
-                while b.get(j).copied().is_some_and(is_special) {
-                    j += 1;
-                    match s.get(i..j).and_then(symbol) {
-                        Some(t) => best = Some((t, j)),
-                        None if best.is_some() => break,
-                        None => {}
-                    }
-                }
-                match best {
-                    Some((t, end)) => {
-                        out.push(t);
-                        i = end;
-                    }
-                    // Every single special character is a token, so this cannot happen.
-                    None => i += 1,
-                }
-            } else {
-                let start = i;
-                while b
-                    .get(i)
-                    .copied()
-                    .is_some_and(|c| !is_special(c) && !is_space(c))
-                {
-                    i += 1;
-                }
-                let word = s.get(start..i).unwrap_or("");
-                out.push(match word {
-                    "in" => Token::In,
-                    "notin" => Token::NotIn,
-                    w => Token::Identifier(w.to_owned()),
-                });
-            }
-        }
-    }
-
-    struct Parser {
-        items: Vec<Token>,
-        pos: usize,
-    }
-
-    impl Parser {
-        fn lookahead(&self) -> Token {
-            self.items
-                .get(self.pos)
-                .cloned()
-                .unwrap_or(Token::End)
-                .into_value()
-        }
-
-        fn consume_value(&mut self) -> Token {
-            let t = self.lookahead();
-            self.pos += 1;
-            t
-        }
-
-        fn consume_raw(&mut self) -> Token {
-            let t = self.items.get(self.pos).cloned().unwrap_or(Token::End);
-            self.pos += 1;
-            t
-        }
-
-        fn parse(&mut self) -> Result<Vec<Requirement>, String> {
-            let mut reqs = Vec::new();
-            loop {
-                match self.lookahead() {
-                    Token::Identifier(_) | Token::DoesNotExist => {
-                        let r = self
-                            .parse_requirement()
-                            .map_err(|e| format!("unable to parse requirement: {e}"))?;
-                        reqs.push(r);
-                        match self.consume_value() {
-                            Token::End => return Ok(reqs),
-                            Token::Comma => {
-                                let t = self.lookahead();
-                                if !matches!(t, Token::Identifier(_) | Token::DoesNotExist) {
-                                    return Err(format!(
-                                        "found '{}', expected: identifier after ','",
-                                        t.literal()
-                                    ));
-                                }
-                            }
-                            t => {
-                                return Err(format!(
-                                    "found '{}', expected: ',' or 'end of string'",
-                                    t.literal()
-                                ));
-                            }
-                        }
-                    }
-                    Token::End => return Ok(reqs),
-                    t => {
-                        return Err(format!(
-                            "found '{}', expected: !, identifier, or 'end of string'",
-                            t.literal()
-                        ));
-                    }
-                }
-            }
-        }
-
-        fn parse_requirement(&mut self) -> Result<Requirement, String> {
-            let mut t = self.consume_value();
-            let mut op = None;
-            if t == Token::DoesNotExist {
-                op = Some(Op::DoesNotExist);
-                t = self.consume_value();
-            }
-            let Token::Identifier(key) = t else {
-                return Err(format!("found '{}', expected: identifier", t.literal()));
-            };
-            validate_key(&key)?;
-            if op.is_some() || matches!(self.lookahead(), Token::End | Token::Comma) {
-                // `!key` never takes an operator: what follows it is checked by the caller.
-                return new_requirement(key, op.unwrap_or(Op::Exists), Vec::new());
-            }
-            let op = match self.consume_raw() {
-                Token::In => Op::In,
-                Token::Equals => Op::Equals,
-                Token::DoubleEquals => Op::DoubleEquals,
-                Token::GreaterThan => Op::GreaterThan,
-                Token::LessThan => Op::LessThan,
-                Token::NotIn => Op::NotIn,
-                Token::NotEquals => Op::NotEquals,
-                t => {
-                    return Err(format!(
-                        "found '{}', expected: '=', '!=', '==', 'in', notin'",
-                        t.literal()
-                    ));
-                }
-            };
-            let values = match op {
-                Op::In | Op::NotIn => self.parse_values()?,
-                _ => self.parse_exact_value()?,
-            };
-            new_requirement(key, op, values)
-        }
-
-        fn parse_values(&mut self) -> Result<Vec<String>, String> {
-            let t = self.consume_value();
-            if t != Token::OpenPar {
-                return Err(format!("found '{}' expected: '('", t.literal()));
-            }
-            let t = self.lookahead();
-            match t {
-                Token::Identifier(_) | Token::Comma => {
-                    let set = self.parse_identifiers()?;
-                    if self.consume_value() != Token::ClosedPar {
-                        return Err(format!("found '{}', expected: ')'", t.literal()));
-                    }
-                    Ok(set)
-                }
-                Token::ClosedPar => {
-                    self.consume_value();
-                    Ok(vec![String::new()])
-                }
-                t => Err(format!(
-                    "found '{}', expected: ',', ')' or identifier",
-                    t.literal()
-                )),
-            }
-        }
-
-        fn parse_identifiers(&mut self) -> Result<Vec<String>, String> {
-            let mut set: Vec<String> = Vec::new();
-            let insert = |set: &mut Vec<String>, v: String| {
-                if !set.contains(&v) {
-                    set.push(v);
-                }
-            };
-            loop {
-                match self.consume_value() {
-                    Token::Identifier(v) => {
-                        insert(&mut set, v);
-                        match self.lookahead() {
-                            Token::Comma => continue,
-                            Token::ClosedPar => return Ok(set),
-                            t => {
-                                return Err(format!(
-                                    "found '{}', expected: ',' or ')'",
-                                    t.literal()
-                                ));
-                            }
-                        }
-                    }
-                    Token::Comma => {
-                        if set.is_empty() {
-                            insert(&mut set, String::new());
-                        }
-                        match self.lookahead() {
-                            Token::ClosedPar => {
-                                insert(&mut set, String::new());
-                                return Ok(set);
-                            }
-                            Token::Comma => {
-                                self.consume_value();
-                                insert(&mut set, String::new());
-                            }
-                            _ => {}
-                        }
-                    }
-                    t => {
-                        return Err(format!(
-                            "found '{}', expected: ',', or identifier",
-                            t.literal()
-                        ));
-                    }
-                }
-            }
-        }
-
-        fn parse_exact_value(&mut self) -> Result<Vec<String>, String> {
-            if matches!(self.lookahead(), Token::End | Token::Comma) {
-                return Ok(vec![String::new()]);
-            }
-            match self.consume_value() {
-                Token::Identifier(v) => Ok(vec![v]),
-                t => Err(format!("found '{}', expected: identifier", t.literal())),
-            }
-        }
-    }
-
-    fn new_requirement(
-        key: String,
-        op: Op,
-        mut values: Vec<String>,
-    ) -> Result<Requirement, String> {
-        validate_key(&key)?;
-        match op {
-            Op::In | Op::NotIn if values.is_empty() => {
-                return Err("for 'in', 'notin' operators, values set can't be empty".into());
-            }
-            Op::Equals | Op::DoubleEquals | Op::NotEquals if values.len() != 1 => {
-                return Err("exact-match compatibility requires one single value".into());
-            }
-            Op::GreaterThan | Op::LessThan => {
-                if values.len() != 1 {
-                    return Err("for 'Gt', 'Lt' operators, exactly one value is required".into());
-                }
-                if values.iter().any(|v| v.parse::<i64>().is_err()) {
-                    return Err("for 'Gt', 'Lt' operators, the value must be an integer".into());
-                }
-            }
-            _ => {}
-        }
-        // sets.String.List() returns the values sorted.
-        values.sort();
-        for v in &values {
-            validate_value(&key, v)?;
-        }
-        Ok(Requirement { key, op, values })
-    }
-
-    const QNAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-    const QNAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-    fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
-        let mut s = format!("{msg} (e.g. ");
-        for (i, e) in examples.iter().enumerate() {
-            if i > 0 {
-                s.push_str(" or ");
-            }
-            s.push_str(&format!("'{e}', "));
-        }
-        s.push_str(&format!("regex used for validation is '{fmt}')"));
-        s
-    }
-
-    /// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`
-    fn is_qualified_part(s: &str) -> bool {
-        let b = s.as_bytes();
-        let (Some(first), Some(last)) = (b.first(), b.last()) else {
-            return false;
-        };
-        first.is_ascii_alphanumeric()
-            && last.is_ascii_alphanumeric()
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-    }
-
-    fn is_dns1123_subdomain(s: &str) -> bool {
-        s.split('.').all(|label| {
-            let b = label.as_bytes();
-            let ok = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
-            match (b.first(), b.last()) {
-                (Some(f), Some(l)) => ok(f) && ok(l) && b.iter().all(|c| ok(c) || *c == b'-'),
-                _ => false,
-            }
-        })
-    }
-
-    fn validate_key(key: &str) -> Result<(), String> {
-        let mut errs: Vec<String> = Vec::new();
-        let parts: Vec<&str> = key.split('/').collect();
-        let name = match parts.as_slice() {
-            [name] => *name,
-            [prefix, name] => {
-                if prefix.is_empty() {
-                    errs.push("prefix part must be non-empty".into());
-                } else {
-                    if prefix.len() > 253 {
-                        errs.push("prefix part must be no more than 253 characters".into());
-                    }
-                    if !is_dns1123_subdomain(prefix) {
-                        errs.push(format!(
-                            "prefix part {}",
-                            regex_error(
-                                "a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-                                "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",
-                                &["example.com"],
-                            )
-                        ));
-                    }
-                }
-                *name
-            }
-            _ => {
-                errs.push(format!(
-                    "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-                    regex_error(QNAME_MSG, QNAME_FMT, &["MyName", "my.name", "123-abc"])
-                ));
-                return Err(format!("invalid label key {key:?}: {}", errs.join("; ")));
-            }
-        };
-        if name.is_empty() {
-            errs.push("name part must be non-empty".into());
-        } else if name.len() > 63 {
-            errs.push("name part must be no more than 63 characters".into());
-        }
-        if !is_qualified_part(name) {
-            errs.push(format!(
-                "name part {}",
-                regex_error(QNAME_MSG, QNAME_FMT, &["MyName", "my.name", "123-abc"])
-            ));
-        }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("invalid label key {key:?}: {}", errs.join("; ")))
-        }
-    }
-
-    fn validate_value(key: &str, v: &str) -> Result<(), String> {
-        let mut errs: Vec<String> = Vec::new();
-        if v.len() > 63 {
-            errs.push("must be no more than 63 characters".into());
-        }
-        if !v.is_empty() && !is_qualified_part(v) {
-            errs.push(regex_error(
-                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-                &format!("({QNAME_FMT})?"),
-                &["MyValue", "my_value", "12345"],
-            ));
-        }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "invalid label value: {v:?}: at key: {key:?}: {}",
-                errs.join("; ")
-            ))
-        }
-    }
-
-    impl Selector {
-        /// Parses a selector; the empty string selects everything.
-        pub(crate) fn parse(s: &str) -> Result<Selector, String> {
-            let mut p = Parser {
-                items: lex(s),
-                pos: 0,
-            };
-            let mut requirements = p.parse()?;
-            requirements.sort_by(|a, b| a.key.cmp(&b.key));
-            Ok(Selector { requirements })
-        }
-
-        /// Returns true if the key/value set satisfies every requirement.
-        pub(crate) fn matches(&self, get: &dyn Fn(&str) -> Option<String>) -> bool {
-            self.requirements.iter().all(|r| {
-                let v = get(&r.key);
-                match r.op {
-                    Op::In | Op::Equals | Op::DoubleEquals => {
-                        v.is_some_and(|v| r.values.contains(&v))
-                    }
-                    Op::NotIn | Op::NotEquals => v.is_none_or(|v| !r.values.contains(&v)),
-                    Op::Exists => v.is_some(),
-                    Op::DoesNotExist => v.is_none(),
-                    Op::GreaterThan | Op::LessThan => {
-                        let (Some(v), Some(want)) = (v, r.values.first()) else {
-                            return false;
-                        };
-                        match (v.parse::<i64>(), want.parse::<i64>()) {
-                            (Ok(have), Ok(want)) => {
-                                if r.op == Op::GreaterThan {
-                                    have > want
-                                } else {
-                                    have < want
-                                }
-                            }
-                            _ => false,
-                        }
-                    }
-                }
-            })
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::Selector;
-
-        fn set<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-            move |k| {
-                pairs
-                    .iter()
-                    .find(|(pk, _)| *pk == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        }
-
-        #[test]
-        fn matches_requirements() {
-            let labels = [("app", "web"), ("tier", "front"), ("n", "5")];
-            let cases: &[(&str, bool)] = &[
-                ("", true),
-                ("app=web", true),
-                ("app==web", true),
-                ("app!=web", false),
-                ("app", true),
-                ("!app", false),
-                ("!legacy", true),
-                ("app in (web, db)", true),
-                ("app notin (web)", false),
-                ("tier in (back),app=web", false),
-                ("app=web, tier=front", true),
-                ("n>4", true),
-                ("n<4", false),
-                ("missing!=x", true),
-                ("app in (in, web)", true),
-            ];
-            for (sel, want) in cases {
-                let s = Selector::parse(sel).unwrap_or_else(|e| panic!("{sel}: {e}"));
-                assert_eq!(s.matches(&set(&labels)), *want, "{sel}");
-            }
-        }
-
-        #[test]
-        fn errors_like_kubernetes() {
-            let cases: &[(&str, &str)] = &[
-                ("app=", ""),
-                (
-                    "=x",
-                    "found '=', expected: !, identifier, or 'end of string'",
-                ),
-                (
-                    "a b",
-                    "unable to parse requirement: found 'b', expected: '=', '!=', '==', 'in', notin'",
-                ),
-                ("a=b c", "found 'c', expected: ',' or 'end of string'"),
-                ("!a=b", "found '=', expected: ',' or 'end of string'"),
-                (
-                    "app in web",
-                    "unable to parse requirement: found 'web' expected: '('",
-                ),
-                (
-                    "-a=b",
-                    "unable to parse requirement: invalid label key \"-a\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-                ),
-            ];
-            for (sel, want) in cases {
-                match Selector::parse(sel) {
-                    Ok(_) => assert_eq!(*want, "", "{sel} parsed"),
-                    Err(e) => assert_eq!(e, *want, "{sel}"),
-                }
             }
         }
     }

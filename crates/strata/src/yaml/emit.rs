@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 
+use super::escape::{escape, is_break, is_printable, needs_escape};
 use super::node::{Mapping, Node, NodeKind, Scalar};
 use super::resolve::{self, ResolveError, Tag, Value};
 use crate::go;
@@ -427,42 +428,10 @@ impl Printer<'_> {
         let bytes = t.as_bytes();
         let mut spaces = false;
         for (i, c) in t.char_indices() {
-            if bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
+            if bom || needs_escape(c) {
                 self.put('\\');
-                let named = match c {
-                    '\0' => Some('0'),
-                    '\u{7}' => Some('a'),
-                    '\u{8}' => Some('b'),
-                    '\t' => Some('t'),
-                    '\n' => Some('n'),
-                    '\u{b}' => Some('v'),
-                    '\u{c}' => Some('f'),
-                    '\r' => Some('r'),
-                    '\u{1b}' => Some('e'),
-                    '"' => Some('"'),
-                    '\\' => Some('\\'),
-                    '\u{85}' => Some('N'),
-                    '\u{a0}' => Some('_'),
-                    '\u{2028}' => Some('L'),
-                    '\u{2029}' => Some('P'),
-                    _ => None,
-                };
-                match named {
-                    Some(n) => self.put(n),
-                    None => {
-                        let v = u32::from(c);
-                        let (letter, width) = if v <= 0xFF {
-                            ('x', 2)
-                        } else if v <= 0xFFFF {
-                            ('u', 4)
-                        } else {
-                            ('U', 8)
-                        };
-                        self.put(letter);
-                        let before = self.out.len();
-                        let _ = write!(self.out, "{v:0width$X}");
-                        self.column += self.out.len() - before;
-                    }
+                for e in escape(c).chars() {
+                    self.put(e);
                 }
                 spaces = false;
             } else if c == ' ' {
@@ -671,19 +640,6 @@ fn analyze(t: &str) -> Analysis {
         a.block_plain_allowed = false;
     }
     a
-}
-
-/// go-yaml's `is_break`: the line breaks of YAML 1.1.
-fn is_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-/// go-yaml v2's `is_printable`: `\n`, printable ASCII, U+00A0–U+D7FF and U+E000–U+FFFD but
-/// U+FEFF. Everything else (tab, CR, C1, emoji and other astral characters) is "special" and
-/// forces double quotes.
-fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-        && c != '\u{FEFF}'
 }
 
 /// Characters go-yaml v2's reader rejects in the JSON text (`yaml: control characters are not

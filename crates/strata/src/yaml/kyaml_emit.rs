@@ -13,8 +13,10 @@
 //! explicit); the merge decides, as go-yaml's encoder does, which tags and quotes its result
 //! needs ([`crate::patch::strategic_merge`]).
 //!
-//! Stage: `yaml`; uses only the node model.
+//! Stage: `yaml`; uses only the node model and the emitter's character rules
+//! (`yaml::escape`).
 
+use crate::yaml::escape::{escape, is_break, is_printable, needs_escape};
 use crate::yaml::node::{Comments, Entry, Node, NodeKind, Scalar, ScalarStyle};
 
 /// go-yaml's `best_indent` as kyaml sets it.
@@ -449,38 +451,10 @@ impl<'a> Writer<'a> {
     fn double_quoted(&mut self, text: &str) {
         self.indicator("\"", true, false, false);
         for c in text.chars() {
-            if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+            if needs_escape(c) {
                 self.put('\\');
-                match c {
-                    '\0' => self.put('0'),
-                    '\u{7}' => self.put('a'),
-                    '\u{8}' => self.put('b'),
-                    '\t' => self.put('t'),
-                    '\n' => self.put('n'),
-                    '\u{b}' => self.put('v'),
-                    '\u{c}' => self.put('f'),
-                    '\r' => self.put('r'),
-                    '\u{1b}' => self.put('e'),
-                    '"' => self.put('"'),
-                    '\\' => self.put('\\'),
-                    '\u{85}' => self.put('N'),
-                    '\u{a0}' => self.put('_'),
-                    '\u{2028}' => self.put('L'),
-                    '\u{2029}' => self.put('P'),
-                    _ => {
-                        let v = u32::from(c);
-                        let (letter, width) = if v <= 0xFF {
-                            ('x', 2)
-                        } else if v <= 0xFFFF {
-                            ('u', 4)
-                        } else {
-                            ('U', 8)
-                        };
-                        self.put(letter);
-                        for d in format!("{v:0width$X}").chars() {
-                            self.put(d);
-                        }
-                    }
+                for e in escape(c).chars() {
+                    self.put(e);
                 }
             } else {
                 self.put(c);
@@ -582,16 +556,6 @@ struct Analysis {
     block_plain: bool,
     single_quoted: bool,
     block: bool,
-}
-
-fn is_break(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-/// libyaml's `is_printable`: note that nothing beyond U+FFFF counts.
-fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}')
-        || (('\u{E000}'..='\u{FFFD}').contains(&c) && c != '\u{FEFF}')
 }
 
 fn analyze(text: &str) -> Analysis {

@@ -5,6 +5,7 @@
 
 pub(crate) mod comments;
 pub mod emit;
+pub(crate) mod escape;
 pub mod kyaml_emit;
 pub mod node;
 pub mod parse;
