@@ -595,13 +595,9 @@ impl<'a> Builder<'a> {
                 }
                 FileKind::Dir => {
                     self.note_types_for_openapi(acc); // openapi: see check_openapi
-                    let sub = self.enter(&path, chain, target, entry).map_err(|e| {
-                        if e.message().starts_with("accumulating") {
-                            e
-                        } else {
-                            e.with_prefix("accumulating resources: ")
-                        }
-                    })?;
+                    let sub = self
+                        .enter(&path, chain, target, entry)
+                        .map_err(|e| in_stage(e, "accumulating resources: "))?;
                     if sub.kustomization.kind == KustomizationKind::Component {
                         return Err(at(
                             ErrorKind::Kustomization,
@@ -676,13 +672,9 @@ impl<'a> Builder<'a> {
                 }
             }
             self.note_types_for_openapi(acc); // openapi: see check_openapi
-            let sub = self.enter(&path, chain, target, entry).map_err(|e| {
-                if e.message().starts_with("accumulating") {
-                    e
-                } else {
-                    e.with_prefix("accumulating components: ")
-                }
-            })?;
+            let sub = self
+                .enter(&path, chain, target, entry)
+                .map_err(|e| in_stage(e, "accumulating components: "))?;
             if sub.kustomization.kind != KustomizationKind::Component {
                 return Err(at(
                     ErrorKind::Kustomization,
@@ -827,6 +819,16 @@ impl<'a> Builder<'a> {
                 Reorder::None => resources,
             },
         })
+    }
+}
+
+/// Puts kustomize's stage phrase (`accumulating resources: `) before an error that lacks
+/// one.
+fn in_stage(e: Error, prefix: &str) -> Error {
+    if e.message().starts_with("accumulating") {
+        e
+    } else {
+        e.with_prefix(prefix)
     }
 }
 

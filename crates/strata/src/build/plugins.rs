@@ -232,20 +232,12 @@ pub fn generate(
     // The plugin reads its config leniently (yaml.Unmarshal): fields of the generator args
     // count, anything else (say a top-level `labels:`) is ignored; `metadata.name` and
     // `.namespace` fill in only what the args leave empty.
-    const ARGS: [&str; 9] = [
-        "name",
-        "namespace",
-        "behavior",
-        "literals",
-        "files",
-        "envs",
-        "env",
-        "options",
-        "type",
-    ];
     let mut args = Mapping::new();
     for e in &m.entries {
-        if e.key.as_str().is_some_and(|k| ARGS.contains(&k)) {
+        if e.key
+            .as_str()
+            .is_some_and(|k| crate::generate::ARG_FIELDS.contains(&k))
+        {
             args.entries.push(e.clone());
         }
     }

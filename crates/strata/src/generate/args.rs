@@ -281,7 +281,7 @@ impl GeneratorArgs {
 }
 
 /// Every field of an entry; `type` (last) only for a Secret.
-const FIELDS: [&str; 9] = [
+pub const FIELDS: [&str; 9] = [
     "name",
     "namespace",
     "behavior",

@@ -27,7 +27,8 @@ mod kv;
 use std::collections::BTreeMap;
 
 pub use args::{
-    Behavior, GeneratorArgs, GeneratorKind, GeneratorOptions, KvSource, read_generators,
+    Behavior, FIELDS as ARG_FIELDS, GeneratorArgs, GeneratorKind, GeneratorOptions, KvSource,
+    read_generators,
 };
 pub use hash::{hash_suffix, hashed_json};
 
