@@ -267,8 +267,12 @@ fn classify_tag(t: &str) -> Tag<'_> {
 /// for a scalar decoded into `interface{}`.
 fn resolve_as(s: &Scalar, spec: Spec) -> Result<Value<'_>, ResolveError> {
     let text = s.text.as_str();
+    // go-yaml v2 reads the non-specific tag `!` as "string" (a JSON 6902 value `! 80` is
+    // "80" in kustomize); v3 treats it as no tag at all.
+    if s.tag.as_deref() == Some("!") && matches!(spec, Spec::V2) {
+        return Ok(Value::Str(Cow::Borrowed(text)));
+    }
     let written = match s.tag.as_deref() {
-        // `!` is the non-specific tag: go-yaml treats it as no tag at all.
         Some(t) if t != "!" => Some(classify_tag(t)),
         _ => None,
     };
