@@ -362,6 +362,38 @@ pub fn opt_string(
     }
 }
 
+/// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1
+/// typing into a Go `string`): `namePrefix: 5` or `namespace: yes` fail with Go's message,
+/// naming `go_field` (e.g. `Kustomization.namePrefix`, `Image.images.newTag`).
+pub fn typed_string(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+    go_field: &str,
+) -> Result<Option<Spanned<String>>> {
+    use crate::yaml::resolve::{Value, resolve_yaml11};
+    if let Some(n) = field(m, name) {
+        if let Some(s) = n.as_scalar() {
+            let ty = match resolve_yaml11(s) {
+                Value::Bool(_) => Some("bool"),
+                Value::Int(_) | Value::UInt(_) | Value::Float(_) => Some("number"),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                return Err(Error::at(
+                    ErrorKind::Kustomization,
+                    format!(
+                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field {go_field} of type string"
+                    ),
+                    file,
+                    n.span,
+                ));
+            }
+        }
+    }
+    opt_string(file, m, name)
+}
+
 /// Reads an optional list-of-strings field.
 pub fn string_list(
     file: &Arc<SourceFile>,

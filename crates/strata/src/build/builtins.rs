@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::kustomization::{Kustomization, field, opt_string};
+use crate::kustomization::{Kustomization, field, opt_string, typed_string};
 use crate::resource::{Resource, ResourceMap};
 use crate::source::{SourceFile, Span};
 use crate::transform::config::{TransformerConfig, merge_specs};
@@ -123,7 +123,8 @@ pub fn run(
     match b {
         Builtin::Namespace => {
             if let Some(ns) =
-                opt_string(&k.file, &k.root, "namespace")?.filter(|s| !s.value.is_empty())
+                typed_string(&k.file, &k.root, "namespace", "Kustomization.namespace")?
+                    .filter(|s| !s.value.is_empty())
             {
                 each_resource(
                     acc,
@@ -143,7 +144,9 @@ pub fn run(
                 Builtin::Prefix => ("namePrefix", name_affix::Affix::Prefix, &tc.name_prefix),
                 _ => ("nameSuffix", name_affix::Affix::Suffix, &tc.name_suffix),
             };
-            if let Some(text) = opt_string(&k.file, &k.root, name)?.filter(|s| !s.value.is_empty())
+            if let Some(text) =
+                typed_string(&k.file, &k.root, name, &format!("Kustomization.{name}"))?
+                    .filter(|s| !s.value.is_empty())
             {
                 each_resource(
                     acc,
@@ -426,7 +429,7 @@ fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
         for item in k.list_field(name)? {
             let m = mapping(&k.file, item, name)?;
             let s = |f: &str| -> Result<String> {
-                Ok(opt_string(&k.file, m, f)?
+                Ok(typed_string(&k.file, m, f, &format!("Image.{name}.{f}"))?
                     .map(|s| s.value)
                     .unwrap_or_default())
             };
@@ -451,7 +454,7 @@ fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
     let mut out = Vec::new();
     for item in k.list_field("replicas")? {
         let m = mapping(&k.file, item, "replicas")?;
-        let name = opt_string(&k.file, m, "name")?
+        let name = typed_string(&k.file, m, "name", "Replica.replicas.name")?
             .map(|s| s.value)
             .unwrap_or_default();
         let count = match field(m, "count") {
