@@ -98,18 +98,19 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
         report::error(&e);
         Failure::Reported(ExitCode::FAILURE)
     };
-    if out.is_dir() {
-        let many = outputs.len() > 1;
-        for (i, (_, rendered)) in outputs.iter().enumerate() {
-            let files = rendered.to_files().map_err(report_err)?;
-            let dir = if many {
-                out.join(format!("{i:03}"))
-            } else {
-                out.to_path_buf()
-            };
-            std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
-            for (name, text) in files {
-                let path = dir.join(name);
+    if out.is_dir() && outputs.len() > 1 {
+        // Several overlays: one file per DIR, named after its path (`overlays/staging` →
+        // `overlays_staging.yaml`).
+        for (dir, rendered) in outputs {
+            let text = rendered.to_yaml().map_err(report_err)?;
+            let path = out.join(output_name(dir));
+            std::fs::write(&path, text).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        }
+    } else if out.is_dir() {
+        // One kustomization: kustomize's one file per resource.
+        for (_, rendered) in outputs {
+            for (name, text) in rendered.to_files().map_err(report_err)? {
+                let path = out.join(name);
                 std::fs::write(&path, text)
                     .map_err(|e| fail(format!("{}: {e}", path.display())))?;
             }
@@ -122,4 +123,22 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
         std::fs::write(out, text).map_err(|e| fail(format!("{}: {e}", out.display())))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Returns the file name a rendered DIR gets under `-o OUTDIR`: its path with separators and
+/// dots turned into `_` (`../app/overlays/prod` → `app_overlays_prod.yaml`).
+fn output_name(dir: &Path) -> String {
+    let parts: Vec<String> = dir
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let stem = if parts.is_empty() {
+        "root".to_owned()
+    } else {
+        parts.join("_")
+    };
+    format!("{}.yaml", stem.replace('.', "_"))
 }

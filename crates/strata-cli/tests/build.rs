@@ -145,3 +145,31 @@ fn broken_pipe_exits_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn render_many_dirs_to_an_output_dir_writes_one_file_per_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("overlays/a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("overlays/a/cm.yaml", CM),
+            ("overlays/b/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("overlays/b/cm.yaml", &CM.replace("web", "api")),
+        ],
+    );
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "overlays/a", "overlays/b", "-o", "out"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+    assert_eq!(read("overlays_a.yaml"), CM);
+    assert_eq!(read("overlays_b.yaml"), CM.replace("web", "api"));
+}
