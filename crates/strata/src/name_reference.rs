@@ -20,7 +20,6 @@ use crate::yaml::{Node, NodeKind};
 struct Candidate {
     id: ResId,
     org_namespace: Option<String>,
-    prev_ids: Vec<ResId>,
     cluster_scoped: bool,
     history: History,
 }
@@ -32,7 +31,6 @@ pub fn fix(resources: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
         .map(|r| Candidate {
             id: r.id().clone(),
             org_namespace: r.org_id().effective_namespace().map(str::to_owned),
-            prev_ids: r.history().prev_ids.clone(),
             cluster_scoped: r.id().is_cluster_scoped(),
             history: r.history().clone(),
         })
@@ -44,7 +42,7 @@ pub fn fix(resources: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
             by_org_namespace.entry(ns).or_default().push(i);
         }
         let mut seen = HashSet::new();
-        for p in &c.prev_ids {
+        for p in &c.history.prev_ids {
             if seen.insert(p.name.as_str()) {
                 by_prev_name.entry(p.name.as_str()).or_default().push(i);
             }
@@ -163,12 +161,6 @@ struct Context<'a> {
     referrer: &'a Referrer,
     target: &'a Gvk,
     path: &'a str,
-}
-
-fn gvk_selected(id: &ResId, selector: &Gvk) -> bool {
-    (selector.group.is_empty() || selector.group == id.gvk.group)
-        && (selector.version.is_empty() || selector.version == id.gvk.version)
-        && (selector.kind.is_empty() || selector.kind == id.gvk.kind)
 }
 
 impl Context<'_> {
@@ -303,14 +295,19 @@ impl Context<'_> {
         let get = |i: usize| snap.get(i);
         list.retain(|&i| {
             get(i).is_some_and(|c| {
-                c.prev_ids.iter().any(|p| p.name == old)
-                    && c.prev_ids.iter().any(|p| gvk_selected(p, self.target))
+                c.history.prev_ids.iter().any(|p| p.name == old)
+                    && c.history
+                        .prev_ids
+                        .iter()
+                        .any(|p| p.gvk.is_selected_by(self.target))
             })
         });
         if self.path.ends_with("roleRef/name") {
             if let Some(rr) = &self.referrer.role_ref {
                 list.retain(|&i| {
-                    get(i).is_some_and(|c| c.prev_ids.iter().any(|p| gvk_selected(p, rr)))
+                    get(i).is_some_and(|c| {
+                        c.history.prev_ids.iter().any(|p| p.gvk.is_selected_by(rr))
+                    })
                 });
             }
         }

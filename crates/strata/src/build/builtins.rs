@@ -496,18 +496,9 @@ fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
     match field(m, name) {
         None => Ok(false),
         Some(n) if n.is_null() => Ok(false),
-        Some(n) => match n
-            .as_scalar()
-            .filter(|s| !s.style.is_quoted())
-            .map(|s| s.text.as_str())
-        {
-            Some(
-                "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y",
-            ) => Ok(true),
-            Some(
-                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
-                | "N",
-            ) => Ok(false),
+        // YAML 1.1 booleans (`yes`, `on`...), as kustomize's decoder reads the file.
+        Some(n) => match n.as_scalar().map(resolve_yaml11) {
+            Some(Value::Bool(b)) => Ok(b),
             _ => Err(Error::at(
                 ErrorKind::Kustomization,
                 format!("invalid Kustomization: field '{name}' must be true or false"),

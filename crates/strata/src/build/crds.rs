@@ -5,11 +5,8 @@
 //! `{Schema, Dependencies}`; a type with `kind`, `apiVersion` and `metadata` properties is a
 //! resource whose kind is the last `.`-separated part of its name, and `$ref`s are followed.
 
-use std::sync::Arc;
-
 use crate::error::Result;
 use crate::resource::Gvk;
-use crate::source::SourceFile;
 use crate::transform::config::{NameBackRef, TransformerConfig};
 use crate::transform::field_spec::FieldSpec;
 use crate::yaml::{Mapping, Node};
@@ -18,7 +15,7 @@ use crate::yaml::{Mapping, Node};
 const MAX_REF_DEPTH: usize = 64;
 
 /// Reads the field specs a CRD definitions file implies.
-pub fn config_from_crds(_file: &Arc<SourceFile>, root: Option<&Node>) -> Result<TransformerConfig> {
+pub fn config_from_crds(root: Option<&Node>) -> Result<TransformerConfig> {
     let mut tc = TransformerConfig::default();
     let Some(types) = root.and_then(Node::as_mapping) else {
         return Ok(tc);

@@ -299,7 +299,7 @@ impl<'a> Loader<'a> {
             ))
         })?;
         let root = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
-        super::crds::config_from_crds(&file, root)
+        super::crds::config_from_crds(root)
     }
 
     /// Reads a file that must lie within `root` under the load restrictor.

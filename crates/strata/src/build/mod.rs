@@ -373,7 +373,7 @@ impl<'a> Builder<'a> {
                 ),
             };
         }
-        plugins::transform(config, &mut acc.resources, &acc.config)
+        plugins::transform(config, &mut acc.resources)
     }
 
     /// Runs `replacements:` (inline entries and `path:` files) over the accumulator.
@@ -1000,6 +1000,3 @@ fn is_remote(entry: &str) -> bool {
         || entry.contains(".git/")
         || entry.ends_with(".git")
 }
-
-/// Shared handle to a file's text, for resources that point back into it.
-pub type SourceRef = Arc<crate::source::SourceFile>;

@@ -545,8 +545,8 @@ pub fn json6902_field(
     Ok(())
 }
 
-/// Applies a `PatchTransformer`/`PatchStrategicMergeTransformer`/`PatchJson6902Transformer`
-/// plugin config: its fields are those of a kustomization entry.
+/// Returns true for the builtin patch plugin kinds, whose config fields are those of a
+/// kustomization's patch entries.
 pub fn plugin_entry_is_patch(kind: &str) -> bool {
     matches!(
         kind,

@@ -12,7 +12,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::kustomization::{field, opt_string};
 use crate::resource::{Resource, ResourceMap};
 use crate::source::SourceFile;
-use crate::transform::config::TransformerConfig;
 use crate::transform::field_spec::FieldSpec;
 use crate::transform::images::{CompiledImage, ImageRule};
 use crate::transform::{images, metadata, name_affix, namespace, replicas};
@@ -69,7 +68,7 @@ fn unknown_builtin(config: &Resource, kind: &str) -> Error {
 }
 
 /// Applies one transformer plugin config to `acc`.
-pub fn transform(config: &Resource, acc: &mut ResourceMap, _tc: &TransformerConfig) -> Result<()> {
+pub fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
     let id = config.id();
     let file = config.origin();
     let err = |kind: ErrorKind, msg: String| Error::at(kind, msg, file, config.node().span);

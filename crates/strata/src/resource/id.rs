@@ -27,6 +27,14 @@ impl Gvk {
         }
     }
 
+    /// Returns true if `selector` selects this GVK: each of its non-empty parts is equal
+    /// (kustomize's `Gvk.IsSelected`).
+    pub fn is_selected_by(&self, selector: &Gvk) -> bool {
+        (selector.group.is_empty() || selector.group == self.group)
+            && (selector.version.is_empty() || selector.version == self.version)
+            && (selector.kind.is_empty() || selector.kind == self.kind)
+    }
+
     /// Returns the `apiVersion` text (`apps/v1`, or `v1` for the core group).
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {
