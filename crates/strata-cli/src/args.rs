@@ -8,8 +8,12 @@ use strata::{LoadRestrictor, RenderOptions, Reorder};
 /// Render Kubernetes manifests from kustomization directories, byte-identical to
 /// `kustomize build`.
 #[derive(Debug, Parser)]
-#[command(name = "strata", version, about)]
+#[command(name = "strata", version = version_line(false), about)]
 pub struct Cli {
+    /// Accepted for kustomize compatibility: errors are printed in full anyway.
+    #[arg(long, global = true, hide = true)]
+    pub stack_trace: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -30,6 +34,156 @@ pub enum Command {
     ///
     /// Exit status: 0 no differences, 1 differences, 2 error.
     Diff(DiffArgs),
+    /// Create a kustomization.yaml in the current directory (kustomize's `create`).
+    #[command(alias = "init")]
+    Create(CreateArgs),
+    /// Print the kustomize version whose behaviour Strata reproduces, as `kustomize version`
+    /// prints it.
+    Version(VersionArgs),
+    /// Print a shell completion script.
+    Completion(CompletionArgs),
+    /// Edit the kustomization file in the current directory (kustomize's `edit`).
+    // Placeholder: the `edit` subcommands arrive with issue 19's `edit` module, which
+    // replaces this variant's arguments with its own.
+    Edit(EditPlaceholder),
+}
+
+/// Returns the `--version` text after the program name: Strata's own version and the
+/// kustomize release it matches; under the `kustomize` name, the kustomize release first.
+pub fn version_line(as_kustomize: bool) -> &'static str {
+    static STRATA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (kustomize {})",
+            env!("CARGO_PKG_VERSION"),
+            strata::KUSTOMIZE_VERSION
+        )
+    });
+    static KUSTOMIZE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (strata {})",
+            strata::KUSTOMIZE_VERSION,
+            env!("CARGO_PKG_VERSION")
+        )
+    });
+    if as_kustomize {
+        KUSTOMIZE.as_str()
+    } else {
+        STRATA.as_str()
+    }
+}
+
+/// Flags of `create` (kustomize/commands/create/create.go).
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// Comma-separated files, globs or directories to list under `resources`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub resources: String,
+    /// Set the `namespace` field.
+    #[arg(
+        long,
+        value_name = "NS",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub namespace: String,
+    /// Comma-separated `key:value` pairs for `commonAnnotations`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub annotations: String,
+    /// Comma-separated `key:value` pairs for `commonLabels`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub labels: String,
+    /// Set the `namePrefix` field.
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub nameprefix: String,
+    /// Set the `nameSuffix` field.
+    #[arg(
+        long,
+        value_name = "SUFFIX",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub namesuffix: String,
+    /// Add the Kubernetes resource files found in the current directory to `resources`.
+    #[arg(long)]
+    pub autodetect: bool,
+    /// With --autodetect, search subdirectories too; one with a kustomization is added as a
+    /// directory and not searched.
+    #[arg(long)]
+    pub recursive: bool,
+}
+
+/// Flags of `version` (kustomize/commands/version/version.go).
+#[derive(Debug, clap::Args)]
+pub struct VersionArgs {
+    /// Print kustomize's short form, `{VERSION  BUILD_DATE   }`.
+    #[arg(long, conflicts_with = "output")]
+    pub short: bool,
+    /// Print the version information as YAML or JSON.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<VersionFormat>,
+}
+
+/// `version --output` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VersionFormat {
+    /// YAML, as kustomize's `-o yaml`.
+    Yaml,
+    /// JSON, as kustomize's `-o json`.
+    Json,
+}
+
+/// Arguments of `completion`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionArgs {
+    /// The shell to print a completion script for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells `completion` supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
+
+/// Arguments of `edit` until its subcommands are wired in: everything is accepted and the
+/// command fails with a clear message.
+#[derive(Debug, clap::Args)]
+pub struct EditPlaceholder {
+    /// The `edit` subcommand and its arguments.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<String>,
 }
 
 /// Flags of `diff`.
@@ -165,6 +319,62 @@ pub struct BuildArgs {
     /// Accepted for kustomize compatibility (with `--enable-alpha-plugins`); ignored.
     #[arg(long, hide = true)]
     pub enable_exec: bool,
+
+    /// Accepted for kustomize compatibility (Helm's Capabilities.KubeVersion); Strata does
+    /// not inflate Helm charts.
+    #[arg(long, hide = true, value_name = "VERSION")]
+    pub helm_kube_version: Option<String>,
+
+    /// Accepted for kustomize compatibility (Helm's Capabilities.APIVersions, repeatable).
+    #[arg(long, hide = true, value_name = "VERSION")]
+    pub helm_api_versions: Vec<String>,
+
+    /// Accepted for kustomize compatibility (Helm debug output).
+    #[arg(long, hide = true)]
+    pub helm_debug: bool,
+
+    /// Container functions only: environment variables for functions (repeatable). Strata
+    /// runs no functions, so a kustomization that uses one fails either way.
+    #[arg(short = 'e', long = "env", hide = true, value_name = "VAR")]
+    pub env: Vec<String>,
+
+    /// Container functions only: storage to mount (repeatable).
+    #[arg(long, hide = true, value_name = "MOUNT")]
+    pub mount: Vec<String>,
+
+    /// Container functions only: allow network access.
+    #[arg(long, hide = true)]
+    pub network: bool,
+
+    /// Container functions only: the docker network to run in.
+    #[arg(long, hide = true, value_name = "NAME", default_value = "bridge")]
+    pub network_name: String,
+
+    /// Container functions only: run as the current user.
+    #[arg(long, hide = true)]
+    pub as_current_user: bool,
+
+    /// Build-time overrides of the root kustomization.
+    #[command(flatten)]
+    pub overrides: OverrideFlags,
+}
+
+/// `--set-*`: what `kustomize edit set image|replicas|namespace` would write into the root
+/// kustomization, applied for one render without touching the file.
+#[derive(Debug, Default, clap::Args)]
+pub struct OverrideFlags {
+    /// Override an image as `kustomize edit set image` does: `name=newName:tag@digest`,
+    /// `name:tag`, `name@digest`, `*=newName:tag` (repeatable).
+    #[arg(long, value_name = "IMAGE")]
+    pub set_image: Vec<String>,
+
+    /// Override replicas as `kustomize edit set replicas` does: `name=count` (repeatable).
+    #[arg(long, value_name = "NAME=COUNT")]
+    pub set_replicas: Vec<String>,
+
+    /// Override the namespace as `kustomize edit set namespace` does.
+    #[arg(long, value_name = "NAMESPACE")]
+    pub set_namespace: Option<String>,
 }
 
 /// Rendering flags, shared by `render`, `build` and `diff`.

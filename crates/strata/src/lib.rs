@@ -51,3 +51,8 @@ pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
 pub mod name_reference;
+
+/// The kustomize release whose `kustomize build` behaviour Strata reproduces, as
+/// `kustomize version` prints it: the release of the kustomize source (v5.8 line) whose own
+/// tests the conformance corpus is taken from.
+pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
