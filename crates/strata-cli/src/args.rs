@@ -416,9 +416,27 @@ pub enum RestrictorArg {
 }
 
 impl BuildArgs {
-    /// Returns the library options these flags ask for.
-    pub fn render_options(&self) -> RenderOptions {
-        self.render.render_options()
+    /// Returns the library options these flags ask for, or the first malformed `--set-*`
+    /// value: the flag, its value and the error.
+    pub fn render_options(&self) -> Result<RenderOptions, (&'static str, String, strata::Error)> {
+        let o = &self.overrides;
+        let mut overrides = strata::Overrides::new();
+        for arg in &o.set_image {
+            overrides = overrides
+                .image(arg)
+                .map_err(|e| ("--set-image", arg.clone(), e))?;
+        }
+        for arg in &o.set_replicas {
+            overrides = overrides
+                .replicas(arg)
+                .map_err(|e| ("--set-replicas", arg.clone(), e))?;
+        }
+        if let Some(ns) = &o.set_namespace {
+            overrides = overrides
+                .namespace(ns)
+                .map_err(|e| ("--set-namespace", ns.clone(), e))?;
+        }
+        Ok(self.render.render_options().overrides(overrides))
     }
 }
 

@@ -83,7 +83,11 @@ fn edit_placeholder(args: &EditPlaceholder) -> Result<ExitCode, Failure> {
 }
 
 fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
-    let renderer = Renderer::new(args.render_options());
+    let options = args.render_options().map_err(|(flag, value, e)| {
+        report::error_with_prefix(&format!("Error: {flag} {value:?}: "), &e);
+        Failure::Reported(ExitCode::FAILURE)
+    })?;
+    let renderer = Renderer::new(options);
     let dirs: Vec<PathBuf> = if args.dirs.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -409,3 +409,82 @@ fn created_kustomization_renders_as_kubectl_kustomize_renders_it() {
     let Some(want) = oracle(&work) else { return };
     assert_eq!(stdout(&k.run(&work, &["build"])), want);
 }
+
+const BASE_DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: app
+        image: registry/app:1.0
+      - name: proxy
+        image: proxy:1
+";
+
+// `strata build --set-image` renders what `kubectl kustomize` renders after the edit that
+// `kustomize edit set image` would make (setimage.go: replace by name, `*` keeps the old
+// value, sorted by name); the edited copy is written here as that edit writes it.
+#[test]
+fn set_flags_render_like_the_edited_kustomization() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = "resources:\n- ../base\nimages:\n- name: proxy\n  newName: mirror/proxy\n  \
+                   newTag: \"2\"\nreplicas:\n- name: web\n  count: 2\n";
+    let edited = "resources:\n- ../base\nimages:\n- name: proxy\n  newName: mirror/proxy\n  \
+                  newTag: \"3\"\n- name: registry/app\n  newTag: 5f2c1e0\nreplicas:\n- name: web\n  \
+                  count: 5\nnamespace: staging\n";
+    write(
+        dir.path(),
+        &[
+            ("base/kustomization.yaml", "resources:\n- d.yaml\n"),
+            ("base/d.yaml", BASE_DEPLOY),
+            ("overlay/kustomization.yaml", overlay),
+            ("edited/kustomization.yaml", edited),
+        ],
+    );
+    let out = strata()
+        .arg("build")
+        .args([
+            "--set-image",
+            "registry/app:5f2c1e0",
+            "--set-image",
+            "proxy=*:3",
+        ])
+        .args(["--set-replicas", "web=5", "--set-namespace", "staging"])
+        .arg(dir.path().join("overlay"))
+        .output()
+        .unwrap();
+    let got = stdout(&out);
+    // The file itself is untouched.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("overlay/kustomization.yaml")).unwrap(),
+        overlay
+    );
+    assert!(got.contains("image: registry/app:5f2c1e0"), "{got}");
+    let Some(want) = oracle(&dir.path().join("edited")) else {
+        return;
+    };
+    assert_eq!(got, want);
+}
+
+#[test]
+fn malformed_set_image_is_an_error_before_rendering() {
+    let out = strata()
+        .args(["build", "--set-image", "app", "/nonexistent"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @r#"
+    Error: --set-image "app": invalid format of image, use one of the following options:
+    - <image>=<newimage>:<newtag>
+    - <image>=<newimage>@<digest>
+    - <image>=<newimage>:<newtag>@<digest>
+    - <image>=<newimage>
+    - <image>:<newtag>
+    - <image>:<newtag>@<digest>
+    - <image>@<digest>
+    "#);
+}
