@@ -213,6 +213,12 @@ pub struct DiffArgs {
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
 
+    /// Pair resources by their final id, or by the id they had in the base (before
+    /// namespace, prefix, suffix and hash). Default: origin for two different DIRs, final
+    /// with --git-ref.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub pair_by: Option<PairByArg>,
+
     /// Print Secret values instead of redaction markers.
     #[arg(long)]
     pub show_secrets: bool,
@@ -237,6 +243,15 @@ pub enum DiffFormat {
     Markdown,
 }
 
+/// `diff --pair-by` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PairByArg {
+    /// The id in the output.
+    Final,
+    /// The id in the base, before namespace, prefix, suffix and hash.
+    Origin,
+}
+
 /// `--color` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
@@ -251,7 +266,21 @@ pub enum ColorArg {
 impl DiffArgs {
     /// Returns the library's diff options these flags ask for.
     pub fn diff_options(&self) -> strata::DiffOptions {
+        // Two overlays of one base never share final ids; two states of one DIR do.
+        let different_dirs = self.git_ref.is_none()
+            && self
+                .dirs
+                .first()
+                .zip(self.dirs.get(1))
+                .is_some_and(|(a, b)| a != b);
+        let pair_by = match self.pair_by {
+            Some(PairByArg::Final) => strata::PairBy::Final,
+            Some(PairByArg::Origin) => strata::PairBy::Origin,
+            None if different_dirs => strata::PairBy::Origin,
+            None => strata::PairBy::Final,
+        };
         strata::DiffOptions::new()
+            .pair_by(pair_by)
             .context(self.context)
             .redact_secrets(!self.show_secrets)
             .kinds(self.kinds.iter().cloned())

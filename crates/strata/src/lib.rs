@@ -46,7 +46,7 @@ pub mod transform;
 pub mod yaml;
 
 pub use build::Reorder;
-pub use diff::{Change, ChangeKind, Diff, DiffOptions};
+pub use diff::{Change, ChangeKind, Diff, DiffOptions, PairBy};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use overrides::Overrides;
