@@ -488,3 +488,123 @@ fn malformed_set_image_is_an_error_before_rendering() {
     - <image>@<digest>
     "#);
 }
+
+/// Skaffold's `kustomizeBuildArgs` (skaffold pkg/skaffold/render/renderer/kustomize/
+/// kustomize.go): each configured build arg split at spaces, then the path.
+fn skaffold_build_args(build_args: &[&str], path: &str) -> Vec<String> {
+    let mut args: Vec<String> = build_args
+        .iter()
+        .flat_map(|v| v.split(' ').map(str::to_owned))
+        .collect();
+    if !path.is_empty() {
+        args.push(path.to_owned());
+    }
+    args
+}
+
+// Skaffold runs `kustomize build [buildArgs] PATH`, finding `kustomize` on PATH.
+#[test]
+fn skaffold_sequence_renders_like_kubectl_kustomize() {
+    let k = Kustomize::new();
+    let work = k.dir.path().join("work");
+    write(
+        &work,
+        &[
+            ("shared/d.yaml", BASE_DEPLOY),
+            (
+                "app/kustomization.yaml",
+                "resources:\n- ../shared/d.yaml\nnamePrefix: dev-\nimages:\n- name: proxy\n  newTag: \"2\"\n",
+            ),
+        ],
+    );
+    let build_args = ["--load-restrictor LoadRestrictionsNone", "--enable-helm"];
+    let app = work.join("app");
+    let path = std::env::join_paths(std::iter::once(k.dir.path().join("bin")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = Command::new("kustomize")
+        .env("PATH", path)
+        .arg("build")
+        .args(skaffold_build_args(&build_args, app.to_str().unwrap()))
+        .output()
+        .unwrap();
+    let got = stdout(&out);
+    assert!(got.contains("name: dev-web"), "{got}");
+    let want = match Command::new("kubectl")
+        .args(["kustomize", "--load-restrictor", "LoadRestrictionsNone"])
+        .arg(&app)
+        .output()
+    {
+        Ok(out) => stdout(&out),
+        Err(e) => {
+            assert!(
+                std::env::var("STRATA_REQUIRE_SHARED").as_deref() != Ok("1")
+                    && std::env::var_os("CI").is_none(),
+                "kubectl kustomize is needed: {e}"
+            );
+            eprintln!("skipped: kubectl not found ({e})");
+            return;
+        }
+    };
+    assert_eq!(got, want);
+}
+
+/// Argo CD's `parseKustomizeBuildOptions` (argo-cd util/kustomize/kustomize.go): `build
+/// <path>`, the Application's build options split on whitespace, then, for kustomize >=
+/// v5.3.0 with `--enable-helm` among the options, the Helm capability flags.
+fn argo_cd_build_params(
+    path: &Path,
+    build_options: &str,
+    version: (u64, u64, u64),
+    kube_version: &str,
+    api_versions: &[&str],
+) -> Vec<String> {
+    let mut params = vec!["build".to_owned(), path.to_str().unwrap().to_owned()];
+    params.extend(build_options.split_whitespace().map(str::to_owned));
+    if version >= (5, 3, 0) && build_options.contains("--enable-helm") {
+        if !kube_version.is_empty() {
+            params.extend(["--helm-kube-version".to_owned(), kube_version.to_owned()]);
+        }
+        for v in api_versions {
+            params.extend(["--helm-api-versions".to_owned(), (*v).to_owned()]);
+        }
+    }
+    params
+}
+
+// Argo CD's sequence for an Application without `spec.source.kustomize` overrides (those go
+// through `kustomize edit`): `version --short`, then the build with the flags the version
+// unlocks. Before issue 19, the unparsable version made Argo CD assume v99.99.99 and every
+// build with `--enable-helm` in its options failed on the Helm flags.
+#[test]
+fn argo_cd_build_sequence_renders_like_kubectl_kustomize() {
+    let k = Kustomize::new();
+    let app = k.dir.path().join("app");
+    write(
+        &app,
+        &[
+            (
+                "kustomization.yaml",
+                "resources:\n- d.yaml\nnamePrefix: guestbook-\n",
+            ),
+            ("d.yaml", BASE_DEPLOY),
+        ],
+    );
+    let version = argo_cd_semver(&stdout(&k.run(k.dir.path(), &["version", "--short"])))
+        .expect("Argo CD parses the version");
+    let params = argo_cd_build_params(
+        &app,
+        "--enable-helm --load-restrictor LoadRestrictionsRootOnly",
+        version,
+        "1.31.0",
+        &["v1", "apps/v1", "batch/v1"],
+    );
+    assert!(
+        params.iter().any(|p| p == "--helm-api-versions"),
+        "{params:?}"
+    );
+    let got = stdout(&k.cmd(k.dir.path()).args(&params).output().unwrap());
+    let Some(want) = oracle(&app) else { return };
+    assert_eq!(got, want);
+}

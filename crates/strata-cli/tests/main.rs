@@ -7,4 +7,5 @@
 mod bad_input;
 mod build;
 mod diff;
+mod integrations;
 mod kustomize;
