@@ -445,6 +445,28 @@ pub enum RestrictorArg {
 }
 
 impl BuildArgs {
+    /// Returns the plugin, Helm and function flags given, as a list for a message, if any.
+    pub fn plugin_flags_given(&self) -> Option<String> {
+        let given: Vec<&str> = [
+            ("--enable-helm", self.enable_helm),
+            ("--helm-command", self.helm_command.is_some()),
+            ("--helm-kube-version", self.helm_kube_version.is_some()),
+            ("--helm-api-versions", !self.helm_api_versions.is_empty()),
+            ("--helm-debug", self.helm_debug),
+            ("--enable-alpha-plugins", self.enable_alpha_plugins),
+            ("--enable-exec", self.enable_exec),
+            ("--env", !self.env.is_empty()),
+            ("--mount", !self.mount.is_empty()),
+            ("--network", self.network),
+            ("--network-name", self.network_name != "bridge"),
+            ("--as-current-user", self.as_current_user),
+        ]
+        .into_iter()
+        .filter_map(|(flag, on)| on.then_some(flag))
+        .collect();
+        (!given.is_empty()).then(|| given.join(", "))
+    }
+
     /// Returns the library options these flags ask for, or the first malformed `--set-*`
     /// value: the flag, its value and the error.
     pub fn render_options(&self) -> Result<RenderOptions, (&'static str, String, strata::Error)> {

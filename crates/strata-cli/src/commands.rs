@@ -98,6 +98,15 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
     for (dir, result) in dirs.iter().zip(renderer.render_many(&DiskFs, &dirs, 0)) {
         let rendered = result.map_err(|e| {
             report::error(&e);
+            if e.kind() == strata::ErrorKind::Unsupported {
+                if let Some(flags) = args.plugin_flags_given() {
+                    eprintln!(
+                        "note: {flags} only configure plugins, Helm and container functions, \
+                         which Strata does not run; they were accepted for kustomize \
+                         compatibility and have no effect"
+                    );
+                }
+            }
             Failure::Reported(ExitCode::FAILURE)
         })?;
         report::warnings(rendered.warnings());

@@ -608,3 +608,43 @@ fn argo_cd_build_sequence_renders_like_kubectl_kustomize() {
     let Some(want) = oracle(&app) else { return };
     assert_eq!(got, want);
 }
+
+// Function flags are accepted at parse time; only a kustomization that needs a function
+// fails, and then the error says the flags had no effect.
+#[test]
+fn function_flags_explain_themselves_only_when_a_function_is_needed() {
+    let k = Kustomize::new();
+    let app = k.dir.path().join("app");
+    write(
+        &app,
+        &[
+            (
+                "kustomization.yaml",
+                "resources:\n- d.yaml\ntransformers:\n- fn.yaml\n",
+            ),
+            ("d.yaml", BASE_DEPLOY),
+            (
+                "fn.yaml",
+                "apiVersion: example.com/v1\nkind: SetLabel\nmetadata:\n  name: fn\n  \
+                 annotations:\n    config.kubernetes.io/function: |\n      container:\n        \
+                 image: example/fn:1\n",
+            ),
+        ],
+    );
+    let out = k.run(&app, &["build", "--network", "-e", "A=1", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("KRM function plugins are not supported"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "note: --env, --network only configure plugins, Helm and container functions"
+        ),
+        "{stderr}"
+    );
+    let out = k.run(&app, &["build", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("note:"));
+}
