@@ -648,3 +648,25 @@ fn function_flags_explain_themselves_only_when_a_function_is_needed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("note:"));
 }
+
+#[test]
+fn kustomize_help_lists_kustomizes_commands() {
+    let k = Kustomize::new();
+    insta::assert_snapshot!(stdout(&k.run(k.dir.path(), &["--help"])), @r"
+    Manages declarative configuration of Kubernetes (Strata, speaking kustomize's CLI)
+
+    Usage: kustomize <COMMAND>
+
+    Commands:
+      build       Build a kustomization target from a directory
+      edit        Edits a kustomization file
+      create      Create a new kustomization in the current directory
+      version     Prints the kustomize version
+      completion  Generate shell completion script
+      help        Print this message or the help of the given subcommand(s)
+
+    Options:
+      -h, --help     Print help
+      -V, --version  Print version
+    ");
+}
