@@ -20,9 +20,11 @@ fn main() -> ExitCode {
             Ok(cli) => commands::run_kustomize(cli),
             Err(e) => {
                 let _ = e.print();
-                // kustomize exits 1 on bad usage too (clap's default is 2).
-                let code = if e.use_stderr() { 1 } else { 0 };
-                return ExitCode::from(code);
+                // kustomize exits 1 on bad usage too (clap's default is 2), and 0 when it
+                // prints its help for a bare `kustomize`.
+                let help =
+                    e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+                return ExitCode::from(u8::from(e.use_stderr() && !help));
             }
         }
     } else {

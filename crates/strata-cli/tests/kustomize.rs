@@ -154,10 +154,16 @@ fn dash_dash_version_names_both_versions() {
 #[test]
 fn bad_usage_exits_1_as_kustomize_and_2_as_strata() {
     let k = Kustomize::new();
-    for args in [&["bogus"][..], &["build", "--no-such-flag"], &[]] {
+    for args in [
+        &["bogus"][..],
+        &["build", "--no-such-flag"],
+        &["version", "extra"],
+    ] {
         let out = k.run(k.dir.path(), args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
     }
+    // A bare `kustomize` prints its help and succeeds, as cobra does.
+    assert_eq!(k.run(k.dir.path(), &[]).status.code(), Some(0));
     let out = strata().arg("bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = k.run(k.dir.path(), &["build", "--help"]);
