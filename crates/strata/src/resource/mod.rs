@@ -5,6 +5,7 @@
 
 mod id;
 mod map;
+pub(crate) mod regex;
 mod selector;
 
 use std::sync::Arc;

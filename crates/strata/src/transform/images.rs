@@ -3,9 +3,8 @@
 //! kustomize's api/filters/imagetag with api/internal/image/image.go. The image name is
 //! matched as a regular expression anchored at the start, as kustomize does.
 
-use regex::Regex;
-
 use crate::resource::Resource;
+use crate::resource::regex::GoRegex;
 use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
 use crate::yaml::{Node, NodeKind};
 
@@ -27,19 +26,20 @@ pub struct ImageRule {
 /// A rule with its matcher compiled.
 pub struct CompiledImage {
     rule: ImageRule,
-    matcher: Option<Regex>,
+    matcher: Option<GoRegex>,
 }
 
 impl CompiledImage {
-    /// Compiles the rule's name pattern; a name that is not a valid pattern matches nothing,
-    /// as in kustomize.
+    /// Compiles the rule's name pattern with Go's regexp syntax; a name that is not a valid
+    /// pattern matches nothing, as in kustomize (api/internal/image/image.go
+    /// `IsImageMatched`).
     pub fn new(rule: ImageRule) -> CompiledImage {
         let pattern = format!(
             "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$",
             rule.name
         );
         CompiledImage {
-            matcher: Regex::new(&pattern).ok(),
+            matcher: GoRegex::new(&pattern).ok(),
             rule,
         }
     }
