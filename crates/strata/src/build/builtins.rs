@@ -331,12 +331,7 @@ fn dup(k: &Kustomization, r: &Resource, span: Span) -> Error {
 }
 
 fn walk_error(r: &Resource, e: WalkError) -> Error {
-    Error::at(
-        ErrorKind::Resource,
-        format!("{} {}", e.0, r.id()),
-        r.origin(),
-        r.node().span,
-    )
+    Error::at(ErrorKind::Resource, e.0, r.origin(), r.node().span)
 }
 
 /// A `labels:` entry.
