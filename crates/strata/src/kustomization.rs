@@ -362,6 +362,23 @@ pub fn opt_string(
     }
 }
 
+/// The JSON type `encoding/json` names in `cannot unmarshal X into …` for a kustomization
+/// node, which kustomize types as YAML 1.1 (sigs.k8s.io/yaml over go-yaml v2) before decoding:
+/// `three` is a string, `true` a bool, `[1]` an array, `{a: 1}` an object.
+pub(crate) fn json_type(n: &Node) -> &'static str {
+    use crate::yaml::resolve::{Value, resolve_yaml11};
+    match &n.kind {
+        NodeKind::Mapping(_) => "object",
+        NodeKind::Sequence(_) => "array",
+        NodeKind::Scalar(s) => match resolve_yaml11(s) {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
+            Value::Str(_) => "string",
+        },
+    }
+}
+
 /// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1
 /// typing into a Go `string`): `namePrefix: 5` or `namespace: yes` fail with Go's message,
 /// naming `go_field` (e.g. `Kustomization.namePrefix`, `Image.images.newTag`).
@@ -371,15 +388,10 @@ pub fn typed_string(
     name: &str,
     go_field: &str,
 ) -> Result<Option<Spanned<String>>> {
-    use crate::yaml::resolve::{Value, resolve_yaml11};
     if let Some(n) = field(m, name) {
-        if let Some(s) = n.as_scalar() {
-            let ty = match resolve_yaml11(s) {
-                Value::Bool(_) => Some("bool"),
-                Value::Int(_) | Value::UInt(_) | Value::Float(_) => Some("number"),
-                _ => None,
-            };
-            if let Some(ty) = ty {
+        if !n.is_null() {
+            let ty = json_type(n);
+            if ty != "string" {
                 return Err(Error::at(
                     ErrorKind::Kustomization,
                     format!(
@@ -495,6 +507,27 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
 mod tests {
     use super::*;
     use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_single};
+
+    /// Issue 14 item 10: decode errors name the YAML 1.1 type as encoding/json does (oracle:
+    /// testdata/build/replicas-error-count-*, name-prefix-error-list-is-array).
+    #[test]
+    fn decode_errors_name_the_yaml11_json_type() {
+        let file = SourceFile::new(
+            "/k/kustomization.yaml",
+            "a: three\nb: true\nc: [1]\nd: {x: 1}\ne: 0x10\nf: ~\ng: yes\nh: '1'\n",
+        );
+        let root = parse_single(&file, ParseOptions::default())
+            .unwrap()
+            .unwrap();
+        let m = root.as_mapping().unwrap();
+        let types: Vec<&str> = m.entries.iter().map(|e| json_type(&e.value)).collect();
+        assert_eq!(
+            types,
+            [
+                "string", "bool", "array", "object", "number", "null", "bool", "string"
+            ]
+        );
+    }
 
     fn load(text: &str) -> Result<Kustomization> {
         let file = SourceFile::new("/k/kustomization.yaml", text);

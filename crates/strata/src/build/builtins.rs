@@ -455,25 +455,36 @@ fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
         let count = match field(m, "count") {
             None => 0,
             Some(n) => match n.as_scalar() {
-                Some(s) if !s.style.is_quoted() => s.text.parse::<i64>().map_err(|_| {
-                    k.error_at(
-                        ErrorKind::Kustomization,
-                        "invalid Kustomization: json: cannot unmarshal number into Go struct field Replica.replicas.count of type int64",
-                        n.span,
-                    )
-                })?,
-                _ => {
-                    return Err(k.error_at(
-                        ErrorKind::Kustomization,
-                        "invalid Kustomization: json: cannot unmarshal string into Go struct field Replica.replicas.count of type int64",
-                        n.span,
-                    ));
+                Some(s) if !s.style.is_quoted() => {
+                    s.text.parse::<i64>().map_err(|_| count_error(k, n))?
                 }
+                _ => return Err(count_error(k, n)),
             },
         };
         out.push(((name, count), item.span));
     }
     Ok(out)
+}
+
+/// encoding/json's error for a `count` that does not decode into an `int64`: the value's
+/// YAML 1.1 type (`three` a string, `true` a bool, `[1]` an array), and a number's JSON
+/// text when it is not an integer (`number 1.5`).
+fn count_error(k: &Kustomization, n: &Node) -> Error {
+    use crate::yaml::resolve::{Value, resolve_yaml11};
+    let ty = match n.as_scalar().map(resolve_yaml11) {
+        Some(Value::Float(f)) => match crate::go::json_float(f) {
+            Ok(text) => format!("number {text}"),
+            Err(_) => "number".to_owned(),
+        },
+        _ => crate::kustomization::json_type(n).to_owned(),
+    };
+    k.error_at(
+        ErrorKind::Kustomization,
+        format!(
+            "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field Replica.replicas.count of type int64"
+        ),
+        n.span,
+    )
 }
 
 fn mapping<'a>(file: &Arc<SourceFile>, n: &'a Node, what: &str) -> Result<&'a Mapping> {

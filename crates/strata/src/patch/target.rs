@@ -20,6 +20,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::kustomization::json_type;
 pub use crate::resource::LabelSelector;
 use crate::resource::regex::{self, GoRegex, RegexError};
 use crate::resource::{Gvk, ResId, Resource};
@@ -154,20 +155,6 @@ impl std::fmt::Display for Selector {
             "{id}:a={}:l={}",
             self.annotation_selector, self.label_selector
         )
-    }
-}
-
-/// The JSON type encoding/json names for a YAML 1.1-typed node.
-fn json_type(n: &Node) -> &'static str {
-    match &n.kind {
-        NodeKind::Mapping(_) => "object",
-        NodeKind::Sequence(_) => "array",
-        NodeKind::Scalar(s) => match resolve::resolve_yaml11(s) {
-            Value::Null => "null",
-            Value::Bool(_) => "bool",
-            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
-            Value::Str(_) => "string",
-        },
     }
 }
 
