@@ -156,6 +156,15 @@ impl Kustomization {
         Error::at(kind, message, &self.file, span)
     }
 
+    /// Returns an error located at the top-level field `name`, or naming only this file when
+    /// the field is absent (a synthetic config has no position to give).
+    pub fn error_at_field(&self, kind: ErrorKind, message: impl Into<String>, name: &str) -> Error {
+        match self.field(name) {
+            Some(n) => Error::at(kind, message, &self.file, n.span),
+            None => Error::in_file(kind, message, &self.file),
+        }
+    }
+
     /// Returns the items of the list field `name`: none if the field is missing or null, and
     /// kustomize's `invalid Kustomization: 'name' must be a list` (at the field) if it is
     /// something else.
@@ -527,6 +536,17 @@ mod tests {
                 "string", "bool", "array", "object", "number", "null", "bool", "string"
             ]
         );
+    }
+
+    /// Issue 14 item 10: an error about a field points at it, or names only the file when
+    /// the field is absent (never a fake `1:1`).
+    #[test]
+    fn field_errors_point_at_the_field_or_only_the_file() {
+        let k = load("namePrefix: p-\ncommonLabels:\n  a: b\n").unwrap();
+        let e = k.error_at_field(ErrorKind::DuplicateId, "dup", "commonLabels");
+        assert_eq!(e.to_string(), "/k/kustomization.yaml:3:3: dup");
+        let e = k.error_at_field(ErrorKind::DuplicateId, "dup", "vars");
+        assert_eq!(e.to_string(), "/k/kustomization.yaml: dup");
     }
 
     fn load(text: &str) -> Result<Kustomization> {

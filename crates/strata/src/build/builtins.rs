@@ -193,10 +193,10 @@ pub fn run(
                 acc,
                 |r| metadata::apply(r, &common, &tc.common_labels),
                 || {
-                    k.error_at(
+                    k.error_at_field(
                         ErrorKind::DuplicateId,
                         "commonLabels produce a duplicate resource id",
-                        Span::default(),
+                        "commonLabels",
                     )
                 },
             )?;
@@ -207,10 +207,10 @@ pub fn run(
                 acc,
                 |r| metadata::apply(r, &pairs, &tc.common_annotations),
                 || {
-                    k.error_at(
+                    k.error_at_field(
                         ErrorKind::DuplicateId,
                         "commonAnnotations produce a duplicate resource id",
-                        Span::default(),
+                        "commonAnnotations",
                     )
                 },
             )?;
@@ -304,15 +304,7 @@ pub fn each_resource(
             }
         }
     })
-    .map_err(|r| {
-        let e = conflict();
-        let msg = format!("{}: {}", e.message(), r.id());
-        Error::new(e.kind(), msg).with_location(
-            e.location()
-                .cloned()
-                .unwrap_or_else(|| crate::error::Location::file(r.origin().path.clone())),
-        )
-    })?;
+    .map_err(|r| conflict().with_suffix(&format!(": {}", r.id())))?;
     match failure {
         Some(e) => Err(e),
         None => Ok(()),

@@ -173,12 +173,10 @@ fn apply_json(
                 r.store_previous_id();
             }
             json6902::apply(r.node_mut(), ops).map_err(|e| {
-                let span = e
-                    .op_index
-                    .and_then(|k| ops.get(k))
-                    .map(|o| o.span)
-                    .unwrap_or_default();
-                Error::at(ErrorKind::Resource, e.message, file, span)
+                match e.op_index.and_then(|k| ops.get(k)) {
+                    Some(op) => Error::at(ErrorKind::Resource, e.message, file, op.span),
+                    None => Error::in_file(ErrorKind::Resource, e.message, file),
+                }
             })?;
             r.refresh_id();
             Ok(())
@@ -186,7 +184,13 @@ fn apply_json(
         match applied {
             Ok(Some(Err(e))) => return Err(e),
             Ok(_) => {}
-            Err(id) => return Err(duplicate(&id, file, Span::default())),
+            Err(id) => {
+                return Err(Error::in_file(
+                    ErrorKind::DuplicateId,
+                    format!("may not add resource with an already registered id: {id}"),
+                    file,
+                ));
+            }
         }
     }
     Ok(())
