@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
-use crate::yaml::{Mapping, Node, NodeKind};
+use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The file names kustomize looks for in a directory, in its order.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
@@ -372,20 +372,84 @@ pub fn opt_string(
 }
 
 /// The JSON type `encoding/json` names in `cannot unmarshal X into …` for a kustomization
-/// node, which kustomize types as YAML 1.1 (sigs.k8s.io/yaml over go-yaml v2) before decoding:
-/// `three` is a string, `true` a bool, `[1]` an array, `{a: 1}` an object.
+/// node, which kustomize types as go-yaml v2 does (sigs.k8s.io/yaml) before decoding: `three`
+/// is a string, `true` a bool, `[1]` an array, `{a: 1}` an object ([`json_scalar`]). Every
+/// kustomization decoder names types through this.
 pub(crate) fn json_type(n: &Node) -> &'static str {
-    use crate::yaml::resolve::{Value, resolve_yaml11};
     match &n.kind {
         NodeKind::Mapping(_) => "object",
         NodeKind::Sequence(_) => "array",
-        NodeKind::Scalar(s) => match resolve_yaml11(s) {
-            Value::Null => "null",
-            Value::Bool(_) => "bool",
-            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
-            Value::Str(_) => "string",
+        NodeKind::Scalar(s) => match json_scalar(s) {
+            JsonScalar::Null => "null",
+            JsonScalar::Bool(_) => "bool",
+            JsonScalar::Int(_) | JsonScalar::Float(_) => "number",
+            JsonScalar::String => "string",
         },
     }
+}
+
+/// A scalar as `YAMLToJSON` hands it to `encoding/json`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum JsonScalar {
+    Null,
+    Bool(bool),
+    /// An integer (kept for map keys, which are stringified).
+    Int(i128),
+    /// A float.
+    Float(f64),
+    String,
+}
+
+/// Types a scalar as go-yaml v2 does for `YAMLToJSON`; timestamps and custom tags stay
+/// strings (a plain `name: 2024-01-15` works in kustomize).
+///
+/// The tags are go-yaml v2's, which differ from v3's ([`crate::yaml::resolve::try_resolve_yaml11`]): the bare
+/// `!` leaves the text a string (`name: ! 80` is "80"), and so does `!!binary`. A resolvable
+/// tag is not checked against the text, which alone decides.
+pub(crate) fn json_scalar(s: &Scalar) -> JsonScalar {
+    let tag = short_tag(s);
+    if indicated_string(s, tag.as_deref()) {
+        return JsonScalar::String;
+    }
+    if tag.as_deref().is_some_and(|t| !resolvable_tag(t)) {
+        return JsonScalar::String;
+    }
+    match crate::yaml::resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
+        crate::yaml::resolve::Value::Null => JsonScalar::Null,
+        crate::yaml::resolve::Value::Bool(b) => JsonScalar::Bool(b),
+        crate::yaml::resolve::Value::Int(i) => JsonScalar::Int(i128::from(i)),
+        crate::yaml::resolve::Value::UInt(u) => JsonScalar::Int(i128::from(u)),
+        crate::yaml::resolve::Value::Float(f) => JsonScalar::Float(f),
+        crate::yaml::resolve::Value::Str(_) => JsonScalar::String,
+    }
+}
+
+/// Returns the tag of `s` in short form (`tag:yaml.org,2002:int` → `!!int`), if it has one.
+fn short_tag(s: &Scalar) -> Option<String> {
+    s.tag
+        .as_ref()
+        .map(|t| match t.strip_prefix("tag:yaml.org,2002:") {
+            Some(rest) => format!("!!{rest}"),
+            None => t.clone(),
+        })
+}
+
+/// Returns true if go-yaml treats the scalar as a string without looking at its text: a
+/// `!!str` tag, or no tag (or `!`) and a quoted or block style (go-yaml v3 `indicatedString`).
+fn indicated_string(s: &Scalar, tag: Option<&str>) -> bool {
+    match tag {
+        Some("!!str") => true,
+        None | Some("!") => s.style != ScalarStyle::Plain,
+        Some(_) => false,
+    }
+}
+
+/// Returns true if `tag` is one go-yaml resolves by looking at the text (`resolvableTag`).
+fn resolvable_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "!!str" | "!!bool" | "!!int" | "!!float" | "!!null" | "!!timestamp"
+    )
 }
 
 /// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1

@@ -460,15 +460,16 @@ fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
 
 /// encoding/json's error for a `count` that does not decode into an `int64`: the value's
 /// YAML 1.1 type (`three` a string, `true` a bool, `[1]` an array), and a number's JSON
-/// text when it is not an integer (`number 1.5`).
+/// text (`number 1.5`).
 fn count_error(k: &Kustomization, n: &Node) -> Error {
-    use crate::yaml::resolve::{Value, resolve_yaml11};
-    let ty = match n.as_scalar().map(resolve_yaml11) {
-        Some(Value::Float(f)) => match crate::go::json_float(f) {
+    use crate::kustomization::{JsonScalar, json_scalar, json_type};
+    let ty = match n.as_scalar().map(json_scalar) {
+        Some(JsonScalar::Float(f)) => match crate::go::json_float(f) {
             Ok(text) => format!("number {text}"),
             Err(_) => "number".to_owned(),
         },
-        _ => crate::kustomization::json_type(n).to_owned(),
+        Some(JsonScalar::Int(i)) => format!("number {i}"),
+        _ => json_type(n).to_owned(),
     };
     k.error_at(
         ErrorKind::Kustomization,

@@ -936,7 +936,6 @@ pub(crate) mod decode {
     use crate::error::{Error, ErrorKind, Result};
     use crate::go;
     use crate::source::SourceFile;
-    use crate::yaml::resolve::{self, Value};
     use crate::yaml::{Mapping, Node, NodeKind, Scalar};
 
     /// How strictly a document is read.
@@ -949,37 +948,13 @@ pub(crate) mod decode {
         File,
     }
 
-    /// A YAML 1.1 scalar as go-yaml v2 types it when decoding into `interface{}`.
-    #[derive(Clone, Debug, PartialEq)]
-    pub(crate) enum V2 {
-        Null,
-        Bool(bool),
-        Int(i128),
-        Float(f64),
-        Str,
-    }
+    /// A YAML 1.1 scalar as go-yaml v2 types it when decoding into `interface{}` (the one
+    /// typing of kustomization values, [`crate::kustomization::json_scalar`]).
+    pub(crate) use crate::kustomization::JsonScalar as V2;
 
-    /// Types a scalar as go-yaml v2 does (timestamps stay strings when decoded into
-    /// `interface{}`; base-60 numbers are strings): `!!str` and `!` make a string, `!!null` a
-    /// null, a quoted untagged scalar a string; otherwise the text decides
-    /// ([`resolve::resolve_yaml11`]), whatever the tag.
+    /// Types a scalar as go-yaml v2 does ([`crate::kustomization::json_scalar`]).
     pub(crate) fn v2_type(s: &Scalar) -> V2 {
-        match s.tag.as_deref() {
-            Some("!!str") | Some("!") => return V2::Str,
-            Some("!!null") => return V2::Null,
-            _ => {}
-        }
-        if s.style.is_quoted() && s.tag.is_none() {
-            return V2::Str;
-        }
-        match resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
-            Value::Null => V2::Null,
-            Value::Bool(b) => V2::Bool(b),
-            Value::Int(i) => V2::Int(i128::from(i)),
-            Value::UInt(u) => V2::Int(i128::from(u)),
-            Value::Float(f) => V2::Float(f),
-            Value::Str(_) => V2::Str,
-        }
+        crate::kustomization::json_scalar(s)
     }
 
     /// Reads typed fields and reports errors as kustomize does.
@@ -990,16 +965,7 @@ pub(crate) mod decode {
 
     /// What a JSON value is called in `encoding/json` errors.
     fn json_kind(n: &Node) -> String {
-        match &n.kind {
-            NodeKind::Mapping(_) => "object".into(),
-            NodeKind::Sequence(_) => "array".into(),
-            NodeKind::Scalar(s) => match v2_type(s) {
-                V2::Null => "null".into(),
-                V2::Bool(_) => "bool".into(),
-                V2::Int(_) | V2::Float(_) => "number".into(),
-                V2::Str => "string".into(),
-            },
-        }
+        crate::kustomization::json_type(n).to_owned()
     }
 
     /// Marker for the expected Go type (only used in messages).
@@ -1104,7 +1070,7 @@ pub(crate) mod decode {
             match &n.kind {
                 NodeKind::Scalar(s) => match v2_type(s) {
                     V2::Null => Ok(None),
-                    V2::Str => Ok(Some(s.text.clone())),
+                    V2::String => Ok(Some(s.text.clone())),
                     _ => Err(self.type_error(n, strukt, path, "string")),
                 },
                 _ => Err(self.type_error(n, strukt, path, "string")),
