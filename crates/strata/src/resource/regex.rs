@@ -22,8 +22,11 @@
 //!   the script names and aliases of the `regex` crate's Unicode tables, a small superset.)
 //!
 //! Go's size budget is applied to the parsed pattern (`calcSize`, 3,355,443 instructions:
-//! `expression too large`), and a nesting limit (`expression nests too deeply`) of 250 groups where
-//! Go allows 1000.
+//! `expression too large`), as is its nesting limit of 1000 groups (`expression nests too
+//! deeply`). One difference remains: the `regex` crate guards its stack with a nesting limit
+//! of 250, which repetitions and alternations inside one another count against (groups alone
+//! do not), where Go's limit is 1000; Strata reports such patterns as `expression nests too
+//! deeply`.
 //!
 //! # Which matcher each selector uses
 //!
@@ -48,9 +51,8 @@ use std::fmt::Write as _;
 
 /// Largest repeat count, as Go's parser.
 const MAX_REPEAT: u64 = 1000;
-/// Deepest group nesting accepted. Go accepts 1000 (`maxHeight`); the parser here recurses
-/// per group, and 250 keeps it well inside a thread's stack in debug builds.
-const MAX_NEST: usize = 250;
+/// Deepest group nesting Go accepts (`maxHeight`).
+const MAX_NEST: usize = 1000;
 /// Go's program size budget (`maxSize`: 128 MiB over 40-byte instructions).
 const MAX_SIZE: u64 = (128 << 20) / 40;
 /// Compiled size budget handed to the `regex` crate.
@@ -81,10 +83,7 @@ impl GoRegex {
             pos: 0,
             flags: Flags::default(),
         };
-        let ast = p.parse_alt(0)?;
-        if p.peek() == Some(')') {
-            return Err(err("unexpected )", pattern));
-        }
+        let ast = p.parse()?;
         if size(&ast) > MAX_SIZE {
             return Err(err("expression too large", pattern));
         }
@@ -92,9 +91,13 @@ impl GoRegex {
         emit(&ast, &mut rust);
         let inner = ::regex::RegexBuilder::new(&rust)
             .size_limit(COMPILED_SIZE_LIMIT)
-            .nest_limit(4 * MAX_NEST as u32 + 16)
             .build()
-            .map_err(|_| err("expression too large", pattern))?;
+            .map_err(|e| match e {
+                // The translation is valid syntax; what the crate can refuse is its size, or
+                // more than 250 nested repetitions and alternations (its stack guard).
+                ::regex::Error::CompiledTooBig(_) => err("expression too large", pattern),
+                _ => err("expression nests too deeply", pattern),
+            })?;
         Ok(GoRegex { inner })
     }
 
@@ -271,7 +274,8 @@ fn repeat_is_valid(ast: &Ast, mut n: u64) -> bool {
     }
 }
 
-/// Writes `ast` in the `regex` crate's syntax.
+/// Writes `ast` in the `regex` crate's syntax. Groups add no parentheses of their own
+/// (captures do not matter for matching), so only alternations and repetitions nest.
 fn emit(ast: &Ast, out: &mut String) {
     match ast {
         Ast::Empty => out.push_str("(?:)"),
@@ -284,35 +288,49 @@ fn emit(ast: &Ast, out: &mut String) {
             Look::WordBoundary => r"(?-u:\b)",
             Look::NotWordBoundary => r"(?-u:\B)",
         }),
-        Ast::Concat(items) => {
-            out.push_str("(?:");
-            items.iter().for_each(|a| emit(a, out));
-            out.push(')');
-        }
+        Ast::Concat(items) => items.iter().for_each(|a| emit_in_concat(a, out)),
         Ast::Alt(items) => {
-            out.push_str("(?:");
             for (i, a) in items.iter().enumerate() {
                 if i > 0 {
                     out.push('|');
                 }
                 emit(a, out);
             }
-            out.push(')');
         }
-        Ast::Group { ast, .. } => {
-            out.push_str("(?:");
-            emit(ast, out);
-            out.push(')');
-        }
+        Ast::Group { ast, .. } => emit(ast, out),
         Ast::Repeat { ast, min, max, .. } => {
-            out.push_str("(?:");
-            emit(ast, out);
-            out.push(')');
+            emit_atom(ast, out);
             let _ = match max {
                 Some(max) => write!(out, "{{{min},{max}}}"),
                 None => write!(out, "{{{min},}}"),
             };
         }
+    }
+}
+
+/// Writes one item of a concatenation: an alternation needs parentheses there.
+fn emit_in_concat(ast: &Ast, out: &mut String) {
+    match ast {
+        Ast::Alt(_) => {
+            out.push_str("(?:");
+            emit(ast, out);
+            out.push(')');
+        }
+        Ast::Group { ast, .. } => emit_in_concat(ast, out),
+        _ => emit(ast, out),
+    }
+}
+
+/// Writes `ast` as one atom, as a repetition operator takes it.
+fn emit_atom(ast: &Ast, out: &mut String) {
+    match ast {
+        Ast::Concat(_) | Ast::Alt(_) | Ast::Repeat { .. } => {
+            out.push_str("(?:");
+            emit(ast, out);
+            out.push(')');
+        }
+        Ast::Group { ast, .. } => emit_atom(ast, out),
+        Ast::Empty | Ast::Class(_) | Ast::Look(_) => emit(ast, out),
     }
 }
 
@@ -346,6 +364,46 @@ fn emit_class(c: &Class, out: &mut String) {
     }
     if c.fold {
         out.push(')');
+    }
+}
+
+/// An open group while parsing: its finished alternatives, the concatenation being read,
+/// where the last repetition operator started (Go's `lastRepeat`), and the flags to restore
+/// at its `)`.
+struct Frame {
+    alts: Vec<Ast>,
+    items: Vec<Ast>,
+    last_op: Option<usize>,
+    saved: Flags,
+    capture: bool,
+}
+
+impl Frame {
+    fn new(saved: Flags, capture: bool) -> Frame {
+        Frame {
+            alts: Vec::new(),
+            items: Vec::new(),
+            last_op: None,
+            saved,
+            capture,
+        }
+    }
+
+    fn finish(mut self) -> Ast {
+        let last = concat(std::mem::take(&mut self.items));
+        if self.alts.is_empty() {
+            return last;
+        }
+        self.alts.push(last);
+        Ast::Alt(self.alts)
+    }
+}
+
+fn concat(mut items: Vec<Ast>) -> Ast {
+    match items.len() {
+        0 => Ast::Empty,
+        1 => items.pop().unwrap_or(Ast::Empty),
+        _ => Ast::Concat(items),
     }
 }
 
@@ -395,49 +453,73 @@ impl Parser<'_> {
         })
     }
 
-    fn parse_alt(&mut self, depth: usize) -> Result<Ast, RegexError> {
-        if depth > MAX_NEST {
-            return Err(err("expression nests too deeply", self.src));
-        }
-        let mut alts = vec![self.parse_concat(depth)?];
-        while self.peek() == Some('|') {
-            self.pos += 1;
-            alts.push(self.parse_concat(depth)?);
-        }
-        Ok(if alts.len() == 1 {
-            alts.pop().unwrap_or(Ast::Empty)
-        } else {
-            Ast::Alt(alts)
-        })
-    }
-
-    fn parse_concat(&mut self, depth: usize) -> Result<Ast, RegexError> {
-        let mut items: Vec<Ast> = Vec::new();
-        // Where the previous repetition operator started, if the last item is one (Go's
-        // `lastRepeat`).
-        let mut last_op: Option<usize> = None;
+    /// Parses the whole pattern with an explicit stack of open groups (as Go's parser keeps
+    /// one), so nesting costs heap, not call stack.
+    fn parse(&mut self) -> Result<Ast, RegexError> {
+        let mut stack: Vec<Frame> = vec![Frame::new(self.flags, false)];
         while let Some(c) = self.peek() {
+            let Some(top) = stack.last_mut() else {
+                break;
+            };
             let mut this_op = None;
             match c {
-                '|' | ')' => break,
+                '|' => {
+                    self.pos += 1;
+                    let items = std::mem::take(&mut top.items);
+                    top.alts.push(concat(items));
+                }
+                ')' => {
+                    if stack.len() == 1 {
+                        return Err(err("unexpected )", self.src));
+                    }
+                    self.pos += 1;
+                    let Some(frame) = stack.pop() else {
+                        break;
+                    };
+                    self.flags = frame.saved;
+                    let capture = frame.capture;
+                    let group = Ast::Group {
+                        capture,
+                        ast: Box::new(frame.finish()),
+                    };
+                    if let Some(parent) = stack.last_mut() {
+                        parent.items.push(group);
+                        parent.last_op = None;
+                    }
+                    continue;
+                }
+                '(' => {
+                    self.pos += 1;
+                    let saved = self.flags;
+                    if let Some(capture) = self.parse_group_open()? {
+                        if stack.len() > MAX_NEST {
+                            return Err(err("expression nests too deeply", self.src));
+                        }
+                        stack.push(Frame::new(saved, capture));
+                        continue;
+                    }
+                    // A flag group `(?i)`: it changes flags and leaves the last atom
+                    // repeatable (`a(?i)*`).
+                }
                 '*' | '+' | '?' | '{' => {
                     let op_start = self.pos;
                     let Some((min, max)) = self.parse_repeat_op()? else {
                         // A `{` that is not a repetition is a literal (parse.go).
                         self.pos += 1;
-                        items.push(self.literal('{'));
-                        last_op = None;
+                        let lit = self.literal('{');
+                        top.items.push(lit);
+                        top.last_op = None;
                         continue;
                     };
                     let counted = c == '{';
                     let op = self.slice(op_start, self.pos);
-                    if let Some(prev_op) = last_op {
+                    if let Some(prev_op) = top.last_op {
                         return Err(err(
                             "invalid nested repetition operator",
                             &self.slice(prev_op, self.pos),
                         ));
                     }
-                    let Some(prev) = items.pop() else {
+                    let Some(prev) = top.items.pop() else {
                         return Err(err("missing argument to repetition operator", &op));
                     };
                     let rep = Ast::Repeat {
@@ -452,7 +534,7 @@ impl Parser<'_> {
                     {
                         return Err(err("invalid repeat count", &op));
                     }
-                    items.push(rep);
+                    top.items.push(rep);
                     this_op = Some(op_start);
                 }
                 '\\' if self.peek_at(1) == Some('Q') => {
@@ -463,23 +545,24 @@ impl Parser<'_> {
                             self.pos += 2;
                             break;
                         }
-                        items.push(self.literal(c));
+                        let lit = self.literal(c);
+                        top.items.push(lit);
                         self.pos += 1;
                     }
                 }
                 _ => {
-                    if let Some(a) = self.parse_atom(depth)? {
-                        items.push(a);
-                    }
+                    let atom = self.parse_atom()?;
+                    top.items.push(atom);
                 }
             }
-            last_op = this_op;
+            if let Some(top) = stack.last_mut() {
+                top.last_op = this_op;
+            }
         }
-        Ok(match items.len() {
-            0 => Ast::Empty,
-            1 => items.pop().unwrap_or(Ast::Empty),
-            _ => Ast::Concat(items),
-        })
+        if stack.len() > 1 {
+            return Err(err("missing closing )", self.src));
+        }
+        Ok(stack.pop().map_or(Ast::Empty, Frame::finish))
     }
 
     /// Reads `*`, `+`, `?` or `{n}`, `{n,}`, `{n,m}`, and a lazy `?`. Returns `None` for a
@@ -549,14 +632,13 @@ impl Parser<'_> {
         Ok(Some(r))
     }
 
-    /// Parses one atom; `None` for a flag-only group such as `(?i)`.
-    fn parse_atom(&mut self, depth: usize) -> Result<Option<Ast>, RegexError> {
+    /// Parses one atom other than a group.
+    fn parse_atom(&mut self) -> Result<Ast, RegexError> {
         let Some(c) = self.peek() else {
-            return Ok(Some(Ast::Empty));
+            return Ok(Ast::Empty);
         };
         self.pos += 1;
         let ast = match c {
-            '(' => return self.parse_group(depth),
             '[' => Ast::Class(self.parse_class()?),
             '.' => {
                 let ranges: &[(char, char)] = if self.flags.dot_nl {
@@ -579,13 +661,13 @@ impl Parser<'_> {
             '\\' => self.parse_escape_atom()?,
             c => self.literal(c),
         };
-        Ok(Some(ast))
+        Ok(ast)
     }
 
-    /// Parses a group after its `(`: `(…)`, `(?:…)`, `(?P<name>…)`, `(?<name>…)`, flags
-    /// `(?i)`, `(?i-s:…)`.
-    fn parse_group(&mut self, depth: usize) -> Result<Option<Ast>, RegexError> {
-        let saved = self.flags;
+    /// Reads what follows a group's `(`: nothing, `?:`, `?P<name>`, `?<name>`, or flags
+    /// (`?i`, `?i-s:`), which it applies. Returns whether the group captures, or `None` for
+    /// a flag-only group `(?i)`, which is then complete.
+    fn parse_group_open(&mut self) -> Result<Option<bool>, RegexError> {
         let mut capture = true;
         if self.peek() == Some('?') {
             let start = self.pos.saturating_sub(1);
@@ -653,16 +735,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let inner = self.parse_alt(depth + 1)?;
-        if self.peek() != Some(')') {
-            return Err(err("missing closing )", self.src));
-        }
-        self.pos += 1;
-        self.flags = saved;
-        Ok(Some(Ast::Group {
-            capture,
-            ast: Box::new(inner),
-        }))
+        Ok(Some(capture))
     }
 
     /// Parses what follows a `\` outside a class.
@@ -1045,6 +1118,16 @@ mod tests {
             ("^[a-]$", "-", true),
             // A repetition after a flag group applies to the atom before it.
             ("^a(?i)*$", "aaa", true),
+            // Groups keep precedence though they add no parentheses of their own.
+            ("^(a|bc)d$", "bcd", true),
+            ("^(a|bc)d$", "ad", true),
+            ("^(a|bc)d$", "abcd", false),
+            ("^x(a|b)*y$", "xababy", true),
+            ("^(ab)+$", "abab", true),
+            ("^(ab)+$", "aba", false),
+            ("^((a))b{2}$", "abb", true),
+            ("^(?:a|(b|c)d)e$", "cde", true),
+            ("^(?:a|(b|c)d)e$", "ce", false),
             ("^(a{1000}){0}$", "", true),
         ];
         for (pat, text, want) in cases {
@@ -1091,7 +1174,7 @@ mod tests {
 
     #[test]
     fn hostile_patterns_fail_cleanly() {
-        let deep = "(".repeat(300) + &")".repeat(300);
+        let deep = "(".repeat(1001) + &")".repeat(1001);
         for pat in [
             "[[:]",
             "[[:",
@@ -1104,8 +1187,19 @@ mod tests {
             let _ = GoRegex::new(pat).map(|re| re.is_match("aaaa"));
         }
         assert!(GoRegex::new(&deep).is_err());
-        let ok = "(".repeat(240) + &")".repeat(240);
+        let ok = "(".repeat(1000) + &")".repeat(1000);
         assert!(GoRegex::new(&ok).is_ok());
+        // Nested repetitions compile and match; past the `regex` crate's stack guard they
+        // fail cleanly (Go accepts them up to its height limit).
+        let stars = |n: usize| "(a*".repeat(n) + &")*".repeat(n);
+        assert!(GoRegex::new(&stars(60)).unwrap().is_match("aaa"));
+        assert_eq!(
+            GoRegex::new(&stars(300)).unwrap_err().0,
+            format!(
+                "error parsing regexp: expression nests too deeply: `{}`",
+                stars(300)
+            )
+        );
         // Linear time: a classic exponential-backtracking pattern on a long input.
         let long = "a".repeat(5000);
         assert!(!GoRegex::new("^(a|aa)*$b").unwrap().is_match(&long));
