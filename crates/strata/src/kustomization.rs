@@ -250,8 +250,8 @@ pub fn from_node(
     {
         return Err(err("kustomization.yaml is empty".into(), span));
     }
-    let kind_text = opt_string(file, &root, "kind")?;
-    let api_version = opt_string(file, &root, "apiVersion")?;
+    let kind_text = typed_string(file, &root, "kind", "Kustomization.kind")?;
+    let api_version = typed_string(file, &root, "apiVersion", "Kustomization.apiVersion")?;
     let kind = match kind_text.as_ref().map(|s| s.value.as_str()) {
         None | Some("") | Some("Kustomization") => KustomizationKind::Kustomization,
         Some("Component") => KustomizationKind::Component,
@@ -319,19 +319,24 @@ pub fn from_node(
         }
     }
 
-    let mut resources = string_list(file, &root, "resources")?;
-    resources.extend(string_list(file, &root, "bases")?);
+    let mut resources = string_list(file, &root, "resources", "Kustomization.resources")?;
+    resources.extend(string_list(file, &root, "bases", "Kustomization.bases")?);
     let k = Kustomization {
         file: Arc::clone(file),
         kind,
         resources,
-        components: string_list(file, &root, "components")?,
-        crds: string_list(file, &root, "crds")?,
-        configurations: string_list(file, &root, "configurations")?,
-        generators: string_list(file, &root, "generators")?,
-        transformers: string_list(file, &root, "transformers")?,
-        validators: string_list(file, &root, "validators")?,
-        build_metadata: string_list(file, &root, "buildMetadata")?,
+        components: string_list(file, &root, "components", "Kustomization.components")?,
+        crds: string_list(file, &root, "crds", "Kustomization.crds")?,
+        configurations: string_list(
+            file,
+            &root,
+            "configurations",
+            "Kustomization.configurations",
+        )?,
+        generators: string_list(file, &root, "generators", "Kustomization.generators")?,
+        transformers: string_list(file, &root, "transformers", "Kustomization.transformers")?,
+        validators: string_list(file, &root, "validators", "Kustomization.validators")?,
+        build_metadata: string_list(file, &root, "buildMetadata", "Kustomization.buildMetadata")?,
         root,
         warnings,
     };
@@ -347,6 +352,20 @@ fn type_error(file: &Arc<SourceFile>, name: &str, want: &str, node: &Node) -> Er
     Error::at(
         ErrorKind::Kustomization,
         format!("invalid Kustomization: field '{name}' must be {want}, found {got}"),
+        file,
+        node.span,
+    )
+}
+
+/// `encoding/json`'s `UnmarshalTypeError` for `node` decoded into the Go field `go_field`
+/// (`Kustomization.resources`, `Patch.patches.path`) of type `go_type`.
+fn go_type_error(file: &Arc<SourceFile>, go_field: &str, go_type: &str, node: &Node) -> Error {
+    Error::at(
+        ErrorKind::Kustomization,
+        format!(
+            "invalid Kustomization: json: cannot unmarshal {} into Go struct field {go_field} of type {go_type}",
+            json_type(node)
+        ),
         file,
         node.span,
     )
@@ -480,10 +499,16 @@ pub fn typed_string(
 }
 
 /// Reads an optional list-of-strings field.
+///
+/// Values are typed as kustomize decodes them into a Go `[]string` at `go_field`: a value
+/// that is no list, or an item that is a number, bool, list or map, fails with
+/// `encoding/json`'s message (`cannot unmarshal bool into Go struct field
+/// Kustomization.resources of type string`).
 pub fn string_list(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
+    go_field: &str,
 ) -> Result<Vec<Spanned<String>>> {
     let Some(n) = field(m, name) else {
         return Ok(Vec::new());
@@ -492,16 +517,16 @@ pub fn string_list(
         return Ok(Vec::new());
     }
     let Some(items) = n.as_sequence() else {
-        return Err(type_error(file, name, "a list of strings", n));
+        return Err(go_type_error(file, go_field, "[]string", n));
     };
     items
         .iter()
-        .map(|item| match item.as_str() {
-            Some(s) => Ok(Spanned {
+        .map(|item| match (json_type(item), item.as_str()) {
+            ("string" | "null", Some(s)) => Ok(Spanned {
                 value: s.to_owned(),
                 span: item.span,
             }),
-            None => Err(type_error(file, name, "a list of strings", item)),
+            _ => Err(go_type_error(file, go_field, "string", item)),
         })
         .collect()
 }
@@ -514,8 +539,21 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
         return Ok(None);
     }
     let Some(m) = node.as_mapping() else {
-        return Err(type_error(file, "sortOptions", "a mapping", node));
+        return Err(go_type_error(
+            file,
+            "Kustomization.sortOptions",
+            "types.SortOptions",
+            node,
+        ));
     };
+    if let Some(o) = field(m, "order").filter(|o| !matches!(json_type(o), "string" | "null")) {
+        return Err(go_type_error(
+            file,
+            "SortOptions.sortOptions.order",
+            "types.SortOrder",
+            o,
+        ));
+    }
     let order = opt_string(file, m, "order")?;
     let legacy = field(m, "legacySortOptions").filter(|n| !n.is_null());
     let err = |msg: &str, span: Span| Error::at(ErrorKind::Kustomization, msg, file, span);
@@ -542,11 +580,25 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
                         ));
                     };
                     let first = field(lm, "orderFirst")
-                        .map(|_| string_list(file, lm, "orderFirst"))
+                        .map(|_| {
+                            string_list(
+                                file,
+                                lm,
+                                "orderFirst",
+                                "LegacySortOptions.sortOptions.legacySortOptions.orderFirst",
+                            )
+                        })
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
                     let last = field(lm, "orderLast")
-                        .map(|_| string_list(file, lm, "orderLast"))
+                        .map(|_| {
+                            string_list(
+                                file,
+                                lm,
+                                "orderLast",
+                                "LegacySortOptions.sortOptions.legacySortOptions.orderLast",
+                            )
+                        })
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
                     // With legacySortOptions given, a missing list is empty, not the default
@@ -600,6 +652,26 @@ mod tests {
                 "string", "bool", "array", "object", "number", "null", "bool", "string"
             ]
         );
+    }
+
+    /// Issue 14 item 10: list fields are decoded as kustomize decodes a Go `[]string`
+    /// (oracle: testdata/build/resources-error-not-a-list, resources-error-item-yes-is-bool).
+    #[test]
+    fn list_fields_fail_with_encoding_json_types() {
+        let msg = |text: &str| load(text).err().map(|e| e.message().to_owned());
+        assert_eq!(
+            msg("resources: cm.yaml\n").as_deref(),
+            Some(
+                "invalid Kustomization: json: cannot unmarshal string into Go struct field Kustomization.resources of type []string"
+            )
+        );
+        assert_eq!(
+            msg("resources:\n- a.yaml\n- yes\n").as_deref(),
+            Some(
+                "invalid Kustomization: json: cannot unmarshal bool into Go struct field Kustomization.resources of type string"
+            )
+        );
+        assert_eq!(msg("resources:\n- '5'\n- a.yaml\n"), None);
     }
 
     /// Issue 14 item 10: an error about a field points at it, or names only the file when

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::go;
-use crate::kustomization::{Kustomization, field, opt_string};
+use crate::kustomization::{Kustomization, field, typed_string};
 use crate::patch::json6902::{self, Operation};
 use crate::patch::strategic_merge::kustomize_patch_with;
 use crate::patch::target::{self, Selector};
@@ -356,8 +356,10 @@ fn read_entry(
             ));
         }
     }
-    let path = opt_string(file, m, "path")?.filter(|p| !p.value.is_empty());
-    let patch = opt_string(file, m, "patch")?.filter(|p| !p.value.trim().is_empty());
+    let path = typed_string(file, m, "path", &format!("Patch.{field_name}.path"))?
+        .filter(|p| !p.value.is_empty());
+    let patch = typed_string(file, m, "patch", &format!("Patch.{field_name}.patch"))?
+        .filter(|p| !p.value.trim().is_empty());
     let target = match field(m, "target").filter(|n| !n.is_null()) {
         Some(t) => Selector::from_node(t, file, field_name)?,
         None => None,
