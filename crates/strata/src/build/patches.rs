@@ -14,7 +14,7 @@ use crate::kustomization::{Kustomization, field, opt_string};
 use crate::patch::json6902::{self, Operation};
 use crate::patch::strategic_merge::kustomize_patch_with;
 use crate::patch::target::{self, Selector};
-use crate::resource::{Resource, ResourceMap};
+use crate::resource::{BUILD_ANNOTATIONS, Resource, ResourceMap};
 use crate::schema::SchemaState;
 use crate::source::{SourceFile, Span};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
@@ -159,6 +159,61 @@ fn restore_identity(node: &mut Node, kind: Option<&String>, name: Option<&String
     }
 }
 
+/// Puts the build annotations kustomize would hold into the document's
+/// `metadata.annotations`, creating the map when absent or null; returns whether it did.
+///
+/// kustomize keeps its build state in annotations and its JSON 6902 filter patches the
+/// whole document (api/filters/patchjson6902), so a patch sees them: `add
+/// /metadata/annotations/x` works on an object written without annotations once any build
+/// step stored state (`patches:` always does, through `StorePreviousId`), while json-patch
+/// v4 fails on every other missing parent. `kubectl kustomize` v5.5 agrees; see the
+/// fixtures `patches-json6902-add-annotation-*`.
+fn with_build_annotations(node: &mut Node, state: &[(&'static str, String)]) -> bool {
+    if state.is_empty() {
+        return false;
+    }
+    let Some(meta) = node
+        .as_mapping_mut()
+        .and_then(|m| m.get_mut("metadata"))
+        .and_then(Node::as_mapping_mut)
+    else {
+        return false;
+    };
+    if meta.get("annotations").is_none_or(Node::is_null) {
+        meta.insert("annotations", Node::mapping(crate::yaml::Mapping::new()));
+    }
+    let Some(ann) = meta.get_mut("annotations").and_then(Node::as_mapping_mut) else {
+        return false;
+    };
+    for (k, v) in state {
+        ann.insert(k, Node::string(v.as_str()));
+    }
+    true
+}
+
+/// Takes the build annotations out again. kustomize restores the ones it held before the
+/// patch (PatchTransformer.go `transformJson6902`) and removes them all before printing
+/// (resource.go `RemoveBuildAnnotations`, which drops a map left empty), so whatever the
+/// patch did to them, none reaches the output.
+fn without_build_annotations(node: &mut Node) {
+    let Some(meta) = node
+        .as_mapping_mut()
+        .and_then(|m| m.get_mut("metadata"))
+        .and_then(Node::as_mapping_mut)
+    else {
+        return;
+    };
+    let Some(ann) = meta.get_mut("annotations").and_then(Node::as_mapping_mut) else {
+        return;
+    };
+    for key in BUILD_ANNOTATIONS {
+        ann.remove(key);
+    }
+    if ann.is_empty() {
+        meta.remove("annotations");
+    }
+}
+
 /// Applies JSON 6902 `ops` to the resources at `indices`, in place.
 fn apply_json(
     acc: &mut ResourceMap,
@@ -172,7 +227,13 @@ fn apply_json(
             if store_previous {
                 r.store_previous_id();
             }
-            json6902::apply(r.node_mut(), ops).map_err(|e| {
+            let state = r.history().build_annotations();
+            let injected = with_build_annotations(r.node_mut(), &state);
+            let result = json6902::apply(r.node_mut(), ops);
+            if injected {
+                without_build_annotations(r.node_mut());
+            }
+            result.map_err(|e| {
                 let span = e
                     .op_index
                     .and_then(|k| ops.get(k))
