@@ -11,7 +11,8 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
-use crate::yaml::{Mapping, Node, NodeKind};
+use crate::yaml::resolve::{self, Value};
+use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The file names kustomize looks for in a directory, in its order.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
@@ -310,19 +311,24 @@ pub fn from_node(
         }
     }
 
-    let mut resources = string_list(file, &root, "resources")?;
-    resources.extend(string_list(file, &root, "bases")?);
+    let mut resources = string_list(file, &root, "resources", "Kustomization.resources")?;
+    resources.extend(string_list(file, &root, "bases", "Kustomization.bases")?);
     let k = Kustomization {
         file: Arc::clone(file),
         kind,
         resources,
-        components: string_list(file, &root, "components")?,
-        crds: string_list(file, &root, "crds")?,
-        configurations: string_list(file, &root, "configurations")?,
-        generators: string_list(file, &root, "generators")?,
-        transformers: string_list(file, &root, "transformers")?,
-        validators: string_list(file, &root, "validators")?,
-        build_metadata: string_list(file, &root, "buildMetadata")?,
+        components: string_list(file, &root, "components", "Kustomization.components")?,
+        crds: string_list(file, &root, "crds", "Kustomization.crds")?,
+        configurations: string_list(
+            file,
+            &root,
+            "configurations",
+            "Kustomization.configurations",
+        )?,
+        generators: string_list(file, &root, "generators", "Kustomization.generators")?,
+        transformers: string_list(file, &root, "transformers", "Kustomization.transformers")?,
+        validators: string_list(file, &root, "validators", "Kustomization.validators")?,
+        build_metadata: string_list(file, &root, "buildMetadata", "Kustomization.buildMetadata")?,
         root,
         warnings,
     };
@@ -394,29 +400,223 @@ pub fn typed_string(
     opt_string(file, m, name)
 }
 
-/// Reads an optional list-of-strings field.
+// ---------------------------------------------------------------------------------------------
+// Typing: kustomize turns the file into JSON with `sigs.k8s.io/yaml` `YAMLToJSON` (go-yaml v2,
+// YAML 1.1) and decodes that with `encoding/json` (api/types/kustomization.go `Unmarshal`).
+
+/// A scalar as `YAMLToJSON` hands it to `encoding/json`.
+pub(crate) enum JsonScalar {
+    /// `null`, `~`, empty.
+    Null,
+    /// A boolean (YAML 1.1 spellings: `yes`, `On`...).
+    Bool(bool),
+    /// An integer (kept for map keys, which are stringified).
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A string; the text is the scalar's.
+    String,
+}
+
+/// Types a scalar as go-yaml v2 does for `YAMLToJSON`; timestamps and custom tags stay
+/// strings (a plain `name: 2024-01-15` works in kustomize).
+///
+/// The tags are go-yaml v2's, which differ from v3's ([`crate::yaml::resolve::try_resolve_yaml11`]): the bare
+/// `!` leaves the text a string (`name: ! 80` is "80"), and so does `!!binary`. A resolvable
+/// tag is not checked against the text, which alone decides.
+pub(crate) fn json_scalar(s: &Scalar) -> JsonScalar {
+    let tag = short_tag(s);
+    if indicated_string(s, tag.as_deref()) {
+        return JsonScalar::String;
+    }
+    if tag.as_deref().is_some_and(|t| !resolvable_tag(t)) {
+        return JsonScalar::String;
+    }
+    match resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
+        Value::Null => JsonScalar::Null,
+        Value::Bool(b) => JsonScalar::Bool(b),
+        Value::Int(i) => JsonScalar::Int(i128::from(i)),
+        Value::UInt(u) => JsonScalar::Int(i128::from(u)),
+        Value::Float(f) => JsonScalar::Float(f),
+        Value::Str(_) => JsonScalar::String,
+    }
+}
+
+/// Returns the tag of `s` in short form (`tag:yaml.org,2002:int` → `!!int`), if it has one.
+fn short_tag(s: &Scalar) -> Option<String> {
+    s.tag
+        .as_ref()
+        .map(|t| match t.strip_prefix("tag:yaml.org,2002:") {
+            Some(rest) => format!("!!{rest}"),
+            None => t.clone(),
+        })
+}
+
+/// Returns true if go-yaml treats the scalar as a string without looking at its text: a
+/// `!!str` tag, or no tag (or `!`) and a quoted or block style (go-yaml v3 `indicatedString`).
+fn indicated_string(s: &Scalar, tag: Option<&str>) -> bool {
+    match tag {
+        Some("!!str") => true,
+        None | Some("!") => s.style != ScalarStyle::Plain,
+        Some(_) => false,
+    }
+}
+
+/// Returns true if `tag` is one go-yaml resolves by looking at the text (`resolvableTag`).
+fn resolvable_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "!!str" | "!!bool" | "!!int" | "!!float" | "!!null" | "!!timestamp"
+    )
+}
+
+/// Returns true if `node` is a scalar that becomes JSON `null`.
+pub(crate) fn is_json_null(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if matches!(json_scalar(s), JsonScalar::Null))
+}
+
+/// The JSON type `encoding/json` names in "cannot unmarshal X into ...".
+pub(crate) fn json_type(node: &Node) -> &'static str {
+    match &node.kind {
+        NodeKind::Mapping(_) => "object",
+        NodeKind::Sequence(_) => "array",
+        NodeKind::Scalar(s) => match json_scalar(s) {
+            JsonScalar::Null => "null",
+            JsonScalar::Bool(_) => "bool",
+            JsonScalar::Int(_) | JsonScalar::Float(_) => "number",
+            JsonScalar::String => "string",
+        },
+    }
+}
+
+/// Decodes a node as `encoding/json` decodes it into a Go `bool` field named `go_field`
+/// (`Label.labels.includeSelectors`): after `YAMLToJSON`, so YAML 1.1 booleans (`yes`, `On`,
+/// `n`) count and `null` leaves the field unset (`None`). Returns `encoding/json`'s message
+/// otherwise (`json: cannot unmarshal number into Go struct field … of type bool`).
+pub(crate) fn decode_bool(
+    node: &Node,
+    go_field: &str,
+) -> std::result::Result<Option<bool>, String> {
+    if let NodeKind::Scalar(s) = &node.kind {
+        match json_scalar(s) {
+            JsonScalar::Null => return Ok(None),
+            JsonScalar::Bool(b) => return Ok(Some(b)),
+            _ => {}
+        }
+    }
+    Err(unmarshal_message(json_type(node), go_field, "bool"))
+}
+
+/// Decodes a node as `encoding/json` decodes it into a Go `int64` field named `go_field`
+/// (`Replica.replicas.count`), after `YAMLToJSON`: YAML 1.1 integers (`010` is 8, `0x10`,
+/// `0o10`, `0b10`, `1_0`), floats with an integral value (`1e1`, `10.0`, written by
+/// `encoding/json` as `10`), `null` or empty (`None`, the field stays 0). Other numbers fail
+/// with their JSON text (`number 1.5`, `number 100000000000000000000`), infinities and NaN
+/// with `json: unsupported value: +Inf`; `kubectl kustomize` v5.5 agrees on each (see the
+/// fixtures `replicas-count-yaml11-*`).
+pub(crate) fn decode_int64(
+    node: &Node,
+    go_field: &str,
+) -> std::result::Result<Option<i64>, String> {
+    let NodeKind::Scalar(s) = &node.kind else {
+        return Err(unmarshal_message(json_type(node), go_field, "int64"));
+    };
+    let text = match json_scalar(s) {
+        JsonScalar::Null => return Ok(None),
+        JsonScalar::Int(i) => i.to_string(),
+        JsonScalar::Float(f) => {
+            go::json_float(f).map_err(|v| format!("json: unsupported value: {v}"))?
+        }
+        JsonScalar::Bool(_) | JsonScalar::String => {
+            return Err(unmarshal_message(json_type(node), go_field, "int64"));
+        }
+    };
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| unmarshal_message(&format!("number {text}"), go_field, "int64"))
+}
+
+/// `encoding/json`'s `UnmarshalTypeError` text.
+pub(crate) fn unmarshal_message(json: &str, go_field: &str, go_type: &str) -> String {
+    format!("json: cannot unmarshal {json} into Go struct field {go_field} of type {go_type}")
+}
+
+/// Reads an optional `bool` field of a kustomization entry as kustomize decodes it
+/// ([`decode_bool`]); absent or `null` is `false`.
+pub fn typed_bool(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<bool> {
+    match field(m, name) {
+        None => Ok(false),
+        Some(n) => decode_bool(n, go_field)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| invalid(file, e, n.span)),
+    }
+}
+
+/// Reads an optional `int64` field of a kustomization entry as kustomize decodes it
+/// ([`decode_int64`]); absent or `null` is 0.
+pub fn typed_int64(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<i64> {
+    match field(m, name) {
+        None => Ok(0),
+        Some(n) => decode_int64(n, go_field)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| invalid(file, e, n.span)),
+    }
+}
+
+/// An `invalid Kustomization: <message>` error at `span`.
+pub(crate) fn invalid(file: &Arc<SourceFile>, message: String, span: Span) -> Error {
+    Error::at(
+        ErrorKind::Kustomization,
+        format!("invalid Kustomization: {message}"),
+        file,
+        span,
+    )
+}
+
+/// Reads an optional list-of-strings field as kustomize decodes a Go `[]string` named
+/// `go_field` (`Kustomization.resources`): `null` is an empty list, a `null` item the empty
+/// string, and a boolean or number item (`yes`, `1`) fails with `encoding/json`'s message.
 pub fn string_list(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
+    go_field: &str,
 ) -> Result<Vec<Spanned<String>>> {
     let Some(n) = field(m, name) else {
         return Ok(Vec::new());
     };
-    if n.is_null() {
+    if is_json_null(n) {
         return Ok(Vec::new());
     }
     let Some(items) = n.as_sequence() else {
-        return Err(type_error(file, name, "a list of strings", n));
+        return Err(invalid(
+            file,
+            unmarshal_message(json_type(n), go_field, "[]string"),
+            n.span,
+        ));
     };
     items
         .iter()
-        .map(|item| match item.as_str() {
-            Some(s) => Ok(Spanned {
-                value: s.to_owned(),
-                span: item.span,
-            }),
-            None => Err(type_error(file, name, "a list of strings", item)),
+        .map(|item| {
+            let value = match &item.kind {
+                NodeKind::Scalar(s) => match json_scalar(s) {
+                    JsonScalar::String => Some(s.text.clone()),
+                    JsonScalar::Null => Some(String::new()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match value {
+                Some(value) => Ok(Spanned {
+                    value,
+                    span: item.span,
+                }),
+                None => Err(invalid(
+                    file,
+                    unmarshal_message(json_type(item), go_field, "string"),
+                    item.span,
+                )),
+            }
         })
         .collect()
 }
@@ -431,6 +631,21 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
     let Some(m) = node.as_mapping() else {
         return Err(type_error(file, "sortOptions", "a mapping", node));
     };
+    if let Some(o) = field(m, "order") {
+        let is_text = matches!(&o.kind, NodeKind::Scalar(s)
+            if matches!(json_scalar(s), JsonScalar::String | JsonScalar::Null));
+        if !is_text {
+            return Err(invalid(
+                file,
+                unmarshal_message(
+                    json_type(o),
+                    "SortOptions.sortOptions.order",
+                    "types.SortOrder",
+                ),
+                o.span,
+            ));
+        }
+    }
     let order = opt_string(file, m, "order")?;
     let legacy = field(m, "legacySortOptions").filter(|n| !n.is_null());
     let err = |msg: &str, span: Span| Error::at(ErrorKind::Kustomization, msg, file, span);
@@ -457,11 +672,25 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
                         ));
                     };
                     let first = field(lm, "orderFirst")
-                        .map(|_| string_list(file, lm, "orderFirst"))
+                        .map(|_| {
+                            string_list(
+                                file,
+                                lm,
+                                "orderFirst",
+                                "LegacySortOptions.sortOptions.legacySortOptions.orderFirst",
+                            )
+                        })
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
                     let last = field(lm, "orderLast")
-                        .map(|_| string_list(file, lm, "orderLast"))
+                        .map(|_| {
+                            string_list(
+                                file,
+                                lm,
+                                "orderLast",
+                                "LegacySortOptions.sortOptions.legacySortOptions.orderLast",
+                            )
+                        })
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
                     // With legacySortOptions given, a missing list is empty, not the default
@@ -495,6 +724,87 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
 mod tests {
     use super::*;
     use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_single};
+
+    /// Parses `count: <text>` and returns the value node.
+    fn value_of(text: &str) -> Node {
+        let file = SourceFile::new("/k/kustomization.yaml", format!("count: {text}\n"));
+        let root = parse_single(&file, ParseOptions::default())
+            .unwrap()
+            .unwrap();
+        root.as_mapping().unwrap().get("count").unwrap().clone()
+    }
+
+    /// The answers of `kubectl kustomize` v5.5 for `replicas[].count: <text>`.
+    #[test]
+    fn decode_int64_as_kustomize() {
+        let f = "Replica.replicas.count";
+        let ok: [(&str, Option<i64>); 14] = [
+            ("010", Some(8)),
+            ("0x10", Some(16)),
+            ("-0x10", Some(-16)),
+            ("0o10", Some(8)),
+            ("0b1_0", Some(2)),
+            ("1_0", Some(10)),
+            ("1e1", Some(10)),
+            ("10.", Some(10)),
+            ("+5", Some(5)),
+            ("08", Some(8)),
+            ("9223372036854775807", Some(i64::MAX)),
+            ("null", None),
+            ("~", None),
+            ("!!int \"3\"", Some(3)),
+        ];
+        for (text, want) in ok {
+            assert_eq!(decode_int64(&value_of(text), f), Ok(want), "{text}");
+        }
+        let bad: [(&str, &str); 8] = [
+            ("1.5", "number 1.5"),
+            (".5", "number 0.5"),
+            ("1e20", "number 100000000000000000000"),
+            ("9223372036854775808", "number 9223372036854775808"),
+            ("yes", "bool"),
+            ("'3'", "string"),
+            ("1:30", "string"),
+            ("[1]", "array"),
+        ];
+        for (text, json) in bad {
+            assert_eq!(
+                decode_int64(&value_of(text), f),
+                Err(format!(
+                    "json: cannot unmarshal {json} into Go struct field {f} of type int64"
+                )),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            decode_int64(&value_of(".inf"), f),
+            Err("json: unsupported value: +Inf".to_owned())
+        );
+    }
+
+    /// The answers of `kubectl kustomize` v5.5 for `labels[].includeSelectors: <text>`.
+    #[test]
+    fn decode_bool_as_kustomize() {
+        let f = "Label.labels.includeSelectors";
+        let cases: [(&str, std::result::Result<Option<bool>, &str>); 10] = [
+            ("yes", Ok(Some(true))),
+            ("On", Ok(Some(true))),
+            ("TRUE", Ok(Some(true))),
+            ("n", Ok(Some(false))),
+            ("~", Ok(None)),
+            ("!!bool \"true\"", Ok(Some(true))),
+            ("tRUE", Err("string")),
+            ("\"true\"", Err("string")),
+            ("1", Err("number")),
+            ("{}", Err("object")),
+        ];
+        for (text, want) in cases {
+            let want = want.map_err(|json| {
+                format!("json: cannot unmarshal {json} into Go struct field {f} of type bool")
+            });
+            assert_eq!(decode_bool(&value_of(text), f), want, "{text}");
+        }
+    }
 
     fn load(text: &str) -> Result<Kustomization> {
         let file = SourceFile::new("/k/kustomization.yaml", text);

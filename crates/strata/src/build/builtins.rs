@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::kustomization::{Kustomization, field, opt_string, typed_string};
+use crate::kustomization::{
+    Kustomization, decode_bool, field, opt_string, typed_bool, typed_int64, typed_string,
+};
 use crate::resource::{Resource, ResourceMap};
 use crate::source::{SourceFile, Span};
 use crate::transform::config::{TransformerConfig, merge_specs};
@@ -356,14 +358,34 @@ fn labels(k: &Kustomization) -> Result<Vec<Label>> {
         let mut fields = Vec::new();
         if let Some(list) = field(m, "fields").filter(|n| !n.is_null()) {
             for f in list.as_sequence().map(Vec::as_slice).unwrap_or_default() {
-                fields.push(field_spec(&k.file, f, Strictness::Kustomization)?);
+                fields.push(field_spec(
+                    &k.file,
+                    f,
+                    Strictness::Kustomization,
+                    "labels.fields",
+                )?);
             }
         }
         out.push(Label {
             pairs: string_map(&k.file, m, "pairs")?,
-            include_selectors: bool_field(&k.file, m, "includeSelectors")?,
-            include_templates: bool_field(&k.file, m, "includeTemplates")?,
-            include_volume_claim_templates: bool_field(&k.file, m, "includeVolumeClaimTemplates")?,
+            include_selectors: typed_bool(
+                &k.file,
+                m,
+                "includeSelectors",
+                "Label.labels.includeSelectors",
+            )?,
+            include_templates: typed_bool(
+                &k.file,
+                m,
+                "includeTemplates",
+                "Label.labels.includeTemplates",
+            )?,
+            include_volume_claim_templates: typed_bool(
+                &k.file,
+                m,
+                "includeVolumeClaimTemplates",
+                "Label.labels.includeVolumeClaimTemplates",
+            )?,
             fields,
             span: item.span,
         });
@@ -393,8 +415,14 @@ impl Strictness {
     }
 }
 
-/// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`).
-pub fn field_spec(file: &Arc<SourceFile>, n: &Node, strictness: Strictness) -> Result<FieldSpec> {
+/// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`); `go_path` is
+/// where it sits for `encoding/json`'s messages (`labels.fields`, `namePrefix`).
+pub fn field_spec(
+    file: &Arc<SourceFile>,
+    n: &Node,
+    strictness: Strictness,
+    go_path: &str,
+) -> Result<FieldSpec> {
     let m = mapping(file, n, "fieldSpec")?;
     if let Some(prefix) = strictness.prefix() {
         for e in &m.entries {
@@ -419,7 +447,19 @@ pub fn field_spec(file: &Arc<SourceFile>, n: &Node, strictness: Strictness) -> R
         version: s("version")?,
         kind: s("kind")?,
         path: s("path")?,
-        create: bool_field(file, m, "create")?,
+        create: match (strictness.prefix(), field(m, "create")) {
+            (Some(prefix), Some(c)) => decode_bool(c, &format!("FieldSpec.{go_path}.create"))
+                .map_err(|e| {
+                    Error::at(
+                        ErrorKind::Kustomization,
+                        format!("{prefix}{e}"),
+                        file,
+                        c.span,
+                    )
+                })?
+                .unwrap_or_default(),
+            _ => bool_field(file, m, "create")?,
+        },
     })
 }
 
@@ -454,28 +494,25 @@ fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
     let mut out = Vec::new();
     for item in k.list_field("replicas")? {
         let m = mapping(&k.file, item, "replicas")?;
+        if let Some(e) = m.entries.iter().find(|e| {
+            let key = e.key.as_str().unwrap_or("");
+            !["name", "count"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(key))
+        }) {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    crate::go::quote(e.key.as_str().unwrap_or(""))
+                ),
+                e.key.span,
+            ));
+        }
         let name = typed_string(&k.file, m, "name", "Replica.replicas.name")?
             .map(|s| s.value)
             .unwrap_or_default();
-        let count = match field(m, "count") {
-            None => 0,
-            Some(n) => match n.as_scalar() {
-                Some(s) if !s.style.is_quoted() => s.text.parse::<i64>().map_err(|_| {
-                    k.error_at(
-                        ErrorKind::Kustomization,
-                        "invalid Kustomization: json: cannot unmarshal number into Go struct field Replica.replicas.count of type int64",
-                        n.span,
-                    )
-                })?,
-                _ => {
-                    return Err(k.error_at(
-                        ErrorKind::Kustomization,
-                        "invalid Kustomization: json: cannot unmarshal string into Go struct field Replica.replicas.count of type int64",
-                        n.span,
-                    ));
-                }
-            },
-        };
+        let count = typed_int64(&k.file, m, "count", "Replica.replicas.count")?;
         out.push(((name, count), item.span));
     }
     Ok(out)
@@ -492,6 +529,8 @@ fn mapping<'a>(file: &Arc<SourceFile>, n: &'a Node, what: &str) -> Result<&'a Ma
     })
 }
 
+/// Reads a `bool` of a builtin plugin's config, which kustomize decodes with go-yaml rather
+/// than through JSON.
 fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
     match field(m, name) {
         None => Ok(false),
@@ -604,7 +643,12 @@ pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<Trans
                 let mut referrers = Vec::new();
                 if let Some(fs) = field(im, "fieldSpecs").and_then(Node::as_sequence) {
                     for f in fs {
-                        referrers.push(field_spec(file, f, Strictness::ConfigFile)?);
+                        referrers.push(field_spec(
+                            file,
+                            f,
+                            Strictness::ConfigFile,
+                            "nameReference.fieldSpecs",
+                        )?);
                     }
                 }
                 tc.name_reference
@@ -641,7 +685,7 @@ pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<Trans
             }
         };
         for item in list {
-            target.push(field_spec(file, item, Strictness::ConfigFile)?);
+            target.push(field_spec(file, item, Strictness::ConfigFile, key)?);
         }
     }
     Ok(tc)

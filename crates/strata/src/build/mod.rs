@@ -840,15 +840,9 @@ fn build_metadata(k: &Kustomization) -> Result<BuildMetadata> {
             "originAnnotations" => m.origin_annotations = true,
             "transformerAnnotations" => m.transformer_annotations = true,
             "managedByLabel" => m.managed_by_label = true,
-            other => {
-                return Err(k.error_at(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "invalid buildMetadata option: {other}; must be one of originAnnotations, transformerAnnotations or managedByLabel"
-                    ),
-                    opt.span,
-                ));
-            }
+            // kustomize looks the three options up and ignores anything else
+            // (kusttarget.go); any entry at all still turns origin tracking on.
+            _ => {}
         }
         m.track = true;
     }

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::go;
-use crate::kustomization::{Kustomization, field, opt_string};
+use crate::kustomization::{
+    Kustomization, decode_bool, field, invalid, is_json_null, json_type, opt_string,
+    unmarshal_message,
+};
 use crate::patch::json6902::{self, Operation};
 use crate::patch::strategic_merge::kustomize_patch_with;
 use crate::patch::target::{self, Selector};
@@ -420,17 +423,27 @@ fn read_entry(
         None => None,
     };
     let mut allow = Allow::default();
-    if let Some(o) = field(m, "options").and_then(Node::as_mapping) {
-        let flag = |name: &str| {
-            field(o, name).and_then(Node::as_scalar).is_some_and(|s| {
-                matches!(
-                    crate::yaml::resolve::resolve_yaml11(s),
-                    crate::yaml::resolve::Value::Bool(true)
-                )
-            })
+    if let Some(o) = field(m, "options").filter(|n| !is_json_null(n)) {
+        // `options` is a Go `map[string]bool`: every value must decode as a bool, whatever
+        // its key, and only the two known keys mean anything.
+        let go_field = format!("Patch.{field_name}.options");
+        let Some(om) = o.as_mapping() else {
+            return Err(invalid(
+                file,
+                unmarshal_message(json_type(o), &go_field, "map[string]bool"),
+                o.span,
+            ));
         };
-        allow.name = flag("allowNameChange");
-        allow.kind = flag("allowKindChange");
+        for e in &om.entries {
+            let on = decode_bool(&e.value, &go_field)
+                .map_err(|msg| invalid(file, msg, e.value.span))?
+                .unwrap_or_default();
+            match e.key.as_str() {
+                Some("allowNameChange") => allow.name = on,
+                Some("allowKindChange") => allow.kind = on,
+                _ => {}
+            }
+        }
     }
     match (path, patch) {
         (None, None) => Err(k.error_at(

@@ -331,7 +331,7 @@ fn field_specs(file: &Arc<SourceFile>, m: &Mapping) -> Result<Vec<FieldSpec>> {
     let mut out = Vec::new();
     if let Some(list) = field(m, "fieldSpecs").and_then(Node::as_sequence) {
         for f in list {
-            out.push(field_spec(file, f, Strictness::Lenient)?);
+            out.push(field_spec(file, f, Strictness::Lenient, "fieldSpecs")?);
         }
     }
     Ok(out)
