@@ -543,7 +543,7 @@ pub(crate) fn unmarshal_message(json: &str, go_field: &str, go_type: &str) -> St
 
 /// Reads an optional `bool` field of a kustomization entry as kustomize decodes it
 /// ([`decode_bool`]); absent or `null` is `false`.
-pub fn typed_bool(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<bool> {
+pub(crate) fn typed_bool(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<bool> {
     match field(m, name) {
         None => Ok(false),
         Some(n) => decode_bool(n, go_field)
@@ -554,7 +554,7 @@ pub fn typed_bool(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &st
 
 /// Reads an optional `int64` field of a kustomization entry as kustomize decodes it
 /// ([`decode_int64`]); absent or `null` is 0.
-pub fn typed_int64(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<i64> {
+pub(crate) fn typed_int64(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<i64> {
     match field(m, name) {
         None => Ok(0),
         Some(n) => decode_int64(n, go_field)

@@ -15,7 +15,7 @@ use crate::kustomization::{
     unmarshal_message,
 };
 use crate::patch::json6902::{self, Operation};
-use crate::patch::strategic_merge::kustomize_patch_with;
+use crate::patch::strategic_merge::{kustomize_patch_with, may_hold_comment_schema};
 use crate::patch::target::{self, Selector};
 use crate::resource::{BUILD_ANNOTATIONS, Resource, ResourceMap};
 use crate::schema::SchemaState;
@@ -48,7 +48,7 @@ fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Res
         ParseOptions {
             limits,
             duplicate_keys: DuplicateKeys::KeepFirst,
-            ..ParseOptions::default()
+            keep_comments: may_hold_comment_schema(&file.text),
         },
     )?;
     let mut out = Vec::new();

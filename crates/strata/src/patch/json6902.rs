@@ -654,6 +654,11 @@ fn operation(j: &J) -> Operation {
 // ---------------------------------------------------------------------------------------------
 // A JSON parser with encoding/json's syntax errors.
 
+/// Returns true if `text` is one JSON value, as `encoding/json` reads it.
+pub(crate) fn is_json(text: &str) -> bool {
+    JsonParser::new(text).parse().is_ok()
+}
+
 struct JsonParser<'a> {
     text: &'a str,
     b: &'a [u8],
