@@ -199,6 +199,7 @@ pub fn from_node(
         None => return Err(err("kustomization.yaml is empty".into(), Span::at(0))),
         Some(n) => n,
     };
+    check_tags(file, &root)?;
     let span = root.span;
     let root = match root.kind {
         NodeKind::Mapping(m) => m,
@@ -423,7 +424,8 @@ pub(crate) enum JsonScalar {
 ///
 /// The tags are go-yaml v2's, which differ from v3's ([`crate::yaml::resolve::try_resolve_yaml11`]): the bare
 /// `!` leaves the text a string (`name: ! 80` is "80"), and so does `!!binary`. A resolvable
-/// tag is not checked against the text, which alone decides.
+/// tag was checked against the text when the file was read (`check_tags`); here the
+/// text alone decides.
 pub(crate) fn json_scalar(s: &Scalar) -> JsonScalar {
     let tag = short_tag(s);
     if indicated_string(s, tag.as_deref()) {
@@ -489,6 +491,32 @@ pub(crate) fn json_type(node: &Node) -> &'static str {
     }
 }
 
+/// Fails on the first scalar (in document order, keys included) whose explicit tag its text
+/// does not fit, as `YAMLToJSON`'s go-yaml v2 decode does before any field is looked at:
+/// `namePrefix: !!int abc` is `yaml: cannot decode !!str `abc` as a !!int`, and a
+/// `!!binary` text must be base64 (oracle: `kubectl kustomize` v5.5).
+fn check_tags(file: &Arc<SourceFile>, root: &Node) -> Result<()> {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Scalar(s) => {
+                let checked = short_tag(s)
+                    .is_some_and(|t| t == "!!binary" || (resolvable_tag(&t) && t != "!!str"));
+                if checked {
+                    if let Err(e) = resolve::try_resolve_yaml11(s) {
+                        return Err(invalid(file, format!("yaml: {}", e.message()), n.span));
+                    }
+                }
+            }
+            NodeKind::Mapping(m) => {
+                stack.extend(m.entries.iter().rev().flat_map(|e| [&e.value, &e.key]));
+            }
+            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+        }
+    }
+    Ok(())
+}
+
 /// Decodes a node as `encoding/json` decodes it into a Go `bool` field named `go_field`
 /// (`Label.labels.includeSelectors`): after `YAMLToJSON`, so YAML 1.1 booleans (`yes`, `On`,
 /// `n`) count and `null` leaves the field unset (`None`). Returns `encoding/json`'s message
@@ -543,7 +571,12 @@ pub(crate) fn unmarshal_message(json: &str, go_field: &str, go_type: &str) -> St
 
 /// Reads an optional `bool` field of a kustomization entry as kustomize decodes it
 /// ([`decode_bool`]); absent or `null` is `false`.
-pub(crate) fn typed_bool(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<bool> {
+pub(crate) fn typed_bool(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+    go_field: &str,
+) -> Result<bool> {
     match field(m, name) {
         None => Ok(false),
         Some(n) => decode_bool(n, go_field)
@@ -554,7 +587,12 @@ pub(crate) fn typed_bool(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_fie
 
 /// Reads an optional `int64` field of a kustomization entry as kustomize decodes it
 /// ([`decode_int64`]); absent or `null` is 0.
-pub(crate) fn typed_int64(file: &Arc<SourceFile>, m: &Mapping, name: &str, go_field: &str) -> Result<i64> {
+pub(crate) fn typed_int64(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+    go_field: &str,
+) -> Result<i64> {
     match field(m, name) {
         None => Ok(0),
         Some(n) => decode_int64(n, go_field)
