@@ -758,7 +758,21 @@ impl<'a> Builder<'a> {
                     value: String::new(),
                     span: n.span,
                 })),
-                Some(_) => crate::kustomization::opt_string(&k.file, m, name),
+                // YAML 1.1 typing into a Go string: `path: 1` or `version: yes` fail.
+                Some(n) => match n.as_scalar().map(crate::kustomization::json_scalar) {
+                    Some(crate::kustomization::JsonScalar::String) => {
+                        crate::kustomization::opt_string(&k.file, m, name)
+                    }
+                    _ => Err(crate::kustomization::invalid(
+                        &k.file,
+                        crate::kustomization::unmarshal_message(
+                            crate::kustomization::json_type(n),
+                            "Kustomization.openapi",
+                            "string",
+                        ),
+                        n.span,
+                    )),
+                },
             }
         };
         let path = text("path")?;
