@@ -895,21 +895,11 @@ fn plugin_origin(config: &Resource) -> Option<Origin> {
 
 /// Writes the tracked origins into annotations as `buildMetadata` asks.
 fn write_origins(r: &mut Resource, m: BuildMetadata) {
-    let mut notes: Vec<(&str, String)> = Vec::new();
-    if m.origin_annotations {
-        if let Some(o) = &r.history().origin {
-            let mut text = String::new();
-            o.write_yaml(&mut text, "", "");
-            notes.push(("config.kubernetes.io/origin", text));
-        }
-    }
-    if m.transformer_annotations && !r.history().transformations.is_empty() {
-        let mut text = String::new();
-        for t in &r.history().transformations {
-            t.write_yaml(&mut text, "- ", "  ");
-        }
-        notes.push(("alpha.config.kubernetes.io/transformations", text));
-    }
+    let mut notes = r.history().origin_annotations();
+    notes.retain(|(key, _)| match *key {
+        crate::resource::ORIGIN_ANNOTATION => m.origin_annotations,
+        _ => m.transformer_annotations,
+    });
     if notes.is_empty() {
         return;
     }

@@ -169,8 +169,9 @@ fn restore_identity(node: &mut Node, kind: Option<&String>, name: Option<&String
 /// whole document (api/filters/patchjson6902), so a patch sees them: `add
 /// /metadata/annotations/x` works on an object written without annotations once any build
 /// step stored state (`patches:` always does, through `StorePreviousId`), while json-patch
-/// v4 fails on every other missing parent. `kubectl kustomize` v5.5 agrees; see the
-/// fixtures `patches-json6902-add-annotation-*`.
+/// v4 fails on every other missing parent. The origin and transformer annotations kustomize
+/// keeps while it tracks origins are there too. `kubectl kustomize` v5.5 agrees; see the
+/// fixtures `patches-json6902-*annotation*` and `patches-json6902-build-state-visible*`.
 fn with_build_annotations(node: &mut Node, state: &[(&'static str, String)]) -> bool {
     if state.is_empty() {
         return false;
@@ -197,8 +198,9 @@ fn with_build_annotations(node: &mut Node, state: &[(&'static str, String)]) -> 
 /// Takes the build annotations out again. kustomize restores the ones it held before the
 /// patch (PatchTransformer.go `transformJson6902`) and removes them all before printing
 /// (resource.go `RemoveBuildAnnotations`, which drops a map left empty), so whatever the
-/// patch did to them, none reaches the output.
-fn without_build_annotations(node: &mut Node) {
+/// patch did to them, none reaches the output. The origin annotations put in (`state`) go
+/// too: the build writes them at the end, as `buildMetadata` asks.
+fn without_build_annotations(node: &mut Node, state: &[(&'static str, String)]) {
     let Some(meta) = node
         .as_mapping_mut()
         .and_then(|m| m.get_mut("metadata"))
@@ -209,7 +211,7 @@ fn without_build_annotations(node: &mut Node) {
     let Some(ann) = meta.get_mut("annotations").and_then(Node::as_mapping_mut) else {
         return;
     };
-    for key in BUILD_ANNOTATIONS {
+    for key in BUILD_ANNOTATIONS.iter().chain(state.iter().map(|(k, _)| k)) {
         ann.remove(key);
     }
     if ann.is_empty() {
@@ -230,11 +232,12 @@ fn apply_json(
             if store_previous {
                 r.store_previous_id();
             }
-            let state = r.history().build_annotations();
+            let mut state = r.history().build_annotations();
+            state.extend(r.history().origin_annotations());
             let injected = with_build_annotations(r.node_mut(), &state);
             let result = json6902::apply(r.node_mut(), ops);
             if injected {
-                without_build_annotations(r.node_mut());
+                without_build_annotations(r.node_mut(), &state);
             }
             result.map_err(|e| {
                 let span = e

@@ -128,7 +128,35 @@ impl History {
         }
         out
     }
+
+    /// Returns the origin and transformer annotations kustomize keeps on an object while it
+    /// tracks origins (any `buildMetadata` entry), as key and value: where it came from
+    /// (`config.kubernetes.io/origin`) and the transformers that ran over it so far
+    /// (`alpha.config.kubernetes.io/transformations`). kustomize drops the ones
+    /// `buildMetadata` does not ask for at the end.
+    pub fn origin_annotations(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(o) = &self.origin {
+            let mut text = String::new();
+            o.write_yaml(&mut text, "", "");
+            out.push((ORIGIN_ANNOTATION, text));
+        }
+        if !self.transformations.is_empty() {
+            let mut text = String::new();
+            for t in &self.transformations {
+                t.write_yaml(&mut text, "- ", "  ");
+            }
+            out.push((TRANSFORMATIONS_ANNOTATION, text));
+        }
+        out
+    }
 }
+
+/// kustomize's `OriginAnnotationKey`.
+pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+
+/// kustomize's `TransformerAnnotationKey`.
+pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
 
 /// Where an object came from or which transformer touched it: kustomize's
 /// `resource.Origin`, printed into `config.kubernetes.io/origin` and
