@@ -378,27 +378,32 @@ pub fn typed_string(
     name: &str,
     go_field: &str,
 ) -> Result<Option<Spanned<String>>> {
-    use crate::yaml::resolve::{Value, resolve_yaml11};
-    if let Some(n) = field(m, name) {
-        if let Some(s) = n.as_scalar() {
-            let ty = match resolve_yaml11(s) {
-                Value::Bool(_) => Some("bool"),
-                Value::Int(_) | Value::UInt(_) | Value::Float(_) => Some("number"),
-                _ => None,
-            };
-            if let Some(ty) = ty {
-                return Err(Error::at(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field {go_field} of type string"
-                    ),
-                    file,
-                    n.span,
-                ));
-            }
-        }
+    let Some(n) = field(m, name) else {
+        return Ok(None);
+    };
+    let value = match &n.kind {
+        NodeKind::Scalar(s) => match json_scalar(s) {
+            JsonScalar::Null => return Ok(None),
+            // A `!!binary` text decodes to its bytes (go-yaml v2 `name: !!binary aGk=` is "hi").
+            JsonScalar::String => match resolve::resolve_yaml11(s) {
+                Value::Str(text) => Some(text.into_owned()),
+                _ => Some(s.text.clone()),
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    match value {
+        Some(value) => Ok(Some(Spanned {
+            value,
+            span: n.span,
+        })),
+        None => Err(invalid(
+            file,
+            unmarshal_message(json_type(n), go_field, "string"),
+            n.span,
+        )),
     }
-    opt_string(file, m, name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,12 +499,19 @@ pub(crate) fn json_type(node: &Node) -> &'static str {
 /// Fails on the first scalar (in document order, keys included) whose explicit tag its text
 /// does not fit, as `YAMLToJSON`'s go-yaml v2 decode does before any field is looked at:
 /// `namePrefix: !!int abc` is `yaml: cannot decode !!str `abc` as a !!int`, and a
-/// `!!binary` text must be base64 (oracle: `kubectl kustomize` v5.5).
+/// `!!binary` text must be base64. Then, as `YAMLToJSON` marshals what it decoded, a
+/// `.nan` or `.inf` anywhere fails with `json: unsupported value: NaN` (oracle: `kubectl
+/// kustomize` v5.5).
 fn check_tags(file: &Arc<SourceFile>, root: &Node) -> Result<()> {
     let mut stack = vec![root];
+    // `YAMLToJSON` then marshals the decoded file: a float JSON cannot hold fails it.
+    let mut not_json: Option<(&'static str, Span)> = None;
     while let Some(n) = stack.pop() {
         match &n.kind {
             NodeKind::Scalar(s) => {
+                if let (None, JsonScalar::Float(f)) = (not_json, json_scalar(s)) {
+                    not_json = go::json_float(f).err().map(|v| (v, n.span));
+                }
                 let checked = short_tag(s)
                     .is_some_and(|t| t == "!!binary" || (resolvable_tag(&t) && t != "!!str"));
                 if checked {
@@ -514,7 +526,10 @@ fn check_tags(file: &Arc<SourceFile>, root: &Node) -> Result<()> {
             NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
         }
     }
-    Ok(())
+    match not_json {
+        Some((v, span)) => Err(invalid(file, format!("json: unsupported value: {v}"), span)),
+        None => Ok(()),
+    }
 }
 
 /// Decodes a node as `encoding/json` decodes it into a Go `bool` field named `go_field`
