@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::kustomization::{
-    Kustomization, decode_bool, field, opt_string, typed_bool, typed_int64, typed_string,
+    Kustomization, decode_bool, field, invalid, json_type, opt_string, typed_bool, typed_int64,
+    typed_string, unmarshal_message,
 };
 use crate::resource::{Resource, ResourceMap};
 use crate::source::{SourceFile, Span};
@@ -190,7 +191,12 @@ pub fn run(
                     },
                 )?;
             }
-            let common = string_map(&k.file, &k.root, "commonLabels")?;
+            let common = string_map(
+                &k.file,
+                &k.root,
+                "commonLabels",
+                "Kustomization.commonLabels",
+            )?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &common, &tc.common_labels),
@@ -204,7 +210,12 @@ pub fn run(
             )?;
         }
         Builtin::Annotations => {
-            let pairs = string_map(&k.file, &k.root, "commonAnnotations")?;
+            let pairs = string_map(
+                &k.file,
+                &k.root,
+                "commonAnnotations",
+                "Kustomization.commonAnnotations",
+            )?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &pairs, &tc.common_annotations),
@@ -367,7 +378,7 @@ fn labels(k: &Kustomization) -> Result<Vec<Label>> {
             }
         }
         out.push(Label {
-            pairs: string_map(&k.file, m, "pairs")?,
+            pairs: string_map(&k.file, m, "pairs", "Label.labels.pairs")?,
             include_selectors: typed_bool(
                 &k.file,
                 m,
@@ -548,30 +559,38 @@ fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
     }
 }
 
-/// Reads a `string: string` mapping field, in source order.
+/// Reads a `string: string` mapping field, in source order, as kustomize decodes a Go
+/// `map[string]string` named `go_field` (`Kustomization.commonLabels`).
 pub fn string_map(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
+    go_field: &str,
 ) -> Result<Vec<(String, String)>> {
     let Some(n) = field(m, name).filter(|n| !n.is_null()) else {
         return Ok(Vec::new());
     };
     let Some(map) = n.as_mapping() else {
-        return Err(Error::at(
-            ErrorKind::Kustomization,
-            format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
+        return Err(invalid(
             file,
+            unmarshal_message(json_type(n), go_field, "map[string]string"),
             n.span,
         ));
     };
     let mut out: Vec<(String, String)> = Vec::with_capacity(map.len());
     for e in &map.entries {
-        let (Some(key), Some(value)) = (e.key.as_scalar(), e.value.as_scalar()) else {
+        let Some(key) = e.key.as_scalar() else {
             return Err(Error::at(
                 ErrorKind::Kustomization,
                 format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
                 file,
+                e.key.span,
+            ));
+        };
+        let Some(value) = e.value.as_scalar() else {
+            return Err(invalid(
+                file,
+                unmarshal_message(json_type(&e.value), go_field, "string"),
                 e.value.span,
             ));
         };
@@ -595,7 +614,7 @@ pub fn string_map(
                 return Err(Error::at(
                     ErrorKind::Kustomization,
                     format!(
-                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field Kustomization.{name} of type string"
+                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field {go_field} of type string"
                     ),
                     file,
                     e.value.span,

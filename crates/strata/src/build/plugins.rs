@@ -111,7 +111,7 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
             } else {
                 "annotations"
             };
-            let pairs = string_map(file, m, key)?;
+            let pairs = string_map(file, m, key, &format!("Kustomization.{key}"))?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &pairs, &specs),
