@@ -9,7 +9,9 @@
 //! - typing is [`resolve::try_resolve`] (go-yaml v3); numbers come out as JSON would write them
 //!   and v2 would re-read them (`1.0` → `1`, `1e3` → `1000`, other floats as Go's
 //!   `FormatFloat(x, 'g', -1, 64)`);
-//! - strings lose what the v2 re-read drops (a raw U+0085 folds like a line break);
+//! - strings lose what the v2 re-read drops (a raw U+0085 folds like a line break), and folded
+//!   scalars change as the first v3 printing and re-read changes them
+//!   ([`kyaml_emit::folded_round_trip`]);
 //! - every mapping is sorted by go-yaml v2's `keyList.Less`, which is not transitive (`v10 <
 //!   v1beta1 < v2 < v10`): kustomize's order then depends on Go's map iteration and varies
 //!   between runs; Strata sorts stably from source order;
@@ -21,14 +23,16 @@
 //! and kustomize's key phrase; when several problems exist, the one kustomize reports wins
 //! (v3 decoding, then JSON encoding in sorted key order, then the v2 re-read).
 //!
-//! This module uses only the node model, [`resolve`], [`crate::source`] and `crate::go`.
+//! This module uses only the node model, [`resolve`], [`kyaml_emit`], [`crate::source`] and
+//! `crate::go`.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 
 use super::escape::{escape, is_break, is_printable, needs_escape};
-use super::node::{Mapping, Node, NodeKind, Scalar};
+use super::kyaml_emit;
+use super::node::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 use super::resolve::{self, ResolveError, Tag, Value};
 use crate::go;
 use crate::source::Span;
@@ -259,6 +263,19 @@ impl Printer<'_> {
 
     fn value_scalar(&mut self, s: &Scalar, indent: i32) -> Result<(), Problem> {
         let indent = if indent < 0 { 2 } else { indent + 2 };
+        // kustomize's round trip prints with go-yaml v3 first, whose folded writer changes
+        // some texts (see `folded_round_trip`).
+        let reread;
+        let s = match (s.style == ScalarStyle::Folded)
+            .then(|| kyaml_emit::folded_round_trip(&s.text))
+            .flatten()
+        {
+            Some(text) => {
+                reread = Scalar { text, ..s.clone() };
+                &reread
+            }
+            None => s,
+        };
         match resolve::try_resolve(s).map_err(|_| Problem)? {
             Value::Null => self.atom("null"),
             Value::Bool(true) => self.atom("true"),
