@@ -201,6 +201,39 @@ struct Anchored {
     refs: usize,
 }
 
+/// Returns true if the block scalar at `span` takes in the last line of `text` and that line
+/// has no line break after it. go-yaml then adds no final break, whatever the chomping
+/// (scannerc.go `yaml_parser_scan_block_scalar`: the break it would keep is read after the last
+/// line, and there is none), so `a: |` over `  x` at the end of a file is `x`, and over `  x`
+/// and a last line of spaces `x\n`; saphyr ends both with one more `\n`. A last line of spaces
+/// belongs to the scalar when it is as deep as its shallowest line (the indentation an
+/// indentation indicator sets is not known here). Oracle (`kubectl kustomize`, v5.5): `a: |`,
+/// `a: |+` and `a: >` over lines `x`, `y` and no final break print `a: |-` and `a: x y`.
+fn ends_unterminated_block(text: &str, span: Span) -> bool {
+    if span.end as usize != text.len() || text.ends_with(['\n', '\r']) {
+        return false;
+    }
+    let Some(last_break) = text.rfind(['\n', '\r']) else {
+        return false;
+    };
+    let last = &text[last_break + 1..];
+    if !last.trim_start_matches([' ', '\t']).is_empty() {
+        return true;
+    }
+    let start = text
+        .get(..span.start as usize)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let indent = text
+        .get(start..last_break)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min();
+    indent.is_some_and(|n| last.len() - last.trim_start_matches(' ').len() >= n)
+}
+
 /// go-yaml v3's `allowedAliasRatio`: a document may be almost all aliases while small, but
 /// the share allowed falls to 10% between 400,000 and 4,000,000 decoded nodes (yaml.v3
 /// decode.go), which stops alias bombs after a few thousand nodes.
@@ -325,9 +358,16 @@ impl<'a> Builder<'a> {
                     self.push_value(&mut stack, &mut doc_root, node, None)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
+                    let mut text = text.into_owned();
+                    if matches!(style, SaphyrStyle::Literal | SaphyrStyle::Folded)
+                        && text.ends_with('\n')
+                        && ends_unterminated_block(&file.text, span)
+                    {
+                        text.pop();
+                    }
                     let mut node = Node::new(
                         NodeKind::Scalar(Scalar {
-                            text: text.into_owned(),
+                            text,
                             style: convert_style(style),
                             tag: tag.map(|t| short_tag(&t)),
                         }),
@@ -1251,5 +1291,42 @@ mod comment_tests {
             ..ParseOptions::default()
         };
         assert!(parse_documents(&file, opts).is_ok());
+    }
+}
+
+/// Regression tests for inputs go-yaml reads differently from the YAML spec.
+#[cfg(test)]
+mod regression_tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        let file = SourceFile::new("r.yaml", text);
+        let mut docs = parse_documents(&file, ParseOptions::default()).expect("parses");
+        docs.remove(0).root
+    }
+
+    /// A block scalar that ends the file without a line break keeps no final break. Expected
+    /// values are what `kubectl kustomize` (v5.5) printed for these lines under `data:`.
+    #[test]
+    fn block_scalar_without_final_newline() {
+        let cases = [
+            ("a: |\n  x\n  y", "x\ny"),
+            ("a: |+\n  x\n  y", "x\ny"),
+            ("a: |-\n  x\n  y", "x\ny"),
+            ("a: >\n  x\n  y", "x y"),
+            ("a: |\n  x\n  ", "x\n"),
+            ("a: |+\n  x\n\n  ", "x\n\n"),
+            ("b:\n  a: |\n    x\n  ", "x\n"),
+            ("a: |\n  x\n  y\n", "x\ny\n"),
+            ("a: |\n  x\n# c", "x\n"),
+        ];
+        for (text, want) in cases {
+            let r = root(text);
+            let got = r
+                .get_str(&["a"])
+                .or_else(|| r.get_str(&["b", "a"]))
+                .expect("a");
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 }
