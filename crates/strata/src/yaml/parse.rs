@@ -13,6 +13,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, StrInp
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{SourceFile, Span};
 use crate::yaml::comments::{self, EvComments, EvInfo, EvKind};
+use crate::yaml::lenient::{self, Inserts};
 use crate::yaml::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// Budgets that keep hostile input from exhausting memory, stack or time.
@@ -69,18 +70,24 @@ pub struct Document {
     pub is_empty: bool,
 }
 
-/// Converts saphyr's character indices to byte offsets.
+/// Converts saphyr's character indices to byte offsets of the original text.
 struct Offsets {
     /// Byte offset of each character, present only for non-ASCII text.
     table: Option<Vec<u32>>,
     len: u32,
+    /// When saphyr reads a rewritten text ([`lenient`]), the way back to the original.
+    map: Option<Inserts>,
 }
 
 impl Offsets {
-    fn new(text: &str) -> Offsets {
+    fn new(text: &str, map: Option<Inserts>) -> Offsets {
         let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
         if text.is_ascii() {
-            return Offsets { table: None, len };
+            return Offsets {
+                table: None,
+                len,
+                map,
+            };
         }
         let mut table: Vec<u32> = text
             .char_indices()
@@ -90,13 +97,18 @@ impl Offsets {
         Offsets {
             table: Some(table),
             len,
+            map,
         }
     }
 
     fn byte(&self, char_index: usize) -> u32 {
-        match &self.table {
+        let b = match &self.table {
             None => u32::try_from(char_index).unwrap_or(u32::MAX).min(self.len),
             Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        };
+        match &self.map {
+            None => b,
+            Some(m) => m.original(b),
         }
     }
 
@@ -153,8 +165,50 @@ impl<'t> Events<'t> {
 }
 
 /// Parses every document of `file`.
+///
+/// When saphyr refuses the text for something go-yaml accepts, the text is rewritten as
+/// [`lenient`] describes and parsed again; positions still point into `file`.
 pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec<Document>> {
-    Builder::new(file, opts)?.run()
+    match Builder::new(file, opts, None)?.run() {
+        Ok(docs) => Ok(docs),
+        Err(Failure::Other(e)) => Err(e),
+        Err(Failure::Refused(e)) => match lenient::relax(&file.text) {
+            None => Err(e),
+            Some(relaxed) => Builder::new(file, opts, Some(relaxed))?
+                .run()
+                .map_err(Failure::into_error),
+        },
+    }
+}
+
+/// Complaints of saphyr's scanner about inputs go-yaml may accept ([`lenient`]). saphyr
+/// reports scan errors as text only, so this is the one place that reads them.
+const LENIENT_COMPLAINTS: [&str; 4] = [
+    "invalid indentation",
+    "tab cannot be used as indentation",
+    "comments must be separated from other tokens by whitespace",
+    "':' must be followed by a valid YAML whitespace",
+];
+
+/// Why a parse failed.
+enum Failure {
+    /// saphyr refused the text with one of [`LENIENT_COMPLAINTS`].
+    Refused(Error),
+    Other(Error),
+}
+
+impl Failure {
+    fn into_error(self) -> Error {
+        match self {
+            Failure::Refused(e) | Failure::Other(e) => e,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Other(e)
+    }
 }
 
 /// Parses `file`, which must hold at most one non-empty document, and returns it (or `None`).
@@ -191,6 +245,8 @@ struct Builder<'a> {
     alias_refs: usize,
     /// Each event's comments, when they are kept and the text has any.
     comments: Vec<EvComments>,
+    /// The text saphyr reads when it is not the file's ([`lenient`]).
+    source: Option<String>,
 }
 
 /// An anchored node, kept for its aliases.
@@ -251,7 +307,11 @@ fn allowed_alias_ratio(decoded: usize) -> f64 {
 }
 
 impl<'a> Builder<'a> {
-    fn new(file: &'a Arc<SourceFile>, opts: ParseOptions) -> Result<Builder<'a>> {
+    fn new(
+        file: &'a Arc<SourceFile>,
+        opts: ParseOptions,
+        relaxed: Option<lenient::Relaxed>,
+    ) -> Result<Builder<'a>> {
         if file.text.len() > opts.limits.max_bytes {
             return Err(Error::at(
                 ErrorKind::Limit,
@@ -264,10 +324,15 @@ impl<'a> Builder<'a> {
                 Span::at(0),
             ));
         }
+        let (source, map) = match relaxed {
+            Some(r) => (Some(r.text), Some(r.map)),
+            None => (None, None),
+        };
         Ok(Builder {
             file,
             opts,
-            offsets: Offsets::new(&file.text),
+            offsets: Offsets::new(source.as_deref().unwrap_or(&file.text), map),
+            source,
             anchors: Vec::new(),
             alias_budget: opts.limits.max_alias_nodes,
             decoded: 0,
@@ -284,19 +349,20 @@ impl<'a> Builder<'a> {
         self.file.line_col(offset).line
     }
 
-    fn run(mut self) -> Result<Vec<Document>> {
+    fn run(mut self) -> std::result::Result<Vec<Document>, Failure> {
         if let Some(offset) = leading_document_end(&self.file.text) {
             // go-yaml rejects a `...` that ends a stream holding nothing but comments
             // (reference output-format-examples/06-errors/comment-then-doc-end); saphyr accepts it.
-            return Err(self.err(
+            return Err(Failure::Other(self.err(
                 ErrorKind::Yaml,
                 "yaml: did not find expected node content",
                 Span::at(offset),
-            ));
+            )));
         }
         let file = Arc::clone(self.file);
         let text: &str = &file.text;
-        let mut events = self.event_source(text);
+        let source = self.source.take();
+        let mut events = self.event_source(source.as_deref().unwrap_or(text), text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut docs = Vec::new();
         let mut doc_root: Option<Node> = None;
@@ -317,7 +383,13 @@ impl<'a> Builder<'a> {
                     };
                     // go-yaml's wording, which scripts grep for: `yaml: line N: ...`.
                     let msg = format!("yaml: line {}: {}", m.line(), e.info());
-                    return Err(self.err(kind, msg, Span::at(offset)));
+                    let error = self.err(kind, msg, Span::at(offset));
+                    let refused = LENIENT_COMPLAINTS.iter().any(|c| e.info().contains(c));
+                    return Err(if refused && source.is_none() {
+                        Failure::Refused(error)
+                    } else {
+                        Failure::Other(error)
+                    });
                 }
             };
             let ec = self
@@ -406,7 +478,9 @@ impl<'a> Builder<'a> {
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let Some(frame) = stack.pop() else {
-                        return Err(self.err(ErrorKind::Yaml, "yaml: unbalanced collection", span));
+                        return Err(self
+                            .err(ErrorKind::Yaml, "yaml: unbalanced collection", span)
+                            .into());
                     };
                     let (node, anchor, refs_at_start) = match frame {
                         Frame::Seq {
@@ -460,10 +534,10 @@ impl<'a> Builder<'a> {
         Ok(docs)
     }
 
-    /// Returns the event source. With comments kept and a `#` in the text, every event is
-    /// read first so the comment pass can see them all.
-    fn event_source<'t>(&mut self, text: &'t str) -> Events<'t> {
-        let mut parser = Parser::new_from_str(text);
+    /// Returns the events of `source` (the file's `text`, or its rewrite). With comments kept
+    /// and a `#` in the text, every event is read first so the comment pass can see them all.
+    fn event_source<'t>(&mut self, source: &'t str, text: &str) -> Events<'t> {
+        let mut parser = Parser::new_from_str(source);
         if !self.opts.keep_comments || !text.contains('#') {
             return Events::Live(parser);
         }
@@ -1328,5 +1402,51 @@ mod regression_tests {
                 .expect("a");
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    /// Quoted scalars continued at the key's own indentation or less. Expected values are
+    /// what `kubectl kustomize` (v5.5) printed for the same lines under `data:`.
+    #[test]
+    fn quoted_scalar_continued_at_key_indentation() {
+        let r = root("m:\n  a: 'first\n  second'\n  b: \"third\n fourth\"\n  c: \"x\n\ty\"\n");
+        assert_eq!(r.get_str(&["m", "a"]), Some("first second"));
+        assert_eq!(r.get_str(&["m", "b"]), Some("third fourth"));
+        assert_eq!(r.get_str(&["m", "c"]), Some("x y"));
+    }
+
+    /// Flow collections whose lines sit at their key's indentation or less; spans still point
+    /// into the original text. Oracle (`kubectl kustomize`, v5.5): `command: [` / `"sh",` /
+    /// `"-c"` / `]` is the list `sh`, `-c`.
+    #[test]
+    fn flow_collection_closed_at_parent_indentation() {
+        let text = "c:\n  command: [\n  \"sh\",\n\"-c\"\n  ]\n  m: {\nk: v}\n";
+        let r = root(text);
+        let items = r
+            .get_path(&["c", "command"])
+            .and_then(Node::as_sequence)
+            .expect("list");
+        let texts: Vec<_> = items.iter().filter_map(Node::as_str).collect();
+        assert_eq!(texts, ["sh", "-c"]);
+        let span = items[1].span;
+        assert_eq!(&text[span.start as usize..span.end as usize], "\"-c\"");
+        assert_eq!(r.get_str(&["c", "m", "k"]), Some("v"));
+    }
+
+    /// A tab after a value's `:`, and a comment right after a closing quote. Oracle
+    /// (`kubectl kustomize`, v5.5): `a:<tab>value` is `value`, `a: "x"# c` is `x`.
+    #[test]
+    fn tab_after_colon_and_comment_after_quote() {
+        let r = root("a:\tvalue\nb: \"x\"# c\nc: z#not a comment\n");
+        assert_eq!(r.get_str(&["a"]), Some("value"));
+        assert_eq!(r.get_str(&["b"]), Some("x"));
+        assert_eq!(r.get_str(&["c"]), Some("z#not a comment"));
+    }
+
+    /// What go-yaml refuses stays refused, at a position in the original text.
+    #[test]
+    fn errors_after_a_rewrite_point_into_the_original() {
+        let file = SourceFile::new("r.yaml", "a: [\nx]\nb: \"open\n---\nc\"\n");
+        let e = parse_documents(&file, ParseOptions::default()).expect_err("refused");
+        assert!(e.to_string().starts_with("r.yaml:3:4: "), "{e}");
     }
 }

@@ -1,0 +1,369 @@
+//! Inputs go-yaml accepts and saphyr refuses, rewritten into text saphyr reads the same way.
+//!
+//! go-yaml's scanner (scannerc.go) is more lenient than the YAML spec in a few places that real
+//! manifests rely on, and saphyr follows the spec there. The parser calls [`relax`] only after
+//! saphyr has refused a file with one of those complaints, and parses the rewritten text, with
+//! every position mapped back to the original ([`Relaxed::original`]). The rewrites change no
+//! value: they only add or replace white space where go-yaml ignores it.
+//!
+//! - Quoted scalars continued at any indentation: `yaml_parser_scan_flow_scalar` checks
+//!   continuation lines for document indicators only, so `a: 'first` / `second'` with
+//!   `second'` at the indentation of `a:` (or less) is `first second`. Continuation lines
+//!   shallower than the opening quote are indented to its column (leading white space of a
+//!   continuation line is folded away either way).
+//! - Flow collections at any indentation: go-yaml unrolls block indentation only outside flow
+//!   context (`yaml_parser_unroll_indent` returns early when `flow_level` is not 0), so
+//!   `command: [` / `"sh",` / `]` with `]` at the indentation of `command:` is accepted. Lines
+//!   inside a flow collection shallower than its opening bracket are indented to its column.
+//! - A tab after a mapping value's `:` in block context (`a:<tab>v`): go-yaml's `is_blankz`
+//!   counts a tab as the white space that ends the indicator; it becomes a space.
+//! - A comment right after a closing quote (`a: "x"# c`): go-yaml's
+//!   `yaml_parser_scan_to_next_token` starts a comment at any `#` between tokens, so a space
+//!   is inserted before the `#`.
+//!
+//! Lines starting with a document indicator (`---`, `...`) are never indented: go-yaml refuses
+//! them inside a quoted scalar or a flow collection too. A region that is not closed before
+//! the end of the text (or such a line) is left as it is, so saphyr reports its error.
+//!
+//! The scan is one pass over the bytes with no recursion (flow nesting is a counter); it
+//! knows just enough YAML to find quoted scalars, flow collections, block scalars and
+//! comments. It is a scanner of structure only: every decision about values stays saphyr's.
+//!
+//! Stage: `yaml`; uses nothing else.
+
+/// A rewritten text and how to map its offsets back.
+#[derive(Debug)]
+pub(crate) struct Relaxed {
+    /// The text to parse.
+    pub text: String,
+    /// Offsets of `text` to offsets of the original.
+    pub map: Inserts,
+}
+
+/// Insertions, in order: (offset in the rewritten text where the inserted bytes start, offset
+/// in the original, bytes inserted).
+#[derive(Debug, Default)]
+pub(crate) struct Inserts(Vec<(u32, u32, u32)>);
+
+impl Inserts {
+    /// Returns the offset in the original text of byte offset `at` of the rewritten text;
+    /// inserted bytes map to the place they were inserted at.
+    pub fn original(&self, at: u32) -> u32 {
+        let i = self.0.partition_point(|&(start, _, _)| start <= at);
+        let Some(&(start, orig, len)) = i.checked_sub(1).and_then(|i| self.0.get(i)) else {
+            return at;
+        };
+        if at < start.saturating_add(len) {
+            orig
+        } else {
+            orig.saturating_add(at - start - len)
+        }
+    }
+}
+
+/// One change to the original text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edit {
+    /// Insert this many spaces at the offset.
+    Spaces(u32, u32),
+    /// Replace the tab at the offset with a space.
+    TabToSpace(u32),
+}
+
+/// What is being scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Block,
+    /// Inside a flow collection: nesting depth.
+    Flow(u32),
+    /// Inside a quoted scalar (`'` or `"`), and the flow depth around it (0: block context).
+    Quoted(u8, u32),
+}
+
+/// Returns `text` rewritten as the module doc says, or `None` when nothing needs rewriting.
+pub(crate) fn relax(text: &str) -> Option<Relaxed> {
+    let edits = scan(text.as_bytes());
+    if edits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut inserts = Vec::new();
+    let mut copied = 0usize;
+    for edit in edits {
+        let (at, spaces) = match edit {
+            Edit::Spaces(at, n) => (at as usize, n),
+            Edit::TabToSpace(at) => (at as usize, 0),
+        };
+        out.push_str(text.get(copied..at)?);
+        copied = at;
+        if spaces > 0 {
+            let start = u32::try_from(out.len()).ok()?;
+            inserts.push((start, u32::try_from(at).ok()?, spaces));
+            out.extend(std::iter::repeat_n(' ', spaces as usize));
+        } else {
+            out.push(' ');
+            copied = at + 1;
+        }
+    }
+    out.push_str(text.get(copied..)?);
+    Some(Relaxed {
+        text: out,
+        map: Inserts(inserts),
+    })
+}
+
+/// Returns the edits for `b`, sorted by offset.
+fn scan(b: &[u8]) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = Vec::new();
+    // Edits of the open quoted scalar or flow collection, kept once it closes.
+    let mut pending: Vec<Edit> = Vec::new();
+    // Column continuation lines of the open region are indented to.
+    let mut target = 0usize;
+    let mut mode = Mode::Block;
+    // Indentation of the line that opened a block scalar, while in one.
+    let mut block_scalar: Option<usize> = None;
+    let mut node_start = true;
+    let mut i = 0usize;
+    let at = |i: usize| b.get(i).copied();
+    let blank_or_end = |c: Option<u8>| matches!(c, None | Some(b' ' | b'\t' | b'\n' | b'\r'));
+    while i < b.len() {
+        // A line starts at `i`.
+        let line_start = i;
+        let mut indent = 0usize;
+        while at(i) == Some(b' ') {
+            i += 1;
+            indent += 1;
+        }
+        let blank_line = matches!(at(i), None | Some(b'\n' | b'\r'));
+        if indent == 0
+            && (b[i..].starts_with(b"---") || b[i..].starts_with(b"..."))
+            && blank_or_end(at(i + 3))
+        {
+            // A document indicator: give up the open region, as go-yaml does.
+            pending.clear();
+            mode = Mode::Block;
+            block_scalar = None;
+            i = skip_line(b, i);
+            continue;
+        }
+        if let Some(parent) = block_scalar {
+            if blank_line || indent > parent {
+                i = skip_line(b, i);
+                continue;
+            }
+            block_scalar = None;
+        }
+        if mode != Mode::Block && !blank_line && indent < target {
+            let (Ok(at), Ok(n)) = (u32::try_from(line_start), u32::try_from(target - indent))
+            else {
+                return Vec::new();
+            };
+            pending.push(Edit::Spaces(at, n));
+        }
+        if mode == Mode::Block {
+            node_start = true;
+        }
+        // The rest of the line.
+        let mut after_space = true;
+        while let Some(c) = at(i) {
+            if c == b'\n' {
+                i += 1;
+                break;
+            }
+            match mode {
+                Mode::Quoted(q, depth) => {
+                    i += 1;
+                    // An escape (`\x` in double quotes, `''` in single quotes) is skipped
+                    // whole; an escaped line break still starts a line.
+                    let escaped =
+                        (c == b'\\' && q == b'"' && !matches!(at(i), Some(b'\n' | b'\r')))
+                            || (c == q && q == b'\'' && at(i) == Some(b'\''));
+                    if escaped {
+                        i += 1;
+                    } else if c == q {
+                        mode = if depth == 0 {
+                            edits.append(&mut pending);
+                            Mode::Block
+                        } else {
+                            Mode::Flow(depth)
+                        };
+                        node_start = false;
+                        after_space = false;
+                        if at(i) == Some(b'#') {
+                            if let Ok(at) = u32::try_from(i) {
+                                edits.push(Edit::Spaces(at, 1));
+                            }
+                            i = skip_line(b, i);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                Mode::Flow(depth) => {
+                    let mut space = false;
+                    match c {
+                        b' ' | b'\t' | b'\r' => space = true,
+                        b'#' if after_space => {
+                            i = skip_line(b, i);
+                            break;
+                        }
+                        b'[' | b'{' => {
+                            mode = Mode::Flow(depth.saturating_add(1));
+                            node_start = true;
+                        }
+                        b']' | b'}' => {
+                            if depth <= 1 {
+                                mode = Mode::Block;
+                                edits.append(&mut pending);
+                            } else {
+                                mode = Mode::Flow(depth - 1);
+                            }
+                            node_start = false;
+                        }
+                        b',' | b':' | b'?' => node_start = true,
+                        b'"' | b'\'' if node_start => mode = Mode::Quoted(c, depth),
+                        _ => node_start = false,
+                    }
+                    after_space = space;
+                    i += 1;
+                    continue;
+                }
+                Mode::Block => {}
+            }
+            // Block context.
+            match c {
+                b' ' | b'\t' | b'\r' => {
+                    after_space = true;
+                    i += 1;
+                    continue;
+                }
+                b'#' if after_space => {
+                    i = skip_line(b, i);
+                    break;
+                }
+                _ => {}
+            }
+            let col = i - line_start;
+            if node_start {
+                match c {
+                    b'"' | b'\'' => {
+                        mode = Mode::Quoted(c, 0);
+                        target = col;
+                        i += 1;
+                        continue;
+                    }
+                    b'[' | b'{' => {
+                        mode = Mode::Flow(1);
+                        target = col;
+                        node_start = true;
+                        i += 1;
+                        continue;
+                    }
+                    b'|' | b'>' => {
+                        block_scalar = Some(indent);
+                        i = skip_line(b, i);
+                        break;
+                    }
+                    b'&' | b'!' => {
+                        while !blank_or_end(at(i)) {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    b'-' | b'?' if blank_or_end(at(i + 1)) => {
+                        i += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            if c == b':' && blank_or_end(at(i + 1)) {
+                if at(i + 1) == Some(b'\t') {
+                    if let Ok(at) = u32::try_from(i + 1) {
+                        edits.push(Edit::TabToSpace(at));
+                    }
+                }
+                node_start = true;
+                after_space = false;
+                i += 1;
+                continue;
+            }
+            // Plain text (or an alias): up to the next white space.
+            node_start = false;
+            after_space = false;
+            i += 1;
+            while let Some(c) = at(i) {
+                if matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+                    || (c == b':' && blank_or_end(at(i + 1)))
+                {
+                    break;
+                }
+                i += 1;
+            }
+        }
+    }
+    edits.sort_unstable_by_key(|e| match *e {
+        Edit::Spaces(at, _) | Edit::TabToSpace(at) => at,
+    });
+    edits
+}
+
+/// Returns the offset just past the line break ending the line that holds `i`.
+fn skip_line(b: &[u8], i: usize) -> usize {
+    b.get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+        .map_or(b.len(), |p| i + p + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relaxed(text: &str) -> Option<String> {
+        relax(text).map(|r| r.text)
+    }
+
+    #[test]
+    fn rewrites_only_what_go_yaml_accepts() {
+        let cases: &[(&str, Option<&str>)] = &[
+            // Quoted scalars continued at or below the key's indentation.
+            (
+                "  a: 'first\n  second'\n",
+                Some("  a: 'first\n     second'\n"),
+            ),
+            ("  a: \"x\n\ty\"\n", Some("  a: \"x\n     \ty\"\n")),
+            // Flow collections closed at the parent's indentation.
+            (
+                "  c: [\n  \"sh\",\n  ]\n",
+                Some("  c: [\n     \"sh\",\n     ]\n"),
+            ),
+            ("a: {\nk: v}\n", Some("a: {\n   k: v}\n")),
+            // Tab after `:` and a comment right after a closing quote.
+            ("a:\tv\n", Some("a: v\n")),
+            ("a: \"x\"# c\n", Some("a: \"x\" # c\n")),
+            // Nothing to do: well indented, or inside block scalars, comments, plain text.
+            ("a: 'x\n   y'\nb: [1,\n   2]\n", None),
+            ("a: |\n  'x\n  [\nb: it's [x\n", None),
+            ("# 'x\na: b # [\n", None),
+            // Unclosed regions and document indicators stay as they are.
+            ("a: 'x\n", None),
+            ("a: 'x\n---\ny'\n", None),
+            ("a: [x,\n...\n]\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(relaxed(text).as_deref(), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_map_back() {
+        let r = relax("a: 'x\ny'\nb: 1\n").expect("rewritten");
+        assert_eq!(r.text, "a: 'x\n   y'\nb: 1\n");
+        let m = &r.map;
+        assert_eq!(m.original(0), 0);
+        assert_eq!(m.original(6), 6);
+        assert_eq!(m.original(8), 6);
+        assert_eq!(m.original(9), 6);
+        assert_eq!(m.original(12), 9);
+    }
+}
