@@ -183,24 +183,32 @@ impl Printer<'_> {
                 self.atom("null");
             }
             NodeKind::Scalar(_) => return Err(Problem),
-            NodeKind::Mapping(m) => self.mapping(m, -1, true)?,
-            NodeKind::Sequence(items) => self.sequence(items, -1, false)?,
+            NodeKind::Mapping(m) => self.mapping(m, -1, true, root.flow)?,
+            NodeKind::Sequence(items) => self.sequence(items, -1, false, root.flow)?,
         }
         // Document end: finish the last line.
         self.write_indent(0);
         Ok(())
     }
 
-    /// Emits a value node; `indent` is the enclosing collection's indent.
-    fn node(&mut self, n: &Node, indent: i32, mapping_ctx: bool) -> Result<(), Problem> {
+    /// Emits a value node; `indent` is the enclosing collection's indent, `flow` tells whether
+    /// the node sits in a collection the source wrote in flow style.
+    fn node(
+        &mut self,
+        n: &Node,
+        indent: i32,
+        mapping_ctx: bool,
+        flow: bool,
+    ) -> Result<(), Problem> {
+        let flow = flow || n.flow;
         match &n.kind {
-            NodeKind::Scalar(s) => self.value_scalar(s, indent),
-            NodeKind::Mapping(m) => self.mapping(m, indent, false),
-            NodeKind::Sequence(items) => self.sequence(items, indent, mapping_ctx),
+            NodeKind::Scalar(s) => self.value_scalar(s, indent, flow),
+            NodeKind::Mapping(m) => self.mapping(m, indent, false, flow),
+            NodeKind::Sequence(items) => self.sequence(items, indent, mapping_ctx, flow),
         }
     }
 
-    fn mapping(&mut self, m: &Mapping, indent: i32, top: bool) -> Result<(), Problem> {
+    fn mapping(&mut self, m: &Mapping, indent: i32, top: bool, flow: bool) -> Result<(), Problem> {
         if m.entries.is_empty() {
             self.write_indicator("{", true, true, false);
             self.write_indicator("}", false, false, false);
@@ -233,12 +241,18 @@ impl Printer<'_> {
                 self.write_indent(indent);
                 self.write_indicator(":", true, false, true);
             }
-            self.node(value, indent, true)?;
+            self.node(value, indent, true, flow)?;
         }
         Ok(())
     }
 
-    fn sequence(&mut self, items: &[Node], indent: i32, mapping_ctx: bool) -> Result<(), Problem> {
+    fn sequence(
+        &mut self,
+        items: &[Node],
+        indent: i32,
+        mapping_ctx: bool,
+        flow: bool,
+    ) -> Result<(), Problem> {
         if items.is_empty() {
             self.write_indicator("[", true, true, false);
             self.write_indicator("]", false, false, false);
@@ -256,13 +270,22 @@ impl Printer<'_> {
         for item in items {
             self.write_indent(indent);
             self.write_indicator("-", true, false, true);
-            self.node(item, indent, false)?;
+            self.node(item, indent, false, flow)?;
         }
         Ok(())
     }
 
-    fn value_scalar(&mut self, s: &Scalar, indent: i32) -> Result<(), Problem> {
+    fn value_scalar(&mut self, s: &Scalar, indent: i32, flow: bool) -> Result<(), Problem> {
         let indent = if indent < 0 { 2 } else { indent + 2 };
+        if flow && s.style == ScalarStyle::Plain && s.text.is_empty() && s.tag.is_none() {
+            // An empty value in a flow collection (`{a: }`, `{a}`, `[b: ]`): go-yaml v3
+            // prints it as `''` there (emitterc.go `yaml_emitter_select_scalar_style`: no
+            // empty plain scalar in flow context), so kustomize's round trip reads back an
+            // empty string, not null. Oracle (`kubectl kustomize`, v5.5): `a: {k: , j}`
+            // prints `j: ""` and `k: ""`.
+            self.string("", indent, false);
+            return Ok(());
+        }
         // kustomize's round trip prints with go-yaml v3 first, whose folded writer changes
         // some texts (see `folded_round_trip`).
         let reread;
@@ -2884,5 +2907,28 @@ mod tests {
         );
         let e = emit_all(&[p("x")]).unwrap_err();
         assert!(e.message.contains("cannot unmarshal !!str `x`"), "{e}");
+    }
+
+    /// An empty plain value inside a flow collection prints as an empty string; in a block
+    /// collection it stays null, and `~` stays null everywhere. Expected lines are what
+    /// `kubectl kustomize` (v5.5) printed for `a: {k: , j, l: ~}`, `b: [p: , q]` and a block
+    /// `c:` / `  k:`.
+    #[test]
+    fn empty_value_in_flow_collection_is_an_empty_string() {
+        let mut flow_map = map(vec![(p("k"), p("")), (p("j"), p("")), (p("l"), p("~"))]);
+        flow_map.flow = true;
+        let mut flow_seq = seq(vec![map(vec![(p("p"), p(""))]), p("q")]);
+        flow_seq.flow = true;
+        let block = map(vec![(p("k"), p(""))]);
+        let out = emit_all(&[map(vec![
+            (p("a"), flow_map),
+            (p("b"), flow_seq),
+            (p("c"), block),
+        ])])
+        .expect("emits");
+        assert_eq!(
+            out,
+            "a:\n  j: \"\"\n  k: \"\"\n  l: null\nb:\n- p: \"\"\n- q\nc:\n  k: null\n"
+        );
     }
 }
