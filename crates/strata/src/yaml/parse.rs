@@ -183,9 +183,10 @@ pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec
 
 /// Complaints of saphyr's scanner about inputs go-yaml may accept ([`lenient`]). saphyr
 /// reports scan errors as text only, so this is the one place that reads them.
-const LENIENT_COMPLAINTS: [&str; 4] = [
+const LENIENT_COMPLAINTS: [&str; 5] = [
     "invalid indentation",
     "tab cannot be used as indentation",
+    "tabs disallowed within this context",
     "comments must be separated from other tokens by whitespace",
     "':' must be followed by a valid YAML whitespace",
 ];
@@ -255,6 +256,32 @@ struct Anchored {
     node: Node,
     size: usize,
     refs: usize,
+}
+
+/// Returns true if go-yaml's reader takes `c` (readerc.go: `#x9 | #xA | #xD | [#x20-#x7E] |
+/// #x85 | [#xA0-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]`).
+fn go_yaml_readable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// Returns the offset of a `\/` escape in the double-quoted scalar `raw` (quotes included):
+/// YAML 1.2 has it, go-yaml's scanner does not (scannerc.go `yaml_parser_scan_flow_scalar`:
+/// `found unknown escape character`).
+fn slash_escape(raw: &str) -> Option<usize> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'\\' {
+            if b[i + 1] == b'/' {
+                return Some(i);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// Returns true if the block scalar at `span` takes in the last line of `text` and that line
@@ -359,6 +386,9 @@ impl<'a> Builder<'a> {
                 Span::at(offset),
             )));
         }
+        if let Some(e) = self.refused_by_go_yaml() {
+            return Err(Failure::Other(e));
+        }
         let file = Arc::clone(self.file);
         let text: &str = &file.text;
         let source = self.source.take();
@@ -430,6 +460,14 @@ impl<'a> Builder<'a> {
                     self.push_value(&mut stack, &mut doc_root, node, None)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
+                    if style == SaphyrStyle::DoubleQuoted && text.contains('/') {
+                        let raw = file.text.get(span.start as usize..span.end as usize);
+                        if raw.and_then(slash_escape).is_some() {
+                            let line = self.line_of(span.start);
+                            let msg = format!("yaml: line {line}: found unknown escape character");
+                            return Err(self.err(ErrorKind::Yaml, msg, span).into());
+                        }
+                    }
                     let mut text = text.into_owned();
                     if matches!(style, SaphyrStyle::Literal | SaphyrStyle::Folded)
                         && text.ends_with('\n')
@@ -532,6 +570,49 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(docs)
+    }
+
+    /// Returns the error go-yaml gives for input saphyr accepts: a character its reader refuses
+    /// (readerc.go `yaml_parser_update_buffer`: only tab, line breaks, printable ASCII, U+0085
+    /// and the printable ranges above), or a directive first in the file (kustomize splits
+    /// the stream at `---` lines before go-yaml reads it, so a directive ends up in a document
+    /// of its own; go-yaml also reads only `%YAML 1.1`). Oracle (`kubectl kustomize`, v5.5):
+    /// a raw U+0001 fails with `yaml: control characters are not allowed`, `%YAML 1.1` /
+    /// `---` with `yaml: line 1: did not find expected <document start>`, `%YAML 1.2` with
+    /// `yaml: found incompatible YAML document`.
+    fn refused_by_go_yaml(&self) -> Option<Error> {
+        let text = &self.file.text;
+        if let Some((at, _)) = text.char_indices().find(|&(_, c)| !go_yaml_readable(c)) {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            return Some(self.err(
+                ErrorKind::Yaml,
+                "yaml: control characters are not allowed",
+                Span::at(at),
+            ));
+        }
+        let mut offset = 0usize;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let at = u32::try_from(offset).unwrap_or(u32::MAX);
+            offset += line.len();
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if !line.starts_with('%') {
+                return None;
+            }
+            let mut words = line.split_whitespace();
+            let msg = if words.next() == Some("%YAML") && words.next() != Some("1.1") {
+                "yaml: found incompatible YAML document".to_string()
+            } else {
+                format!(
+                    "yaml: line {}: did not find expected <document start>",
+                    i + 1
+                )
+            };
+            return Some(self.err(ErrorKind::Yaml, msg, Span::at(at)));
+        }
+        None
     }
 
     /// Returns the events of `source` (the file's `text`, or its rewrite). With comments kept
@@ -1448,5 +1529,42 @@ mod regression_tests {
         let file = SourceFile::new("r.yaml", "a: [\nx]\nb: \"open\n---\nc\"\n");
         let e = parse_documents(&file, ParseOptions::default()).expect_err("refused");
         assert!(e.to_string().starts_with("r.yaml:3:4: "), "{e}");
+    }
+
+    /// Inputs saphyr reads and go-yaml refuses, refused with go-yaml's words. Expected
+    /// messages are `kubectl kustomize`'s (v5.5) for the same files; the positions in front
+    /// are Strata's (the offending character, directive or quoted scalar).
+    #[test]
+    fn go_yaml_refusals() {
+        let cases = [
+            (
+                "a: \"x\u{1}y\"\n",
+                "r.yaml:1:6: yaml: control characters are not allowed",
+            ),
+            (
+                "a: \"x\u{7F}\"\n",
+                "r.yaml:1:6: yaml: control characters are not allowed",
+            ),
+            (
+                "# c\n%YAML 1.1\n---\na: 1\n",
+                "r.yaml:2:1: yaml: line 2: did not find expected <document start>",
+            ),
+            (
+                "%YAML 1.2\n---\na: 1\n",
+                "r.yaml:1:1: yaml: found incompatible YAML document",
+            ),
+            (
+                "a: 1\nb: \"http:\\/\\/x\"\n",
+                "r.yaml:2:4: yaml: line 2: found unknown escape character",
+            ),
+        ];
+        for (text, want) in cases {
+            let file = SourceFile::new("r.yaml", text);
+            let e = parse_documents(&file, ParseOptions::default()).expect_err(text);
+            assert_eq!(e.to_string(), want, "{text:?}");
+        }
+        // Escaped backslashes before a slash, a tab, NEL and BOM are fine.
+        let r = root("\u{FEFF}a: \"\\\\/\tx\u{85}\"\n");
+        assert_eq!(r.get_str(&["a"]), Some("\\/\tx\u{85}"));
     }
 }
