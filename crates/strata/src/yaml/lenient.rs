@@ -15,7 +15,7 @@
 //!   context (`yaml_parser_unroll_indent` returns early when `flow_level` is not 0), so
 //!   `command: [` / `"sh",` / `]` with `]` at the indentation of `command:` is accepted. Lines
 //!   inside a flow collection shallower than its opening bracket are indented to its column.
-//! - A tab after a mapping value's `:` in block context (`a:<tab>v`): go-yaml's `is_blankz`
+//! - A tab after a mapping value's `:` (`a:<tab>v`, `{a:<tab>v}`): go-yaml's `is_blankz`
 //!   counts a tab as the white space that ends the indicator; it becomes a space.
 //! - A comment right after a closing quote (`a: "x"# c`): go-yaml's
 //!   `yaml_parser_scan_to_next_token` starts a comment at any `#` between tokens, so a space
@@ -82,7 +82,7 @@ enum Mode {
 
 /// Returns `text` rewritten as the module doc says, or `None` when nothing needs rewriting.
 pub(crate) fn relax(text: &str) -> Option<Relaxed> {
-    let edits = scan(text.as_bytes());
+    let edits = scan(text.as_bytes()).edits;
     if edits.is_empty() {
         return None;
     }
@@ -112,9 +112,35 @@ pub(crate) fn relax(text: &str) -> Option<Relaxed> {
     })
 }
 
-/// Returns the edits for `b`, sorted by offset.
-fn scan(b: &[u8]) -> Vec<Edit> {
+/// Returns the offset of a tab go-yaml refuses although saphyr reads it: a tab in the white
+/// space after a block sequence entry's `-`, a complex key's `?` or a complex value's `:`.
+/// go-yaml skips tabs between tokens only in flow context or where no simple key may start
+/// (scannerc.go `yaml_parser_scan_to_next_token`), and one may start after those three, so it
+/// finds a tab where a token should be: `found character that cannot start any token`.
+/// Oracle (`kubectl kustomize`, v5.5): `- b` / `-<tab>c` fails so; `a: x` / `    -<tab>y`
+/// (a plain scalar's continuation) and `- b:<tab>c` do not.
+pub(crate) fn refused_tab(text: &str) -> Option<usize> {
+    if !text.contains('\t') {
+        return None;
+    }
+    scan(text.as_bytes()).refused_tab
+}
+
+/// What a scan finds.
+struct Scan {
+    /// The rewrites, sorted by offset.
+    edits: Vec<Edit>,
+    /// The first tab go-yaml refuses ([`refused_tab`]).
+    refused_tab: Option<usize>,
+}
+
+/// Scans `b` for what [`relax`] rewrites and [`refused_tab`] looks for.
+fn scan(b: &[u8]) -> Scan {
     let mut edits: Vec<Edit> = Vec::new();
+    let mut refused_tab: Option<usize> = None;
+    // Indentation of the last line when it ended in plain text in block context: a line
+    // deeper than that may continue the plain scalar.
+    let mut plain_indent: Option<usize> = None;
     // Edits of the open quoted scalar or flow collection, kept once it closes.
     let mut pending: Vec<Edit> = Vec::new();
     // Column continuation lines of the open region are indented to.
@@ -141,6 +167,7 @@ fn scan(b: &[u8]) -> Vec<Edit> {
         {
             // A document indicator: give up the open region, as go-yaml does.
             pending.clear();
+            plain_indent = None;
             mode = Mode::Block;
             block_scalar = None;
             i = skip_line(b, i);
@@ -156,10 +183,14 @@ fn scan(b: &[u8]) -> Vec<Edit> {
         if mode != Mode::Block && !blank_line && indent < target {
             let (Ok(at), Ok(n)) = (u32::try_from(line_start), u32::try_from(target - indent))
             else {
-                return Vec::new();
+                return Scan {
+                    edits: Vec::new(),
+                    refused_tab: None,
+                };
             };
             pending.push(Edit::Spaces(at, n));
         }
+        let continues_plain = plain_indent.is_some_and(|p| indent > p);
         if mode == Mode::Block {
             node_start = true;
         }
@@ -220,7 +251,15 @@ fn scan(b: &[u8]) -> Vec<Edit> {
                             }
                             node_start = false;
                         }
-                        b',' | b':' | b'?' => node_start = true,
+                        b':' => {
+                            if at(i + 1) == Some(b'\t') {
+                                if let Ok(at) = u32::try_from(i + 1) {
+                                    edits.push(Edit::TabToSpace(at));
+                                }
+                            }
+                            node_start = true;
+                        }
+                        b',' | b'?' => node_start = true,
                         b'"' | b'\'' if node_start => mode = Mode::Quoted(c, depth),
                         _ => node_start = false,
                     }
@@ -270,8 +309,15 @@ fn scan(b: &[u8]) -> Vec<Edit> {
                         }
                         continue;
                     }
-                    b'-' | b'?' if blank_or_end(at(i + 1)) => {
+                    b'-' | b'?' | b':' if blank_or_end(at(i + 1)) => {
                         i += 1;
+                        let mut j = i;
+                        while let Some(w @ (b' ' | b'\t')) = at(j) {
+                            if w == b'\t' && !continues_plain && refused_tab.is_none() {
+                                refused_tab = Some(j);
+                            }
+                            j += 1;
+                        }
                         continue;
                     }
                     _ => {}
@@ -301,11 +347,15 @@ fn scan(b: &[u8]) -> Vec<Edit> {
                 i += 1;
             }
         }
+        if !blank_line {
+            plain_indent =
+                (mode == Mode::Block && !node_start && block_scalar.is_none()).then_some(indent);
+        }
     }
     edits.sort_unstable_by_key(|e| match *e {
         Edit::Spaces(at, _) | Edit::TabToSpace(at) => at,
     });
-    edits
+    Scan { edits, refused_tab }
 }
 
 /// Returns the offset just past the line break ending the line that holds `i`.
@@ -340,6 +390,7 @@ mod tests {
             ("a: {\nk: v}\n", Some("a: {\n   k: v}\n")),
             // Tab after `:` and a comment right after a closing quote.
             ("a:\tv\n", Some("a: v\n")),
+            ("a: {b:\tc}\n", Some("a: {b: c}\n")),
             ("a: \"x\"# c\n", Some("a: \"x\" # c\n")),
             // Nothing to do: well indented, or inside block scalars, comments, plain text.
             ("a: 'x\n   y'\nb: [1,\n   2]\n", None),
@@ -352,6 +403,27 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(relaxed(text).as_deref(), *want, "{text:?}");
+        }
+    }
+
+    /// Expected answers are `kubectl kustomize`'s (v5.5): the first four fail there; the
+    /// rest are read (a block scalar's or quoted scalar's text) or refused by saphyr as well
+    /// (`-` in a flow collection).
+    #[test]
+    fn tabs_go_yaml_refuses() {
+        let cases: &[(&str, Option<usize>)] = &[
+            ("a:\n- b\n-\tc\n", Some(8)),
+            ("a:\n- b\n- \t\n", Some(9)),
+            ("? b\n:\tc\n", Some(5)),
+            ("a:\n- - \tb\n", Some(7)),
+            ("a: x\n  - \ty\n", None),
+            ("a:\n- b: \tc\n", None),
+            ("a: |\n  -\tx\n", None),
+            ("a: [\n-\tx]\n", None),
+            ("a: 'x\n-\ty'\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(refused_tab(text), *want, "{text:?}");
         }
     }
 

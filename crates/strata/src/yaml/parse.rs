@@ -574,7 +574,8 @@ impl<'a> Builder<'a> {
 
     /// Returns the error go-yaml gives for input saphyr accepts: a character its reader refuses
     /// (readerc.go `yaml_parser_update_buffer`: only tab, line breaks, printable ASCII, U+0085
-    /// and the printable ranges above), or a directive first in the file (kustomize splits
+    /// and the printable ranges above), a tab where go-yaml expects a token
+    /// ([`lenient::refused_tab`]), or a directive first in the file (kustomize splits
     /// the stream at `---` lines before go-yaml reads it, so a directive ends up in a document
     /// of its own; go-yaml also reads only `%YAML 1.1`). Oracle (`kubectl kustomize`, v5.5):
     /// a raw U+0001 fails with `yaml: control characters are not allowed`, `%YAML 1.1` /
@@ -589,6 +590,12 @@ impl<'a> Builder<'a> {
                 "yaml: control characters are not allowed",
                 Span::at(at),
             ));
+        }
+        if let Some(at) = lenient::refused_tab(text) {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            let line = self.line_of(at);
+            let msg = format!("yaml: line {line}: found character that cannot start any token");
+            return Some(self.err(ErrorKind::Yaml, msg, Span::at(at)));
         }
         let mut offset = 0usize;
         for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -1556,6 +1563,10 @@ mod regression_tests {
             (
                 "a: 1\nb: \"http:\\/\\/x\"\n",
                 "r.yaml:2:4: yaml: line 2: found unknown escape character",
+            ),
+            (
+                "a:\n- b\n-\tc\n",
+                "r.yaml:3:2: yaml: line 3: found character that cannot start any token",
             ),
         ];
         for (text, want) in cases {
