@@ -1371,6 +1371,16 @@ mod comment_tests {
         }
     }
 
+    /// Comments keep their places when the text had to be rewritten ([`lenient`]): the same
+    /// as in the well-indented text.
+    #[test]
+    fn comments_survive_a_rewrite() {
+        let low = "# head\nm:\n  a: [\n  1, # one\n  2]\n  b: 'x\n  y' # line\n# foot\n";
+        let deep = "# head\nm:\n  a: [\n     1, # one\n     2]\n  b: 'x\n     y' # line\n# foot\n";
+        assert!(!comments_of(deep).is_empty());
+        assert_eq!(comments_of(low), comments_of(deep));
+    }
+
     #[test]
     fn comments_are_dropped_by_default() {
         let file = SourceFile::new("c.yaml", "# h\na: 1 # l\n# f\n");
@@ -1577,5 +1587,37 @@ mod regression_tests {
         // Escaped backslashes before a slash, a tab, NEL and BOM are fine.
         let r = root("\u{FEFF}a: \"\\\\/\tx\u{85}\"\n");
         assert_eq!(r.get_str(&["a"]), Some("\\/\tx\u{85}"));
+    }
+
+    /// Texts made of YAML's structural pieces in many orders parse or fail without a panic,
+    /// including the ones rewritten by [`lenient`], and the rewrite only adds white space
+    /// or turns a tab into a space.
+    #[test]
+    fn rewrites_of_odd_texts_are_white_space_only() {
+        let pieces = [
+            "a: ", "'", "\"", "[", "]", "{", "}", "\n", "  ", "\t", "- ", "# c", "x", ",", ":",
+            "|", "\n---\n", "\\", "?", "&a ", "*a", "é",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut rewritten = 0;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let file = SourceFile::new("r.yaml", text.clone());
+            let _ = parse_documents(&file, ParseOptions::default());
+            if let Some(r) = lenient::relax(&text) {
+                rewritten += 1;
+                let mut from = r.text.chars().filter(|c| *c != ' ' && *c != '\t');
+                let mut to = text.chars().filter(|c| *c != ' ' && *c != '\t');
+                assert!(from.by_ref().eq(to.by_ref()), "{text:?} -> {:?}", r.text);
+                assert_eq!(r.map.original(0), 0);
+            }
+        }
+        assert!(rewritten > 20, "{rewritten}");
     }
 }
