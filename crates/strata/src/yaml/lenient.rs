@@ -25,6 +25,10 @@
 //! them inside a quoted scalar or a flow collection too. A region that is not closed before
 //! the end of the text (or such a line) is left as it is, so saphyr reports its error.
 //!
+//! The same scan finds the one place where go-yaml is stricter and saphyr would read on
+//! silently: a tab after a block entry's `-` ([`refused_tab`], which the parser checks on every
+//! text holding a tab).
+//!
 //! The scan is one pass over the bytes with no recursion (flow nesting is a counter); it
 //! knows just enough YAML to find quoted scalars, flow collections, block scalars and
 //! comments. It is a scanner of structure only: every decision about values stays saphyr's.
@@ -190,9 +194,10 @@ fn scan(b: &[u8]) -> Scan {
             };
             pending.push(Edit::Spaces(at, n));
         }
+        // A deeper line after plain text continues it: a quote or bracket there is text.
         let continues_plain = plain_indent.is_some_and(|p| indent > p);
         if mode == Mode::Block {
-            node_start = true;
+            node_start = !continues_plain;
         }
         // The rest of the line.
         let mut after_space = true;
@@ -396,6 +401,8 @@ mod tests {
             ("a: 'x\n   y'\nb: [1,\n   2]\n", None),
             ("a: |\n  'x\n  [\nb: it's [x\n", None),
             ("# 'x\na: b # [\n", None),
+            ("a: foo\n  'bar\nb: 1\nc: 'x'\n", None),
+            ("- a\n  [b\n- c\n", None),
             // Unclosed regions and document indicators stay as they are.
             ("a: 'x\n", None),
             ("a: 'x\n---\ny'\n", None),
