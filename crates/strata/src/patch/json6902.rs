@@ -37,6 +37,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
+use crate::yaml::kyaml_emit;
 use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
 use crate::yaml::resolve::{self, Value};
@@ -306,13 +307,21 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
     }
     match &n.kind {
         NodeKind::Scalar(s) => {
+            // kyaml's MarshalJSON reads the document back from go-yaml v3's text, which
+            // changes some folded texts.
+            let reread = kyaml_emit::reread_folded(s);
+            let s = reread.as_ref().unwrap_or(s);
             let v = resolve::try_resolve(s).map_err(|e| json_error(e.message().to_owned()))?;
             let keep = s.tag.is_none() && matches!(v, Value::Str(_) | Value::Bool(_) | Value::Null);
             let mut j = value_to_j(v)?;
             if let J::Scalar(sc) = &mut j {
                 sc.span = n.span;
                 if keep {
-                    sc.orig = Some(n.clone());
+                    let mut orig = n.clone();
+                    if let Some(r) = reread {
+                        orig.kind = NodeKind::Scalar(r);
+                    }
+                    sc.orig = Some(orig);
                 }
             }
             Ok(j)
@@ -2584,6 +2593,22 @@ mod tests {
         assert!(
             passed > 1000 && refused > 300,
             "{passed} accepted, {refused} refused"
+        );
+    }
+
+    /// A folded scalar is seen as go-yaml v3's round trip leaves it. Oracle (`kubectl
+    /// kustomize`, v5.5): `test` against `all(c,\n  has(c.x)\n)` fails with `test failed`,
+    /// against `all(c,\n\n  has(c.x)\n)` passes.
+    #[test]
+    fn test_sees_folded_text_after_round_trip() {
+        let doc = "data:\n  expr: >-\n    all(c,\n      has(c.x)\n    )\n";
+        let spec = r#"[{"op": "test", "path": "/data/expr", "value": "all(c,\n  has(c.x)\n)"}]"#;
+        assert!(run(doc, spec).is_err());
+        let round = r#"[{"op": "test", "path": "/data/expr", "value": "all(c,\n\n  has(c.x)\n)"}]"#;
+        let out = run(doc, round).expect("test passes");
+        assert_eq!(
+            out.get_str(&["data", "expr"]),
+            Some("all(c,\n\n  has(c.x)\n)")
         );
     }
 }

@@ -287,18 +287,9 @@ impl Printer<'_> {
             return Ok(());
         }
         // kustomize's round trip prints with go-yaml v3 first, whose folded writer changes
-        // some texts (see `folded_round_trip`).
-        let reread;
-        let s = match (s.style == ScalarStyle::Folded)
-            .then(|| kyaml_emit::folded_round_trip(&s.text))
-            .flatten()
-        {
-            Some(text) => {
-                reread = Scalar { text, ..s.clone() };
-                &reread
-            }
-            None => s,
-        };
+        // some texts (see `kyaml_emit::folded_round_trip`).
+        let reread = kyaml_emit::reread_folded(s);
+        let s = reread.as_ref().unwrap_or(s);
         match resolve::try_resolve(s).map_err(|_| Problem)? {
             Value::Null => self.atom("null"),
             Value::Bool(true) => self.atom("true"),

@@ -549,6 +549,20 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Returns the folded scalar `s` as kustomize's first go-yaml v3 round trip leaves it
+/// ([`folded_round_trip`]), or `None` when that changes nothing. The result is no longer
+/// folded: what reads the round trip's result (kyaml `MarshalJSON`) keeps only the text.
+pub(crate) fn reread_folded(s: &Scalar) -> Option<Scalar> {
+    if s.style != ScalarStyle::Folded {
+        return None;
+    }
+    folded_round_trip(&s.text).map(|text| Scalar {
+        text,
+        style: ScalarStyle::DoubleQuoted,
+        tag: s.tag.clone(),
+    })
+}
+
 /// Returns the text a folded scalar reads back as after go-yaml v3 prints it and reads it
 /// again, or `None` when that is the text itself (or the writer would not keep `>`).
 ///
