@@ -299,7 +299,9 @@ fn size(j: &J) -> usize {
 
 /// Converts a resource document as kustomize's `RNode.MarshalJSON` sees it (go-yaml v3
 /// typing into `map[string]interface{}`, then encoding/json).
-fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
+/// `flow`: whether `n` sits in a collection written in flow style.
+fn doc_to_j(n: &Node, depth: usize, flow: bool) -> Result<J, PatchError> {
+    let flow = flow || n.flow;
     if depth > MAX_DEPTH {
         return Err(limit(format!(
             "document is nested deeper than {MAX_DEPTH} levels"
@@ -308,8 +310,8 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
     match &n.kind {
         NodeKind::Scalar(s) => {
             // kyaml's MarshalJSON reads the document back from go-yaml v3's text, which
-            // changes some folded texts.
-            let reread = kyaml_emit::reread_folded(s);
+            // changes folded texts and empty values in flow collections.
+            let reread = kyaml_emit::reread(s, flow);
             let s = reread.as_ref().unwrap_or(s);
             let v = resolve::try_resolve(s).map_err(|e| json_error(e.message().to_owned()))?;
             let keep = s.tag.is_none() && matches!(v, Value::Str(_) | Value::Bool(_) | Value::Null);
@@ -329,7 +331,7 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
         NodeKind::Sequence(items) => {
             let items = items
                 .iter()
-                .map(|i| doc_to_j(i, depth + 1))
+                .map(|i| doc_to_j(i, depth + 1, flow))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(J::Seq(items, n.span))
         }
@@ -347,7 +349,7 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
                     },
                     _ => return Err(unsupported_map()),
                 };
-                let value = doc_to_j(&e.value, depth + 1)?;
+                let value = doc_to_j(&e.value, depth + 1, flow)?;
                 // A Go map holds each key once; go-yaml keeps the last.
                 entries.retain(|x| x.key != key);
                 entries.push(JEntry {
@@ -1074,7 +1076,7 @@ impl<'a> JsonParser<'a> {
 /// annotations are restored afterwards and `PatchTransformer` calls `StorePreviousId` on
 /// each target first.
 pub fn apply(doc: &mut Node, ops: &[Operation]) -> Result<(), PatchError> {
-    let mut root = doc_to_j(doc, 1)?;
+    let mut root = doc_to_j(doc, 1, false)?;
     let mut copied = 0usize;
     for (i, op) in ops.iter().enumerate() {
         apply_one(&mut root, op, &mut copied).map_err(|mut e| {
@@ -2610,5 +2612,18 @@ mod tests {
             out.get_str(&["data", "expr"]),
             Some("all(c,\n\n  has(c.x)\n)")
         );
+    }
+
+    /// An empty value in a flow collection is an empty string to the patch. Oracle (`kubectl
+    /// kustomize`, v5.5): on `flow: {k: }`, `test` against `""` passes, against `null` fails
+    /// with `test failed`.
+    #[test]
+    fn test_sees_empty_flow_value_as_empty_string() {
+        let doc = "spec:\n  flow: {k: }\n";
+        let empty = r#"[{"op": "test", "path": "/spec/flow/k", "value": ""}]"#;
+        let out = run(doc, empty).expect("test passes");
+        assert_eq!(out.get_str(&["spec", "flow", "k"]), Some(""));
+        let null = r#"[{"op": "test", "path": "/spec/flow/k", "value": null}]"#;
+        assert!(run(doc, null).is_err());
     }
 }

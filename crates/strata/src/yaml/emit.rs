@@ -10,8 +10,8 @@
 //!   and v2 would re-read them (`1.0` → `1`, `1e3` → `1000`, other floats as Go's
 //!   `FormatFloat(x, 'g', -1, 64)`);
 //! - strings lose what the v2 re-read drops (a raw U+0085 folds like a line break), and folded
-//!   scalars change as the first v3 printing and re-read changes them
-//!   ([`kyaml_emit::folded_round_trip`]);
+//!   scalars and empty values in flow collections change as the first v3 printing and re-read
+//!   changes them ([`kyaml_emit::reread`]);
 //! - every mapping is sorted by go-yaml v2's `keyList.Less`, which is not transitive (`v10 <
 //!   v1beta1 < v2 < v10`): kustomize's order then depends on Go's map iteration and varies
 //!   between runs; Strata sorts stably from source order;
@@ -32,7 +32,7 @@ use std::fmt::Write as _;
 
 use super::escape::{escape, is_break, is_printable, needs_escape};
 use super::kyaml_emit;
-use super::node::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
+use super::node::{Mapping, Node, NodeKind, Scalar};
 use super::resolve::{self, ResolveError, Tag, Value};
 use crate::go;
 use crate::source::Span;
@@ -277,18 +277,9 @@ impl Printer<'_> {
 
     fn value_scalar(&mut self, s: &Scalar, indent: i32, flow: bool) -> Result<(), Problem> {
         let indent = if indent < 0 { 2 } else { indent + 2 };
-        if flow && s.style == ScalarStyle::Plain && s.text.is_empty() && s.tag.is_none() {
-            // An empty value in a flow collection (`{a: }`, `{a}`, `[b: ]`): go-yaml v3
-            // prints it as `''` there (emitterc.go `yaml_emitter_select_scalar_style`: no
-            // empty plain scalar in flow context), so kustomize's round trip reads back an
-            // empty string, not null. Oracle (`kubectl kustomize`, v5.5): `a: {k: , j}`
-            // prints `j: ""` and `k: ""`.
-            self.string("", indent, false);
-            return Ok(());
-        }
-        // kustomize's round trip prints with go-yaml v3 first, whose folded writer changes
-        // some texts (see `kyaml_emit::folded_round_trip`).
-        let reread = kyaml_emit::reread_folded(s);
+        // kustomize's round trip prints with go-yaml v3 first, which changes folded texts
+        // and empty values in flow collections (`kyaml_emit::reread`).
+        let reread = kyaml_emit::reread(s, flow);
         let s = reread.as_ref().unwrap_or(s);
         match resolve::try_resolve(s).map_err(|_| Problem)? {
             Value::Null => self.atom("null"),

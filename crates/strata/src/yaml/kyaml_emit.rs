@@ -549,18 +549,30 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Returns the folded scalar `s` as kustomize's first go-yaml v3 round trip leaves it
-/// ([`folded_round_trip`]), or `None` when that changes nothing. The result is no longer
-/// folded: what reads the round trip's result (kyaml `MarshalJSON`) keeps only the text.
-pub(crate) fn reread_folded(s: &Scalar) -> Option<Scalar> {
-    if s.style != ScalarStyle::Folded {
-        return None;
+/// Returns the scalar `s` as kustomize's go-yaml v3 round trip reads it back (kyaml
+/// `MarshalJSON`: `String()`, then `Unmarshal`), or `None` when that changes nothing; `in_flow`
+/// tells whether it sits in a collection written in flow style. Two texts change:
+///
+/// - a folded scalar's ([`folded_round_trip`]); the result is no longer folded, since what
+///   reads the round trip's result keeps only the text;
+/// - an empty plain scalar's in flow context (`{a: }`, `{a}`, `[b: ]`): the writer may not
+///   print an empty plain scalar there and quotes it (emitterc.go
+///   `yaml_emitter_select_scalar_style`), so it reads back as an empty string, not null.
+///   Oracle (`kubectl kustomize`, v5.5): `a: {k: , j}` prints `j: ""` and `k: ""`.
+pub(crate) fn reread(s: &Scalar, in_flow: bool) -> Option<Scalar> {
+    match s.style {
+        ScalarStyle::Folded => folded_round_trip(&s.text).map(|text| Scalar {
+            text,
+            style: ScalarStyle::DoubleQuoted,
+            tag: s.tag.clone(),
+        }),
+        ScalarStyle::Plain if in_flow && s.text.is_empty() && s.tag.is_none() => Some(Scalar {
+            text: String::new(),
+            style: ScalarStyle::SingleQuoted,
+            tag: None,
+        }),
+        _ => None,
     }
-    folded_round_trip(&s.text).map(|text| Scalar {
-        text,
-        style: ScalarStyle::DoubleQuoted,
-        tag: s.tag.clone(),
-    })
 }
 
 /// Returns the text a folded scalar reads back as after go-yaml v3 prints it and reads it
