@@ -11,7 +11,7 @@
 //!   `FormatFloat(x, 'g', -1, 64)`);
 //! - strings lose what the v2 re-read drops (a raw U+0085 folds like a line break), and folded
 //!   scalars and empty values in flow collections change as the first v3 printing and re-read
-//!   changes them ([`kyaml_emit::reread`]);
+//!   changes them (`kyaml_emit::reread`);
 //! - every mapping is sorted by go-yaml v2's `keyList.Less`, which is not transitive (`v10 <
 //!   v1beta1 < v2 < v10`): kustomize's order then depends on Go's map iteration and varies
 //!   between runs; Strata sorts stably from source order;

@@ -167,7 +167,7 @@ impl<'t> Events<'t> {
 /// Parses every document of `file`.
 ///
 /// When saphyr refuses the text for something go-yaml accepts, the text is rewritten as
-/// [`lenient`] describes and parsed again; positions still point into `file`.
+/// the `yaml::lenient` module describes and parsed again; positions still point into `file`.
 pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec<Document>> {
     match Builder::new(file, opts, None)?.run() {
         Ok(docs) => Ok(docs),
