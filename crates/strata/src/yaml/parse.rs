@@ -169,16 +169,56 @@ impl<'t> Events<'t> {
 /// When saphyr refuses the text for something go-yaml accepts, the text is rewritten as
 /// the `yaml::lenient` module describes and parsed again; positions still point into `file`.
 pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec<Document>> {
-    match Builder::new(file, opts, None)?.run() {
-        Ok(docs) => Ok(docs),
-        Err(Failure::Other(e)) => Err(e),
+    let mut docs = match Builder::new(file, opts, None)?.run() {
+        Ok(docs) => docs,
+        Err(Failure::Other(e)) => return Err(e),
         Err(Failure::Refused(e)) => match lenient::relax(&file.text) {
-            None => Err(e),
+            None => return Err(e),
             Some(relaxed) => Builder::new(file, opts, Some(relaxed))?
                 .run()
-                .map_err(Failure::into_error),
+                .map_err(Failure::into_error)?,
         },
+    };
+    drop_unread_documents(&file.text, &mut docs);
+    Ok(docs)
+}
+
+/// Drops the documents kustomize never reads. It splits a stream at the lines starting with
+/// `---` and decodes one document from each piece (kyaml/kio/byteio_reader.go
+/// `splitDocuments`, then one `Decode`), so a document that follows a `...` end marker before
+/// the next `---` line is skipped. Oracle (`kubectl kustomize`, v5.5): `one` / `...` / `two`
+/// / `---` / `three` gives `one` and `three`.
+fn drop_unread_documents(text: &str, docs: &mut Vec<Document>) {
+    if docs.len() < 2 || !text.contains("\n...") {
+        return;
     }
+    // Line starts of `---` (false) and `...` (true) lines, in order.
+    let mut marks: Vec<(usize, bool)> = Vec::new();
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") {
+            marks.push((offset, false));
+        } else if line
+            .strip_prefix("...")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
+        {
+            marks.push((offset, true));
+        }
+        offset += line.len();
+    }
+    let mut next = 0usize;
+    let mut after_end = false;
+    docs.retain(|d| {
+        let start = d.root.span.start as usize;
+        while let Some(&(at, is_end)) = marks.get(next) {
+            if at >= start {
+                break;
+            }
+            after_end = is_end;
+            next += 1;
+        }
+        !after_end
+    });
 }
 
 /// Complaints of saphyr's scanner about inputs go-yaml may accept ([`lenient`]). saphyr
@@ -1619,5 +1659,19 @@ mod regression_tests {
             }
         }
         assert!(rewritten > 20, "{rewritten}");
+    }
+
+    /// kustomize reads one document per piece between `---` lines: what follows a `...`
+    /// before the next `---` is never read. Oracle (`kubectl kustomize`, v5.5): of `one` /
+    /// `...` / `two` / `---` / `three` / `...` / `# c` / `---` / `four` / `... # end` /
+    /// `five`, it prints `one`, `three` and `four`.
+    #[test]
+    fn documents_after_an_end_marker_are_not_read() {
+        let text =
+            "n: one\n...\nn: two\n---\nn: three\n...\n# c\n---\nn: four\n... # end\nn: five\n";
+        let file = SourceFile::new("r.yaml", text);
+        let docs = parse_documents(&file, ParseOptions::default()).expect("parses");
+        let names: Vec<_> = docs.iter().filter_map(|d| d.root.get_str(&["n"])).collect();
+        assert_eq!(names, ["one", "three", "four"]);
     }
 }
