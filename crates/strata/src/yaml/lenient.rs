@@ -25,6 +25,11 @@
 //! them inside a quoted scalar or a flow collection too. A region that is not closed before
 //! the end of the text (or such a line) is left as it is, so saphyr reports its error.
 //!
+//! One rewrite runs before the first parse, when the text holds one of the characters:
+//! go-yaml breaks lines on U+0085, U+2028 and U+2029 (`is_break`) where saphyr does not, so
+//! outside quoted scalars each becomes spaces and a `\n` of the same byte length
+//! ([`unicode_breaks`]).
+//!
 //! The same scan finds the one place where go-yaml is stricter and saphyr would read on
 //! silently: a tab after a block entry's `-` ([`refused_tab`], which the parser checks on every
 //! text holding a tab).
@@ -72,6 +77,9 @@ enum Edit {
     Spaces(u32, u32),
     /// Replace the tab at the offset with a space.
     TabToSpace(u32),
+    /// Replace the line break character of this many bytes at the offset (U+0085, U+2028,
+    /// U+2029) with spaces and a `\n`, keeping every offset.
+    Break(u32, u32),
 }
 
 /// What is being scanned.
@@ -86,7 +94,58 @@ enum Mode {
 
 /// Returns `text` rewritten as the module doc says, or `None` when nothing needs rewriting.
 pub(crate) fn relax(text: &str) -> Option<Relaxed> {
-    let edits = scan(text.as_bytes()).edits;
+    let mut edits = scan(text.as_bytes()).edits;
+    edits.extend(break_edits(text));
+    edits.sort_unstable_by_key(|e| e.offset());
+    rewrite(text, edits)
+}
+
+/// Returns `text` with go-yaml's other line breaks (U+0085, U+2028 and U+2029) outside quoted
+/// scalars made `\n`, or `None` when it has none. go-yaml's scanner breaks lines on them
+/// anywhere (`is_break`), saphyr only on `\n` and `\r`; inside quoted scalars both keep the
+/// character as it is. Each becomes spaces and a `\n` of the same byte length, so offsets do
+/// not move. Oracle (`kubectl kustomize`, v5.5): `a: |` over `x<U+2028>y` fails with `could
+/// not find expected ':'`, `a: "x<U+2028>y"` is read.
+pub(crate) fn unicode_breaks(text: &str) -> Option<Relaxed> {
+    if !text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return None;
+    }
+    rewrite(text, break_edits(text))
+}
+
+/// Returns the [`Edit::Break`]s of `text`, in order.
+fn break_edits(text: &str) -> Vec<Edit> {
+    if !text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return Vec::new();
+    }
+    let quoted = scan(text.as_bytes()).quoted;
+    let mut q = quoted.iter().peekable();
+    let mut edits = Vec::new();
+    for (at, c) in text.char_indices() {
+        if !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
+            continue;
+        }
+        while q.next_if(|&&(_, end)| end <= at).is_some() {}
+        if q.peek().is_some_and(|&&(start, _)| start <= at) {
+            continue;
+        }
+        if let (Ok(at), Ok(len)) = (u32::try_from(at), u32::try_from(c.len_utf8())) {
+            edits.push(Edit::Break(at, len));
+        }
+    }
+    edits
+}
+
+impl Edit {
+    fn offset(self) -> u32 {
+        match self {
+            Edit::Spaces(at, _) | Edit::TabToSpace(at) | Edit::Break(at, _) => at,
+        }
+    }
+}
+
+/// Applies `edits` (sorted by offset) to `text`; `None` when there are none.
+fn rewrite(text: &str, edits: Vec<Edit>) -> Option<Relaxed> {
     if edits.is_empty() {
         return None;
     }
@@ -94,19 +153,24 @@ pub(crate) fn relax(text: &str) -> Option<Relaxed> {
     let mut inserts = Vec::new();
     let mut copied = 0usize;
     for edit in edits {
-        let (at, spaces) = match edit {
-            Edit::Spaces(at, n) => (at as usize, n),
-            Edit::TabToSpace(at) => (at as usize, 0),
-        };
+        let at = edit.offset() as usize;
         out.push_str(text.get(copied..at)?);
         copied = at;
-        if spaces > 0 {
-            let start = u32::try_from(out.len()).ok()?;
-            inserts.push((start, u32::try_from(at).ok()?, spaces));
-            out.extend(std::iter::repeat_n(' ', spaces as usize));
-        } else {
-            out.push(' ');
-            copied = at + 1;
+        match edit {
+            Edit::Spaces(_, n) => {
+                let start = u32::try_from(out.len()).ok()?;
+                inserts.push((start, u32::try_from(at).ok()?, n));
+                out.extend(std::iter::repeat_n(' ', n as usize));
+            }
+            Edit::TabToSpace(_) => {
+                out.push(' ');
+                copied = at + 1;
+            }
+            Edit::Break(_, len) => {
+                out.extend(std::iter::repeat_n(' ', (len as usize).saturating_sub(1)));
+                out.push('\n');
+                copied = at + len as usize;
+            }
         }
     }
     out.push_str(text.get(copied..)?);
@@ -136,12 +200,17 @@ struct Scan {
     edits: Vec<Edit>,
     /// The first tab go-yaml refuses ([`refused_tab`]).
     refused_tab: Option<usize>,
+    /// Byte ranges of quoted scalars (quotes included; an unclosed one runs to the end).
+    quoted: Vec<(usize, usize)>,
 }
 
 /// Scans `b` for what [`relax`] rewrites and [`refused_tab`] looks for.
 fn scan(b: &[u8]) -> Scan {
     let mut edits: Vec<Edit> = Vec::new();
     let mut refused_tab: Option<usize> = None;
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
+    // Where the open quoted scalar started.
+    let mut quote_start = 0usize;
     // Indentation of the last line when it ended in plain text in block context: a line
     // deeper than that may continue the plain scalar.
     let mut plain_indent: Option<usize> = None;
@@ -190,6 +259,7 @@ fn scan(b: &[u8]) -> Scan {
                 return Scan {
                     edits: Vec::new(),
                     refused_tab: None,
+                    quoted: Vec::new(),
                 };
             };
             pending.push(Edit::Spaces(at, n));
@@ -217,6 +287,7 @@ fn scan(b: &[u8]) -> Scan {
                     if escaped {
                         i += 1;
                     } else if c == q {
+                        quoted.push((quote_start, i));
                         mode = if depth == 0 {
                             edits.append(&mut pending);
                             Mode::Block
@@ -265,7 +336,10 @@ fn scan(b: &[u8]) -> Scan {
                             node_start = true;
                         }
                         b',' | b'?' => node_start = true,
-                        b'"' | b'\'' if node_start => mode = Mode::Quoted(c, depth),
+                        b'"' | b'\'' if node_start => {
+                            mode = Mode::Quoted(c, depth);
+                            quote_start = i;
+                        }
                         _ => node_start = false,
                     }
                     after_space = space;
@@ -292,6 +366,7 @@ fn scan(b: &[u8]) -> Scan {
                 match c {
                     b'"' | b'\'' => {
                         mode = Mode::Quoted(c, 0);
+                        quote_start = i;
                         target = col;
                         i += 1;
                         continue;
@@ -357,10 +432,15 @@ fn scan(b: &[u8]) -> Scan {
                 (mode == Mode::Block && !node_start && block_scalar.is_none()).then_some(indent);
         }
     }
-    edits.sort_unstable_by_key(|e| match *e {
-        Edit::Spaces(at, _) | Edit::TabToSpace(at) => at,
-    });
-    Scan { edits, refused_tab }
+    if let Mode::Quoted(..) = mode {
+        quoted.push((quote_start, b.len()));
+    }
+    edits.sort_unstable_by_key(|e| e.offset());
+    Scan {
+        edits,
+        refused_tab,
+        quoted,
+    }
 }
 
 /// Returns the offset just past the line break ending the line that holds `i`.
@@ -431,6 +511,28 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(refused_tab(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unicode_breaks_outside_quotes_become_newlines() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("a: b\u{2028}c: d\n", Some("a: b  \nc: d\n")),
+            ("a: 1 # c\u{85}d: e\n", Some("a: 1 # c \nd: e\n")),
+            ("a: |\n  x\u{2029}y\n", Some("a: |\n  x  \ny\n")),
+            ("a: \"x\u{2028}y\"\nb: 'p\u{85}q'\n", None),
+            (
+                "a: [\"x\u{2028}\", y\u{2028}]\n",
+                Some("a: [\"x\u{2028}\", y  \n]\n"),
+            ),
+            ("a: b\n", None),
+        ];
+        for (text, want) in cases {
+            let got = unicode_breaks(text).map(|r| r.text);
+            assert_eq!(got.as_deref(), *want, "{text:?}");
+            if let Some(g) = &got {
+                assert_eq!(g.len(), text.len(), "offsets keep");
+            }
         }
     }
 

@@ -168,13 +168,16 @@ impl<'t> Events<'t> {
 ///
 /// When saphyr refuses the text for something go-yaml accepts, the text is rewritten as
 /// the `yaml::lenient` module describes and parsed again; positions still point into `file`.
+/// Line breaks saphyr does not know (U+0085, U+2028, U+2029 outside quotes) are made `\n`
+/// first, as go-yaml reads them.
 pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec<Document>> {
-    let mut docs = match Builder::new(file, opts, None)?.run() {
+    let breaks = lenient::unicode_breaks(&file.text);
+    let mut docs = match Builder::new(file, opts, breaks, true)?.run() {
         Ok(docs) => docs,
         Err(Failure::Other(e)) => return Err(e),
         Err(Failure::Refused(e)) => match lenient::relax(&file.text) {
             None => return Err(e),
-            Some(relaxed) => Builder::new(file, opts, Some(relaxed))?
+            Some(relaxed) => Builder::new(file, opts, Some(relaxed), false)?
                 .run()
                 .map_err(Failure::into_error)?,
         },
@@ -288,6 +291,8 @@ struct Builder<'a> {
     comments: Vec<EvComments>,
     /// The text saphyr reads when it is not the file's ([`lenient`]).
     source: Option<String>,
+    /// Whether a [`Failure::Refused`] may be retried on a [`lenient::relax`]ed text.
+    retry: bool,
 }
 
 /// An anchored node, kept for its aliases.
@@ -378,6 +383,7 @@ impl<'a> Builder<'a> {
         file: &'a Arc<SourceFile>,
         opts: ParseOptions,
         relaxed: Option<lenient::Relaxed>,
+        retry: bool,
     ) -> Result<Builder<'a>> {
         if file.text.len() > opts.limits.max_bytes {
             return Err(Error::at(
@@ -400,6 +406,7 @@ impl<'a> Builder<'a> {
             opts,
             offsets: Offsets::new(source.as_deref().unwrap_or(&file.text), map),
             source,
+            retry,
             anchors: Vec::new(),
             alias_budget: opts.limits.max_alias_nodes,
             decoded: 0,
@@ -455,7 +462,7 @@ impl<'a> Builder<'a> {
                     let msg = format!("yaml: line {}: {}", m.line(), e.info());
                     let error = self.err(kind, msg, Span::at(offset));
                     let refused = LENIENT_COMPLAINTS.iter().any(|c| e.info().contains(c));
-                    return Err(if refused && source.is_none() {
+                    return Err(if refused && self.retry {
                         Failure::Refused(error)
                     } else {
                         Failure::Other(error)
@@ -1673,5 +1680,19 @@ mod regression_tests {
         let docs = parse_documents(&file, ParseOptions::default()).expect("parses");
         let names: Vec<_> = docs.iter().filter_map(|d| d.root.get_str(&["n"])).collect();
         assert_eq!(names, ["one", "three", "four"]);
+    }
+
+    /// go-yaml breaks lines on U+0085, U+2028 and U+2029 outside quotes. Oracle (`kubectl
+    /// kustomize`, v5.5): `apiVersion: v1<U+2028>kind: ConfigMap` is two keys, a comment ends
+    /// at U+0085 (`# c<U+0085>d: e` adds the key `d`), and quoted text keeps the character.
+    #[test]
+    fn unicode_line_breaks_outside_quotes() {
+        let r = root("apiVersion: v1\u{2028}kind: ConfigMap # c\u{85}d: e\nq: \"a\u{2028}b\"\n");
+        assert_eq!(r.get_str(&["apiVersion"]), Some("v1"));
+        assert_eq!(r.get_str(&["kind"]), Some("ConfigMap"));
+        assert_eq!(r.get_str(&["d"]), Some("e"));
+        assert_eq!(r.get_str(&["q"]), Some("a\u{2028}b"));
+        let file = SourceFile::new("r.yaml", "m:\n  a: |\n    x\u{2028}y\n");
+        assert!(parse_documents(&file, ParseOptions::default()).is_err());
     }
 }
