@@ -30,6 +30,9 @@ pub enum Command {
     ///
     /// Exit status: 0 no differences, 1 differences, 2 error.
     Diff(DiffArgs),
+    /// Edit the kustomization file in the current directory as `kustomize edit` does, keeping
+    /// its comments and layout.
+    Edit(crate::commands::edit_cmd::EditArgs),
 }
 
 /// Flags of `diff`.

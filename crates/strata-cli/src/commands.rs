@@ -16,6 +16,8 @@ mod patch_cmd;
 // Likewise for `strata diff` and the git tree it reads.
 #[path = "diff_cmd.rs"]
 mod diff_cmd;
+#[path = "edit_cmd.rs"]
+pub(crate) mod edit_cmd;
 #[path = "git.rs"]
 mod git;
 
@@ -33,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Render(args) | Command::Build(args) => build(&args),
         Command::Patch(args) => patch_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
+        Command::Edit(args) => edit_cmd::run(&args),
     }
 }
 

@@ -1,0 +1,202 @@
+//! `edit fix`: move deprecated fields to the ones that replace them, the fix the build's
+//! deprecation warnings ask for.
+//!
+//! kustomize/commands/edit/fix/fix.go `RunFix` with api/types/kustomization.go
+//! `FixKustomization` and `FixKustomizationPreMarshalling`: `bases` → `resources`, `imageTags`
+//! → `images`, `patchesJson6902` and `patchesStrategicMerge` → `patches`, `commonLabels` →
+//! `labels` (with `includeSelectors: true`, so the render is unchanged), and `apiVersion` /
+//! `kind` filled in. kustomize tells a `patchesStrategicMerge` file from an inline patch by
+//! trying to read it; this stage does no I/O, so an entry with a line break or `: ` is inline
+//! and anything else a path (a patch file name has neither).
+//!
+//! `--vars` (vars → replacements) rewrites resource files as well as the kustomization; it is
+//! not supported yet and fails before anything changes.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::yaml::node::{Entry, Mapping, Node, Scalar};
+
+use super::splice::{Doc, Step};
+
+fn key(k: &str) -> [Step; 1] {
+    [Step::Key(k.into())]
+}
+
+/// Returns the items of the top-level list `field` (empty when missing or null).
+fn items(doc: &Doc, field: &str) -> Vec<Node> {
+    doc.get(&key(field))
+        .and_then(Node::as_sequence)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Appends `nodes` to the top-level list `field`, creating it when missing.
+fn append(doc: &mut Doc, field: &str, nodes: Vec<Node>) -> Result<()> {
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    match doc.get(&key(field)).and_then(Node::as_sequence) {
+        Some(existing) => {
+            for (at, n) in (existing.len()..).zip(nodes) {
+                doc.insert_item(&key(field), at, &n)?;
+            }
+            Ok(())
+        }
+        None => {
+            doc.remove_entry(&[], field)?;
+            doc.insert_entry(&[], field, &Node::sequence(nodes), true)
+        }
+    }
+}
+
+/// Strips spans and comments so a moved node is written afresh in the file's style.
+fn fresh(n: &Node) -> Node {
+    match &n.kind {
+        crate::yaml::NodeKind::Scalar(s) => {
+            let mut s = s.clone();
+            if s.style != crate::yaml::ScalarStyle::Plain {
+                s = Scalar::string(s.text);
+            }
+            Node::scalar(s)
+        }
+        crate::yaml::NodeKind::Mapping(m) => Node::mapping(Mapping {
+            entries: m
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    key: fresh(&e.key),
+                    value: fresh(&e.value),
+                })
+                .collect(),
+        }),
+        crate::yaml::NodeKind::Sequence(v) => Node::sequence(v.iter().map(fresh).collect()),
+    }
+}
+
+/// Runs the fix.
+pub(crate) fn fix(doc: &mut Doc, vars: bool, warnings: &mut Vec<String>) -> Result<()> {
+    if vars && doc.get(&key("vars")).is_some() {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "edit fix --vars: converting vars to replacements is not supported yet; \
+             run 'edit fix' without --vars to fix the other deprecated fields",
+        ));
+    }
+    // commonLabels → labels, checked first so a conflict changes nothing.
+    let common = doc.get(&key("commonLabels")).cloned();
+    if let Some(m) = common.as_ref().and_then(Node::as_mapping) {
+        for l in items(doc, "labels") {
+            if let Some(pairs) = l.get_path(&["pairs"]).and_then(Node::as_mapping) {
+                for (k, _) in pairs.iter() {
+                    if m.get(k).is_some() {
+                        return Err(Error::new(
+                            ErrorKind::Kustomization,
+                            format!("label name '{k}' exists in both commonLabels and labels"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // bases → resources (skipping entries already there).
+    let have: Vec<Option<String>> = items(doc, "resources")
+        .iter()
+        .map(|n| n.as_str().map(str::to_owned))
+        .collect();
+    let bases: Vec<Node> = items(doc, "bases")
+        .iter()
+        .filter(|b| {
+            !have
+                .iter()
+                .flatten()
+                .any(|h| Some(h.as_str()) == b.as_str())
+        })
+        .map(fresh)
+        .collect();
+    append(doc, "resources", bases)?;
+    doc.remove_entry(&[], "bases")?;
+
+    // imageTags → images.
+    let tags = items(doc, "imageTags").iter().map(fresh).collect();
+    append(doc, "images", tags)?;
+    doc.remove_entry(&[], "imageTags")?;
+
+    // patchesJson6902 → patches, then patchesStrategicMerge → patches.
+    let json = items(doc, "patchesJson6902").iter().map(fresh).collect();
+    append(doc, "patches", json)?;
+    doc.remove_entry(&[], "patchesJson6902")?;
+    let sm: Vec<Node> = items(doc, "patchesStrategicMerge")
+        .iter()
+        .filter_map(|p| {
+            let text = p.as_str()?;
+            let field = if text.contains('\n') || text.contains(": ") {
+                "patch"
+            } else {
+                "path"
+            };
+            Some(Node::mapping(Mapping {
+                entries: vec![Entry {
+                    key: Node::string(field),
+                    value: Node::string(text),
+                }],
+            }))
+        })
+        .collect();
+    append(doc, "patches", sm)?;
+    doc.remove_entry(&[], "patchesStrategicMerge")?;
+
+    if let Some(m) = common.as_ref().and_then(Node::as_mapping) {
+        if !m.is_empty() {
+            let label = Node::mapping(Mapping {
+                entries: vec![
+                    Entry {
+                        key: Node::string("pairs"),
+                        value: fresh(&Node::mapping(m.clone())),
+                    },
+                    Entry {
+                        key: Node::string("includeSelectors"),
+                        value: Node::scalar(Scalar::plain("true")),
+                    },
+                ],
+            });
+            append(doc, "labels", vec![label])?;
+        }
+        doc.remove_entry(&[], "commonLabels")?;
+    }
+
+    // `FixKustomization`: fill in apiVersion and kind.
+    let kind = doc
+        .root()
+        .get("kind")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_owned();
+    if kind.is_empty() {
+        doc.set_scalar(&[], "kind", "Kustomization", true, true)?;
+    }
+    if doc
+        .root()
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .is_empty()
+    {
+        let v = if kind == "Component" {
+            "kustomize.config.k8s.io/v1alpha1"
+        } else {
+            "kustomize.config.k8s.io/v1beta1"
+        };
+        doc.set_scalar(&[], "apiVersion", v, true, true)?;
+    }
+    if vars {
+        return Ok(());
+    }
+    if doc.get(&key("vars")).is_some() {
+        warnings.push(
+            "'vars' is deprecated: convert them to 'replacements' by hand (edit fix --vars is \
+             not supported yet)"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,587 @@
+//! The editable text: a kustomization file parsed with spans, changed by splicing bytes.
+//!
+//! Every primitive here replaces, inserts or deletes the bytes of exactly one node (or one
+//! mapping entry, or one sequence item) and re-parses, so everything else in the file (comments,
+//! blank lines, key order, quoting, indentation) stays byte-for-byte. New nodes are written by
+//! [`super::style`] in the file's own indentation.
+//!
+//! kustomize's edit (kustomize/commands/internal/kustfile/kustomizationfile.go) instead
+//! unmarshals the file, changes the struct and marshals it again, keeping only comments that sit
+//! above top-level keys (kustomize issues #2310, #4481).
+
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::source::{SourceFile, Span};
+use crate::yaml::node::{Mapping, Node, NodeKind, ScalarStyle};
+use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_single};
+
+use super::order;
+use super::style::{Style, render_entry, render_item, render_scalar_value, render_value};
+
+/// One step from a mapping to a child: a key, or an index into a sequence.
+#[derive(Clone, Debug)]
+pub(crate) enum Step {
+    /// The value under this key.
+    Key(String),
+    /// The sequence item at this index.
+    Index(usize),
+}
+
+/// A kustomization file being edited.
+pub(crate) struct Doc {
+    file: Arc<SourceFile>,
+    root: Node,
+    /// Indentation of the file, detected once from the original text.
+    style: Style,
+}
+
+impl Doc {
+    /// Parses `text`; the root must be a mapping (or the file empty).
+    pub(crate) fn parse(path: &str, text: &str) -> Result<Doc> {
+        let file = SourceFile::new(path, text);
+        let root = Self::parse_root(&file)?;
+        let style = Style::detect(&file.text, &root);
+        Ok(Doc { file, root, style })
+    }
+
+    fn parse_root(file: &Arc<SourceFile>) -> Result<Node> {
+        let opts = ParseOptions {
+            duplicate_keys: DuplicateKeys::KeepLast,
+            ..ParseOptions::default()
+        };
+        match parse_single(file, opts)? {
+            None => Ok(Node::new(
+                NodeKind::Mapping(Mapping::new()),
+                Span::at(u32::try_from(file.text.len()).unwrap_or(u32::MAX)),
+            )),
+            Some(root) if root.as_mapping().is_some() && !root.flow => Ok(root),
+            Some(root) => Err(Error::at(
+                ErrorKind::Kustomization,
+                "a kustomization must be a block mapping of fields to edit it",
+                file,
+                root.span,
+            )),
+        }
+    }
+
+    /// Returns the current text.
+    pub(crate) fn text(&self) -> &str {
+        &self.file.text
+    }
+
+    /// Returns the current root mapping.
+    pub(crate) fn root(&self) -> &Mapping {
+        // The root is checked to be a mapping by `parse_root` on every (re)parse.
+        self.root.as_mapping().unwrap_or(&EMPTY)
+    }
+
+    /// Returns the node at `path`, if there is one.
+    pub(crate) fn get(&self, path: &[Step]) -> Option<&Node> {
+        let mut cur = &self.root;
+        for step in path {
+            cur = match step {
+                Step::Key(k) => cur.as_mapping()?.get(k)?,
+                Step::Index(i) => cur.as_sequence()?.get(*i)?,
+            };
+        }
+        Some(cur)
+    }
+
+    /// Returns an error located at the node at `path` (or the file when there is none).
+    pub(crate) fn error_at(&self, path: &[Step], message: impl Into<String>) -> Error {
+        match self.get(path) {
+            Some(n) if !path.is_empty() => {
+                Error::at(ErrorKind::Kustomization, message, &self.file, n.span)
+            }
+            _ => Error::new(ErrorKind::Kustomization, message)
+                .with_location(crate::error::Location::file(self.file.path.clone())),
+        }
+    }
+
+    /// Replaces `range` with `with` and re-parses.
+    fn splice(&mut self, start: usize, end: usize, with: &str) -> Result<()> {
+        let text = &self.file.text;
+        let mut out = String::with_capacity(text.len() + with.len());
+        out.push_str(text.get(..start).unwrap_or(text));
+        out.push_str(with);
+        out.push_str(text.get(end..).unwrap_or(""));
+        let file = SourceFile::new(self.file.path.clone(), out);
+        let root = Self::parse_root(&file).map_err(|e| {
+            // A splice that does not parse is a bug here, not in the user's file; say so.
+            Error::new(
+                ErrorKind::Kustomization,
+                format!("{}: edit produced invalid YAML ({e})", self.file.path),
+            )
+        })?;
+        self.file = file;
+        self.root = root;
+        Ok(())
+    }
+
+    fn line_start(&self, off: usize) -> usize {
+        let text = self.text();
+        text.get(..off)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    }
+
+    /// Returns the offset just past the newline ending the line that holds `off` (or the end
+    /// of the text).
+    fn line_end(&self, off: usize) -> usize {
+        let text = self.text();
+        text.get(off..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| off + i + 1)
+    }
+
+    fn column(&self, off: usize) -> usize {
+        off - self.line_start(off)
+    }
+
+    /// Returns where the last byte of `node` that is part of the source ends.
+    fn last_end(&self, node: &Node) -> usize {
+        if node.flow {
+            return node.span.end as usize;
+        }
+        match &node.kind {
+            NodeKind::Scalar(_) => self.scalar_end(node),
+            NodeKind::Mapping(m) => m
+                .entries
+                .iter()
+                .map(|e| self.last_end(&e.value).max(self.scalar_end(&e.key)))
+                .max()
+                .unwrap_or(node.span.end as usize),
+            NodeKind::Sequence(items) => items
+                .iter()
+                .map(|i| self.last_end(i))
+                .max()
+                .unwrap_or(node.span.end as usize),
+        }
+    }
+
+    /// Returns where the scalar `node` ends. saphyr's span of a quoted scalar runs on over a
+    /// comment that follows it on its line, so the closing quote is found here.
+    fn scalar_end(&self, node: &Node) -> usize {
+        let start = node.span.start as usize;
+        let end = node.span.end as usize;
+        let style = node.as_scalar().map(|s| s.style);
+        let quote = match style {
+            Some(ScalarStyle::DoubleQuoted) => b'"',
+            Some(ScalarStyle::SingleQuoted) => b'\'',
+            _ => return end,
+        };
+        let bytes = self.text().as_bytes();
+        if bytes.get(start) != Some(&quote) {
+            return end;
+        }
+        let mut i = start + 1;
+        while i < end.min(bytes.len()) {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return i + 1,
+                _ => i += 1,
+            }
+        }
+        end
+    }
+
+    /// Returns the offset just past the `:` that follows `key`.
+    fn after_colon(&self, key: &Node) -> usize {
+        let text = self.text();
+        let from = self.scalar_end(key);
+        text.get(from..)
+            .and_then(|t| t.find(':'))
+            .map_or(from, |i| from + i + 1)
+    }
+
+    /// Sets the scalar under `key` in the mapping at `map`, creating the entry (and the
+    /// mapping) when missing. `quoted` asks for a string even if the text looks like a number.
+    pub(crate) fn set_scalar(
+        &mut self,
+        map: &[Step],
+        key: &str,
+        value: &str,
+        as_string: bool,
+        ordered: bool,
+    ) -> Result<()> {
+        let mut path = map.to_vec();
+        path.push(Step::Key(key.to_owned()));
+        if let Some(existing) = self.get(&path) {
+            if let NodeKind::Scalar(s) = &existing.kind {
+                if s.text == value && (!as_string || s.style.is_quoted() || !looks_typed(value)) {
+                    return Ok(());
+                }
+                let written = match s.style {
+                    ScalarStyle::DoubleQuoted if as_string && simple_quotable(value, '"') => {
+                        format!("\"{value}\"")
+                    }
+                    ScalarStyle::SingleQuoted if as_string && simple_quotable(value, '\'') => {
+                        format!("'{value}'")
+                    }
+                    _ => render_scalar_value(value, as_string, 0),
+                };
+                return self.replace_value(&path, &written);
+            }
+            let written = render_scalar_value(value, as_string, 0);
+            return self.replace_value(&path, &written);
+        }
+        let scalar = if as_string {
+            Node::string(value)
+        } else {
+            Node::scalar(crate::yaml::Scalar::plain(value))
+        };
+        self.insert_entry(map, key, &scalar, ordered)
+    }
+
+    /// Replaces the value at `path` (a mapping entry's value) with `written`, a scalar's text.
+    fn replace_value(&mut self, path: &[Step], written: &str) -> Result<()> {
+        let Some((Step::Key(_), parent)) = path.split_last() else {
+            return Err(self.error_at(path, "internal: value path must end in a key"));
+        };
+        let Some(Step::Key(key)) = path.last() else {
+            return Err(self.error_at(path, "internal: value path must end in a key"));
+        };
+        let Some(entry) = self
+            .get(parent)
+            .and_then(Node::as_mapping)
+            .and_then(|m| m.get_entry(key))
+        else {
+            return Err(self.error_at(path, "internal: no such entry"));
+        };
+        let colon = self.after_colon(&entry.key);
+        let value = &entry.value;
+        let empty_null = value.is_null() && value.span.start == value.span.end;
+        let (start, end) = if empty_null || !matches!(value.kind, NodeKind::Scalar(_)) {
+            // Everything after `key:` up to the end of the value's last line (not its newline).
+            let end = if empty_null {
+                colon
+            } else {
+                let e = self.line_end(self.last_end(value));
+                if self.text().as_bytes().get(e.wrapping_sub(1)) == Some(&b'\n') {
+                    e - 1
+                } else {
+                    e
+                }
+            };
+            (colon, end)
+        } else {
+            (value.span.start as usize, self.scalar_end(value))
+        };
+        let with = if start == colon {
+            format!(" {written}")
+        } else {
+            written.to_owned()
+        };
+        // Keep a comment that followed the old value on its line.
+        if start == colon && end > colon {
+            let old = self.text().get(colon..end).unwrap_or("");
+            if !old.contains('\n') {
+                if let Some(hash) = old.find(" #") {
+                    let comment = old.get(hash..).unwrap_or("").to_owned();
+                    return self.splice(start, end, &format!("{with}{comment}"));
+                }
+            }
+        }
+        self.splice(start, end, &with)
+    }
+
+    /// Replaces the whole value at `path` (a mapping entry's value) with `node`, written in the
+    /// file's style.
+    pub(crate) fn replace_with_node(&mut self, path: &[Step], node: &Node) -> Result<()> {
+        let Some((Step::Key(key), parent)) = path.split_last() else {
+            return Err(self.error_at(path, "internal: value path must end in a key"));
+        };
+        let Some(entry) = self
+            .get(parent)
+            .and_then(Node::as_mapping)
+            .and_then(|m| m.get_entry(key))
+        else {
+            return Err(self.error_at(path, "internal: no such entry"));
+        };
+        let col = self.column(entry.key.span.start as usize);
+        let colon = self.after_colon(&entry.key);
+        let value = &entry.value;
+        let empty_null = value.is_null() && value.span.start == value.span.end;
+        let end = if empty_null {
+            colon
+        } else {
+            let e = self.line_end(self.last_end(value));
+            if self.text().as_bytes().get(e.wrapping_sub(1)) == Some(&b'\n') {
+                e - 1
+            } else {
+                e
+            }
+        };
+        let rendered = render_value(node, col, &self.style);
+        self.splice(colon, end, &rendered)
+    }
+
+    /// Inserts `key: node` into the mapping at `map` (creating the mapping's parents is the
+    /// caller's job). With `ordered`, the key goes after the last key that precedes it in
+    /// kustomize's field order ([`order`]); otherwise it goes last.
+    pub(crate) fn insert_entry(
+        &mut self,
+        map: &[Step],
+        key: &str,
+        node: &Node,
+        ordered: bool,
+    ) -> Result<()> {
+        let Some(target) = self.get(map) else {
+            return Err(self.error_at(map, "internal: no mapping to insert into"));
+        };
+        let Some(m) = target.as_mapping() else {
+            return Err(self.error_at(map, format!("expected a mapping to add '{key}' to")));
+        };
+        if target.flow || m.is_empty() {
+            if map.is_empty() {
+                // An empty file: append.
+                let text = self.text();
+                let sep = if text.is_empty() || text.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                let entry = render_entry(&key_text(key), node, 0, &self.style);
+                let at = text.len();
+                return self.splice(at, at, &format!("{sep}{entry}"));
+            }
+            // `{}` or `{a: b}` in flow style: rewrite that node in block style.
+            let mut merged = target.clone();
+            if let Some(mm) = merged.as_mapping_mut() {
+                mm.insert(key, node.clone());
+            }
+            merged.flow = false;
+            return self.replace_with_node(map, &merged);
+        }
+        let col = self.column(m.entries[0].key.span.start as usize);
+        let rank = if ordered { order::rank(key) } else { None };
+        let after = match rank {
+            Some(r) => m
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    e.key
+                        .as_str()
+                        .and_then(order::rank)
+                        .is_some_and(|kr| kr < r)
+                })
+                .map(|(i, _)| i)
+                .max(),
+            None => Some(m.entries.len() - 1),
+        };
+        let entry = render_entry(&key_text(key), node, col, &self.style);
+        match after {
+            Some(i) => {
+                let e = &m.entries[i];
+                let at = self.line_end(self.last_end(&e.value).max(self.scalar_end(&e.key)));
+                let sep = if self.text().as_bytes().get(at.wrapping_sub(1)) == Some(&b'\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                self.splice(at, at, &format!("{sep}{entry}"))
+            }
+            None => {
+                let at = self.line_start(m.entries[0].key.span.start as usize);
+                self.splice(at, at, &entry)
+            }
+        }
+    }
+
+    /// Removes the entry `key` from the mapping at `map`; returns false if there was none.
+    pub(crate) fn remove_entry(&mut self, map: &[Step], key: &str) -> Result<bool> {
+        let Some(target) = self.get(map) else {
+            return Ok(false);
+        };
+        let Some(m) = target.as_mapping() else {
+            return Ok(false);
+        };
+        let Some(pos) = m.position(key) else {
+            return Ok(false);
+        };
+        if target.flow || (m.len() == 1 && !map.is_empty()) {
+            let mut rest = target.clone();
+            if let Some(mm) = rest.as_mapping_mut() {
+                mm.remove(key);
+            }
+            self.replace_with_node(map, &rest)?;
+            return Ok(true);
+        }
+        let e = &m.entries[pos];
+        let key_start = e.key.span.start as usize;
+        let ls = self.line_start(key_start);
+        let only_space_before = self
+            .text()
+            .get(ls..key_start)
+            .is_some_and(|p| p.chars().all(|c| c == ' '));
+        let end = self.line_end(self.last_end(&e.value).max(self.scalar_end(&e.key)));
+        if only_space_before {
+            self.splice(ls, end, "")?;
+        } else {
+            // The first key of a sequence item (`- name: x`): keep the dash, pull the next key
+            // up onto its line.
+            let next = m.entries.get(pos + 1).map(|n| n.key.span.start as usize);
+            match next {
+                Some(n) => self.splice(key_start, n, "")?,
+                None => self.splice(key_start, end, "{}\n")?,
+            }
+        }
+        Ok(true)
+    }
+
+    /// Inserts `node` into the sequence at `seq` before index `at` (at the end when `at` is
+    /// the length).
+    pub(crate) fn insert_item(&mut self, seq: &[Step], at: usize, node: &Node) -> Result<()> {
+        let Some(target) = self.get(seq) else {
+            return Err(self.error_at(seq, "internal: no sequence to insert into"));
+        };
+        let Some(items) = target.as_sequence() else {
+            return Err(self.error_at(seq, "expected a sequence"));
+        };
+        if target.flow || items.is_empty() {
+            if target.flow
+                && !items.is_empty()
+                && at == items.len()
+                && items.iter().all(|i| matches!(i.kind, NodeKind::Scalar(_)))
+                && matches!(node.kind, NodeKind::Scalar(_))
+            {
+                // `[a, b]` stays a flow sequence: `[a, b, c]`.
+                let last = self.last_end(&items[items.len() - 1]);
+                let written = render_scalar_value(node.as_str().unwrap_or(""), true, 0);
+                return self.splice(last, last, &format!(", {written}"));
+            }
+            let mut merged = target.clone();
+            if let Some(v) = merged.as_sequence_mut() {
+                v.insert(at.min(v.len()), node.clone());
+            }
+            merged.flow = false;
+            return self.replace_with_node(seq, &merged);
+        }
+        let first = items[0].span.start as usize;
+        let dash = self.dash_before(first);
+        let col = self.column(dash);
+        let item = render_item(node, col, &self.style);
+        if at == 0 {
+            let ls = self.line_start(self.dash_before(items[0].span.start as usize));
+            self.splice(ls, ls, &item)
+        } else {
+            // Right after the previous item, so comments above the next one stay with it.
+            let last = &items[at.min(items.len()) - 1];
+            let pos = self.line_end(self.last_end(last).max(last.span.start as usize));
+            let sep = if self.text().as_bytes().get(pos.wrapping_sub(1)) == Some(&b'\n') {
+                ""
+            } else {
+                "\n"
+            };
+            self.splice(pos, pos, &format!("{sep}{item}"))
+        }
+    }
+
+    /// Removes item `at` from the sequence at `seq`; removing the last item removes the
+    /// sequence's key too, as kustomize's `omitempty` does.
+    pub(crate) fn remove_item(&mut self, seq: &[Step], at: usize) -> Result<()> {
+        if let (Some((Step::Key(key), parent)), Some(1)) = (
+            seq.split_last(),
+            self.get(seq).and_then(Node::as_sequence).map(Vec::len),
+        ) {
+            if at == 0 {
+                let (key, parent) = (key.clone(), parent.to_vec());
+                self.remove_entry(&parent, &key)?;
+                return Ok(());
+            }
+        }
+        let Some(target) = self.get(seq) else {
+            return Ok(());
+        };
+        let Some(items) = target.as_sequence() else {
+            return Ok(());
+        };
+        let Some(item) = items.get(at) else {
+            return Ok(());
+        };
+        if target.flow {
+            let mut rest = target.clone();
+            if let Some(v) = rest.as_sequence_mut() {
+                v.remove(at);
+            }
+            rest.flow = true;
+            let written = flow_scalars(&rest);
+            let start = target.span.start as usize;
+            let end = target.span.end as usize;
+            return match written {
+                Some(w) => self.splice(start, end, &w),
+                None => {
+                    rest.flow = false;
+                    self.replace_with_node(seq, &rest)
+                }
+            };
+        }
+        let dash = self.dash_before(item.span.start as usize);
+        let start = self.line_start(dash);
+        let end = self.line_end(self.last_end(item).max(item.span.start as usize));
+        self.splice(start, end, "")
+    }
+
+    /// Replaces the scalar item `at` of the sequence at `seq` with the string `value`.
+    pub(crate) fn set_item_scalar(&mut self, seq: &[Step], at: usize, value: &str) -> Result<()> {
+        let mut path = seq.to_vec();
+        path.push(Step::Index(at));
+        let Some(item) = self.get(&path) else {
+            return Err(self.error_at(seq, "internal: no such item"));
+        };
+        if item.as_scalar().is_none() {
+            return Err(self.error_at(&path, "expected a string"));
+        }
+        let (start, end) = (item.span.start as usize, self.scalar_end(item));
+        let col = self.column(start);
+        let written = render_scalar_value(value, true, col);
+        self.splice(start, end, &written)
+    }
+
+    /// Returns the offset of the `-` that introduces the block sequence item starting at
+    /// `item_start` (the item's own start when there is none on its line).
+    fn dash_before(&self, item_start: usize) -> usize {
+        let ls = self.line_start(item_start);
+        self.text()
+            .get(ls..item_start)
+            .and_then(|p| p.rfind('-'))
+            .map_or(item_start, |i| ls + i)
+    }
+}
+
+static EMPTY: Mapping = Mapping {
+    entries: Vec::new(),
+};
+
+/// Returns `[a, b]` for a flow sequence of scalars, or `None` when an item needs more.
+fn flow_scalars(seq: &Node) -> Option<String> {
+    let items = seq.as_sequence()?;
+    let mut parts = Vec::with_capacity(items.len());
+    for i in items {
+        let s = i.as_str()?;
+        let w = render_scalar_value(s, true, 0);
+        if w.contains('\n') {
+            return None;
+        }
+        parts.push(w);
+    }
+    Some(format!("[{}]", parts.join(", ")))
+}
+
+/// Returns `key` as a mapping key: quoted only when yaml.v2 would quote it.
+fn key_text(key: &str) -> String {
+    render_scalar_value(key, true, 0)
+}
+
+/// Returns true if `value` can go between two `quote`s with no escaping.
+fn simple_quotable(value: &str, quote: char) -> bool {
+    !value.contains(quote) && !value.contains('\\') && !value.chars().any(char::is_control)
+}
+
+/// Returns true if plain `value` would be typed as something other than a string.
+fn looks_typed(value: &str) -> bool {
+    !crate::yaml::resolve::is_string(&crate::yaml::Scalar::plain(value))
+}
