@@ -208,7 +208,11 @@ pub(crate) fn add_to_list(
             ));
             continue;
         }
-        if existing.is_empty() {
+        let is_list = doc
+            .get(&[Step::Key(key.into())])
+            .and_then(Node::as_sequence)
+            .is_some();
+        if !is_list {
             add_list_field(doc, key, vec![Node::string(item.clone())])?;
         } else {
             doc.insert_item(
@@ -406,6 +410,130 @@ fn class_match(p: &[char], start: usize, c: char) -> Option<(bool, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::testutil::{BASE, lacks_fields, run, same_fields, same_fields_in};
+    use crate::edit::{Edit, apply};
+
+    /// kustomize/commands/edit/set/setreplicas_test.go `TestSetReplicas`.
+    #[test]
+    fn kustomize_set_replicas_table() {
+        let two = "replicas:\n- count: 1\n  name: app\n- count: 2\n  name: other-app";
+        let cases = [
+            (
+                "(first case)",
+                vec!["app=5"],
+                BASE,
+                "replicas:\n- count: 5\n  name: app",
+            ),
+            (
+                "override file",
+                vec!["app=5"],
+                two,
+                "replicas:\n- count: 5\n  name: app\n- count: 2\n  name: other-app",
+            ),
+            (
+                "multiple args with multiple overrides",
+                vec!["app=100", "other-app=200"],
+                two,
+                "replicas:\n- count: 100\n  name: app\n- count: 200\n  name: other-app",
+            ),
+        ];
+        for (case, args, file, want) in cases {
+            let r = args.iter().map(|a| parse_replica(a).unwrap()).collect();
+            same_fields_in(case, &run(file, &Edit::SetReplicas(r)), want);
+        }
+        // "error: invalid args -- no =" and "-- non-integer count".
+        assert!(parse_replica("bad").is_err());
+        assert!(parse_replica("app=bad").is_err());
+    }
+
+    /// set/set_name_prefix_test.go `TestSetNamePrefix`, set_name_suffix_test.go
+    /// `TestSetNameSuffix`, setnamespace_test.go `TestSetNamespace`,
+    /// `TestSetNamespaceOverride` and `TestSetNamespaceInvalid`.
+    #[test]
+    fn kustomize_set_scalar_fields() {
+        same_fields(
+            &run(BASE, &Edit::SetNamePrefix("my-prefix".into())),
+            "namePrefix: my-prefix",
+        );
+        same_fields(
+            &run(BASE, &Edit::SetNameSuffix("my-suffix".into())),
+            "nameSuffix: my-suffix",
+        );
+        same_fields(
+            &run(BASE, &Edit::SetNamespace("newnamespace".into())),
+            "namespace: newnamespace",
+        );
+        same_fields(
+            &run(
+                "namespace: oldnamespace\n",
+                &Edit::SetNamespace("newnamespace".into()),
+            ),
+            "namespace: newnamespace",
+        );
+        let e = apply(
+            "k",
+            BASE,
+            &Edit::SetNamespace("namespace name with spaces".into()),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("\"namespace name with spaces\" is not a valid namespace name: a lowercase RFC 1123 label must consist of"),
+            "{e}"
+        );
+    }
+
+    /// add/addresource_test.go `TestAddResourceHappyPath` and `TestAddResourceAlreadyThere`,
+    /// add/addcomponent_test.go, remove/removeresource_test.go (globs, emptied field).
+    #[test]
+    fn kustomize_resource_lists() {
+        let out = run(
+            BASE,
+            &Edit::AddToList(
+                ListField::Resources,
+                vec!["foo.yaml".into(), "bar.yaml".into()],
+            ),
+        );
+        same_fields(&out, "resources:\n- foo.yaml\n- bar.yaml");
+        let again = apply(
+            "k",
+            &out,
+            &Edit::AddToList(ListField::Resources, vec!["foo.yaml".into()]),
+        )
+        .unwrap();
+        assert_eq!(again.text, out);
+        assert_eq!(
+            again.warnings,
+            ["resource foo.yaml already in kustomization file"]
+        );
+        let out = run(
+            BASE,
+            &Edit::AddToList(ListField::Components, vec!["comp".into()]),
+        );
+        same_fields(&out, "components:\n- comp");
+        let file = "resources:\n- resource1.yaml\n- resource2.yaml\n- resource3.yaml\n";
+        same_fields(
+            &run(
+                file,
+                &Edit::RemoveFromList(ListField::Resources, vec!["resource2.yaml".into()]),
+            ),
+            "resources:\n- resource1.yaml\n- resource3.yaml",
+        );
+        lacks_fields(
+            &run(
+                file,
+                &Edit::RemoveFromList(ListField::Resources, vec!["resource*.yaml".into()]),
+            ),
+            &["resources"],
+        );
+        // A pattern that matches nothing changes nothing.
+        assert_eq!(
+            run(
+                file,
+                &Edit::RemoveFromList(ListField::Resources, vec!["x".into()])
+            ),
+            file
+        );
+    }
 
     #[test]
     fn glob_matches_like_go_filepath_match() {

@@ -347,3 +347,229 @@ pub(crate) fn remove(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::testutil::{BASE, lacks_fields, run, same_fields, same_fields_in};
+    use crate::edit::{Edit, apply};
+
+    fn add_cm(name: &str, namespace: &str, literals: &[&str]) -> Edit {
+        let mut g = GeneratorEdit::new(GeneratorKind::ConfigMap, name, false);
+        g.namespace = namespace.to_owned();
+        g.literals = literals.iter().map(|s| (*s).to_owned()).collect();
+        Edit::Generator(g)
+    }
+
+    fn set_cm(name: &str, namespace: &str, literals: &[&str], new_ns: &str) -> Edit {
+        let mut g = GeneratorEdit::new(GeneratorKind::ConfigMap, name, true);
+        g.namespace = namespace.to_owned();
+        g.literals = literals.iter().map(|s| (*s).to_owned()).collect();
+        g.new_namespace = new_ns.to_owned();
+        Edit::Generator(g)
+    }
+
+    /// kustomize/commands/edit/add/addconfigmap_test.go `TestEditAddConfigMapNamespaced`.
+    #[test]
+    fn kustomize_add_configmap_namespaced() {
+        let head = "---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+        let cases = [
+            (
+                "adds new key to configmap when default namespace matches empty",
+                "default",
+                "configMapGenerator:\n- literals:\n  - key=value\n  name: test-cm\n",
+                "configMapGenerator:\n- literals:\n  - key=value\n  - key1=value1\n  name: test-cm\n",
+            ),
+            (
+                "adds new key to configmap when empty namespace matches default",
+                "",
+                "configMapGenerator:\n- literals:\n  - key=value\n  name: test-cm\n  namespace: default\n",
+                "configMapGenerator:\n- literals:\n  - key=value\n  - key1=value1\n  name: test-cm\n  namespace: default\n",
+            ),
+            (
+                "creates a new generator when namespaces don't match",
+                "",
+                "configMapGenerator:\n- literals:\n  - key=value\n  name: test-cm\n  namespace: ns1\n",
+                "configMapGenerator:\n- literals:\n  - key=value\n  name: test-cm\n  namespace: ns1\n- literals:\n  - key1=value1\n  name: test-cm\n",
+            ),
+        ];
+        for (case, ns, file, want) in cases {
+            let got = run(
+                &format!("{head}{file}"),
+                &add_cm("test-cm", ns, &["key1=value1"]),
+            );
+            same_fields_in(case, &got, want);
+        }
+    }
+
+    /// addconfigmap_test.go `TestMergeFlagsIntoConfigMapArgs_*`, `TestEditAddConfigMapWith*`
+    /// and configmapSecretFlagsAndArgs_test.go `TestDataValidation_*`-style argument checks.
+    #[test]
+    fn kustomize_add_configmap_sources_and_checks() {
+        let mut g = GeneratorEdit::new(GeneratorKind::ConfigMap, "foo", false);
+        g.namespace = "test-ns".into();
+        g.literals = vec!["k1=v1".into()];
+        g.behavior = "create".into();
+        let out = run(BASE, &Edit::Generator(g.clone()));
+        g.literals = vec!["k2=v2".into()];
+        g.behavior = "merge".into();
+        g.files = vec!["file1".into()];
+        let out = run(&out, &Edit::Generator(g.clone()));
+        same_fields(
+            &out,
+            "configMapGenerator:\n- name: foo\n  namespace: test-ns\n  behavior: merge\n  literals:\n  - k1=v1\n  - k2=v2\n  files:\n  - file1\n",
+        );
+        let mut e = GeneratorEdit::new(GeneratorKind::ConfigMap, "env", false);
+        e.env_file = "env1".into();
+        e.disable_name_suffix_hash = true;
+        same_fields(
+            &run(BASE, &Edit::Generator(e.clone())),
+            "configMapGenerator:\n- name: env\n  envs:\n  - env1\n  options:\n    disableNameSuffixHash: true\n",
+        );
+        let errs = [
+            (
+                GeneratorEdit::new(GeneratorKind::ConfigMap, "x", false),
+                "at least from-env-file, or from-file or from-literal must be set",
+            ),
+            (
+                GeneratorEdit {
+                    literals: vec!["a=b".into()],
+                    ..e.clone()
+                },
+                "from-env-file cannot be combined with from-file or from-literal",
+            ),
+            (
+                GeneratorEdit {
+                    literals: vec!["a=b".into()],
+                    behavior: "bogus".into(),
+                    ..GeneratorEdit::new(GeneratorKind::ConfigMap, "x", false)
+                },
+                r#"invalid behavior: must be one of "create", "merge", or "replace""#,
+            ),
+            (
+                GeneratorEdit {
+                    literals: vec!["novalue".into()],
+                    ..GeneratorEdit::new(GeneratorKind::ConfigMap, "x", false)
+                },
+                "literal values must be specified in the key=value format",
+            ),
+        ];
+        for (g, want) in errs {
+            let err = apply("k", BASE, &Edit::Generator(g)).unwrap_err();
+            assert!(err.to_string().contains(want), "{err}");
+        }
+    }
+
+    /// kustomize/commands/edit/set/setconfigmap_test.go `TestSuccessCasesEditSetConfigMap` and
+    /// `TestFailureCasesEditSetConfigMap`.
+    #[test]
+    fn kustomize_set_configmap_cases() {
+        let head = "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+        let two = format!(
+            "{head}configMapGenerator:\n- literals:\n  - a-key=a-value\n  - key1=val1\n  name: test-cm\n- literals:\n  - another-key=another-value\n  - key1=value-from-cm-2\n  name: test-cm-2\n  namespace: another-ns\n"
+        );
+        // "set a value successfully".
+        same_fields(
+            &run(&two, &set_cm("test-cm", "", &["key1=val2"], "")),
+            "configMapGenerator:\n- literals:\n  - a-key=a-value\n  - key1=val2\n  name: test-cm\n- literals:\n  - another-key=another-value\n  - key1=value-from-cm-2\n  name: test-cm-2\n  namespace: another-ns\n",
+        );
+        // "successfully update namespace of target configmap" (with and without default).
+        let ns = format!(
+            "{head}configMapGenerator:\n- literals:\n  - yet-another-key=value\n  name: test-cm\n  namespace: test-ns\n"
+        );
+        same_fields(
+            &apply("k", &ns, &set_cm("test-cm", "test-ns", &[], "test-new-ns"))
+                .unwrap()
+                .text,
+            "configMapGenerator:\n- literals:\n  - yet-another-key=value\n  name: test-cm\n  namespace: test-new-ns\n",
+        );
+        let none = format!(
+            "{head}configMapGenerator:\n- literals:\n  - found-key=found-value\n  name: test-cm\n"
+        );
+        same_fields(
+            &apply(
+                "k",
+                &none,
+                &set_cm("test-cm", "default", &[], "test-new-ns"),
+            )
+            .unwrap()
+            .text,
+            "configMapGenerator:\n- literals:\n  - found-key=found-value\n  name: test-cm\n  namespace: test-new-ns\n",
+        );
+        let fails = [
+            (
+                two.clone(),
+                set_cm("test-cm", "", &["test-key=test-value"], ""),
+                "key 'test-key' not found in resource",
+            ),
+            (
+                two.clone(),
+                set_cm("test-cm2", "", &["test-key=test-value"], ""),
+                "unable to find ConfigMap with name \"test-cm2\"",
+            ),
+            (
+                two.clone(),
+                set_cm("test-cm", "test-ns", &[], ""),
+                "at least one of [--from-literal, --new-namespace] must be specified",
+            ),
+            (
+                two.clone(),
+                set_cm("test-cm", "", &["value"], ""),
+                "literal values must be specified in the key=value format",
+            ),
+            (
+                format!("{head}configMapGenerator: []\n"),
+                set_cm("test-cm", "", &["value"], ""),
+                "unable to find ConfigMap with name \"test-cm\"",
+            ),
+        ];
+        for (file, edit, want) in fails {
+            let err = apply("k", &file, &edit).unwrap_err();
+            assert!(err.to_string().contains(want), "{err}");
+        }
+    }
+
+    /// remove/removeconfigmap_test.go and removesecret_test.go.
+    #[test]
+    fn kustomize_remove_generator_cases() {
+        let file = "secretGenerator:\n- name: a\n  literals:\n  - k=v\n- name: b\n  namespace: ns\n  literals:\n  - k=v\n- name: c\n  literals:\n  - k=v\n";
+        let remove = |names: &[&str], ns: &str| Edit::RemoveGenerators {
+            kind: GeneratorKind::Secret,
+            names: names.iter().map(|s| (*s).to_owned()).collect(),
+            namespace: ns.to_owned(),
+        };
+        let out = apply("k", file, &remove(&["a", "nope"], "")).unwrap();
+        same_fields(
+            &out.text,
+            "secretGenerator:\n- name: b\n  namespace: ns\n  literals:\n  - k=v\n- name: c\n  literals:\n  - k=v\n",
+        );
+        assert_eq!(
+            out.warnings,
+            ["secret nope doesn't exist in kustomization file"]
+        );
+        // A name in another namespace does not match.
+        let err = apply("k", file, &remove(&["b"], "")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no specified secret(s) were found"),
+            "{err}"
+        );
+        let out = apply("k", file, &remove(&["a", "c"], "default"))
+            .unwrap()
+            .text;
+        let out = apply("k", &out, &remove(&["b"], "ns")).unwrap().text;
+        lacks_fields(&out, &["secretGenerator"]);
+    }
+
+    #[test]
+    fn add_secret_with_type() {
+        // add/addsecret_test.go: a new entry carries --type.
+        let mut g = GeneratorEdit::new(GeneratorKind::Secret, "tls", false);
+        g.files = vec!["tls.crt".into(), "tls.key".into()];
+        g.secret_type = "kubernetes.io/tls".into();
+        same_fields(
+            &run(BASE, &Edit::Generator(g)),
+            "secretGenerator:\n- name: tls\n  type: kubernetes.io/tls\n  files:\n  - tls.crt\n  - tls.key\n",
+        );
+    }
+}

@@ -176,6 +176,103 @@ fn insert_sorted(doc: &mut Doc, name: &str, node: &Node) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::testutil::{BASE, run, same_fields_in};
+    use crate::edit::{Edit, apply};
+
+    const D: &str = "sha256:24a0c4b4a4c0eb97a1aabb8e29f18e917d05abfe1b7a7c07857230879ce7d3d3";
+
+    /// kustomize/commands/edit/set/setimage_test.go `TestSetImage`: (case, args, file, the
+    /// `images` kustomize expects). An empty file means kustomize's standard test file.
+    #[test]
+    fn kustomize_set_image_table() {
+        let d = D;
+        let cases: Vec<(&str, Vec<String>, String, String)> = vec![
+            ("name, tag", vec!["image1=my-image1:my-tag".into()], String::new(),
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag".into()),
+            ("numeric tag", vec!["image1=my-image1:1234".into()], String::new(),
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: \"1234\"".into()),
+            ("float-like tag", vec!["image1=my-image1:3.2e2".into()], String::new(),
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: \"3.2e2\"".into()),
+            ("name, digest", vec![format!("image1=my-image1@{d}")], String::new(),
+             format!("images:\n- digest: {d}\n  name: image1\n  newName: my-image1")),
+            ("tag only", vec!["image1:my-tag".into()], String::new(),
+             "images:\n- name: image1\n  newTag: my-tag".into()),
+            ("digest only", vec![format!("image1@{d}")], String::new(),
+             format!("images:\n- digest: {d}\n  name: image1")),
+            ("tag and digest", vec![format!("my-image1:my-tag@{d}")], String::new(),
+             format!("images:\n- digest: {d}\n  name: my-image1\n  newTag: my-tag")),
+            ("name, tag, digest", vec![format!("image1=my-image1:my-tag@{d}")], String::new(),
+             format!("images:\n- digest: {d}\n  name: image1\n  newName: my-image1\n  newTag: my-tag")),
+            ("<image>=<image>", vec!["ngnix=localhost:5000/my-project/ngnix".into()], String::new(),
+             "images:\n- name: ngnix\n  newName: localhost:5000/my-project/ngnix".into()),
+            ("registry port and tag", vec!["ngnix=localhost:5000/my-project/ngnix:dev-01".into()], String::new(),
+             "images:\n- name: ngnix\n  newName: localhost:5000/my-project/ngnix\n  newTag: dev-01".into()),
+            ("override file", vec!["image1=foo.bar.foo:8800/foo/image1:foo-bar".into()],
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag\n- name: image2\n  newName: my-image2\n  newTag: my-tag2".into(),
+             "images:\n- name: image1\n  newName: foo.bar.foo:8800/foo/image1\n  newTag: foo-bar\n- name: image2\n  newName: my-image2\n  newTag: my-tag2".into()),
+            ("override file with patch", vec!["image1=foo.bar.foo:8800/foo/image1:foo-bar".into()],
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag\n- name: image2\n  newName: my-image2\n  newTag: my-tag2\npatchesJson6902:\n- patch: |-\n    - op: remove\n      path: /spec/selector\n  target:\n    kind: Service\n    name: foo\n    version: v1".into(),
+             "images:\n- name: image1\n  newName: foo.bar.foo:8800/foo/image1\n  newTag: foo-bar\n- name: image2\n  newName: my-image2\n  newTag: my-tag2\npatchesJson6902:\n- patch: |-\n    - op: remove\n      path: /spec/selector\n  target:\n    kind: Service\n    name: foo\n    version: v1".into()),
+            ("override new tag and new name with just a new tag", vec!["image1:v1".into()],
+             "images:\n- name: image1\n  newTag: my-tag".into(),
+             "images:\n- name: image1\n  newTag: v1".into()),
+            ("multiple args with multiple overrides",
+             vec!["image1=foo.bar.foo:8800/foo/image1:foo-bar".into(), format!("image2=my-image2@{d}"), "image3:my-tag".into()],
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag1\n- name: image2\n  newName: my-image2\n  newTag: my-tag2\n- name: image3\n  newTag: my-tag".into(),
+             format!("images:\n- name: image1\n  newName: foo.bar.foo:8800/foo/image1\n  newTag: foo-bar\n- digest: {d}\n  name: image2\n  newName: my-image2\n- name: image3\n  newTag: my-tag")),
+            ("override new tag but keep new name", vec!["image1=*:v1".into()],
+             "images:\n- name: image1\n  newName: foo.bar.foo:8800/foo/image1\n  newTag: my-tag".into(),
+             "images:\n- name: image1\n  newName: foo.bar.foo:8800/foo/image1\n  newTag: v1".into()),
+            ("override new name but keep new tag", vec!["image1=my-image1:*".into()],
+             "images:\n- name: image1\n  newName: foo.bar.foo:8800/foo/image1\n  newTag: my-tag".into(),
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag".into()),
+            ("keep new name and new tag (rare case)", vec!["image1=*:*".into()],
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag".into(),
+             "images:\n- name: image1\n  newName: my-image1\n  newTag: my-tag".into()),
+            ("do not set asterisk as new name for existing image", vec!["image1=*:v1".into()],
+             "images:\n- name: image1\n  newTag: my-tag".into(),
+             "images:\n- name: image1\n  newTag: v1".into()),
+            ("do not set asterisk as new name", vec!["image1=*:v1".into()], String::new(),
+             "images:\n- name: image1\n  newTag: v1".into()),
+            ("do not set asterisk as new tag", vec!["image1=my-image1:*".into()], String::new(),
+             "images:\n- name: image1\n  newName: my-image1".into()),
+            ("keep new name and update digest", vec![format!("image2=*@{d}")],
+             "images:\n- name: image2\n  newName: my-image2\n  digest: sha256:abcdef12345".into(),
+             format!("images:\n- digest: {d}\n  name: image2\n  newName: my-image2")),
+            ("keep new name, remove tag, and set digest", vec![format!("image2=*@{d}")],
+             "images:\n- name: image2\n  newName: my-image2\n  newTag: my-tag".into(),
+             format!("images:\n- digest: {d}\n  name: image2\n  newName: my-image2")),
+            ("update new name and keep the digest", vec!["image2=my-image2@*".into()],
+             format!("images:\n- digest: {d}\n  name: image2\n  newName: foo.bar.foo:8800/foo/image1"),
+             format!("images:\n- digest: {d}\n  name: image2\n  newName: my-image2")),
+        ];
+        for (case, args, file, want) in cases {
+            let file = if file.is_empty() {
+                BASE.to_owned()
+            } else {
+                file
+            };
+            let images = args.iter().map(|a| parse_image(a).unwrap()).collect();
+            let got = run(&file, &Edit::SetImages(images));
+            same_fields_in(case, &got, &want);
+        }
+    }
+
+    #[test]
+    fn kustomize_set_image_errors_leave_the_text() {
+        // setimage_test.go "error: invalid args": `bad` has no tag, digest or `=`.
+        let err = parse_image("bad").unwrap_err();
+        assert!(
+            err.to_string().starts_with("invalid format of image"),
+            "{err}"
+        );
+        // A file that is not a kustomization mapping is an error with its position.
+        let err = apply("kustomization.yaml", "- a\n", &Edit::SetImages(vec![])).unwrap_err();
+        assert!(
+            err.to_string().starts_with("kustomization.yaml:1:1: "),
+            "{err}"
+        );
+    }
 
     fn img(name: &str, new_name: &str, tag: &str, digest: &str) -> ImageEdit {
         ImageEdit {

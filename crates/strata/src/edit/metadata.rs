@@ -4,6 +4,13 @@
 //! Grammar from kustomize/commands/edit/add/addmetadata.go, set/setlabel.go,
 //! set/setannotation.go and remove/removemetadata.go; arguments are parsed by
 //! kustomize/commands/internal/util/util.go `ConvertSliceToMap`.
+//!
+//! Departures: kustomize's CLI validates no key or value (api/internal/validate/
+//! fieldvalidator.go is a stub), so a label the API server will refuse is only found at apply
+//! time; here keys are checked as qualified names and label values as label values, at edit
+//! time. Adding a key with the value it already has is a no-op rather than the "already in
+//! kustomization file" error, so an edit can be repeated. `remove annotation` says
+//! "annotation" where kustomize says "label" (its `newCmdRemoveAnnotation` sets the wrong kind).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::node::{Entry, Mapping, Node, Scalar};
@@ -352,6 +359,239 @@ pub(crate) fn remove(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::testutil::{BASE, lacks_fields, once, run, same_fields};
+    use crate::edit::{Edit, apply};
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn add(kind: MetadataKind, a: &[&str], force: bool) -> Edit {
+        Edit::AddMetadata {
+            kind,
+            pairs: parse_pairs(kind, &args(a)).unwrap(),
+            force,
+            without_selector: false,
+            include_templates: false,
+        }
+    }
+
+    /// kustomize/commands/edit/add/addmetadata_test.go, annotation tests.
+    #[test]
+    fn kustomize_add_annotation_cases() {
+        use MetadataKind::Annotation as A;
+        // TestAddAnnotationValueQuoted, TestAddAnnotationValueWithColon.
+        same_fields(
+            &run(BASE, &add(A, &["k1:\"v1\""], false)),
+            "commonAnnotations:\n  k1: v1",
+        );
+        same_fields(
+            &run(BASE, &add(A, &["k1:\"v1:v2\""], false)),
+            "commonAnnotations:\n  k1: v1:v2",
+        );
+        // TestAddAnnotationValueWithComma: the value is kept whole.
+        let v = "{\"k1\":\"v1\",\"k2\":\"v2\"}";
+        let out = run(BASE, &add(A, &[&format!("test:{v}")], false));
+        same_fields(&out, &format!("commonAnnotations:\n  test: '{v}'"));
+        // TestAddAnnotationTooManyColons, TestAddAnnotationNoValue, TestAddAnnotationManyArgs.
+        same_fields(
+            &run(BASE, &add(A, &["key:v1:v2"], false)),
+            "commonAnnotations:\n  key: v1:v2",
+        );
+        same_fields(
+            &run(BASE, &add(A, &["no:,value"], false)),
+            "commonAnnotations:\n  no: ',value'",
+        );
+        same_fields(
+            &run(BASE, &add(A, &["k1:v1,k2:v2,k3:v3,k4:v5"], false)),
+            "commonAnnotations:\n  k1: v1,k2:v2,k3:v3,k4:v5",
+        );
+        // TestAddAnnotationMultipleArgs.
+        same_fields(
+            &run(BASE, &add(A, &["this:annotation", "has:spaces"], false)),
+            "commonAnnotations:\n  this: annotation\n  has: spaces",
+        );
+        // TestAddAnnotationNoKey, TestAddAnnotationNoArgs.
+        let e = parse_pairs(A, &args(&[":nokey"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid annotation: ':nokey' (need k:v pair where v may be quoted)"
+        );
+        assert_eq!(
+            parse_pairs(A, &[]).unwrap_err().to_string(),
+            "must specify annotation"
+        );
+        // TestAddAnnotationForce.
+        let out = run(BASE, &add(A, &["key:foo"], false));
+        let e = apply("k", &out, &add(A, &["key:bar"], false)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "annotation key already in kustomization file. Use --force to override."
+        );
+        same_fields(
+            &run(&out, &add(A, &["key:bar"], true)),
+            "commonAnnotations:\n  key: bar",
+        );
+    }
+
+    /// addmetadata_test.go, label tests and `TestAddLabelWithoutSelector`-style table
+    /// (`addLabels` with `labelsWithoutSelector`).
+    #[test]
+    fn kustomize_add_label_cases() {
+        use MetadataKind::Label as L;
+        // TestRunAddLabel / TestAddLabelMultipleArgs: into the existing commonLabels.
+        same_fields(
+            &run(BASE, &add(L, &["owls:cute", "otters:adorable"], false)),
+            "commonLabels:\n  app: helloworld\n  owls: cute\n  otters: adorable",
+        );
+        // TestAddLabelForce.
+        let e = apply("k", BASE, &add(L, &["app:other"], false)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "label app already in kustomization file. Use --force to override."
+        );
+        same_fields(
+            &run(BASE, &add(L, &["app:other"], true)),
+            "commonLabels:\n  app: other",
+        );
+        let without = |a: &[&str], force, templates| Edit::AddMetadata {
+            kind: L,
+            pairs: parse_pairs(L, &args(a)).unwrap(),
+            force,
+            without_selector: true,
+            include_templates: templates,
+        };
+        // "add to empty labels", "add to empty labels with IncludeTemplates".
+        same_fields(
+            &run(BASE, &without(&["new:label"], false, false)),
+            "labels:\n- pairs:\n    new: label",
+        );
+        same_fields(
+            &run(BASE, &without(&["new:label"], false, true)),
+            "labels:\n- pairs:\n    new: label\n  includeTemplates: true",
+        );
+        let one = "labels:\n- pairs:\n    key1: old-value1\n";
+        // "overwrite label requires force".
+        let e = apply("k", one, &without(&["key1:new-value1"], false, false)).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("label key1 already in kustomization file"),
+            "{e}"
+        );
+        // "overwrite and add label".
+        same_fields(
+            &run(
+                one,
+                &without(&["key1:new-value1", "key2:value2"], true, false),
+            ),
+            "labels:\n- pairs:\n    key1: new-value1\n    key2: value2",
+        );
+        // "overwrite label with same settings".
+        let two = "labels:\n- pairs:\n    key: old-value\n- includeTemplates: true\n  pairs:\n    key: old-value\n";
+        same_fields(
+            &run(two, &without(&["key:new-value"], true, true)),
+            "labels:\n- pairs:\n    key: old-value\n- includeTemplates: true\n  pairs:\n    key: new-value",
+        );
+        // --include-templates needs --without-selector.
+        let bad = Edit::AddMetadata {
+            kind: L,
+            pairs: vec![("a".into(), "b".into())],
+            force: false,
+            without_selector: false,
+            include_templates: true,
+        };
+        let e = apply("k", BASE, &bad).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--without-selector flag must be specified for --include-templates to work"
+        );
+    }
+
+    /// set/setlabel_test.go and set/setannotation_test.go: set overwrites without --force.
+    #[test]
+    fn kustomize_set_metadata_cases() {
+        let set = |kind, a: &[&str]| Edit::SetMetadata {
+            kind,
+            pairs: parse_pairs(kind, &args(a)).unwrap(),
+        };
+        same_fields(
+            &run(
+                BASE,
+                &set(MetadataKind::Label, &["app:newvalue", "env:prod"]),
+            ),
+            "commonLabels:\n  app: newvalue\n  env: prod",
+        );
+        same_fields(
+            &run(BASE, &set(MetadataKind::Annotation, &["note:hello"])),
+            "commonAnnotations:\n  note: hello",
+        );
+    }
+
+    /// remove/removemetadata_test.go.
+    #[test]
+    fn kustomize_remove_metadata_cases() {
+        let file = "commonLabels:\n  label1: a\n  label2: b\n  label3: c\n";
+        let remove = |kind, arg: &[&str], ignore| Edit::RemoveMetadata {
+            kind,
+            keys: parse_keys(kind, &args(arg)).unwrap(),
+            ignore_missing: ignore,
+        };
+        // TestRemoveLabel: the named keys go, the rest stay.
+        same_fields(
+            &once(
+                file,
+                &remove(MetadataKind::Label, &["label1,label2"], false),
+            ),
+            "commonLabels:\n  label3: c",
+        );
+        // Removing every key drops the field.
+        lacks_fields(
+            &once(
+                file,
+                &remove(MetadataKind::Label, &["label1,label2,label3"], false),
+            ),
+            &["commonLabels"],
+        );
+        // TestRemoveLabelNoDefinedLabels / TestRemoveAnnotationNoDefinedAnnotations.
+        let e = apply(
+            "k",
+            "resources: []\n",
+            &remove(MetadataKind::Label, &["label1"], false),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "commonLabels is not defined in kustomization file"
+        );
+        let e = apply(
+            "k",
+            "resources: []\n",
+            &remove(MetadataKind::Annotation, &["a"], false),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "commonAnnotations is not defined in kustomization file"
+        );
+        // A missing key is an error unless --ignore-non-existence.
+        let e = apply("k", file, &remove(MetadataKind::Label, &["label9"], false)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "label label9 is not defined in kustomization file"
+        );
+        assert_eq!(
+            run(file, &remove(MetadataKind::Label, &["label9"], true)),
+            file
+        );
+        // TestRemoveLabelMultipleArgs, TestRemoveLabelNoArgs.
+        let e = parse_keys(MetadataKind::Label, &args(&["label1", "label2"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "labels must be comma-separated, with no spaces"
+        );
+        let e = parse_keys(MetadataKind::Label, &[]).unwrap_err();
+        assert_eq!(e.to_string(), "must specify label");
+    }
 
     #[test]
     fn parses_pairs_as_convert_slice_to_map() {
