@@ -99,8 +99,16 @@ impl Doc {
         }
     }
 
-    /// Replaces `range` with `with` and re-parses.
+    /// Replaces `start..end` with `with` (its line breaks written as the file writes them)
+    /// and re-parses.
     fn splice(&mut self, start: usize, end: usize, with: &str) -> Result<()> {
+        let crlf;
+        let with = if self.file.text.contains("\r\n") && with.contains('\n') {
+            crlf = with.replace("\r\n", "\n").replace('\n', "\r\n");
+            crlf.as_str()
+        } else {
+            with
+        };
         let text = &self.file.text;
         let mut out = String::with_capacity(text.len() + with.len());
         out.push_str(text.get(..start).unwrap_or(text));
@@ -142,7 +150,7 @@ impl Doc {
     /// Returns where the last byte of `node` that is part of the source ends.
     fn last_end(&self, node: &Node) -> usize {
         if node.flow {
-            return node.span.end as usize;
+            return self.flow_end(node);
         }
         match &node.kind {
             NodeKind::Scalar(_) => self.scalar_end(node),
@@ -185,6 +193,42 @@ impl Doc {
             }
         }
         end
+    }
+
+    /// Returns where the flow collection `node` ends: just past its closing bracket (saphyr's
+    /// span, like a quoted scalar's, can run on over a comment after it).
+    fn flow_end(&self, node: &Node) -> usize {
+        let start = node.span.start as usize;
+        let bytes = self.text().as_bytes();
+        let mut depth = 0usize;
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                b'"' | b'\'' => {
+                    // Skip the quoted scalar (a `""` or `''` pair inside is handled by
+                    // re-entering this arm).
+                    i += 1;
+                    while let Some(&c) = bytes.get(i) {
+                        if c == b'\\' && b == b'"' {
+                            i += 1;
+                        } else if c == b {
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        node.span.end as usize
     }
 
     /// Returns the offset just past the `:` that follows `key`.
@@ -449,9 +493,10 @@ impl Doc {
                 && matches!(node.kind, NodeKind::Scalar(_))
             {
                 // `[a, b]` stays a flow sequence: `[a, b, c]`.
-                let last = self.last_end(&items[items.len() - 1]);
-                let written = render_scalar_value(node.as_str().unwrap_or(""), true, 0);
-                return self.splice(last, last, &format!(", {written}"));
+                if let Some(written) = flow_scalar(node.as_str().unwrap_or("")) {
+                    let last = self.last_end(&items[items.len() - 1]);
+                    return self.splice(last, last, &format!(", {written}"));
+                }
             }
             let mut merged = target.clone();
             if let Some(v) = merged.as_sequence_mut() {
@@ -510,7 +555,7 @@ impl Doc {
             rest.flow = true;
             let written = flow_scalars(&rest);
             let start = target.span.start as usize;
-            let end = target.span.end as usize;
+            let end = self.flow_end(target);
             return match written {
                 Some(w) => self.splice(start, end, &w),
                 None => {
@@ -561,12 +606,7 @@ fn flow_scalars(seq: &Node) -> Option<String> {
     let items = seq.as_sequence()?;
     let mut parts = Vec::with_capacity(items.len());
     for i in items {
-        let s = i.as_str()?;
-        let w = render_scalar_value(s, true, 0);
-        if w.contains('\n') {
-            return None;
-        }
-        parts.push(w);
+        parts.push(flow_scalar(i.as_str()?)?);
     }
     Some(format!("[{}]", parts.join(", ")))
 }
@@ -574,6 +614,20 @@ fn flow_scalars(seq: &Node) -> Option<String> {
 /// Returns `key` as a mapping key: quoted only when yaml.v2 would quote it.
 fn key_text(key: &str) -> String {
     render_scalar_value(key, true, 0)
+}
+
+/// Returns `text` written for a flow sequence (quoted when plain style would misread a flow
+/// indicator), or `None` when only the block form can hold it.
+fn flow_scalar(text: &str) -> Option<String> {
+    let w = render_scalar_value(text, true, 0);
+    let quoted = w.starts_with('"') || w.starts_with('\'');
+    if w.contains('\n') {
+        return None;
+    }
+    if !quoted && w.contains([',', '[', ']', '{', '}']) {
+        return simple_quotable(text, '"').then(|| format!("\"{text}\""));
+    }
+    Some(w)
 }
 
 /// Returns true if `value` can go between two `quote`s with no escaping.
@@ -584,4 +638,95 @@ fn simple_quotable(value: &str, quote: char) -> bool {
 /// Returns true if plain `value` would be typed as something other than a string.
 fn looks_typed(value: &str) -> bool {
     !crate::yaml::resolve::is_string(&crate::yaml::Scalar::plain(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::edit::testutil::run;
+    use crate::edit::{Edit, ListField, parse_image};
+
+    fn add(items: &[&str]) -> Edit {
+        Edit::AddToList(
+            ListField::Resources,
+            items.iter().map(|s| (*s).to_owned()).collect(),
+        )
+    }
+
+    fn remove(items: &[&str]) -> Edit {
+        Edit::RemoveFromList(
+            ListField::Resources,
+            items.iter().map(|s| (*s).to_owned()).collect(),
+        )
+    }
+
+    /// (file, edit, exact result): the bytes around each edited node stay as they were.
+    #[test]
+    fn splices_keep_the_surrounding_bytes() {
+        let cases: Vec<(&str, Edit, &str)> = vec![
+            // A flow list stays a flow list, and its line comment stays.
+            (
+                "resources: [a.yaml, b.yaml] # flow\n",
+                add(&["c.yaml"]),
+                "resources: [a.yaml, b.yaml, c.yaml] # flow\n",
+            ),
+            (
+                "resources: [a.yaml, \"b]\"] # flow\nx: 1\n",
+                remove(&["a.yaml"]),
+                "resources: [\"b]\"] # flow\nx: 1\n",
+            ),
+            // A flow indicator in the new item is quoted.
+            (
+                "resources: [a.yaml]\n",
+                add(&["x,y"]),
+                "resources: [a.yaml, \"x,y\"]\n",
+            ),
+            // CRLF files get CRLF lines.
+            (
+                "resources:\r\n- a.yaml\r\nnamespace: x\r\n",
+                add(&["c.yaml"]),
+                "resources:\r\n- a.yaml\r\n- c.yaml\r\nnamespace: x\r\n",
+            ),
+            // A last line without a newline.
+            (
+                "resources:\n- a.yaml",
+                add(&["b.yaml"]),
+                "resources:\n- a.yaml\n- b.yaml\n",
+            ),
+            // A quoted scalar followed by a comment: the comment stays.
+            (
+                "images:\n- name: app\n  newTag: \"1\" # pinned\n",
+                Edit::SetImages(vec![parse_image("app:2").unwrap()]),
+                "images:\n- name: app\n  newTag: \"2\" # pinned\n",
+            ),
+            // Removing a sequence item's first key keeps the dash.
+            (
+                "images:\n- newTag: v1\n  name: a\n",
+                Edit::SetImages(vec![parse_image("a@sha256:x").unwrap()]),
+                "images:\n- name: a\n  digest: sha256:x\n",
+            ),
+            // A null value is filled in after its key, keeping the comment.
+            (
+                "namespace: # where\nresources: []\n",
+                Edit::SetNamespace("prod".into()),
+                "namespace: prod # where\nresources: []\n",
+            ),
+            // Removing the last item removes the field.
+            (
+                "resources:\n- a.yaml # only\nnamespace: x\n",
+                remove(&["a.yaml"]),
+                "namespace: x\n",
+            ),
+            // An empty file gets the field.
+            ("", add(&["a.yaml"]), "resources:\n- a.yaml\n"),
+            // Indented sequences are detected.
+            (
+                "resources:\n    - a.yaml\n",
+                Edit::SetReplicas(vec![("web".into(), 2)]),
+                "resources:\n    - a.yaml\nreplicas:\n    - name: web\n      count: 2\n",
+            ),
+        ];
+        for (file, edit, want) in cases {
+            assert_eq!(run(file, &edit), want, "{edit:?} on {file:?}");
+        }
+    }
 }
