@@ -196,7 +196,7 @@ pub fn apply(path: &str, text: &str, edit: &Edit) -> Result<Edited> {
 
 #[cfg(test)]
 mod tests {
-    use super::testutil::{lacks_fields, once, run, same_fields, same_file};
+    use super::testutil::{lacks_fields, once, run, same_fields, same_file, without_fields};
     use super::*;
 
     /// A kustomization written by hand, with comments everywhere an edit could lose them.
@@ -228,6 +228,176 @@ replicas:
     count: 2
 # trailing comment
 ";
+
+    /// Every field an edit can touch, each commented, some in flow style, sequences indented.
+    const RICH: &str = "\
+# Staging overlay.
+# Keep this file tidy: CI edits it.
+apiVersion: kustomize.config.k8s.io/v1beta1   # pinned API
+kind: Kustomization
+
+resources:   # order matters
+    - ../base          # the app
+    - extra.yaml
+
+components: [../components/tls]   # TLS everywhere
+
+namePrefix: stg-
+nameSuffix: \"-v1\"
+namespace: staging # per-env namespace
+
+commonLabels:
+    # who to page
+    team: payments
+commonAnnotations: {note: staging}
+
+labels:
+    - pairs:
+          tier: web
+      includeTemplates: true
+
+patches:
+    # scale down in staging
+    - path: replicas.yaml
+      target: {kind: Deployment}
+
+configMapGenerator:
+    - name: settings   # app settings
+      literals:
+          - MODE=staging
+          - LEVEL=debug
+
+secretGenerator:
+    - name: creds
+      envs: [creds.env]
+      type: Opaque
+
+images:
+    - name: app # main
+      newTag: \"2.3\"
+
+replicas:
+    - {name: web, count: 1}
+
+transformers:
+    - transformer.yaml # custom
+
+buildMetadata: [originAnnotations]
+# end of file
+";
+
+    fn strs(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// Each subcommand on a heavily commented file: outside the fields it edits, the result is
+    /// the input byte for byte, and the edit is idempotent (checked by `run`).
+    #[test]
+    fn every_edit_leaves_other_fields_byte_identical() {
+        let mut cm = GeneratorEdit::new(GeneratorKind::ConfigMap, "settings", false);
+        cm.literals = strs(&["NEW=1"]);
+        let mut cm_set = GeneratorEdit::new(GeneratorKind::ConfigMap, "settings", true);
+        cm_set.literals = strs(&["LEVEL=info"]);
+        let mut sec = GeneratorEdit::new(GeneratorKind::Secret, "tls", false);
+        sec.files = strs(&["tls.crt"]);
+        let patch = PatchEdit {
+            path: "more.yaml".into(),
+            ..PatchEdit::default()
+        };
+        let label = |pairs: &[(&str, &str)], without_selector| Edit::AddMetadata {
+            kind: MetadataKind::Label,
+            pairs: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            force: true,
+            without_selector,
+            include_templates: without_selector,
+        };
+        let cases: Vec<(Edit, &[&str])> = vec![
+            (
+                Edit::SetImages(vec![parse_image("app=reg/app:2.4").unwrap()]),
+                &["images"],
+            ),
+            (
+                Edit::SetImages(vec![parse_image("db:15").unwrap()]),
+                &["images"],
+            ),
+            (Edit::SetReplicas(vec![("web".into(), 3)]), &["replicas"]),
+            (Edit::SetReplicas(vec![("api".into(), 2)]), &["replicas"]),
+            (Edit::SetNamespace("prod".into()), &["namespace"]),
+            (Edit::SetNamePrefix("prod-".into()), &["namePrefix"]),
+            (Edit::SetNameSuffix("-v2".into()), &["nameSuffix"]),
+            (
+                Edit::AddToList(ListField::Resources, strs(&["new.yaml"])),
+                &["resources"],
+            ),
+            (
+                Edit::AddToList(ListField::Components, strs(&["../c2"])),
+                &["components"],
+            ),
+            (
+                Edit::AddToList(ListField::Transformers, strs(&["t2.yaml"])),
+                &["transformers"],
+            ),
+            (
+                Edit::AddToList(ListField::Generators, strs(&["g.yaml"])),
+                &["generators"],
+            ),
+            (
+                Edit::AddToList(ListField::Configurations, strs(&["c.yaml"])),
+                &["configurations"],
+            ),
+            (
+                Edit::RemoveFromList(ListField::Resources, strs(&["extra.yaml"])),
+                &["resources"],
+            ),
+            (
+                Edit::RemoveFromList(ListField::Transformers, strs(&["*"])),
+                &["transformers"],
+            ),
+            (
+                Edit::SetBuildMetadata(strs(&["managedByLabel"])),
+                &["buildMetadata"],
+            ),
+            (label(&[("env", "stg")], false), &["commonLabels"]),
+            (label(&[("tier", "api")], true), &["labels"]),
+            (
+                Edit::SetMetadata {
+                    kind: MetadataKind::Annotation,
+                    pairs: vec![("note".into(), "hello".into())],
+                },
+                &["commonAnnotations"],
+            ),
+            (
+                Edit::RemoveMetadata {
+                    kind: MetadataKind::Label,
+                    keys: strs(&["team"]),
+                    ignore_missing: true,
+                },
+                &["commonLabels"],
+            ),
+            (Edit::Generator(cm), &["configMapGenerator"]),
+            (Edit::Generator(cm_set), &["configMapGenerator"]),
+            (Edit::Generator(sec), &["secretGenerator"]),
+            (Edit::AddPatch(patch.clone()), &["patches"]),
+        ];
+        for (edit, touched) in cases {
+            let out = run(RICH, &edit);
+            assert_ne!(out, RICH, "{edit:?} changed nothing");
+            assert_eq!(
+                without_fields(&out, touched),
+                without_fields(RICH, touched),
+                "{edit:?} changed bytes outside {touched:?}"
+            );
+            // Every comment outside the edited fields is still there.
+            let kept = without_fields(RICH, touched);
+            for line in kept.lines().filter(|l| l.contains('#')) {
+                let comment = &line[line.find('#').unwrap_or(0)..];
+                assert!(out.contains(comment), "{edit:?} lost {comment:?}:\n{out}");
+            }
+        }
+    }
 
     #[test]
     fn set_image_changes_only_the_tag_bytes() {

@@ -88,6 +88,16 @@ impl Doc {
         Some(cur)
     }
 
+    /// Returns the byte range of the top-level field `key`: from the start of its key's line
+    /// to the end of its value's last line (comments after that belong to what follows).
+    #[cfg(test)]
+    pub(crate) fn field_extent(&self, key: &str) -> Option<(usize, usize)> {
+        let e = self.root().get_entry(key)?;
+        let start = self.line_start(e.key.span.start as usize);
+        let end = self.line_end(self.last_end(&e.value).max(self.scalar_end(&e.key)));
+        Some((start, end))
+    }
+
     /// Returns an error located at the node at `path` (or the file when there is none).
     pub(crate) fn error_at(&self, path: &[Step], message: impl Into<String>) -> Error {
         match self.get(path) {

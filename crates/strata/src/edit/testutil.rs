@@ -123,3 +123,22 @@ pub(crate) fn same_file(got: &str, want: &str) {
         "got:\n{got}\nwant:\n{want}"
     );
 }
+
+/// Returns `text` without the top-level fields `keys` (each from its key's line to its
+/// value's last line): what an edit of those fields must leave byte for byte.
+pub(crate) fn without_fields(text: &str, keys: &[&str]) -> String {
+    let doc = match super::splice::Doc::parse("t", text) {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let mut ranges: Vec<(usize, usize)> = keys.iter().filter_map(|k| doc.field_extent(k)).collect();
+    ranges.sort_unstable();
+    let mut out = String::new();
+    let mut at = 0;
+    for (s, e) in ranges {
+        out.push_str(&text[at..s]);
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
