@@ -39,9 +39,13 @@ enum EditCommand {
         #[arg(long)]
         vars: bool,
     },
-    /// Lists kustomize's builtin generator and transformer plugins.
+    /// Lists kustomize's builtin generator and transformer plugins (with NAMEs, checks that
+    /// each is one).
     #[command(name = "list-builtin", alias = "alpha-list-builtin-plugin")]
-    ListBuiltin,
+    ListBuiltin {
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
 }
 
 /// `--from-*` and friends of `add configmap|secret`.
@@ -315,11 +319,17 @@ pub(crate) fn run(args: &EditArgs) -> Result<ExitCode, Failure> {
         report::error(&e);
         Failure::Reported(ExitCode::FAILURE)
     };
-    if let EditCommand::ListBuiltin = args.command {
+    if let EditCommand::ListBuiltin { names } = &args.command {
+        if let Some(unknown) = names.iter().find(|n| !edit::is_builtin(n)) {
+            return Err(fail(usage(format!(
+                "unknown builtin plugin '{unknown}'; run 'edit list-builtin' to list them"
+            ))));
+        }
         let mut text = String::from("Builtin plugins:\n\n");
         for p in edit::BUILTIN_GENERATORS
             .iter()
             .chain(edit::BUILTIN_TRANSFORMERS)
+            .filter(|p| names.is_empty() || names.iter().any(|n| n == *p))
         {
             text.push_str(&format!(" * {p}\n"));
         }
@@ -611,7 +621,7 @@ fn to_edit(cmd: &EditCommand, dir: &Path) -> Result<Option<Edit>, Error> {
         }
     };
     Ok(match cmd {
-        EditCommand::ListBuiltin => None,
+        EditCommand::ListBuiltin { .. } => None,
         EditCommand::Fix { vars } => Some(Edit::Fix { vars: *vars }),
         EditCommand::Add(add) => match add {
             AddCommand::Resource { paths, no_verify } => {

@@ -218,6 +218,14 @@ fn list_builtin_and_fix_exist() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("Builtin plugins:\n\n * "), "{text}");
     assert!(text.contains(" * ImageTagTransformer\n"), "{text}");
+    let err = fails(&strata(
+        dir.path(),
+        &["edit", "list-builtin", "ImageTagTransformer", "Nope"],
+    ));
+    assert_eq!(
+        err,
+        "Error: unknown builtin plugin 'Nope'; run 'edit list-builtin' to list them\n"
+    );
     // The command the build's deprecation warnings point at.
     ok(&strata(dir.path(), &["edit", "fix"]));
     assert_eq!(
