@@ -8,9 +8,9 @@
 //! what kustomize's edit tests expect, with one difference: kustomize unmarshals the file and
 //! marshals it again (kustomize/commands/internal/kustfile/kustomizationfile.go), losing
 //! comments inside fields, reordering keys and requoting scalars (kustomize issues #2310,
-//! #4481). Here every edit splices the bytes of only the nodes it changes ([`splice`]), writes
-//! new nodes in the file's own indentation ([`style`]), and puts new top-level fields where
-//! kustomize's field order would ([`order`]). Editing again with the same arguments gives the
+//! #4481). Here every edit splices the bytes of only the nodes it changes (`splice`), writes
+//! new nodes in the file's own indentation (`style`), and puts new top-level fields where
+//! kustomize's field order would (`order`). Editing again with the same arguments gives the
 //! same bytes.
 //!
 //! kustomize also fills in `apiVersion` and `kind` on every edit (`FixKustomization`); that
