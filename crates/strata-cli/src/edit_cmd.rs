@@ -35,7 +35,8 @@ enum EditCommand {
     Remove(RemoveCommand),
     /// Moves deprecated fields to the fields that replace them.
     Fix {
-        /// Also convert vars to replacements (not supported yet).
+        /// Also convert vars to replacements, replacing `$(NAME)` in the files that use them
+        /// with `NAME_PLACEHOLDER`.
         #[arg(long)]
         vars: bool,
     },
@@ -336,6 +337,10 @@ pub(crate) fn run(args: &EditArgs) -> Result<ExitCode, Failure> {
         return crate::commands::write_stdout(&text);
     }
     let dir = PathBuf::from(".");
+    if let EditCommand::Fix { vars: true } = args.command {
+        fix_vars(&dir).map_err(fail)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let edit = to_edit(&args.command, &dir).map_err(fail)?;
     let Some(edit) = edit else {
         return Ok(ExitCode::SUCCESS);
@@ -388,6 +393,32 @@ fn run_in(dir: &Path, edit: &Edit) -> Result<(), Error> {
     report::warnings(&edited.warnings);
     if edited.text != text {
         write_atomically(&path, &edited.text)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("{shown}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// `edit fix --vars`: converts vars to replacements, writing the files that used them first and
+/// the kustomization last.
+fn fix_vars(dir: &Path) -> Result<(), Error> {
+    let path = find_file(dir)?;
+    let shown = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bytes =
+        std::fs::read(&path).map_err(|e| Error::new(ErrorKind::Io, format!("{shown}: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorKind::Yaml, format!("{shown}: not UTF-8 text")))?;
+    let fixed = edit::fix_vars(&shown, &text, &strata::DiskFs, dir)?;
+    for (file, new) in &fixed.files {
+        let p = dir.join(file);
+        write_atomically(&p, new)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("{}: {e}", p.display())))?;
+    }
+    report::warnings(&fixed.kustomization.warnings);
+    if fixed.kustomization.text != text {
+        write_atomically(&path, &fixed.kustomization.text)
             .map_err(|e| Error::new(ErrorKind::Io, format!("{shown}: {e}")))?;
     }
     Ok(())

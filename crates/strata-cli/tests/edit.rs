@@ -296,3 +296,33 @@ fn renders_of_edited_files_match_kubectl_kustomize() {
         assert!(text.contains(comment), "{comment} lost:\n{text}");
     }
 }
+
+#[test]
+fn fix_vars_rewrites_the_files_that_use_them_and_keeps_the_render() {
+    let kust = "resources:\n- deploy.yaml\n- cm.yaml\nvars:\n- name: CM\n  objref:\n    apiVersion: v1\n    kind: ConfigMap\n    name: cfg\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n";
+    let deploy = DEPLOY.replace(
+        "image: app:v0\n",
+        "image: app:v0\n        args: [--config=$(CM)]\n",
+    );
+    let dir = setup(&[
+        ("kustomization.yaml", kust),
+        ("cm.yaml", cm),
+        ("deploy.yaml", &deploy),
+    ]);
+    let before = strata(dir.path(), &["build", "."]);
+    ok(&before);
+    ok(&strata(dir.path(), &["edit", "fix", "--vars"]));
+    let text = read(dir.path(), "kustomization.yaml");
+    assert!(
+        text.contains("replacements:") && !text.contains("vars:"),
+        "{text}"
+    );
+    assert!(read(dir.path(), "deploy.yaml").contains("--config=CM_PLACEHOLDER"));
+    let after = strata(dir.path(), &["build", "."]);
+    ok(&after);
+    assert_eq!(
+        String::from_utf8_lossy(&after.stdout),
+        String::from_utf8_lossy(&before.stdout)
+    );
+}

@@ -9,8 +9,7 @@
 //! trying to read it; this stage does no I/O, so an entry with a line break or `: ` is inline
 //! and anything else a path (a patch file name has neither).
 //!
-//! `--vars` (vars → replacements) rewrites resource files as well as the kustomization; it is
-//! not supported yet and fails before anything changes.
+//! `--vars` (vars → replacements) also rewrites the files that use the vars: see `vars`.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::node::{Entry, Mapping, Node, Scalar};
@@ -74,13 +73,6 @@ fn fresh(n: &Node) -> Node {
 
 /// Runs the fix.
 pub(crate) fn fix(doc: &mut Doc, vars: bool, warnings: &mut Vec<String>) -> Result<()> {
-    if vars && doc.get(&key("vars")).is_some() {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            "edit fix --vars: converting vars to replacements is not supported yet; \
-             run 'edit fix' without --vars to fix the other deprecated fields",
-        ));
-    }
     // commonLabels → labels, checked first so a conflict changes nothing.
     let common = doc.get(&key("commonLabels")).cloned();
     if let Some(m) = common.as_ref().and_then(Node::as_mapping) {
@@ -188,13 +180,10 @@ pub(crate) fn fix(doc: &mut Doc, vars: bool, warnings: &mut Vec<String>) -> Resu
         };
         doc.set_scalar(&[], "apiVersion", v, true, true)?;
     }
-    if vars {
-        return Ok(());
-    }
-    if doc.get(&key("vars")).is_some() {
+    if !vars && doc.get(&key("vars")).is_some() {
         warnings.push(
-            "'vars' is deprecated: convert them to 'replacements' by hand (edit fix --vars is \
-             not supported yet)"
+            "To convert vars -> replacements, run the command `edit fix --vars` (it rewrites \
+             the files that use them; do it in a clean git checkout)"
                 .to_owned(),
         );
     }

@@ -41,6 +41,7 @@ mod splice;
 mod style;
 #[cfg(test)]
 mod testutil;
+mod vars;
 
 pub use builtin::{BUILTIN_GENERATORS, BUILTIN_TRANSFORMERS, is_builtin};
 pub use fields::{ListField, glob_match, parse_replica};
@@ -138,6 +139,39 @@ pub struct Edited {
     pub warnings: Vec<String>,
 }
 
+/// The result of `edit fix --vars`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FixedVars {
+    /// The new kustomization.
+    pub kustomization: Edited,
+    /// Files whose `$(NAME)` became `NAME_PLACEHOLDER`, relative to the kustomization's
+    /// directory, with their new text.
+    pub files: Vec<(std::path::PathBuf, String)>,
+}
+
+/// Runs `edit fix --vars` on the kustomization `text` in directory `dir` of `fs`: the fixes of
+/// [`Edit::Fix`], then `vars` turned into `replacements` (kustomize/commands/edit/fix/
+/// convert.go). Reads the files the kustomization uses; writes nothing.
+pub fn fix_vars(
+    path: &str,
+    text: &str,
+    fs: &dyn crate::FileSystem,
+    dir: &std::path::Path,
+) -> Result<FixedVars> {
+    let mut doc = Doc::parse(path, text)?;
+    let mut warnings = Vec::new();
+    fix::fix(&mut doc, true, &mut warnings)?;
+    let files = vars::convert(&mut doc, fs, dir)?;
+    Ok(FixedVars {
+        kustomization: Edited {
+            text: doc.text().to_owned(),
+            warnings,
+        },
+        files,
+    })
+}
+
 /// Applies `edit` to the kustomization `text` read from `path` (used in error locations).
 ///
 /// On error the caller should leave the file as it is: nothing is half-applied.
@@ -186,7 +220,16 @@ pub fn apply(path: &str, text: &str, edit: &Edit) -> Result<Edited> {
         } => generator::remove(&mut doc, *kind, names, namespace, &mut warnings)?,
         Edit::AddPatch(p) => patch::add(&mut doc, p, &mut warnings)?,
         Edit::RemovePatch(p) => patch::remove(&mut doc, p, &mut warnings)?,
-        Edit::Fix { vars } => fix::fix(&mut doc, *vars, &mut warnings)?,
+        Edit::Fix { vars } => {
+            if *vars && doc.root().get("vars").is_some() {
+                return Err(crate::Error::new(
+                    crate::ErrorKind::Unsupported,
+                    "edit fix --vars reads and rewrites the files that use the vars: use \
+                     strata::edit::fix_vars",
+                ));
+            }
+            fix::fix(&mut doc, *vars, &mut warnings)?;
+        }
     }
     Ok(Edited {
         text: doc.text().to_owned(),
