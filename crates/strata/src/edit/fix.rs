@@ -189,3 +189,71 @@ pub(crate) fn fix(doc: &mut Doc, vars: bool, warnings: &mut Vec<String>) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::edit::testutil::{run, same_file};
+    use crate::edit::{Edit, apply};
+
+    const FIX: Edit = Edit::Fix { vars: false };
+    const HEAD: &str = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+    const INLINE: &str = "- |-\n  apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: nginx\n  spec:\n    template:\n      spec:\n        containers:\n          - name: nginx\n            image: nignx:latest\n";
+    const INLINE_PATCH: &str = "- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: nginx\n    spec:\n      template:\n        spec:\n          containers:\n            - name: nginx\n              image: nignx:latest\n";
+
+    /// kustomize/commands/edit/fix/fix_test.go `TestFixCommand` and `TestFix`.
+    #[test]
+    fn kustomize_fix_command_table() {
+        let cases: Vec<(&str, String, String)> = vec![
+            ("FixOutdatedPatchesFieldTitle",
+             "patchesJson6902:\n- path: patch1.yaml\n  target:\n    kind: Service\n- path: patch2.yaml\n  target:\n    group: apps\n    kind: Deployment\n    version: v1\n".into(),
+             format!("{HEAD}patches:\n- path: patch1.yaml\n  target:\n    kind: Service\n- path: patch2.yaml\n  target:\n    group: apps\n    kind: Deployment\n    version: v1\n")),
+            ("TestRenameAndKeepOutdatedPatchesField",
+             "patchesJson6902:\n- path: patch1.yaml\n  target:\n    kind: Deployment\npatches:\n- path: patch2.yaml\n  target:\n    kind: Deployment\n- path: patch3.yaml\n  target:\n    kind: Service\n".into(),
+             format!("patches:\n- path: patch2.yaml\n  target:\n    kind: Deployment\n- path: patch3.yaml\n  target:\n    kind: Service\n- path: patch1.yaml\n  target:\n    kind: Deployment\n{HEAD}")),
+            ("TestFixOutdatedPatchesStrategicMergeFieldTitle",
+             format!("patchesStrategicMerge:\n{INLINE}"),
+             format!("{HEAD}patches:\n{INLINE_PATCH}")),
+            ("TestFixAndMergeOutdatedPatchesStrategicMergeFieldTitle",
+             format!("patchesStrategicMerge:\n{INLINE}patches:\n- path: patch2.yaml\n  target:\n    kind: Deployment\n"),
+             format!("patches:\n- path: patch2.yaml\n  target:\n    kind: Deployment\n{INLINE_PATCH}{HEAD}")),
+            ("TestFixOutdatedPatchesStrategicMergeToPathFieldTitle",
+             "patchesStrategicMerge:\n- deploy.yaml\n".into(),
+             format!("{HEAD}patches:\n- path: deploy.yaml\n")),
+            ("Test fix outdated patchesStrategicMerge and patchesJson6902",
+             "patchesStrategicMerge:\n- deploy.yaml\npatchesJson6902:\n- path: patch1.yaml\n  target:\n    kind: Deployment\n".into(),
+             format!("{HEAD}patches:\n- path: patch1.yaml\n  target:\n    kind: Deployment\n- path: deploy.yaml\n")),
+            ("TestFixOutdatedCommonLabels",
+             "commonLabels:\n  foo: bar\nlabels:\n- pairs:\n    a: b\n".into(),
+             format!("labels:\n- pairs:\n    a: b\n- includeSelectors: true\n  pairs:\n    foo: bar\n{HEAD}")),
+            ("TestFix", "namePrefix: some-prefix-\n".into(), format!("{HEAD}namePrefix: some-prefix-\n")),
+        ];
+        for (case, input, want) in cases {
+            let got = run(&input, &FIX);
+            assert!(
+                got.contains("apiVersion: ") && got.contains("kind: Kustomization"),
+                "{case}"
+            );
+            same_file(&got, &want);
+        }
+    }
+
+    /// fix_test.go `TestFixOutdatedCommonLabelsDuplicate`.
+    #[test]
+    fn kustomize_fix_label_conflict() {
+        let input = "commonLabels:\n  foo: bar\nlabels:\n- pairs:\n    foo: baz\n    a: b\n";
+        let e = apply("k", input, &FIX).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "label name 'foo' exists in both commonLabels and labels"
+        );
+    }
+
+    #[test]
+    fn fix_keeps_comments_and_moves_bases() {
+        let input = "# overlay\nbases: # old\n- ../base\nresources:\n- extra.yaml # mine\n";
+        assert_eq!(
+            run(input, &FIX),
+            format!("# overlay\n{HEAD}resources:\n- extra.yaml # mine\n- ../base\n")
+        );
+    }
+}

@@ -184,12 +184,20 @@ impl Doc {
         let start = node.span.start as usize;
         let end = node.span.end as usize;
         let style = node.as_scalar().map(|s| s.style);
+        let bytes = self.text().as_bytes();
         let quote = match style {
             Some(ScalarStyle::DoubleQuoted) => b'"',
             Some(ScalarStyle::SingleQuoted) => b'\'',
+            Some(ScalarStyle::Literal | ScalarStyle::Folded) => {
+                // A block scalar's span ends after its last line break: end on that line.
+                let mut e = end.min(bytes.len());
+                while e > start && matches!(bytes[e - 1], b'\n' | b'\r' | b' ') {
+                    e -= 1;
+                }
+                return e;
+            }
             _ => return end,
         };
-        let bytes = self.text().as_bytes();
         if bytes.get(start) != Some(&quote) {
             return end;
         }
@@ -239,6 +247,20 @@ impl Doc {
             i += 1;
         }
         node.span.end as usize
+    }
+
+    /// Returns where `node` starts: its span's start, except for a block scalar, whose span
+    /// starts at its content, below the `|` or `>` header.
+    fn node_start(&self, node: &Node) -> usize {
+        let start = node.span.start as usize;
+        match node.as_scalar().map(|s| s.style) {
+            Some(ScalarStyle::Literal | ScalarStyle::Folded) => self
+                .text()
+                .get(..start)
+                .and_then(|t| t.rfind(['|', '>']))
+                .unwrap_or(start),
+            _ => start,
+        }
     }
 
     /// Returns the offset just past the `:` that follows `key`.
@@ -307,7 +329,11 @@ impl Doc {
         let colon = self.after_colon(&entry.key);
         let value = &entry.value;
         let empty_null = value.is_null() && value.span.start == value.span.end;
-        let (start, end) = if empty_null || !matches!(value.kind, NodeKind::Scalar(_)) {
+        let block = matches!(
+            value.as_scalar().map(|s| s.style),
+            Some(ScalarStyle::Literal | ScalarStyle::Folded)
+        );
+        let (start, end) = if empty_null || block || !matches!(value.kind, NodeKind::Scalar(_)) {
             // Everything after `key:` up to the end of the value's last line (not its newline).
             let end = if empty_null {
                 colon
@@ -515,17 +541,16 @@ impl Doc {
             merged.flow = false;
             return self.replace_with_node(seq, &merged);
         }
-        let first = items[0].span.start as usize;
-        let dash = self.dash_before(first);
+        let dash = self.dash_before(self.node_start(&items[0]));
         let col = self.column(dash);
         let item = render_item(node, col, &self.style);
         if at == 0 {
-            let ls = self.line_start(self.dash_before(items[0].span.start as usize));
+            let ls = self.line_start(self.dash_before(self.node_start(&items[0])));
             self.splice(ls, ls, &item)
         } else {
             // Right after the previous item, so comments above the next one stay with it.
             let last = &items[at.min(items.len()) - 1];
-            let pos = self.line_end(self.last_end(last).max(last.span.start as usize));
+            let pos = self.line_end(self.last_end(last).max(self.node_start(last)));
             let sep = if self.text().as_bytes().get(pos.wrapping_sub(1)) == Some(&b'\n') {
                 ""
             } else {
@@ -574,9 +599,9 @@ impl Doc {
                 }
             };
         }
-        let dash = self.dash_before(item.span.start as usize);
+        let dash = self.dash_before(self.node_start(item));
         let start = self.line_start(dash);
-        let end = self.line_end(self.last_end(item).max(item.span.start as usize));
+        let end = self.line_end(self.last_end(item).max(self.node_start(item)));
         self.splice(start, end, "")
     }
 
@@ -590,7 +615,7 @@ impl Doc {
         if item.as_scalar().is_none() {
             return Err(self.error_at(&path, "expected a string"));
         }
-        let (start, end) = (item.span.start as usize, self.scalar_end(item));
+        let (start, end) = (self.node_start(item), self.scalar_end(item));
         let col = self.column(start);
         let written = render_scalar_value(value, true, col);
         self.splice(start, end, &written)
@@ -725,6 +750,22 @@ mod tests {
                 "resources:\n- a.yaml # only\nnamespace: x\n",
                 remove(&["a.yaml"]),
                 "namespace: x\n",
+            ),
+            // Block scalars: their span starts below the header and ends on the next line.
+            (
+                "resources:\n- |-\n  odd\n- b.yaml\nx: 1\n",
+                remove(&["odd"]),
+                "resources:\n- b.yaml\nx: 1\n",
+            ),
+            (
+                "resources:\n- |-\n  odd\nx: 1\n",
+                add(&["c.yaml"]),
+                "resources:\n- |-\n  odd\n- c.yaml\nx: 1\n",
+            ),
+            (
+                "namePrefix: |-\n  p-\nx: 1\n",
+                Edit::SetNamePrefix("q-".into()),
+                "namePrefix: q-\nx: 1\n",
             ),
             // An empty file gets the field.
             ("", add(&["a.yaml"]), "resources:\n- a.yaml\n"),
