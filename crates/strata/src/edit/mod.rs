@@ -442,6 +442,110 @@ buildMetadata: [originAnnotations]
         }
     }
 
+    /// Every edit on files written in every style the parser accepts: each edit either
+    /// succeeds, repeatably, with text that parses, or fails with one of kustomize's errors;
+    /// it never writes YAML that does not parse.
+    #[test]
+    fn every_edit_on_every_style_stays_valid() {
+        let files = [
+            RICH.to_owned(),
+            COMMENTED.to_owned(),
+            COMMENTED.replace('\n', "\r\n"),
+            String::new(),
+            "# only a comment\n".to_owned(),
+            "---\nresources: [a.yaml]\ncommonLabels: {}\nimages: []\n...\n".to_owned(),
+            "resources:\n- a.yaml\nnamespace:\nimages:\nreplicas: ~\n".to_owned(),
+            "patches:\n- patch: |-\n    - op: add\n      path: /x\n  target: {kind: A}\nresources:\n- |\n  odd.yaml\n".to_owned(),
+            "\"resources\":\n  - 'a.yaml'\n\"namePrefix\": \"p-\" # q\n'commonLabels':\n  'a': 'b'".to_owned(),
+            "labels:\n- pairs: {a: b}\n  includeTemplates: true\nconfigMapGenerator:\n- {name: settings, literals: [LEVEL=1]}\n".to_owned(),
+            "configMapGenerator: [{name: settings, literals: []}]\nlabels: [{pairs: {}}]\n".to_owned(),
+            "configMapGenerator:\n- {name: settings, literals: [LEVEL=1], options: {}}\nimages: [{name: app}]\n".to_owned(),
+        ];
+        let mut cm = GeneratorEdit::new(GeneratorKind::ConfigMap, "settings", false);
+        cm.literals = strs(&["NEW=1"]);
+        cm.disable_name_suffix_hash = true;
+        let mut cm_set = GeneratorEdit::new(GeneratorKind::ConfigMap, "settings", true);
+        cm_set.literals = strs(&["LEVEL=2"]);
+        let edits = vec![
+            Edit::SetImages(vec![
+                parse_image("app=reg/app:2.4@sha256:1").unwrap(),
+                parse_image("aaa:1").unwrap(),
+                parse_image("zzz=*:*").unwrap(),
+            ]),
+            Edit::SetReplicas(vec![("web".into(), 3), ("a".into(), 0)]),
+            Edit::SetNamespace("prod".into()),
+            Edit::SetNamePrefix("pre-".into()),
+            Edit::SetNameSuffix("-suf".into()),
+            Edit::AddToList(ListField::Resources, strs(&["new.yaml", "x: y", "[z]"])),
+            Edit::AddToList(ListField::Components, strs(&["../c"])),
+            Edit::RemoveFromList(ListField::Resources, strs(&["*"])),
+            Edit::AddBuildMetadata(strs(&["managedByLabel"])),
+            Edit::SetBuildMetadata(strs(&["originAnnotations", "managedByLabel"])),
+            Edit::AddMetadata {
+                kind: MetadataKind::Label,
+                pairs: vec![("a".into(), "c".into()), ("n".into(), "1".into())],
+                force: true,
+                without_selector: false,
+                include_templates: false,
+            },
+            Edit::AddMetadata {
+                kind: MetadataKind::Label,
+                pairs: vec![("t".into(), "x".into())],
+                force: true,
+                without_selector: true,
+                include_templates: true,
+            },
+            Edit::SetMetadata {
+                kind: MetadataKind::Annotation,
+                pairs: vec![("note".into(), "multi\nline".into())],
+            },
+            Edit::RemoveMetadata {
+                kind: MetadataKind::Label,
+                keys: strs(&["a", "team"]),
+                ignore_missing: true,
+            },
+            Edit::Generator(cm),
+            Edit::Generator(cm_set),
+            Edit::AddPatch(PatchEdit {
+                patch: "- op: remove\n  path: /y\n".into(),
+                kind: "B".into(),
+                ..PatchEdit::default()
+            }),
+            Edit::RemovePatch(PatchEdit {
+                path: "replicas.yaml".into(),
+                ..PatchEdit::default()
+            }),
+            Edit::Fix { vars: false },
+        ];
+        // kustomize's own refusals (the edit's precondition does not hold for that file).
+        let allowed = [
+            "already in kustomization file",
+            "unable to find ConfigMap",
+            "not found in resource",
+        ];
+        for file in &files {
+            for edit in &edits {
+                match apply("kustomization.yaml", file, edit) {
+                    Ok(out) => {
+                        let again = apply("kustomization.yaml", &out.text, edit);
+                        match again {
+                            Ok(a) => assert_eq!(a.text, out.text, "{edit:?} twice on {file:?}"),
+                            Err(e) => assert!(
+                                allowed.iter().any(|m| e.to_string().contains(m)),
+                                "{edit:?} again on {:?}: {e}",
+                                out.text
+                            ),
+                        }
+                    }
+                    Err(e) => assert!(
+                        allowed.iter().any(|m| e.to_string().contains(m)),
+                        "{edit:?} on {file:?}: {e}"
+                    ),
+                }
+            }
+        }
+    }
+
     #[test]
     fn set_image_changes_only_the_tag_bytes() {
         let out = run(
@@ -463,6 +567,16 @@ buildMetadata: [originAnnotations]
             "    newTag: \"1.4.0\"\n",
             "    newTag: \"1.4.0\"\n  - name: cache\n    newTag: \"7\"\n",
         );
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn a_new_first_item_goes_above_the_comment_of_the_old_first() {
+        let out = run(
+            COMMENTED,
+            &Edit::SetImages(vec![parse_image("aaa:1").unwrap()]),
+        );
+        let want = COMMENTED.replace("images:\n", "images:\n  - name: aaa\n    newTag: \"1\"\n");
         assert_eq!(out, want);
     }
 

@@ -370,9 +370,21 @@ impl Doc {
     /// Replaces the whole value at `path` (a mapping entry's value) with `node`, written in the
     /// file's style.
     pub(crate) fn replace_with_node(&mut self, path: &[Step], node: &Node) -> Result<()> {
+        if let Some((Step::Index(i), parent)) = path.split_last() {
+            return self.replace_item(parent, *i, node);
+        }
         let Some((Step::Key(key), parent)) = path.split_last() else {
             return Err(self.error_at(path, "internal: value path must end in a key"));
         };
+        if let Some(p) = self.get(parent).filter(|p| p.flow) {
+            // Block text cannot go inside `{...}`: the enclosing mapping turns block.
+            let mut whole = p.clone();
+            if let Some(m) = whole.as_mapping_mut() {
+                m.insert(key, node.clone());
+            }
+            whole.flow = false;
+            return self.replace_with_node(parent, &whole);
+        }
         let Some(entry) = self
             .get(parent)
             .and_then(Node::as_mapping)
@@ -396,6 +408,38 @@ impl Doc {
         };
         let rendered = render_value(node, col, &self.style);
         self.splice(colon, end, &rendered)
+    }
+
+    /// Replaces item `at` of the sequence at `seq` with `node`, written in block style (a flow
+    /// sequence becomes a block one).
+    fn replace_item(&mut self, seq: &[Step], at: usize, node: &Node) -> Result<()> {
+        let Some(target) = self.get(seq) else {
+            return Err(self.error_at(seq, "internal: no sequence"));
+        };
+        let Some(items) = target.as_sequence() else {
+            return Err(self.error_at(seq, "expected a sequence"));
+        };
+        if at >= items.len() {
+            return Err(self.error_at(seq, "internal: no such item"));
+        }
+        if target.flow {
+            let mut whole = target.clone();
+            if let Some(v) = whole.as_sequence_mut() {
+                v[at] = node.clone();
+            }
+            whole.flow = false;
+            return self.replace_with_node(seq, &whole);
+        }
+        let item = &items[at];
+        let dash = self.dash_before(self.node_start(item));
+        let col = self.column(dash);
+        let start = self.line_start(dash);
+        let end = self.line_end(self.last_end(item).max(self.node_start(item)));
+        let mut written = render_item(node, col, &self.style);
+        if self.text().as_bytes().get(end.wrapping_sub(1)) != Some(&b'\n') {
+            written.pop();
+        }
+        self.splice(start, end, &written)
     }
 
     /// Inserts `key: node` into the mapping at `map` (creating the mapping's parents is the
@@ -545,7 +589,19 @@ impl Doc {
         let col = self.column(dash);
         let item = render_item(node, col, &self.style);
         if at == 0 {
-            let ls = self.line_start(self.dash_before(self.node_start(&items[0])));
+            // Above the first item and the comment lines written at its dash's column, which
+            // describe it.
+            let mut ls = self.line_start(self.dash_before(self.node_start(&items[0])));
+            while ls > 0 {
+                let prev = self.line_start(ls - 1);
+                let line = self.text().get(prev..ls).unwrap_or("");
+                let trimmed = line.trim_start_matches(' ');
+                if trimmed.starts_with('#') && line.len() - trimmed.len() == col {
+                    ls = prev;
+                } else {
+                    break;
+                }
+            }
             self.splice(ls, ls, &item)
         } else {
             // Right after the previous item, so comments above the next one stay with it.
