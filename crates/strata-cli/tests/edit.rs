@@ -326,3 +326,31 @@ fn fix_vars_rewrites_the_files_that_use_them_and_keeps_the_render() {
         String::from_utf8_lossy(&before.stdout)
     );
 }
+
+#[test]
+fn deprecation_warnings_point_at_this_programs_edit_fix() {
+    let dir = setup(&[
+        ("kustomization.yaml", "bases:\n- base\n"),
+        ("base/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        (
+            "base/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        ),
+    ]);
+    let out = strata(dir.path(), &["build", "."]);
+    ok(&out);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("Run 'strata edit fix' to update your Kustomization automatically."),
+        "{err}"
+    );
+    // And that command does what the warning says: the warning goes away.
+    ok(&strata(dir.path(), &["edit", "fix"]));
+    let out = strata(dir.path(), &["build", "."]);
+    ok(&out);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
