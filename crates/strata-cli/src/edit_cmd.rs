@@ -90,7 +90,8 @@ enum AddCommand {
         #[arg(value_name = "PATH")]
         paths: Vec<String>,
     },
-    /// Adds a base directory (comma-separated list) to resources.
+    /// Adds base directories (comma-separated) to resources; each must exist. One already
+    /// listed is skipped with a warning (kustomize fails).
     Base {
         #[arg(value_name = "DIR[,DIR]")]
         paths: Vec<String>,
@@ -571,9 +572,10 @@ fn expand_file_sources(dir: &Path, sources: &[String]) -> Result<Vec<String>, Er
     Ok(out)
 }
 
-fn one_arg<'a>(values: &'a [String], what: &str) -> Result<&'a str, Error> {
+/// The one argument of `set namespace|nameprefix|namesuffix` (kustomize's `Validate`).
+fn one_arg(values: &[String], what: &str) -> Result<String, Error> {
     match values {
-        [one] => Ok(one),
+        [one] => Ok(one.clone()),
         _ => Err(usage(format!("must specify exactly one {what} value"))),
     }
 }
@@ -615,6 +617,13 @@ fn add_generator(
     let mut g = GeneratorEdit::new(kind, name.clone(), false);
     g.files = expand_file_sources(dir, &f.from_file)?;
     g.literals.clone_from(&f.from_literal);
+    if !f.from_env_file.is_empty() && !dir.join(&f.from_env_file).is_file() {
+        // kustomize fails here when it loads the generator (`MakeConfigMap`).
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("env source file {} does not exist", f.from_env_file),
+        ));
+    }
     g.env_file.clone_from(&f.from_env_file);
     g.behavior.clone_from(&f.behavior);
     g.disable_name_suffix_hash = f.disable_name_suffix_hash;
@@ -750,21 +759,14 @@ fn to_edit(cmd: &EditCommand, dir: &Path) -> Result<Option<Edit>, Error> {
                 Some(Edit::SetReplicas(parsed))
             }
             SetCommand::Namespace { values } => {
-                let [ns] = values.as_slice() else {
-                    return Err(usage("must specify exactly one namespace value"));
-                };
-                Some(Edit::SetNamespace(ns.clone()))
+                Some(Edit::SetNamespace(one_arg(values, "namespace")?))
             }
-            SetCommand::Nameprefix { values } => Some(Edit::SetNamePrefix(
-                one_arg(values, "prefix")
-                    .map_err(|_| usage("must specify exactly one prefix value"))?
-                    .to_owned(),
-            )),
-            SetCommand::Namesuffix { values } => Some(Edit::SetNameSuffix(
-                one_arg(values, "suffix")
-                    .map_err(|_| usage("must specify exactly one suffix value"))?
-                    .to_owned(),
-            )),
+            SetCommand::Nameprefix { values } => {
+                Some(Edit::SetNamePrefix(one_arg(values, "prefix")?))
+            }
+            SetCommand::Namesuffix { values } => {
+                Some(Edit::SetNameSuffix(one_arg(values, "suffix")?))
+            }
             SetCommand::Label { pairs } => Some(Edit::SetMetadata {
                 kind: MetadataKind::Label,
                 pairs: edit::parse_pairs(MetadataKind::Label, pairs)?,
