@@ -354,3 +354,56 @@ fn deprecation_warnings_point_at_this_programs_edit_fix() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The edit calls Argo CD makes for an Application's `spec.source.kustomize` overrides, with
+/// its argument forms (argo-cd util/kustomize/kustomize.go `Build`: `--` before values that may
+/// start with `-`, `--force`, one `key:value` per argument), then a render compared with
+/// `kubectl kustomize` of the same file.
+#[test]
+fn argo_cd_edit_sequence() {
+    let dir = setup(&[
+        ("app/kustomization.yaml", KUST),
+        ("app/deploy.yaml", DEPLOY),
+        (
+            "components/tls/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  tls: \"on\"\n",
+        ),
+    ]);
+    let app = dir.path().join("app");
+    let calls: &[&[&str]] = &[
+        &["edit", "set", "nameprefix", "--", "-pre-"],
+        &["edit", "set", "namesuffix", "--", "-suf"],
+        &["edit", "set", "image", "app=registry.io/app:1.2.3"],
+        &["edit", "set", "replicas", "web=4"],
+        &[
+            "edit",
+            "add",
+            "label",
+            "--force",
+            "app.kubernetes.io/part-of:shop",
+            "env:prod",
+        ],
+        &["edit", "add", "annotation", "--force", "team:payments"],
+        &["edit", "set", "namespace", "--", "shop"],
+        &["edit", "add", "component", "../components/tls"],
+    ];
+    for args in calls {
+        ok(&strata(&app, args));
+    }
+    let text = read(&app, "kustomization.yaml");
+    assert!(text.starts_with("# Deployed by CI"), "{text}");
+    assert!(text.contains("namePrefix: -pre-\n"), "{text}");
+    let Some(kubectl) = kubectl() else { return };
+    let ours = strata(&app, &["build", "."]);
+    ok(&ours);
+    let theirs = Command::new(kubectl)
+        .args(["kustomize", "."])
+        .current_dir(&app)
+        .output()
+        .unwrap();
+    assert!(theirs.status.success(), "{theirs:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout)
+    );
+}
