@@ -220,6 +220,9 @@ impl Doc {
         let bytes = self.text().as_bytes();
         let mut depth = 0usize;
         let mut i = start;
+        // The last byte that was not a space: a quote opens a quoted scalar only where a
+        // scalar can start (`don't` is plain).
+        let mut prev = b'[';
         while let Some(&b) = bytes.get(i) {
             match b {
                 b'[' | b'{' => depth += 1,
@@ -229,7 +232,7 @@ impl Doc {
                         return i + 1;
                     }
                 }
-                b'"' | b'\'' => {
+                b'"' | b'\'' if matches!(prev, b'[' | b'{' | b',' | b':') => {
                     // Skip the quoted scalar (a `""` or `''` pair inside is handled by
                     // re-entering this arm).
                     i += 1;
@@ -243,6 +246,9 @@ impl Doc {
                     }
                 }
                 _ => {}
+            }
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                prev = b;
             }
             i += 1;
         }
@@ -272,8 +278,10 @@ impl Doc {
             .map_or(from, |i| from + i + 1)
     }
 
-    /// Sets the scalar under `key` in the mapping at `map`, creating the entry (and the
-    /// mapping) when missing. `quoted` asks for a string even if the text looks like a number.
+    /// Sets the scalar under `key` in the mapping at `map`, creating the entry when missing
+    /// (after the last key that precedes it in kustomize's order when `ordered`). `as_string`
+    /// writes a string even if the text looks like a number; otherwise the text is written
+    /// as it is (an integer the caller checked).
     pub(crate) fn set_scalar(
         &mut self,
         map: &[Step],
@@ -285,6 +293,12 @@ impl Doc {
         let mut path = map.to_vec();
         path.push(Step::Key(key.to_owned()));
         if let Some(existing) = self.get(&path) {
+            // Continuation lines of a block scalar go deeper than the key.
+            let col = self
+                .get(map)
+                .and_then(Node::as_mapping)
+                .and_then(|m| m.get_entry(key))
+                .map_or(0, |e| self.column(e.key.span.start as usize));
             if let NodeKind::Scalar(s) = &existing.kind {
                 if s.text == value && (!as_string || s.style.is_quoted() || !looks_typed(value)) {
                     return Ok(());
@@ -296,11 +310,11 @@ impl Doc {
                     ScalarStyle::SingleQuoted if as_string && simple_quotable(value, '\'') => {
                         format!("'{value}'")
                     }
-                    _ => render_scalar_value(value, as_string, 0),
+                    _ => render_scalar_value(value, as_string, col),
                 };
                 return self.replace_value(&path, &written);
             }
-            let written = render_scalar_value(value, as_string, 0);
+            let written = render_scalar_value(value, as_string, col);
             return self.replace_value(&path, &written);
         }
         let scalar = if as_string {
@@ -349,19 +363,15 @@ impl Doc {
         } else {
             (value.span.start as usize, self.scalar_end(value))
         };
-        let with = if start == colon {
+        let mut with = if start == colon {
             format!(" {written}")
         } else {
             written.to_owned()
         };
         // Keep a comment that followed the old value on its line.
         if start == colon && end > colon {
-            let old = self.text().get(colon..end).unwrap_or("");
-            if !old.contains('\n') {
-                if let Some(hash) = old.find(" #") {
-                    let comment = old.get(hash..).unwrap_or("").to_owned();
-                    return self.splice(start, end, &format!("{with}{comment}"));
-                }
+            if let Some(comment) = self.tail_comment(self.last_end(value), end) {
+                with.push_str(&comment);
             }
         }
         self.splice(start, end, &with)
@@ -406,8 +416,24 @@ impl Doc {
                 e
             }
         };
-        let rendered = render_value(node, col, &self.style);
+        let mut rendered = render_value(node, col, &self.style);
+        if !empty_null {
+            // A comment after the old value stays on the key's line.
+            if let Some(comment) = self.tail_comment(self.last_end(value), end) {
+                rendered = match rendered.strip_prefix('\n') {
+                    Some(block) => format!("{comment}\n{block}"),
+                    None => format!("{rendered}{comment}"),
+                };
+            }
+        }
         self.splice(colon, end, &rendered)
+    }
+
+    /// Returns the comment (with the spaces before it) between the end of a value and `end`,
+    /// when that stretch is one line holding only a comment.
+    fn tail_comment(&self, value_end: usize, end: usize) -> Option<String> {
+        let tail = self.text().get(value_end..end)?;
+        (!tail.contains('\n') && tail.trim_start().starts_with('#')).then(|| tail.to_owned())
     }
 
     /// Replaces item `at` of the sequence at `seq` with `node`, written in block style (a flow
@@ -822,6 +848,40 @@ mod tests {
                 "namePrefix: |-\n  p-\nx: 1\n",
                 Edit::SetNamePrefix("q-".into()),
                 "namePrefix: q-\nx: 1\n",
+            ),
+            // A multi-line value replacing a scalar is indented past its key.
+            (
+                "commonAnnotations:\n    note: old\n",
+                Edit::SetMetadata {
+                    kind: crate::edit::MetadataKind::Annotation,
+                    pairs: vec![("note".into(), "two\nlines".into())],
+                },
+                "commonAnnotations:\n    note: |-\n      two\n      lines\n",
+            ),
+            // An apostrophe inside a plain flow item is not a quote.
+            (
+                "resources: [don't.yaml, b.yaml] # c\n",
+                remove(&["b.yaml"]),
+                "resources: [don't.yaml] # c\n",
+            ),
+            // A flow value turned block keeps its line comment on the key's line.
+            (
+                "components: [../a]   # TLS\nx: 1\n",
+                Edit::AddToList(ListField::Components, vec!["b,c".into(), "{d}".into()]),
+                "components: [../a, \"b,c\", '{d}']   # TLS\nx: 1\n",
+            ),
+            (
+                "images: [] # none\nx: 1\n",
+                Edit::SetImages(vec![parse_image("a:1").unwrap()]),
+                "images: # none\n- name: a\n  newTag: \"1\"\nx: 1\n",
+            ),
+            (
+                "commonLabels: {a: \"b #c\"} # real\n",
+                Edit::SetMetadata {
+                    kind: crate::edit::MetadataKind::Label,
+                    pairs: vec![("d".into(), "e".into())],
+                },
+                "commonLabels: # real\n  a: 'b #c'\n  d: e\n",
             ),
             // An empty file gets the field.
             ("", add(&["a.yaml"]), "resources:\n- a.yaml\n"),
