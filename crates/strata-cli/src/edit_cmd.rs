@@ -425,9 +425,12 @@ fn fix_vars(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `text` to a temporary file beside `path` and renames it over `path`, keeping the
-/// file's permissions; a failure leaves `path` as it was.
+/// Writes `text` to a temporary file beside `path` (the file a symlink names) and renames it
+/// over `path`, keeping the file's permissions; a failure leaves `path` as it was.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    // Through a symlink to the file it names, so the link stays a link.
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = real.as_path();
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().map_or_else(
         || "kustomization".to_owned(),

@@ -407,3 +407,30 @@ fn argo_cd_edit_sequence() {
         String::from_utf8_lossy(&theirs.stdout)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_kustomization_stays_a_symlink() {
+    let dir = setup(&[
+        ("shared/kustomization.yaml", "resources: []\n"),
+        ("app/x", ""),
+    ]);
+    let app = dir.path().join("app");
+    std::os::unix::fs::symlink(
+        "../shared/kustomization.yaml",
+        app.join("kustomization.yaml"),
+    )
+    .unwrap();
+    ok(&strata(&app, &["edit", "set", "namespace", "shop"]));
+    assert!(
+        std::fs::symlink_metadata(app.join("kustomization.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        read(&dir.path().join("shared"), "kustomization.yaml"),
+        "resources: []\nnamespace: shop\n"
+    );
+    only_files(&dir.path().join("shared"), &["kustomization.yaml"]);
+}
