@@ -1,8 +1,10 @@
 //! `kustomize edit`: changes to a kustomization file that keep everything else in it.
 //!
 //! This stage sits beside the build pipeline, not in it: it takes a kustomization's text and
-//! returns new text, and does no I/O (finding the file, expanding globs and writing atomically
-//! are the CLI's job). It may use [`crate::yaml`] and [`crate::source`].
+//! returns new text, and writes nothing (finding the file, expanding globs and writing
+//! atomically are the CLI's job; [`fix_vars`] reads the files that use vars through a
+//! [`crate::FileSystem`] and returns their new texts). It may use [`crate::yaml`],
+//! [`crate::source`] and [`crate::fs`].
 //!
 //! The grammar of each edit follows kustomize's `kustomize/commands/edit/**` and the result is
 //! what kustomize's edit tests expect, with one difference: kustomize unmarshals the file and
