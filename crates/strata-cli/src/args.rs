@@ -8,8 +8,12 @@ use strata::{LoadRestrictor, RenderOptions, Reorder};
 /// Render Kubernetes manifests from kustomization directories, byte-identical to
 /// `kustomize build`.
 #[derive(Debug, Parser)]
-#[command(name = "strata", version, about)]
+#[command(name = "strata", version = version_line(false), about)]
 pub struct Cli {
+    /// Accepted for kustomize compatibility: errors are printed in full anyway.
+    #[arg(long, global = true, hide = true)]
+    pub stack_trace: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -30,9 +34,142 @@ pub enum Command {
     ///
     /// Exit status: 0 no differences, 1 differences, 2 error.
     Diff(DiffArgs),
+    /// Create a kustomization.yaml in the current directory (kustomize's `create`).
+    #[command(alias = "init")]
+    Create(CreateArgs),
+    /// Print the kustomize version whose behaviour Strata reproduces, as `kustomize version`
+    /// prints it.
+    Version(VersionArgs),
+    /// Print a shell completion script.
+    Completion(CompletionArgs),
     /// Edit the kustomization file in the current directory as `kustomize edit` does, keeping
     /// its comments and layout.
     Edit(crate::commands::edit_cmd::EditArgs),
+}
+
+/// Returns the `--version` text after the program name: Strata's own version and the
+/// kustomize release it matches; under the `kustomize` name, the kustomize release first.
+pub fn version_line(as_kustomize: bool) -> &'static str {
+    static STRATA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (kustomize {})",
+            env!("CARGO_PKG_VERSION"),
+            strata::KUSTOMIZE_VERSION
+        )
+    });
+    static KUSTOMIZE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (strata {})",
+            strata::KUSTOMIZE_VERSION,
+            env!("CARGO_PKG_VERSION")
+        )
+    });
+    if as_kustomize {
+        KUSTOMIZE.as_str()
+    } else {
+        STRATA.as_str()
+    }
+}
+
+/// Flags of `create` (kustomize/commands/create/create.go).
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// Comma-separated files, globs or directories to list under `resources`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub resources: String,
+    /// Set the `namespace` field.
+    #[arg(
+        long,
+        value_name = "NS",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub namespace: String,
+    /// Comma-separated `key:value` pairs for `commonAnnotations`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub annotations: String,
+    /// Comma-separated `key:value` pairs for `commonLabels`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub labels: String,
+    /// Set the `namePrefix` field.
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub nameprefix: String,
+    /// Set the `nameSuffix` field.
+    #[arg(
+        long,
+        value_name = "SUFFIX",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub namesuffix: String,
+    /// Add the Kubernetes resource files found in the current directory to `resources`.
+    #[arg(long)]
+    pub autodetect: bool,
+    /// With --autodetect, search subdirectories too; one with a kustomization is added as a
+    /// directory and not searched.
+    #[arg(long)]
+    pub recursive: bool,
+}
+
+/// Flags of `version` (kustomize/commands/version/version.go).
+#[derive(Debug, clap::Args)]
+pub struct VersionArgs {
+    /// Print kustomize's short form, `{VERSION  BUILD_DATE   }`.
+    #[arg(long, conflicts_with = "output")]
+    pub short: bool,
+    /// Print the version information as YAML or JSON.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<VersionFormat>,
+}
+
+/// `version --output` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VersionFormat {
+    /// YAML, as kustomize's `-o yaml`.
+    Yaml,
+    /// JSON, as kustomize's `-o json`.
+    Json,
+}
+
+/// Arguments of `completion`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionArgs {
+    /// The shell to print a completion script for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells `completion` supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
 }
 
 /// Flags of `diff`.
@@ -62,6 +199,12 @@ pub struct DiffArgs {
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
 
+    /// Pair resources by their final id, or by the id they had in the base (before
+    /// namespace, prefix, suffix and hash). Default: origin for two different DIRs, final
+    /// with --git-ref.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub pair_by: Option<PairByArg>,
+
     /// Print Secret values instead of redaction markers.
     #[arg(long)]
     pub show_secrets: bool,
@@ -86,6 +229,15 @@ pub enum DiffFormat {
     Markdown,
 }
 
+/// `diff --pair-by` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PairByArg {
+    /// The id in the output.
+    Final,
+    /// The id in the base, before namespace, prefix, suffix and hash.
+    Origin,
+}
+
 /// `--color` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
@@ -100,7 +252,21 @@ pub enum ColorArg {
 impl DiffArgs {
     /// Returns the library's diff options these flags ask for.
     pub fn diff_options(&self) -> strata::DiffOptions {
+        // Two overlays of one base never share final ids; two states of one DIR do.
+        let different_dirs = self.git_ref.is_none()
+            && self
+                .dirs
+                .first()
+                .zip(self.dirs.get(1))
+                .is_some_and(|(a, b)| a != b);
+        let pair_by = match self.pair_by {
+            Some(PairByArg::Final) => strata::PairBy::Final,
+            Some(PairByArg::Origin) => strata::PairBy::Origin,
+            None if different_dirs => strata::PairBy::Origin,
+            None => strata::PairBy::Final,
+        };
         strata::DiffOptions::new()
+            .pair_by(pair_by)
             .context(self.context)
             .redact_secrets(!self.show_secrets)
             .kinds(self.kinds.iter().cloned())
@@ -168,6 +334,62 @@ pub struct BuildArgs {
     /// Accepted for kustomize compatibility (with `--enable-alpha-plugins`); ignored.
     #[arg(long, hide = true)]
     pub enable_exec: bool,
+
+    /// Accepted for kustomize compatibility (Helm's Capabilities.KubeVersion); Strata does
+    /// not inflate Helm charts.
+    #[arg(long, hide = true, value_name = "VERSION")]
+    pub helm_kube_version: Option<String>,
+
+    /// Accepted for kustomize compatibility (Helm's Capabilities.APIVersions, repeatable).
+    #[arg(long, hide = true, value_name = "VERSION")]
+    pub helm_api_versions: Vec<String>,
+
+    /// Accepted for kustomize compatibility (Helm debug output).
+    #[arg(long, hide = true)]
+    pub helm_debug: bool,
+
+    /// Container functions only: environment variables for functions (repeatable). Strata
+    /// runs no functions, so a kustomization that uses one fails either way.
+    #[arg(short = 'e', long = "env", hide = true, value_name = "VAR")]
+    pub env: Vec<String>,
+
+    /// Container functions only: storage to mount (repeatable).
+    #[arg(long, hide = true, value_name = "MOUNT")]
+    pub mount: Vec<String>,
+
+    /// Container functions only: allow network access.
+    #[arg(long, hide = true)]
+    pub network: bool,
+
+    /// Container functions only: the docker network to run in.
+    #[arg(long, hide = true, value_name = "NAME", default_value = "bridge")]
+    pub network_name: String,
+
+    /// Container functions only: run as the current user.
+    #[arg(long, hide = true)]
+    pub as_current_user: bool,
+
+    /// Build-time overrides of the root kustomization.
+    #[command(flatten)]
+    pub overrides: OverrideFlags,
+}
+
+/// `--set-*`: what `kustomize edit set image|replicas|namespace` would write into the root
+/// kustomization, applied for one render without touching the file.
+#[derive(Debug, Default, clap::Args)]
+pub struct OverrideFlags {
+    /// Override an image as `kustomize edit set image` does: `name=newName:tag@digest`,
+    /// `name:tag`, `name@digest`, `*=newName:tag` (repeatable).
+    #[arg(long, value_name = "IMAGE")]
+    pub set_image: Vec<String>,
+
+    /// Override replicas as `kustomize edit set replicas` does: `name=count` (repeatable).
+    #[arg(long, value_name = "NAME=COUNT")]
+    pub set_replicas: Vec<String>,
+
+    /// Override the namespace as `kustomize edit set namespace` does.
+    #[arg(long, value_name = "NAMESPACE")]
+    pub set_namespace: Option<String>,
 }
 
 /// Rendering flags, shared by `render`, `build` and `diff`.
@@ -209,9 +431,49 @@ pub enum RestrictorArg {
 }
 
 impl BuildArgs {
-    /// Returns the library options these flags ask for.
-    pub fn render_options(&self) -> RenderOptions {
-        self.render.render_options()
+    /// Returns the plugin, Helm and function flags given, as a list for a message, if any.
+    pub fn plugin_flags_given(&self) -> Option<String> {
+        let given: Vec<&str> = [
+            ("--enable-helm", self.enable_helm),
+            ("--helm-command", self.helm_command.is_some()),
+            ("--helm-kube-version", self.helm_kube_version.is_some()),
+            ("--helm-api-versions", !self.helm_api_versions.is_empty()),
+            ("--helm-debug", self.helm_debug),
+            ("--enable-alpha-plugins", self.enable_alpha_plugins),
+            ("--enable-exec", self.enable_exec),
+            ("--env", !self.env.is_empty()),
+            ("--mount", !self.mount.is_empty()),
+            ("--network", self.network),
+            ("--network-name", self.network_name != "bridge"),
+            ("--as-current-user", self.as_current_user),
+        ]
+        .into_iter()
+        .filter_map(|(flag, on)| on.then_some(flag))
+        .collect();
+        (!given.is_empty()).then(|| given.join(", "))
+    }
+
+    /// Returns the library options these flags ask for, or the first malformed `--set-*`
+    /// value: the flag, its value and the error.
+    pub fn render_options(&self) -> Result<RenderOptions, (&'static str, String, strata::Error)> {
+        let o = &self.overrides;
+        let mut overrides = strata::Overrides::new();
+        for arg in &o.set_image {
+            overrides = overrides
+                .image(arg)
+                .map_err(|e| ("--set-image", arg.clone(), e))?;
+        }
+        for arg in &o.set_replicas {
+            overrides = overrides
+                .replicas(arg)
+                .map_err(|e| ("--set-replicas", arg.clone(), e))?;
+        }
+        if let Some(ns) = &o.set_namespace {
+            overrides = overrides
+                .namespace(ns)
+                .map_err(|e| ("--set-namespace", ns.clone(), e))?;
+        }
+        Ok(self.render.render_options().overrides(overrides))
     }
 }
 

@@ -6,8 +6,11 @@ use std::process::ExitCode;
 
 use strata::{DiskFs, Renderer};
 
-use crate::args::{BuildArgs, Cli, Command};
-use crate::report;
+use clap::CommandFactory;
+
+use crate::args::{BuildArgs, Cli, Command, CompletionArgs, Shell};
+use crate::kustomize_args::{KustomizeCli, KustomizeCommand};
+use crate::{create_cmd, report, version_cmd};
 
 // Declared here rather than in main.rs to keep this branch's wiring to args.rs and commands.rs;
 // it can move to main.rs as `mod patch_cmd;`.
@@ -35,23 +38,71 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Render(args) | Command::Build(args) => build(&args),
         Command::Patch(args) => patch_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
+        Command::Create(args) => create_cmd::run(&args),
+        Command::Version(args) => version_cmd::run(&args),
+        Command::Completion(args) => completion(&args, Cli::command()),
         Command::Edit(args) => edit_cmd::run(&args),
     }
 }
 
+/// Runs a command line of the `kustomize` command tree.
+pub fn run_kustomize(cli: KustomizeCli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        KustomizeCommand::Build(args) => {
+            if args.dirs.len() > 1 {
+                // kustomize/commands/build/build.go `Validate`.
+                eprintln!("Error: specify one path to kustomization.yaml");
+                return Err(Failure::Reported(ExitCode::FAILURE));
+            }
+            build(&args)
+        }
+        KustomizeCommand::Create(args) => create_cmd::run(&args),
+        KustomizeCommand::Version(args) => version_cmd::run(&args),
+        KustomizeCommand::Completion(args) => completion(&args, KustomizeCli::command()),
+        KustomizeCommand::Edit(args) => edit_cmd::run(&args),
+    }
+}
+
+/// `completion SHELL`: prints clap_complete's script for the command tree `cmd`.
+fn completion(args: &CompletionArgs, mut cmd: clap::Command) -> Result<ExitCode, Failure> {
+    use clap_complete::Shell as S;
+    let shell = match args.shell {
+        Shell::Bash => S::Bash,
+        Shell::Zsh => S::Zsh,
+        Shell::Fish => S::Fish,
+        Shell::Powershell => S::PowerShell,
+    };
+    let name = cmd.get_name().to_owned();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, name, &mut script);
+    write_stdout(&String::from_utf8_lossy(&script))
+}
+
 fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
-    let renderer = Renderer::new(args.render_options());
+    let options = args.render_options().map_err(|(flag, value, e)| {
+        report::error_with_prefix(&format!("Error: {flag} {value:?}: "), &e);
+        Failure::Reported(ExitCode::FAILURE)
+    })?;
+    let renderer = Renderer::new(options);
     let dirs: Vec<PathBuf> = if args.dirs.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.dirs.clone()
     };
-    let many = dirs.len() > 1;
     // Render everything before writing anything, so a failure leaves no partial output.
     let mut outputs = Vec::with_capacity(dirs.len());
     for (dir, result) in dirs.iter().zip(renderer.render_many(&DiskFs, &dirs, 0)) {
         let rendered = result.map_err(|e| {
             report::error(&e);
+            if e.kind() == strata::ErrorKind::Unsupported {
+                if let Some(flags) = args.plugin_flags_given() {
+                    eprintln!(
+                        "note: {flags} only configure plugins, Helm and container functions, \
+                         which Strata does not run; they were accepted for kustomize \
+                         compatibility and have no effect"
+                    );
+                }
+            }
             Failure::Reported(ExitCode::FAILURE)
         })?;
         report::warnings(rendered.warnings());
@@ -60,8 +111,20 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
     if let Some(out) = &args.output {
         return write_output(out, &outputs);
     }
+    write_stdout(&stream(&outputs)?)
+}
+
+/// Returns the outputs as one YAML stream: with several DIRs, each begins with a `# Source:
+/// DIR` comment and is separated from the previous one by `---`, so a strict loader sees every
+/// document and a lenient one never merges the last document of one into the first of the
+/// next.
+fn stream(outputs: &[(&PathBuf, strata::Rendered)]) -> Result<String, Failure> {
+    let many = outputs.len() > 1;
     let mut text = String::new();
-    for (dir, rendered) in &outputs {
+    for (i, (dir, rendered)) in outputs.iter().enumerate() {
+        if i > 0 {
+            text.push_str("---\n");
+        }
         if many {
             text.push_str(&format!("# Source: {}\n", dir.display()));
         }
@@ -70,12 +133,12 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
             Failure::Reported(ExitCode::FAILURE)
         })?);
     }
-    write_stdout(&text)
+    Ok(text)
 }
 
 /// Writes the results to stdout: a closed pipe ends quietly ([`Failure::BrokenPipe`]), any
 /// other write error is reported.
-fn write_stdout(text: &str) -> Result<ExitCode, Failure> {
+pub(crate) fn write_stdout(text: &str) -> Result<ExitCode, Failure> {
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -90,8 +153,9 @@ fn write_stdout(text: &str) -> Result<ExitCode, Failure> {
     }
 }
 
-/// `-o PATH`: a directory gets one file per resource (kustomize's names), anything else
-/// gets the whole output.
+/// `-o PATH`: a directory gets one file per resource (kustomize's names), or one file per DIR
+/// when there are several; anything else gets the whole output as one stream. A PATH ending in
+/// `/` names a directory, created if missing.
 fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<ExitCode, Failure> {
     let fail = |msg: String| {
         eprintln!("Error: {msg}");
@@ -101,6 +165,26 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
         report::error(&e);
         Failure::Reported(ExitCode::FAILURE)
     };
+    let names_dir = out
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator);
+    if names_dir && !out.is_dir() {
+        std::fs::create_dir_all(out)
+            .map_err(|e| fail(format!("creating directory {}: {e}", out.display())))?;
+    }
+    if !out.is_dir() {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(fail(format!(
+                    "cannot write {}: directory {} does not exist; create it first, or end \
+                     -o with / to write into a new directory",
+                    out.display(),
+                    parent.display()
+                )));
+            }
+        }
+    }
     if out.is_dir() && outputs.len() > 1 {
         // Several overlays: one file per DIR, named after its path (`overlays/staging` →
         // `overlays_staging.yaml`).
@@ -119,10 +203,7 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
             }
         }
     } else {
-        let mut text = String::new();
-        for (_, rendered) in outputs {
-            text.push_str(&rendered.to_yaml().map_err(report_err)?);
-        }
+        let text = stream(outputs)?;
         std::fs::write(out, text).map_err(|e| fail(format!("{}: {e}", out.display())))?;
     }
     Ok(ExitCode::SUCCESS)

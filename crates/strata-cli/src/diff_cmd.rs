@@ -436,10 +436,28 @@ fn json(report: &Report) -> String {
     text
 }
 
-/// The Markdown format, for a pull-request comment: a heading, the summary, a table of
-/// overlays and a collapsible diff per changed resource.
+/// The first line of the Markdown output: hidden when rendered, and stable, so a CI step can
+/// find the comment it posted before and update it instead of adding another.
+pub const MARKDOWN_MARKER: &str = "<!-- strata-diff -->";
+
+/// GitHub's limit on a comment body, in characters.
+const MARKDOWN_LIMIT: usize = 65_536;
+
+/// Room kept for the note that says how many resources were left out.
+const ELISION_NOTE_ROOM: usize = 400;
+
+/// The Markdown format, for a pull-request comment: the marker, a heading, the summary, a
+/// table of overlays and a collapsible diff per changed resource.
+///
+/// The whole text stays under GitHub's comment limit by itself: when the diffs do not fit,
+/// whole resources are left out (from the first that does not fit on) and a note counts them;
+/// a code fence is never cut.
 fn markdown(report: &Report) -> String {
-    let mut out = String::from("### strata diff\n\n");
+    markdown_within(report, MARKDOWN_LIMIT)
+}
+
+fn markdown_within(report: &Report, limit: usize) -> String {
+    let mut out = format!("{MARKDOWN_MARKER}\n### strata diff\n\n");
     let total = report.summary();
     match (&report.git, report.overlays.as_slice()) {
         (Some((rev, commit)), _) => {
@@ -464,29 +482,71 @@ fn markdown(report: &Report) -> String {
     }
     out.push_str("| Overlay | Added | Removed | Changed | Unchanged |\n");
     out.push_str("| :-- | --: | --: | --: | --: |\n");
+    let budget = limit.saturating_sub(ELISION_NOTE_ROOM);
+    let mut used = out.chars().count();
+    let mut rows_left_out = 0;
     for o in &report.overlays {
         let s = o.diff.summary();
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} |",
+        let row = format!(
+            "| `{}` | {} | {} | {} | {} |\n",
             code(&o.name).replace('|', "\\|"),
             s.added,
             s.removed,
             s.changed,
             s.unchanged
         );
+        let n = row.chars().count();
+        if rows_left_out > 0 || used + n > budget / 2 {
+            rows_left_out += 1;
+            continue;
+        }
+        used += n;
+        out.push_str(&row);
     }
+    if rows_left_out > 0 {
+        let row = format!("| {rows_left_out} more overlays | | | | |\n");
+        used += row.chars().count();
+        out.push_str(&row);
+    }
+    let mut left_out = 0usize;
     for o in report.overlays.iter().filter(|o| !o.diff.is_empty()) {
-        let _ = writeln!(out, "\n#### `{}`", code(&o.name));
+        let heading = format!("\n#### `{}`\n", code(&o.name));
+        let mut heading_done = false;
         for c in o.diff.changes() {
+            if left_out > 0 {
+                left_out += 1;
+                continue;
+            }
             let body = c.unified();
             let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
-            let _ = write!(
-                out,
+            let block = format!(
                 "\n<details>\n<summary><code>{}</code></summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n",
                 html(&header(c))
             );
+            let extra = if heading_done {
+                0
+            } else {
+                heading.chars().count()
+            };
+            let n = block.chars().count() + extra;
+            if used + n > budget {
+                left_out += 1;
+                continue;
+            }
+            if !heading_done {
+                out.push_str(&heading);
+                heading_done = true;
+            }
+            used += n;
+            out.push_str(&block);
         }
+    }
+    if left_out > 0 {
+        let _ = write!(
+            out,
+            "\n**{left_out} more changed resources are not shown** (a comment holds at most \
+             {MARKDOWN_LIMIT} characters); run `strata diff` with `--output text` to see them.\n"
+        );
     }
     out
 }
@@ -514,4 +574,76 @@ fn longest_backtick_run(s: &str) -> usize {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata::{MemoryFs, Renderer};
+
+    /// A report of one overlay whose `n` ConfigMaps each changed a long value.
+    fn big_report(n: usize) -> Report {
+        let side = |value: &str| {
+            let mut fs = MemoryFs::new();
+            let mut k = String::from("resources:\n");
+            for i in 0..n {
+                k.push_str(&format!("- cm{i}.yaml\n"));
+                fs = fs.with_file(
+                    format!("/app/cm{i}.yaml"),
+                    format!(
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm{i}\ndata:\n  \
+                         v: \"{}\"\n  code: \"```\"\n",
+                        value.repeat(300)
+                    ),
+                );
+            }
+            Renderer::default()
+                .render(&fs.with_file("/app/kustomization.yaml", k), "/app")
+                .unwrap()
+        };
+        let diff = strata::diff::diff(&side("a"), &side("b"), &strata::DiffOptions::new()).unwrap();
+        Report {
+            git: None,
+            overlays: vec![Overlay {
+                name: "app".into(),
+                left: "old".into(),
+                right: "new".into(),
+                diff,
+            }],
+        }
+    }
+
+    #[test]
+    fn markdown_stays_under_the_limit_with_whole_resources() {
+        let report = big_report(300);
+        let text = markdown(&report);
+        assert!(text.starts_with("<!-- strata-diff -->\n"));
+        assert!(text.chars().count() <= MARKDOWN_LIMIT);
+        let shown = text.matches("<details>").count();
+        assert_eq!(text.matches("</details>").count(), shown);
+        // Every fence opened is closed: fences come in pairs.
+        assert_eq!(text.matches("````diff").count(), shown);
+        assert_eq!(text.lines().filter(|l| *l == "````").count(), shown);
+        assert!(shown > 0 && shown < 300, "{shown}");
+        assert!(
+            text.contains(&format!(
+                "**{} more changed resources are not shown**",
+                300 - shown
+            )),
+            "{}",
+            &text[text.len() - 300..]
+        );
+    }
+
+    #[test]
+    fn markdown_within_a_small_limit_still_counts_what_it_left_out() {
+        let report = big_report(3);
+        let full = markdown_within(&report, MARKDOWN_LIMIT);
+        assert!(!full.contains("not shown"));
+        assert_eq!(full.matches("<details>").count(), 3);
+        let small = markdown_within(&report, ELISION_NOTE_ROOM + 1_000);
+        assert!(small.chars().count() <= ELISION_NOTE_ROOM + 1_000);
+        assert_eq!(small.matches("<details>").count(), 0);
+        assert!(small.contains("**3 more changed resources are not shown**"));
+    }
 }

@@ -36,6 +36,132 @@ fn build_prints_yaml_on_stdout() {
     assert!(out.stderr.is_empty());
 }
 
+/// Counts the documents of a YAML stream with PyYAML's strict loader, or returns `None`
+/// (printing why) when python3 with PyYAML is not installed.
+pub fn count_yaml_documents(text: &str) -> Option<usize> {
+    use std::io::Write;
+    let child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import yaml,sys; print(len(list(yaml.safe_load_all(sys.stdin))))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("skipped: python3 not found");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("No module named 'yaml'") {
+        eprintln!("skipped: PyYAML not installed");
+        return None;
+    }
+    assert!(out.status.success(), "PyYAML rejected the stream: {stderr}");
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap(),
+    )
+}
+
+// Issue 19: two overlays' streams were concatenated without `---`, so the last document of
+// one merged into the first of the next.
+#[test]
+fn render_many_dirs_prints_one_stream_with_every_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = format!("{CM}---\n{}", CM.replace("web", "api"));
+    write(
+        dir.path(),
+        &[
+            ("a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("a/cm.yaml", &two),
+            ("b/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("b/cm.yaml", &two),
+        ],
+    );
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "a", "b"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    if let Some(n) = count_yaml_documents(&text) {
+        assert_eq!(n, 4, "{text}");
+    }
+    // The same stream goes to -o FILE.
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "a", "b", "-o", "all.yaml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("all.yaml")).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn output_dir_ending_in_a_slash_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("a/cm.yaml", CM),
+            ("b/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("b/cm.yaml", CM),
+        ],
+    );
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "a", "b", "-o", "new/out/"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.path().join("new/out").join(name)).unwrap();
+    assert_eq!(read("a.yaml"), CM);
+    assert_eq!(read("b.yaml"), CM);
+}
+
+#[test]
+fn output_file_in_a_missing_directory_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("a/cm.yaml", CM),
+        ],
+    );
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "a", "-o", "missing/all.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(
+        String::from_utf8_lossy(&out.stderr),
+        @"Error: cannot write missing/all.yaml: directory missing does not exist; create it first, or end -o with / to write into a new directory"
+    );
+}
+
 #[test]
 fn render_many_dirs_labels_each_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -56,7 +182,7 @@ fn render_many_dirs_labels_each_output() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("# Source: a\n{CM}# Source: b\n{CM}")
+        format!("# Source: a\n{CM}---\n# Source: b\n{CM}")
     );
 }
 

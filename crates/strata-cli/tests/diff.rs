@@ -699,3 +699,48 @@ fn git_ref_follows_symlinks_and_new_and_deleted_dirs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
 }
+
+// Issue 19: two environments were paired by final name and never met ("13 added, 11
+// removed"). By origin, every resource both overlays take from the base is compared.
+#[test]
+fn environments_pair_by_their_base_resource() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/webapp/overlays");
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .current_dir(&examples)
+            .args(["diff", "staging", "production", "--output", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        json(&out)
+    };
+    let doc = run(&[]);
+    assert_eq!(doc["summary"]["removed"], 0);
+    let changes = doc["changes"].as_array().unwrap();
+    let added: Vec<(&str, &str)> = changes
+        .iter()
+        .filter(|c| c["change"] == "added")
+        .map(|c| (c["kind"].as_str().unwrap(), c["name"].as_str().unwrap()))
+        .collect();
+    // Only production has its Namespace object and a feature-flag ConfigMap.
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(added.contains(&("Namespace", "storefront-production")));
+    assert!(
+        added
+            .iter()
+            .any(|(k, n)| *k == "ConfigMap" && n.starts_with("storefront-feature-flags-"))
+    );
+    for c in changes.iter().filter(|c| c["change"] == "changed") {
+        let old = c["old_name"].as_str().unwrap();
+        let name = c["name"].as_str().unwrap();
+        // staging prefixes `staging-`; the base name is common to both.
+        let stem = name.rsplit_once('-').map_or(name, |(s, _)| s);
+        assert!(old.starts_with("staging-storefront"), "{old}");
+        assert!(old.contains(stem.trim_end_matches('-')), "{old} vs {name}");
+    }
+    assert_eq!(doc["summary"]["changed"], changes.len() - 2);
+
+    let by_final = run(&["--pair-by", "final"]);
+    assert_eq!(by_final["summary"]["changed"], 0);
+}

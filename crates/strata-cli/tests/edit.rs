@@ -434,3 +434,60 @@ fn a_symlinked_kustomization_stays_a_symlink() {
     );
     only_files(&dir.path().join("shared"), &["kustomization.yaml"]);
 }
+
+/// A CircleCI / GitHub Actions deploy step through the `kustomize` name: `kustomize edit set
+/// image app=registry/app:$SHA`, then `kustomize build`; the render equals `kubectl
+/// kustomize` of the edited file, and the file keeps its comments.
+#[cfg(unix)]
+#[test]
+fn ci_deploy_step_through_the_kustomize_name() {
+    let dir = setup(&[
+        ("app/kustomization.yaml", KUST),
+        ("app/deploy.yaml", DEPLOY),
+    ]);
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let kustomize = bin.join("kustomize");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_strata"), &kustomize).unwrap();
+    let app = dir.path().join("app");
+    let sha = "3f2c1ab";
+    let edit = Command::new(&kustomize)
+        .current_dir(&app)
+        .args([
+            "edit",
+            "set",
+            "image",
+            &format!("app=registry.io/app:{sha}"),
+        ])
+        .output()
+        .unwrap();
+    ok(&edit);
+    let text = read(&app, "kustomization.yaml");
+    assert!(
+        text.contains("# bumped by CI") && text.contains(sha),
+        "{text}"
+    );
+    // kustomize's exit code for bad usage is 1, also for edit.
+    let bad = Command::new(&kustomize)
+        .current_dir(&app)
+        .args(["edit", "set", "image", "app"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(read(&app, "kustomization.yaml"), text);
+    let ours = Command::new(&kustomize)
+        .args(["build", app.to_str().unwrap()])
+        .output()
+        .unwrap();
+    ok(&ours);
+    let Some(kubectl) = kubectl() else { return };
+    let theirs = Command::new(kubectl)
+        .args(["kustomize", "."])
+        .current_dir(&app)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout)
+    );
+}

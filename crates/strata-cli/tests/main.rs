@@ -8,3 +8,5 @@ mod bad_input;
 mod build;
 mod diff;
 mod edit;
+mod integrations;
+mod kustomize;

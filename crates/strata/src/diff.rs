@@ -9,6 +9,13 @@
 //! edit shows as one changed ConfigMap, and the references kustomize rewrote (`envFrom`,
 //! volumes...) show as changed lines of the resources that hold them.
 //!
+//! Two environments (`overlays/staging` and `overlays/production`) rarely share a final id:
+//! each overlay adds its own namespace, prefix or suffix. With [`PairBy::Origin`] resources
+//! are paired first by the id they had when loaded or generated, before any namespace, prefix,
+//! suffix or hash ([`Resource::org_id`], kustomize's `OrgId`), so the diff shows what one
+//! environment does differently from the other; the final id and the name before the hash
+//! pair what remains.
+//!
 //! Secret values are redacted by default (see [`DiffOptions::redact_secrets`]); the library
 //! decides what is shown, the caller only formats [`Change`]s.
 //!
@@ -69,6 +76,20 @@ pub struct DiffOptions {
     pub redact_secrets: bool,
     /// Only compare resources of these kinds (ASCII case-insensitive); empty compares all.
     pub kinds: Vec<String>,
+    /// Which id pairs a resource with its counterpart (default [`PairBy::Final`]).
+    pub pair_by: PairBy,
+}
+
+/// Which id pairs resources of the two sides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PairBy {
+    /// The id in the output (group, kind, namespace, name), then the name before a hash
+    /// suffix: for two states of one kustomization.
+    #[default]
+    Final,
+    /// The id as loaded or generated, before namespace, prefix, suffix and hash, then as
+    /// [`PairBy::Final`]: for two overlays of one base.
+    Origin,
 }
 
 impl Default for DiffOptions {
@@ -77,6 +98,7 @@ impl Default for DiffOptions {
             context: 3,
             redact_secrets: true,
             kinds: Vec::new(),
+            pair_by: PairBy::Final,
         }
     }
 }
@@ -96,6 +118,12 @@ impl DiffOptions {
     /// Sets whether Secret values are hidden.
     pub fn redact_secrets(mut self, redact: bool) -> DiffOptions {
         self.redact_secrets = redact;
+        self
+    }
+
+    /// Sets which id pairs resources.
+    pub fn pair_by(mut self, pair_by: PairBy) -> DiffOptions {
+        self.pair_by = pair_by;
         self
     }
 
@@ -394,7 +422,7 @@ pub fn diff(left: &Rendered, right: &Rendered, options: &DiffOptions) -> Result<
         .iter()
         .filter(|r| options.selects(r))
         .collect();
-    let pairs = pair(&lefts, &rights);
+    let pairs = pair(&lefts, &rights, options.pair_by);
 
     let mut out = Diff::default();
     let mut left_used = vec![false; lefts.len()];
@@ -518,6 +546,23 @@ fn key<'a>(r: &'a Resource, name: &'a str) -> Key<'a> {
     }
 }
 
+/// Returns the key of the id `r` had when loaded or generated. Previous ids store the
+/// effective namespace (`default`, or `_non_namespaceable_` for cluster-scoped kinds), so
+/// those and an empty namespace all count as none.
+fn origin_key(r: &Resource) -> Key<'_> {
+    let org = r.org_id();
+    let namespace = match org.namespace.as_str() {
+        "" | "default" | "_non_namespaceable_" => None,
+        ns => Some(ns),
+    };
+    Key {
+        group: &org.gvk.group,
+        kind: &org.gvk.kind,
+        namespace,
+        name: &org.name,
+    }
+}
+
 /// Returns the name a generated object had before its hash suffix, or its name.
 fn name_before_hash(r: &Resource) -> &str {
     let h = r.history();
@@ -527,18 +572,24 @@ fn name_before_hash(r: &Resource) -> &str {
     }
 }
 
-/// Returns, for each right resource, the index of the left resource it pairs with: first by
-/// exact name, then the rest by the name before the hash suffix. Ties pair in output order,
-/// so the result does not depend on any hash map's iteration.
-fn pair(lefts: &[&Resource], rights: &[&Resource]) -> Vec<Option<usize>> {
+/// Returns, for each right resource, the index of the left resource it pairs with: with
+/// [`PairBy::Origin`] first by the id as loaded; then by exact name, then the rest by the name
+/// before the hash suffix. Ties pair in output order, so the result does not depend on any
+/// hash map's iteration.
+fn pair(lefts: &[&Resource], rights: &[&Resource], pair_by: PairBy) -> Vec<Option<usize>> {
     let mut pairs = vec![None; rights.len()];
     let mut used = vec![false; lefts.len()];
-    let passes: [fn(&Resource) -> &str; 2] = [|r| &r.id().name, name_before_hash];
-    for name_of in passes {
+    let final_name: fn(&Resource) -> Key<'_> = |r| key(r, &r.id().name);
+    let before_hash: fn(&Resource) -> Key<'_> = |r| key(r, name_before_hash(r));
+    let passes: &[fn(&Resource) -> Key<'_>] = match pair_by {
+        PairBy::Final => &[final_name, before_hash],
+        PairBy::Origin => &[origin_key, final_name, before_hash],
+    };
+    for key_of in passes {
         let mut by_key: BTreeMap<Key<'_>, VecDeque<usize>> = BTreeMap::new();
         for (i, l) in lefts.iter().enumerate() {
             if !used.get(i).copied().unwrap_or(true) {
-                by_key.entry(key(l, name_of(l))).or_default().push_back(i);
+                by_key.entry(key_of(l)).or_default().push_back(i);
             }
         }
         for (j, r) in rights.iter().enumerate() {
@@ -548,10 +599,7 @@ fn pair(lefts: &[&Resource], rights: &[&Resource]) -> Vec<Option<usize>> {
             if slot.is_some() {
                 continue;
             }
-            if let Some(i) = by_key
-                .get_mut(&key(r, name_of(r)))
-                .and_then(VecDeque::pop_front)
-            {
+            if let Some(i) = by_key.get_mut(&key_of(r)).and_then(VecDeque::pop_front) {
                 *slot = Some(i);
                 if let Some(u) = used.get_mut(i) {
                     *u = true;
@@ -1109,5 +1157,101 @@ spec:
             }
         }
         out
+    }
+
+    /// A base with a Deployment and a Service, and two overlays that each add their own
+    /// namespace, prefix or suffix, a generated ConfigMap and one resource of their own.
+    fn environments() -> MemoryFs {
+        MemoryFs::new()
+            .with_file(
+                "/base/kustomization.yaml",
+                "resources:\n- d.yaml\n- s.yaml\n",
+            )
+            .with_file("/base/d.yaml", DEPLOYMENT)
+            .with_file("/base/s.yaml", SERVICE)
+            .with_file(
+                "/staging/kustomization.yaml",
+                "resources:\n- ../base\nnamespace: staging\nnamePrefix: staging-\n\
+                 configMapGenerator:\n- name: app-config\n  literals:\n  - MODE=staging\n",
+            )
+            .with_file(
+                "/production/kustomization.yaml",
+                "resources:\n- ../base\n- ns.yaml\nnamespace: prod\nnameSuffix: -prod\n\
+                 replicas:\n- name: web\n  count: 5\nconfigMapGenerator:\n- name: app-config\n  \
+                 literals:\n  - MODE=production\n",
+            )
+            .with_file(
+                "/production/ns.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n",
+            )
+    }
+
+    #[test]
+    fn origin_pairing_compares_two_environments() {
+        let fs = environments();
+        let renderer = Renderer::default();
+        let staging = renderer.render(&fs, "/staging").unwrap();
+        let production = renderer.render(&fs, "/production").unwrap();
+
+        let by_final = diff(&staging, &production, &DiffOptions::new()).unwrap();
+        assert_eq!(
+            by_final.summary().to_string(),
+            "4 added, 3 removed, 0 changed"
+        );
+
+        let options = DiffOptions::new().pair_by(PairBy::Origin);
+        let d = diff(&staging, &production, &options).unwrap();
+        assert_eq!(d.summary().to_string(), "1 added, 0 removed, 3 changed");
+        let pairs: Vec<(ChangeKind, String, Option<String>)> = d
+            .changes()
+            .iter()
+            .map(|c| {
+                (
+                    c.kind,
+                    c.id.name.clone(),
+                    c.old_id.as_ref().map(|i| i.name.clone()),
+                )
+            })
+            .collect();
+        let names: Vec<(ChangeKind, &str, Option<&str>)> = pairs
+            .iter()
+            .map(|(k, n, o)| (*k, n.as_str(), o.as_deref()))
+            .collect();
+        assert_eq!(
+            names[0],
+            (ChangeKind::Added, "prod", None),
+            "the Namespace only production has"
+        );
+        // The Deployment and the Service, both `web` in the base.
+        let webs = names
+            .iter()
+            .filter(|n| **n == (ChangeKind::Changed, "web-prod", Some("staging-web")))
+            .count();
+        assert_eq!(webs, 2, "{names:?}");
+        // The generated ConfigMaps, paired across prefix, suffix and hash.
+        assert!(
+            names.iter().any(|(k, n, o)| *k == ChangeKind::Changed
+                && n.starts_with("app-config-prod-")
+                && o.is_some_and(|o| o.starts_with("staging-app-config-"))),
+            "{names:?}"
+        );
+        let deployment = d
+            .changes()
+            .iter()
+            .find(|c| c.id.gvk.kind == "Deployment")
+            .unwrap()
+            .unified();
+        assert!(
+            deployment.contains("-  replicas: 1\n+  replicas: 5\n"),
+            "{deployment}"
+        );
+    }
+
+    #[test]
+    fn origin_pairing_of_one_state_against_itself_finds_nothing() {
+        let fs = environments();
+        let staging = Renderer::default().render(&fs, "/staging").unwrap();
+        let options = DiffOptions::new().pair_by(PairBy::Origin);
+        assert!(diff(&staging, &staging, &options).unwrap().is_empty());
     }
 }

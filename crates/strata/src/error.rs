@@ -33,6 +33,8 @@ pub enum ErrorKind {
     Emit,
     /// The input asks for something Strata does not support.
     Unsupported,
+    /// An argument given to the library is malformed (a `--set-image` value...).
+    Argument,
 }
 
 /// A position in a source file.

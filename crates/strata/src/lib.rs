@@ -36,6 +36,7 @@ pub mod fs;
 pub mod generate;
 mod go;
 pub mod kustomization;
+pub mod overrides;
 pub mod patch;
 pub mod render;
 pub mod resource;
@@ -46,9 +47,15 @@ pub mod transform;
 pub mod yaml;
 
 pub use build::Reorder;
-pub use diff::{Change, ChangeKind, Diff, DiffOptions};
+pub use diff::{Change, ChangeKind, Diff, DiffOptions, PairBy};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
+pub use overrides::Overrides;
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
 pub mod name_reference;
+
+/// The kustomize release whose `kustomize build` behaviour Strata reproduces, as
+/// `kustomize version` prints it: the release of the kustomize source (v5.8 line) whose own
+/// tests the conformance corpus is taken from.
+pub const KUSTOMIZE_VERSION: &str = "v5.8.1";

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::build::{Builder, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
+use crate::overrides::Overrides;
 use crate::resource::{ResId, Resource};
 use crate::yaml::emit;
 use crate::yaml::parse::Limits;
@@ -23,6 +24,9 @@ pub struct RenderOptions {
     pub limits: Limits,
     /// Label every resource `app.kubernetes.io/managed-by` (`--enable-managedby-label`).
     pub managed_by_label: bool,
+    /// `kustomize edit set` transformations applied to the top kustomization for this render
+    /// only (`--set-image`, `--set-replicas`, `--set-namespace`).
+    pub overrides: Overrides,
 }
 
 impl RenderOptions {
@@ -40,6 +44,12 @@ impl RenderOptions {
     /// Sets whether every resource gets kustomize's managed-by label.
     pub fn managed_by_label(mut self, on: bool) -> RenderOptions {
         self.managed_by_label = on;
+        self
+    }
+
+    /// Sets the overrides applied to the top kustomization.
+    pub fn overrides(mut self, o: Overrides) -> RenderOptions {
+        self.overrides = o;
         self
     }
 
@@ -127,6 +137,7 @@ impl Renderer {
         let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
+            .overrides(&self.options.overrides)
             .build(root)?;
         Ok(Rendered {
             resources: built.resources,

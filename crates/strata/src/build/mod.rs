@@ -129,6 +129,8 @@ pub struct Builder<'a> {
     openapi: crate::schema::SchemaState,
     /// `--enable-managedby-label`.
     managed_by_label: bool,
+    /// `--set-*`: edits of the top kustomization for this build.
+    overrides: crate::overrides::Overrides,
 }
 
 impl<'a> Builder<'a> {
@@ -141,6 +143,7 @@ impl<'a> Builder<'a> {
             metadata: BuildMetadata::default(),
             builtin_config: TransformerConfig::builtin(),
             managed_by_label: false,
+            overrides: crate::overrides::Overrides::default(),
             openapi: crate::schema::SchemaState::new(),
         }
     }
@@ -151,10 +154,23 @@ impl<'a> Builder<'a> {
         self
     }
 
+    /// Applies `kustomize edit set` transformations to the top kustomization before it is
+    /// built (`RenderOptions::overrides`).
+    pub fn overrides(mut self, o: &crate::overrides::Overrides) -> Builder<'a> {
+        self.overrides = o.clone();
+        self
+    }
+
     /// Builds the kustomization in `dir` (kustomize's `MakeCustomizedResMap` + sorting).
     pub fn build(mut self, dir: &Path) -> Result<Built> {
         let dir = self.loader.confirm_dir(dir)?;
-        let top = self.load_target(&dir)?;
+        let mut top = self.load_target(&dir)?;
+        if !self.overrides.is_empty() {
+            // A copy: the parse cache keeps the file as written.
+            let mut k = Kustomization::clone(&top.kustomization);
+            self.overrides.apply(&mut k.root);
+            top.kustomization = Arc::new(k);
+        }
         self.metadata = build_metadata(&top.kustomization)?;
         self.check_openapi(&top, true)?;
         let mut acc = Accumulator::new();

@@ -1210,7 +1210,7 @@ mod comment_tests {
     }
 
     /// Cost of the comment pass on a comment-heavy file:
-    /// `cargo test --release -p strata --lib parse_cost -- --ignored`.
+    /// `cargo test --release -p strata-kustomize --lib parse_cost -- --ignored`.
     #[test]
     #[ignore]
     fn parse_cost() {
