@@ -58,7 +58,8 @@ impl Location {
         }
     }
 
-    /// Returns a location naming only a file (line 1, column 1).
+    /// Returns a location naming only a file (line 1, column 1). Prefer [`Error::in_file`],
+    /// which names the file without claiming a position.
     pub fn file(path: impl Into<String>) -> Location {
         Location {
             path: path.into(),
@@ -72,6 +73,8 @@ struct Inner {
     kind: ErrorKind,
     message: String,
     location: Option<Location>,
+    /// The file an error without a position concerns.
+    path: Option<String>,
     source_file: Option<Arc<SourceFile>>,
     context: Vec<String>,
 }
@@ -92,6 +95,7 @@ impl Error {
                 kind,
                 message: message.into(),
                 location: None,
+                path: None,
                 source_file: None,
                 context: Vec::new(),
             }),
@@ -109,6 +113,21 @@ impl Error {
         e.inner.location = Some(Location::new(file, span));
         e.inner.source_file = Some(Arc::clone(file));
         e
+    }
+
+    /// Returns an error that concerns `file` as a whole: the file is named, but no line or
+    /// column is claimed (printed `path: message`).
+    pub fn in_file(kind: ErrorKind, message: impl Into<String>, file: &Arc<SourceFile>) -> Error {
+        let mut e = Error::new(kind, message);
+        e.inner.path = Some(file.path.clone());
+        e
+    }
+
+    /// Appends `suffix` to the message (kustomize's wording, such as `: <id>` after a
+    /// duplicate-id message).
+    pub(crate) fn with_suffix(mut self, suffix: &str) -> Error {
+        self.inner.message.push_str(suffix);
+        self
     }
 
     /// Sets the location if none is set yet.
@@ -147,6 +166,15 @@ impl Error {
         self.inner.location.as_ref()
     }
 
+    /// Returns the path of the file the error concerns: its location's, or the file an error
+    /// without a position names.
+    pub fn path(&self) -> Option<&str> {
+        match &self.inner.location {
+            Some(l) => Some(&l.path),
+            None => self.inner.path.as_deref(),
+        }
+    }
+
     /// Returns the source file the location points into, when it was kept.
     pub fn source_file(&self) -> Option<&SourceFile> {
         self.inner.source_file.as_deref()
@@ -162,6 +190,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(loc) = &self.inner.location {
             write!(f, "{}:{}: ", loc.path, loc.line_col)?;
+        } else if let Some(path) = &self.inner.path {
+            write!(f, "{path}: ")?;
         }
         f.write_str(&self.inner.message)?;
         for c in &self.inner.context {
@@ -177,9 +207,29 @@ impl fmt::Debug for Error {
             .field("kind", &self.inner.kind)
             .field("message", &self.inner.message)
             .field("location", &self.inner.location)
+            .field("path", &self.inner.path)
             .field("context", &self.inner.context)
             .finish()
     }
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 14 item 10: an error without a position names its file and claims no line or
+    /// column, instead of a fake `1:1`.
+    #[test]
+    fn an_error_without_a_position_names_only_its_file() {
+        let file = SourceFile::new("/k/kustomization.yaml", "a: 1\nb: 2\n");
+        let e = Error::in_file(ErrorKind::Kustomization, "bad", &file);
+        assert_eq!(e.to_string(), "/k/kustomization.yaml: bad");
+        assert!(e.location().is_none());
+        assert_eq!(e.path(), Some("/k/kustomization.yaml"));
+        let at = Error::at(ErrorKind::Kustomization, "bad", &file, Span::new(5, 6));
+        assert_eq!(at.to_string(), "/k/kustomization.yaml:2:1: bad");
+        assert_eq!(at.with_suffix(": x").message(), "bad: x");
+    }
+}

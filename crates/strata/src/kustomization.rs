@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
-use crate::yaml::{Mapping, Node, NodeKind};
+use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The file names kustomize looks for in a directory, in its order.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
@@ -156,6 +156,15 @@ impl Kustomization {
         Error::at(kind, message, &self.file, span)
     }
 
+    /// Returns an error located at the top-level field `name`, or naming only this file when
+    /// the field is absent (a synthetic config has no position to give).
+    pub fn error_at_field(&self, kind: ErrorKind, message: impl Into<String>, name: &str) -> Error {
+        match self.field(name) {
+            Some(n) => Error::at(kind, message, &self.file, n.span),
+            None => Error::in_file(kind, message, &self.file),
+        }
+    }
+
     /// Returns the items of the list field `name`: none if the field is missing or null, and
     /// kustomize's `invalid Kustomization: 'name' must be a list` (at the field) if it is
     /// something else.
@@ -241,8 +250,8 @@ pub fn from_node(
     {
         return Err(err("kustomization.yaml is empty".into(), span));
     }
-    let kind_text = opt_string(file, &root, "kind")?;
-    let api_version = opt_string(file, &root, "apiVersion")?;
+    let kind_text = typed_string(file, &root, "kind", "Kustomization.kind")?;
+    let api_version = typed_string(file, &root, "apiVersion", "Kustomization.apiVersion")?;
     let kind = match kind_text.as_ref().map(|s| s.value.as_str()) {
         None | Some("") | Some("Kustomization") => KustomizationKind::Kustomization,
         Some("Component") => KustomizationKind::Component,
@@ -310,19 +319,24 @@ pub fn from_node(
         }
     }
 
-    let mut resources = string_list(file, &root, "resources")?;
-    resources.extend(string_list(file, &root, "bases")?);
+    let mut resources = string_list(file, &root, "resources", "Kustomization.resources")?;
+    resources.extend(string_list(file, &root, "bases", "Kustomization.bases")?);
     let k = Kustomization {
         file: Arc::clone(file),
         kind,
         resources,
-        components: string_list(file, &root, "components")?,
-        crds: string_list(file, &root, "crds")?,
-        configurations: string_list(file, &root, "configurations")?,
-        generators: string_list(file, &root, "generators")?,
-        transformers: string_list(file, &root, "transformers")?,
-        validators: string_list(file, &root, "validators")?,
-        build_metadata: string_list(file, &root, "buildMetadata")?,
+        components: string_list(file, &root, "components", "Kustomization.components")?,
+        crds: string_list(file, &root, "crds", "Kustomization.crds")?,
+        configurations: string_list(
+            file,
+            &root,
+            "configurations",
+            "Kustomization.configurations",
+        )?,
+        generators: string_list(file, &root, "generators", "Kustomization.generators")?,
+        transformers: string_list(file, &root, "transformers", "Kustomization.transformers")?,
+        validators: string_list(file, &root, "validators", "Kustomization.validators")?,
+        build_metadata: string_list(file, &root, "buildMetadata", "Kustomization.buildMetadata")?,
         root,
         warnings,
     };
@@ -338,6 +352,20 @@ fn type_error(file: &Arc<SourceFile>, name: &str, want: &str, node: &Node) -> Er
     Error::at(
         ErrorKind::Kustomization,
         format!("invalid Kustomization: field '{name}' must be {want}, found {got}"),
+        file,
+        node.span,
+    )
+}
+
+/// `encoding/json`'s `UnmarshalTypeError` for `node` decoded into the Go field `go_field`
+/// (`Kustomization.resources`, `Patch.patches.path`) of type `go_type`.
+fn go_type_error(file: &Arc<SourceFile>, go_field: &str, go_type: &str, node: &Node) -> Error {
+    Error::at(
+        ErrorKind::Kustomization,
+        format!(
+            "invalid Kustomization: json: cannot unmarshal {} into Go struct field {go_field} of type {go_type}",
+            json_type(node)
+        ),
         file,
         node.span,
     )
@@ -362,6 +390,87 @@ pub fn opt_string(
     }
 }
 
+/// The JSON type `encoding/json` names in `cannot unmarshal X into …` for a kustomization
+/// node, which kustomize types as go-yaml v2 does (sigs.k8s.io/yaml) before decoding: `three`
+/// is a string, `true` a bool, `[1]` an array, `{a: 1}` an object ([`json_scalar`]). Every
+/// kustomization decoder names types through this.
+pub(crate) fn json_type(n: &Node) -> &'static str {
+    match &n.kind {
+        NodeKind::Mapping(_) => "object",
+        NodeKind::Sequence(_) => "array",
+        NodeKind::Scalar(s) => match json_scalar(s) {
+            JsonScalar::Null => "null",
+            JsonScalar::Bool(_) => "bool",
+            JsonScalar::Int(_) | JsonScalar::Float(_) => "number",
+            JsonScalar::String => "string",
+        },
+    }
+}
+
+/// A scalar as `YAMLToJSON` hands it to `encoding/json`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum JsonScalar {
+    Null,
+    Bool(bool),
+    /// An integer (kept for map keys, which are stringified).
+    Int(i128),
+    /// A float.
+    Float(f64),
+    String,
+}
+
+/// Types a scalar as go-yaml v2 does for `YAMLToJSON`; timestamps and custom tags stay
+/// strings (a plain `name: 2024-01-15` works in kustomize).
+///
+/// The tags are go-yaml v2's, which differ from v3's ([`crate::yaml::resolve::try_resolve_yaml11`]): the bare
+/// `!` leaves the text a string (`name: ! 80` is "80"), and so does `!!binary`. A resolvable
+/// tag is not checked against the text, which alone decides.
+pub(crate) fn json_scalar(s: &Scalar) -> JsonScalar {
+    let tag = short_tag(s);
+    if indicated_string(s, tag.as_deref()) {
+        return JsonScalar::String;
+    }
+    if tag.as_deref().is_some_and(|t| !resolvable_tag(t)) {
+        return JsonScalar::String;
+    }
+    match crate::yaml::resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
+        crate::yaml::resolve::Value::Null => JsonScalar::Null,
+        crate::yaml::resolve::Value::Bool(b) => JsonScalar::Bool(b),
+        crate::yaml::resolve::Value::Int(i) => JsonScalar::Int(i128::from(i)),
+        crate::yaml::resolve::Value::UInt(u) => JsonScalar::Int(i128::from(u)),
+        crate::yaml::resolve::Value::Float(f) => JsonScalar::Float(f),
+        crate::yaml::resolve::Value::Str(_) => JsonScalar::String,
+    }
+}
+
+/// Returns the tag of `s` in short form (`tag:yaml.org,2002:int` → `!!int`), if it has one.
+fn short_tag(s: &Scalar) -> Option<String> {
+    s.tag
+        .as_ref()
+        .map(|t| match t.strip_prefix("tag:yaml.org,2002:") {
+            Some(rest) => format!("!!{rest}"),
+            None => t.clone(),
+        })
+}
+
+/// Returns true if go-yaml treats the scalar as a string without looking at its text: a
+/// `!!str` tag, or no tag (or `!`) and a quoted or block style (go-yaml v3 `indicatedString`).
+fn indicated_string(s: &Scalar, tag: Option<&str>) -> bool {
+    match tag {
+        Some("!!str") => true,
+        None | Some("!") => s.style != ScalarStyle::Plain,
+        Some(_) => false,
+    }
+}
+
+/// Returns true if `tag` is one go-yaml resolves by looking at the text (`resolvableTag`).
+fn resolvable_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "!!str" | "!!bool" | "!!int" | "!!float" | "!!null" | "!!timestamp"
+    )
+}
+
 /// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1
 /// typing into a Go `string`): `namePrefix: 5` or `namespace: yes` fail with Go's message,
 /// naming `go_field` (e.g. `Kustomization.namePrefix`, `Image.images.newTag`).
@@ -371,15 +480,10 @@ pub fn typed_string(
     name: &str,
     go_field: &str,
 ) -> Result<Option<Spanned<String>>> {
-    use crate::yaml::resolve::{Value, resolve_yaml11};
     if let Some(n) = field(m, name) {
-        if let Some(s) = n.as_scalar() {
-            let ty = match resolve_yaml11(s) {
-                Value::Bool(_) => Some("bool"),
-                Value::Int(_) | Value::UInt(_) | Value::Float(_) => Some("number"),
-                _ => None,
-            };
-            if let Some(ty) = ty {
+        if !n.is_null() {
+            let ty = json_type(n);
+            if ty != "string" {
                 return Err(Error::at(
                     ErrorKind::Kustomization,
                     format!(
@@ -395,10 +499,16 @@ pub fn typed_string(
 }
 
 /// Reads an optional list-of-strings field.
+///
+/// Values are typed as kustomize decodes them into a Go `[]string` at `go_field`: a value
+/// that is no list, or an item that is a number, bool, list or map, fails with
+/// `encoding/json`'s message (`cannot unmarshal bool into Go struct field
+/// Kustomization.resources of type string`).
 pub fn string_list(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
+    go_field: &str,
 ) -> Result<Vec<Spanned<String>>> {
     let Some(n) = field(m, name) else {
         return Ok(Vec::new());
@@ -407,16 +517,16 @@ pub fn string_list(
         return Ok(Vec::new());
     }
     let Some(items) = n.as_sequence() else {
-        return Err(type_error(file, name, "a list of strings", n));
+        return Err(go_type_error(file, go_field, "[]string", n));
     };
     items
         .iter()
-        .map(|item| match item.as_str() {
-            Some(s) => Ok(Spanned {
+        .map(|item| match (json_type(item), item.as_str()) {
+            ("string" | "null", Some(s)) => Ok(Spanned {
                 value: s.to_owned(),
                 span: item.span,
             }),
-            None => Err(type_error(file, name, "a list of strings", item)),
+            _ => Err(go_type_error(file, go_field, "string", item)),
         })
         .collect()
 }
@@ -429,8 +539,21 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
         return Ok(None);
     }
     let Some(m) = node.as_mapping() else {
-        return Err(type_error(file, "sortOptions", "a mapping", node));
+        return Err(go_type_error(
+            file,
+            "Kustomization.sortOptions",
+            "types.SortOptions",
+            node,
+        ));
     };
+    if let Some(o) = field(m, "order").filter(|o| !matches!(json_type(o), "string" | "null")) {
+        return Err(go_type_error(
+            file,
+            "SortOptions.sortOptions.order",
+            "types.SortOrder",
+            o,
+        ));
+    }
     let order = opt_string(file, m, "order")?;
     let legacy = field(m, "legacySortOptions").filter(|n| !n.is_null());
     let err = |msg: &str, span: Span| Error::at(ErrorKind::Kustomization, msg, file, span);
@@ -457,11 +580,25 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
                         ));
                     };
                     let first = field(lm, "orderFirst")
-                        .map(|_| string_list(file, lm, "orderFirst"))
+                        .map(|_| {
+                            string_list(
+                                file,
+                                lm,
+                                "orderFirst",
+                                "LegacySortOptions.sortOptions.legacySortOptions.orderFirst",
+                            )
+                        })
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
                     let last = field(lm, "orderLast")
-                        .map(|_| string_list(file, lm, "orderLast"))
+                        .map(|_| {
+                            string_list(
+                                file,
+                                lm,
+                                "orderLast",
+                                "LegacySortOptions.sortOptions.legacySortOptions.orderLast",
+                            )
+                        })
                         .transpose()?
                         .map(|v| v.into_iter().map(|s| s.value).collect());
                     // With legacySortOptions given, a missing list is empty, not the default
@@ -495,6 +632,58 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
 mod tests {
     use super::*;
     use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_single};
+
+    /// Issue 14 item 10: decode errors name the YAML 1.1 type as encoding/json does (oracle:
+    /// testdata/build/replicas-error-count-*, name-prefix-error-list-is-array).
+    #[test]
+    fn decode_errors_name_the_yaml11_json_type() {
+        let file = SourceFile::new(
+            "/k/kustomization.yaml",
+            "a: three\nb: true\nc: [1]\nd: {x: 1}\ne: 0x10\nf: ~\ng: yes\nh: '1'\n",
+        );
+        let root = parse_single(&file, ParseOptions::default())
+            .unwrap()
+            .unwrap();
+        let m = root.as_mapping().unwrap();
+        let types: Vec<&str> = m.entries.iter().map(|e| json_type(&e.value)).collect();
+        assert_eq!(
+            types,
+            [
+                "string", "bool", "array", "object", "number", "null", "bool", "string"
+            ]
+        );
+    }
+
+    /// Issue 14 item 10: list fields are decoded as kustomize decodes a Go `[]string`
+    /// (oracle: testdata/build/resources-error-not-a-list, resources-error-item-yes-is-bool).
+    #[test]
+    fn list_fields_fail_with_encoding_json_types() {
+        let msg = |text: &str| load(text).err().map(|e| e.message().to_owned());
+        assert_eq!(
+            msg("resources: cm.yaml\n").as_deref(),
+            Some(
+                "invalid Kustomization: json: cannot unmarshal string into Go struct field Kustomization.resources of type []string"
+            )
+        );
+        assert_eq!(
+            msg("resources:\n- a.yaml\n- yes\n").as_deref(),
+            Some(
+                "invalid Kustomization: json: cannot unmarshal bool into Go struct field Kustomization.resources of type string"
+            )
+        );
+        assert_eq!(msg("resources:\n- '5'\n- a.yaml\n"), None);
+    }
+
+    /// Issue 14 item 10: an error about a field points at it, or names only the file when
+    /// the field is absent (never a fake `1:1`).
+    #[test]
+    fn field_errors_point_at_the_field_or_only_the_file() {
+        let k = load("namePrefix: p-\ncommonLabels:\n  a: b\n").unwrap();
+        let e = k.error_at_field(ErrorKind::DuplicateId, "dup", "commonLabels");
+        assert_eq!(e.to_string(), "/k/kustomization.yaml:3:3: dup");
+        let e = k.error_at_field(ErrorKind::DuplicateId, "dup", "vars");
+        assert_eq!(e.to_string(), "/k/kustomization.yaml: dup");
+    }
 
     fn load(text: &str) -> Result<Kustomization> {
         let file = SourceFile::new("/k/kustomization.yaml", text);

@@ -176,8 +176,10 @@ impl Context<'_> {
                         NodeKind::Scalar(_) => self.set_scalar(item)?,
                         NodeKind::Mapping(_) => self.set_mapping(item)?,
                         NodeKind::Sequence(_) => {
+                            // kustomize prints the Go value (`&yaml.RNode{…}`) before the
+                            // phrase (api/filters/nameref/seqfilter.go).
                             return Err(WalkError(
-                                "a name reference list item must be a string or a map of strings"
+                                "a list item is expected to be either a string or a map of string"
                                     .into(),
                             ));
                         }

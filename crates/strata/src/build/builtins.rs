@@ -193,10 +193,10 @@ pub fn run(
                 acc,
                 |r| metadata::apply(r, &common, &tc.common_labels),
                 || {
-                    k.error_at(
+                    k.error_at_field(
                         ErrorKind::DuplicateId,
                         "commonLabels produce a duplicate resource id",
-                        Span::default(),
+                        "commonLabels",
                     )
                 },
             )?;
@@ -207,10 +207,10 @@ pub fn run(
                 acc,
                 |r| metadata::apply(r, &pairs, &tc.common_annotations),
                 || {
-                    k.error_at(
+                    k.error_at_field(
                         ErrorKind::DuplicateId,
                         "commonAnnotations produce a duplicate resource id",
-                        Span::default(),
+                        "commonAnnotations",
                     )
                 },
             )?;
@@ -304,15 +304,7 @@ pub fn each_resource(
             }
         }
     })
-    .map_err(|r| {
-        let e = conflict();
-        let msg = format!("{}: {}", e.message(), r.id());
-        Error::new(e.kind(), msg).with_location(
-            e.location()
-                .cloned()
-                .unwrap_or_else(|| crate::error::Location::file(r.origin().path.clone())),
-        )
-    })?;
+    .map_err(|r| conflict().with_suffix(&format!(": {}", r.id())))?;
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
@@ -331,12 +323,7 @@ fn dup(k: &Kustomization, r: &Resource, span: Span) -> Error {
 }
 
 fn walk_error(r: &Resource, e: WalkError) -> Error {
-    Error::at(
-        ErrorKind::Resource,
-        format!("{} {}", e.0, r.id()),
-        r.origin(),
-        r.node().span,
-    )
+    Error::at(ErrorKind::Resource, e.0, r.origin(), r.node().span)
 }
 
 /// A `labels:` entry.
@@ -460,25 +447,37 @@ fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
         let count = match field(m, "count") {
             None => 0,
             Some(n) => match n.as_scalar() {
-                Some(s) if !s.style.is_quoted() => s.text.parse::<i64>().map_err(|_| {
-                    k.error_at(
-                        ErrorKind::Kustomization,
-                        "invalid Kustomization: json: cannot unmarshal number into Go struct field Replica.replicas.count of type int64",
-                        n.span,
-                    )
-                })?,
-                _ => {
-                    return Err(k.error_at(
-                        ErrorKind::Kustomization,
-                        "invalid Kustomization: json: cannot unmarshal string into Go struct field Replica.replicas.count of type int64",
-                        n.span,
-                    ));
+                Some(s) if !s.style.is_quoted() => {
+                    s.text.parse::<i64>().map_err(|_| count_error(k, n))?
                 }
+                _ => return Err(count_error(k, n)),
             },
         };
         out.push(((name, count), item.span));
     }
     Ok(out)
+}
+
+/// encoding/json's error for a `count` that does not decode into an `int64`: the value's
+/// YAML 1.1 type (`three` a string, `true` a bool, `[1]` an array), and a number's JSON
+/// text (`number 1.5`).
+fn count_error(k: &Kustomization, n: &Node) -> Error {
+    use crate::kustomization::{JsonScalar, json_scalar, json_type};
+    let ty = match n.as_scalar().map(json_scalar) {
+        Some(JsonScalar::Float(f)) => match crate::go::json_float(f) {
+            Ok(text) => format!("number {text}"),
+            Err(_) => "number".to_owned(),
+        },
+        Some(JsonScalar::Int(i)) => format!("number {i}"),
+        _ => json_type(n).to_owned(),
+    };
+    k.error_at(
+        ErrorKind::Kustomization,
+        format!(
+            "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field Replica.replicas.count of type int64"
+        ),
+        n.span,
+    )
 }
 
 fn mapping<'a>(file: &Arc<SourceFile>, n: &'a Node, what: &str) -> Result<&'a Mapping> {

@@ -20,7 +20,6 @@ use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
 use crate::resource::{Origin, Resource, ResourceMap};
 use crate::sort;
-use crate::source::Span;
 use crate::transform::config::TransformerConfig;
 use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
@@ -231,12 +230,12 @@ impl<'a> Builder<'a> {
             }
             tc = tc
                 .merged(&loaded)
-                .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
+                .map_err(|m| k.error_at_field(ErrorKind::Kustomization, m, "configurations"))?;
         }
         acc.config = acc
             .config
             .merged(&tc)
-            .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
+            .map_err(|m| k.error_at_field(ErrorKind::Kustomization, m, "configurations"))?;
         for entry in &k.crds {
             let crd = self.loader.load_crds(&target.dir, entry, k)?;
             acc.config = acc
@@ -317,13 +316,13 @@ impl<'a> Builder<'a> {
                 }
             }
             acc.resources.replace_all(all).map_err(|r| {
-                k.error_at(
+                k.error_at_field(
                     ErrorKind::DuplicateId,
                     format!(
                         "may not add resource with an already registered id: {}",
                         r.id()
                     ),
-                    Span::default(),
+                    "vars",
                 )
             })?;
         }
@@ -549,8 +548,9 @@ impl<'a> Builder<'a> {
                 let file_name = k.file.path.rsplit('/').next().unwrap_or("").to_owned();
                 r.history_mut().origin = Some(Origin::file(target.origin_of(&file_name)));
             }
+            let (origin, span) = (Arc::clone(r.origin()), r.node().span);
             append(&mut acc.resources, r, &|m| {
-                k.error_at(ErrorKind::DuplicateId, m, Span::default())
+                Error::at(ErrorKind::DuplicateId, m, &origin, span)
             })?;
         }
         self.accumulate_resources(target, &paths, &mut acc, chain)?;
@@ -796,10 +796,10 @@ impl<'a> Builder<'a> {
         };
         self.openapi.set_schema(field, top).map_err(|e| match e {
             crate::schema::SetSchemaError::Invalid(e) => e,
-            other => {
-                let span = version.as_ref().map_or(Span::default(), |v| v.span);
-                k.error_at(ErrorKind::Kustomization, other.to_string(), span)
-            }
+            other => match &version {
+                Some(v) => k.error_at(ErrorKind::Kustomization, other.to_string(), v.span),
+                None => k.error_at_field(ErrorKind::Kustomization, other.to_string(), "openapi"),
+            },
         })
     }
 

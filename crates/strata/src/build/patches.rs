@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::go;
-use crate::kustomization::{Kustomization, field, opt_string};
+use crate::kustomization::{Kustomization, field, typed_string};
 use crate::patch::json6902::{self, Operation};
 use crate::patch::strategic_merge::kustomize_patch_with;
 use crate::patch::target::{self, Selector};
@@ -173,12 +173,10 @@ fn apply_json(
                 r.store_previous_id();
             }
             json6902::apply(r.node_mut(), ops).map_err(|e| {
-                let span = e
-                    .op_index
-                    .and_then(|k| ops.get(k))
-                    .map(|o| o.span)
-                    .unwrap_or_default();
-                Error::at(ErrorKind::Resource, e.message, file, span)
+                match e.op_index.and_then(|k| ops.get(k)) {
+                    Some(op) => Error::at(ErrorKind::Resource, e.message, file, op.span),
+                    None => Error::in_file(ErrorKind::Resource, e.message, file),
+                }
             })?;
             r.refresh_id();
             Ok(())
@@ -186,7 +184,13 @@ fn apply_json(
         match applied {
             Ok(Some(Err(e))) => return Err(e),
             Ok(_) => {}
-            Err(id) => return Err(duplicate(&id, file, Span::default())),
+            Err(id) => {
+                return Err(Error::in_file(
+                    ErrorKind::DuplicateId,
+                    format!("may not add resource with an already registered id: {id}"),
+                    file,
+                ));
+            }
         }
     }
     Ok(())
@@ -352,8 +356,10 @@ fn read_entry(
             ));
         }
     }
-    let path = opt_string(file, m, "path")?.filter(|p| !p.value.is_empty());
-    let patch = opt_string(file, m, "patch")?.filter(|p| !p.value.trim().is_empty());
+    let path = typed_string(file, m, "path", &format!("Patch.{field_name}.path"))?
+        .filter(|p| !p.value.is_empty());
+    let patch = typed_string(file, m, "patch", &format!("Patch.{field_name}.patch"))?
+        .filter(|p| !p.value.trim().is_empty());
     let target = match field(m, "target").filter(|n| !n.is_null()) {
         Some(t) => Selector::from_node(t, file, field_name)?,
         None => None,

@@ -20,9 +20,9 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
+use crate::kustomization::{JsonScalar, json_scalar, json_type};
 use crate::source::{SourceFile, Span};
-use crate::yaml::resolve::{self, Value};
-use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
+use crate::yaml::{Mapping, Node, NodeKind};
 
 /// Which generator an entry belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -313,85 +313,8 @@ pub fn read_generators(
         .collect()
 }
 
-/// A scalar as `YAMLToJSON` hands it to `encoding/json`.
-enum JsonScalar {
-    Null,
-    Bool(bool),
-    /// An integer (kept for map keys, which are stringified).
-    Int(i128),
-    /// A float.
-    Float(f64),
-    String,
-}
-
-/// Types a scalar as go-yaml v2 does for `YAMLToJSON`; timestamps and custom tags stay
-/// strings (a plain `name: 2024-01-15` works in kustomize).
-///
-/// The tags are go-yaml v2's, which differ from v3's ([`resolve::try_resolve_yaml11`]): the bare
-/// `!` leaves the text a string (`name: ! 80` is "80"), and so does `!!binary`. A resolvable
-/// tag is not checked against the text, which alone decides.
-fn json_scalar(s: &Scalar) -> JsonScalar {
-    let tag = short_tag(s);
-    if indicated_string(s, tag.as_deref()) {
-        return JsonScalar::String;
-    }
-    if tag.as_deref().is_some_and(|t| !resolvable_tag(t)) {
-        return JsonScalar::String;
-    }
-    match resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
-        Value::Null => JsonScalar::Null,
-        Value::Bool(b) => JsonScalar::Bool(b),
-        Value::Int(i) => JsonScalar::Int(i128::from(i)),
-        Value::UInt(u) => JsonScalar::Int(i128::from(u)),
-        Value::Float(f) => JsonScalar::Float(f),
-        Value::Str(_) => JsonScalar::String,
-    }
-}
-
-/// Returns the tag of `s` in short form (`tag:yaml.org,2002:int` → `!!int`), if it has one.
-fn short_tag(s: &Scalar) -> Option<String> {
-    s.tag
-        .as_ref()
-        .map(|t| match t.strip_prefix("tag:yaml.org,2002:") {
-            Some(rest) => format!("!!{rest}"),
-            None => t.clone(),
-        })
-}
-
-/// Returns true if go-yaml treats the scalar as a string without looking at its text: a
-/// `!!str` tag, or no tag (or `!`) and a quoted or block style (go-yaml v3 `indicatedString`).
-fn indicated_string(s: &Scalar, tag: Option<&str>) -> bool {
-    match tag {
-        Some("!!str") => true,
-        None | Some("!") => s.style != ScalarStyle::Plain,
-        Some(_) => false,
-    }
-}
-
-/// Returns true if `tag` is one go-yaml resolves by looking at the text (`resolvableTag`).
-fn resolvable_tag(tag: &str) -> bool {
-    matches!(
-        tag,
-        "!!str" | "!!bool" | "!!int" | "!!float" | "!!null" | "!!timestamp"
-    )
-}
-
 fn is_json_null(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar(s) if matches!(json_scalar(s), JsonScalar::Null))
-}
-
-/// The JSON type `encoding/json` names in "cannot unmarshal X into ...".
-fn json_type(node: &Node) -> &'static str {
-    match &node.kind {
-        NodeKind::Mapping(_) => "object",
-        NodeKind::Sequence(_) => "array",
-        NodeKind::Scalar(s) => match json_scalar(s) {
-            JsonScalar::Null => "null",
-            JsonScalar::Bool(_) => "bool",
-            JsonScalar::Int(_) | JsonScalar::Float(_) => "number",
-            JsonScalar::String => "string",
-        },
-    }
 }
 
 /// Decodes parts of one kustomization file.

@@ -19,10 +19,10 @@
 
 use std::sync::Arc;
 
-use regex::Regex;
-
 use crate::error::{Error, ErrorKind, Result};
+use crate::kustomization::json_type;
 pub use crate::resource::LabelSelector;
+use crate::resource::regex::{self, GoRegex, RegexError};
 use crate::resource::{Gvk, ResId, Resource};
 use crate::source::{SourceFile, Span};
 use crate::yaml::node::{Node, NodeKind};
@@ -158,152 +158,31 @@ impl std::fmt::Display for Selector {
     }
 }
 
-/// The JSON type encoding/json names for a YAML 1.1-typed node.
-fn json_type(n: &Node) -> &'static str {
-    match &n.kind {
-        NodeKind::Mapping(_) => "object",
-        NodeKind::Sequence(_) => "array",
-        NodeKind::Scalar(s) => match resolve::resolve_yaml11(s) {
-            Value::Null => "null",
-            Value::Bool(_) => "bool",
-            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
-            Value::Str(_) => "string",
-        },
-    }
-}
-
 /// The selector's id regexes, compiled (kustomize's `SelectorRegex`).
 struct Compiled {
-    group: Option<Regex>,
-    version: Option<Regex>,
-    kind: Option<Regex>,
-    name: Option<Regex>,
-    namespace: Option<Regex>,
+    group: Option<GoRegex>,
+    version: Option<GoRegex>,
+    kind: Option<GoRegex>,
+    name: Option<GoRegex>,
+    namespace: Option<GoRegex>,
 }
 
-fn matches(re: &Option<Regex>, s: &str) -> bool {
+impl Compiled {
+    /// Compiles each field as `^(?:pattern)$` (kustomize's `anchorRegex`); an empty one
+    /// matches anything.
+    fn new(sel: &Selector) -> std::result::Result<Compiled, RegexError> {
+        Ok(Compiled {
+            group: regex::anchored(&sel.group)?,
+            version: regex::anchored(&sel.version)?,
+            kind: regex::anchored(&sel.kind)?,
+            name: regex::anchored(&sel.name)?,
+            namespace: regex::anchored(&sel.namespace)?,
+        })
+    }
+}
+
+fn matches(re: &Option<GoRegex>, s: &str) -> bool {
     re.as_ref().is_none_or(|r| r.is_match(s))
-}
-
-/// Compiles `^(?:pattern)$` (kustomize's `anchorRegex`); `None` for an empty pattern.
-fn compile(pattern: &str) -> std::result::Result<Option<Regex>, String> {
-    if pattern.is_empty() {
-        return Ok(None);
-    }
-    let anchored = format!("^(?:{pattern})$");
-    if let Some((code, fragment)) = go_syntax_error(&anchored) {
-        return Err(format!("error parsing regexp: {code}: `{fragment}`"));
-    }
-    Regex::new(&anchored).map(Some).map_err(|e| {
-        let detail = e.to_string();
-        let first = detail
-            .lines()
-            .rev()
-            .find(|l| l.starts_with("error:"))
-            .map(|l| l.trim_start_matches("error:").trim().to_owned())
-            .unwrap_or(detail);
-        format!("error parsing regexp: {first}: `{anchored}`")
-    })
-}
-
-/// Finds the syntax errors Go's regexp/syntax reports most often, with its code and the
-/// fragment it quotes (oracle: `w(` gives "missing closing ): `^(?:w()$`", `w)` "unexpected ):
-/// `^(?:w))$`", `[a` "missing closing ]: `[a)$`", `a**` "invalid nested repetition operator:
-/// `**`", `\q` "invalid escape sequence: `\q`"). Anything else is left to the regex crate.
-fn go_syntax_error(re: &str) -> Option<(&'static str, String)> {
-    #[derive(PartialEq)]
-    enum Prev {
-        Nothing,
-        Atom,
-        Repeat(usize),
-    }
-    let b = re.as_bytes();
-    let mut depth = 0usize;
-    let mut prev = Prev::Nothing;
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'\\' => {
-                let Some(&e) = b.get(i + 1) else {
-                    return Some(("trailing backslash at end of expression", String::new()));
-                };
-                if e.is_ascii_alphanumeric() && !b"afnrtvdDsSwWbBAzpPQEx0123456789".contains(&e) {
-                    return Some(("invalid escape sequence", re.get(i..i + 2)?.to_owned()));
-                }
-                i += 2;
-                prev = Prev::Atom;
-                continue;
-            }
-            b'[' => {
-                let start = i;
-                i += 1;
-                if b.get(i) == Some(&b'^') {
-                    i += 1;
-                }
-                if b.get(i) == Some(&b']') {
-                    i += 1;
-                }
-                loop {
-                    match b.get(i) {
-                        None => return Some(("missing closing ]", re.get(start..)?.to_owned())),
-                        Some(b'\\') => i += 2,
-                        Some(b'[') if b.get(i + 1) == Some(&b':') => {
-                            // A POSIX class `[:alpha:]`.
-                            let close = re.get(i + 2..)?.find(":]").map(|k| i + 2 + k + 2);
-                            i = close.unwrap_or(i + 1);
-                        }
-                        Some(b']') => break,
-                        Some(_) => i += 1,
-                    }
-                }
-                prev = Prev::Atom;
-            }
-            b'(' => {
-                depth += 1;
-                prev = Prev::Nothing;
-                if b.get(i + 1) == Some(&b'?') {
-                    // Skip the group flags `(?:`, `(?i)`, `(?P<name>`.
-                    i += 2;
-                    while b.get(i).is_some_and(|c| !matches!(c, b':' | b')' | b'>')) {
-                        i += 1;
-                    }
-                    if b.get(i) == Some(&b')') {
-                        depth -= 1;
-                    }
-                }
-            }
-            b')' => {
-                if depth == 0 {
-                    return Some(("unexpected )", re.to_owned()));
-                }
-                depth -= 1;
-                prev = Prev::Atom;
-            }
-            b'|' => prev = Prev::Nothing,
-            b'*' | b'+' | b'?' => {
-                match prev {
-                    Prev::Nothing => {
-                        return Some((
-                            "missing argument to repetition operator",
-                            char::from(c).to_string(),
-                        ));
-                    }
-                    // `a*?` is the lazy form; a further operator is nested repetition.
-                    Prev::Repeat(start) if !(c == b'?' && i == start + 1) => {
-                        return Some((
-                            "invalid nested repetition operator",
-                            re.get(start..=i)?.to_owned(),
-                        ));
-                    }
-                    Prev::Repeat(_) => {}
-                    Prev::Atom => prev = Prev::Repeat(i),
-                }
-            }
-            _ => prev = Prev::Atom,
-        }
-        i += 1;
-    }
-    (depth > 0).then(|| ("missing closing )", re.to_owned()))
 }
 
 /// kyaml's `ResId.EffectiveNamespace`.
@@ -334,14 +213,7 @@ fn string_map(node: &Node, field: &str) -> Vec<(String, String)> {
 /// annotation selector that does not parse (`unable to parse requirement: …`), located at the
 /// selector.
 pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
-    let c = |p: &str| compile(p).map_err(|m| sel.error(m));
-    let compiled = Compiled {
-        group: c(&sel.group)?,
-        version: c(&sel.version)?,
-        kind: c(&sel.kind)?,
-        name: c(&sel.name)?,
-        namespace: c(&sel.namespace)?,
-    };
+    let compiled = Compiled::new(sel).map_err(|e| sel.error(e.0))?;
     let mut labels: Option<LabelSelector> = None;
     let mut annotations: Option<LabelSelector> = None;
     let mut out = Vec::new();
@@ -476,11 +348,11 @@ pub fn explain_id_miss(resources: &[Resource], id: &ResId, err: &IdMatchError) -
         }
         IdMatchError::None(_) => {
             let sel = Selector {
-                group: regex::escape(&id.gvk.group),
-                version: regex::escape(&id.gvk.version),
-                kind: regex::escape(&id.gvk.kind),
-                name: regex::escape(&id.name),
-                namespace: regex::escape(effective_namespace(id)),
+                group: regex::quote_meta(&id.gvk.group),
+                version: regex::quote_meta(&id.gvk.version),
+                kind: regex::quote_meta(&id.gvk.kind),
+                name: regex::quote_meta(&id.name),
+                namespace: regex::quote_meta(effective_namespace(id)),
                 ..Selector::default()
             };
             explain(resources, &sel, Some(&id.name))
@@ -494,15 +366,7 @@ fn explain(resources: &[Resource], sel: &Selector, literal: Option<&str>) -> Str
     if resources.is_empty() {
         return "hint: there are no resources to patch at this point of the build".into();
     }
-    let Ok(compiled) = (|| -> std::result::Result<Compiled, String> {
-        Ok(Compiled {
-            group: compile(&sel.group)?,
-            version: compile(&sel.version)?,
-            kind: compile(&sel.kind)?,
-            name: compile(&sel.name)?,
-            namespace: compile(&sel.namespace)?,
-        })
-    })() else {
+    let Ok(compiled) = Compiled::new(sel) else {
         return String::new();
     };
     let gvk_ok = |r: &Resource| {
@@ -828,6 +692,23 @@ mod tests {
         ] {
             assert_eq!(pick(&rs, target), want, "case {name}");
         }
+    }
+
+    /// Issue 14 item 8: a `{` that forms no repetition is a literal to Go's regexp, so a
+    /// target `name: \${NAME}-cp` selects the resource of that name (oracle:
+    /// testdata/build/patch-target-name-brace-is-literal).
+    #[test]
+    fn patch_target_brace_without_repetition_is_literal() {
+        let named = |n: &str| {
+            res(&format!(
+                "apiVersion: v1\nkind: Thing\nmetadata:\n  name: '{n}'\n"
+            ))
+        };
+        let rs = [named("${NAME}-cp"), named("{worker}-x{"), named("w{}x")];
+        assert_eq!(pick(&rs, "{name: \"\\\\${NAME}-cp\"}"), "match [0]");
+        assert_eq!(pick(&rs, "{name: \"{worker}-x{\"}"), "match [1]");
+        assert_eq!(pick(&rs, "{name: \"w{}x\"}"), "match [2]");
+        assert_eq!(pick(&rs, "{name: \"w{1}x\"}"), "none");
     }
 
     /// A resource that was `web` without a namespace in its base and is now `p-web` in `ns1`

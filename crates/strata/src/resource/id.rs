@@ -87,6 +87,17 @@ pub struct IdKey {
 }
 
 impl ResId {
+    /// Reads the id from a document as it stands (kyaml's `resid.FromRNode`): `apiVersion`,
+    /// `kind`, `metadata.name` and `metadata.namespace`, empty where missing.
+    pub fn from_node(node: &crate::yaml::Node) -> ResId {
+        let get = |path: &[&str]| node.get_str(path).unwrap_or("").to_owned();
+        ResId {
+            gvk: Gvk::from_api_version(&get(&["apiVersion"]), &get(&["kind"])),
+            name: get(&["metadata", "name"]),
+            namespace: get(&["metadata", "namespace"]),
+        }
+    }
+
     /// Returns true if the kind is known to be cluster-scoped.
     pub fn is_cluster_scoped(&self) -> bool {
         is_cluster_scoped(&self.gvk.api_version(), &self.gvk.kind)

@@ -5,6 +5,7 @@
 
 mod id;
 mod map;
+pub(crate) mod regex;
 mod selector;
 
 use std::sync::Arc;
@@ -222,12 +223,7 @@ impl Resource {
 
     /// Re-reads the cached id from the document.
     pub fn refresh_id(&mut self) {
-        let get = |path: &[&str]| self.node.get_str(path).unwrap_or("").to_owned();
-        self.id = ResId {
-            gvk: Gvk::from_api_version(&get(&["apiVersion"]), &get(&["kind"])),
-            name: get(&["metadata", "name"]),
-            namespace: get(&["metadata", "namespace"]),
-        };
+        self.id = ResId::from_node(&self.node);
     }
 
     /// Returns the annotation `key`, if set to a scalar.

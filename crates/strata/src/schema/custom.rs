@@ -139,11 +139,10 @@ impl CustomSchema {
             nodes: vec![SchemaNode::empty()],
         };
         if file.text.is_empty() {
-            return Err(Error::at(
+            return Err(Error::in_file(
                 ErrorKind::Kustomization,
                 "invalid schema file: the file is empty",
                 file,
-                crate::source::Span::default(),
             ));
         }
         let docs = parse_documents(

@@ -3,10 +3,13 @@
 //! A field spec is a GVK filter plus a slash-separated path (`spec/template/metadata/labels`);
 //! lists on the way are walked element by element, `[]` marks a field that must be a list,
 //! `\/` is a literal slash. With `create`, missing mappings on the way are created. This is
-//! kustomize's api/filters/fieldspec/fieldspec.go. Traversal is here; what to do at the end of
-//! the path is the caller's closure. This module may use `yaml` and `resource`.
+//! kustomize's api/filters/fieldspec/fieldspec.go, ported once: namespace, prefix/suffix,
+//! labels, annotations, images, replicas, name references and vars all walk through
+//! [`walk`]. Traversal is here; what to do at the end of the path is the caller's closure.
+//! This module may use `yaml`, `resource` and the kyaml path lookup of `replacements`.
 
-use crate::resource::Gvk;
+use crate::resource::{Gvk, ResId};
+use crate::transform::replacements::path;
 use crate::yaml::{Entry, Mapping, Node, NodeKind, Scalar};
 
 /// Where a transformer acts: resources matching a GVK filter, at a path.
@@ -49,20 +52,10 @@ impl FieldSpec {
     }
 }
 
-/// Splits a field-spec path at `/`, except where the slash is escaped as `\/`.
+/// Splits a field-spec path at `/`, except where the slash is escaped as `\/`; a leading `/`
+/// is dropped (kyaml's `utils.PathSplitter`, as fieldspec.go calls it).
 pub fn split_path(path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for part in path.split('/') {
-        match out.last_mut() {
-            Some(last) if last.ends_with('\\') => {
-                last.pop();
-                last.push('/');
-                last.push_str(part);
-            }
-            _ => out.push(part.to_owned()),
-        }
-    }
-    out
+    crate::transform::replacements::path::split(path, "/")
 }
 
 /// What to create at the end of a path that does not exist yet.
@@ -83,6 +76,12 @@ pub struct WalkError(pub String);
 /// Calls `set` on every node at `spec`'s path in `root` (the caller has checked the GVK).
 /// `create` says what to make at the end of the path when it is missing and the spec allows
 /// creation; intermediate fields are created as mappings.
+///
+/// This is the one port of kustomize's field-spec walk (api/filters/fieldspec/fieldspec.go),
+/// for every field-spec driven transformer, name references and vars. Errors keep its
+/// context: `considering field '<path>' of object <id>: ` (the id read from the document as
+/// it stands, `resid.FromRNode`), `visit traversal on path: [<rest>]: ` for each list on
+/// the way (`seq`), and `fieldName: <name>: ` for a path step the lookup refuses (`field`).
 pub fn walk(
     root: &mut Node,
     spec: &FieldSpec,
@@ -93,8 +92,10 @@ pub fn walk(
     let create = if spec.create { create } else { Create::Nothing };
     walk_node(root, &segments, create, set).map_err(|e| {
         WalkError(format!(
-            "considering field '{}' of object: {}",
-            spec.path, e.0
+            "considering field '{}' of object {}: {}",
+            spec.path,
+            ResId::from_node(root),
+            e.0
         ))
     })
 }
@@ -112,11 +113,18 @@ fn walk_node(
         NodeKind::Scalar(s) if s.is_null() => Ok(()),
         NodeKind::Sequence(items) => {
             for item in items {
-                walk_node(item, path, create, set)?;
+                walk_node(item, path, create, set).map_err(|e| {
+                    // Go's `%v` of the remaining path: `[a b]`.
+                    WalkError(format!(
+                        "visit traversal on path: [{}]: {}",
+                        path.join(" "),
+                        e.0
+                    ))
+                })?;
             }
             Ok(())
         }
-        NodeKind::Mapping(m) => {
+        NodeKind::Mapping(_) => {
             let (name, is_seq) = match first.strip_suffix("[]") {
                 Some(n) => (n, true),
                 None => (first.as_str(), false),
@@ -131,10 +139,25 @@ fn walk_node(
             } else {
                 Some(Create::Mapping)
             };
-            let child = match (m.position(name), make) {
-                (Some(i), _) => m.entries.get_mut(i).map(|e| &mut e.value),
-                (None, None) => None,
-                (None, Some(kind)) => {
+            let Some(kind) = make else {
+                // kyaml's `Lookup(name)`: list steps (`[a=b]`, `0`, `-`) are honoured there.
+                let step = [name.to_owned()];
+                match path::lookup(node, &step) {
+                    Err(e) => return Err(WalkError(format!("fieldName: {name}: {e}"))),
+                    Ok(None) => return Ok(()),
+                    Ok(Some(_)) => {}
+                }
+                return match path::lookup_mut(node, &step) {
+                    Some(child) => walk_node(child, rest, create, set),
+                    None => Ok(()),
+                };
+            };
+            let NodeKind::Mapping(m) = &mut node.kind else {
+                return Ok(());
+            };
+            let child = match m.position(name) {
+                Some(i) => m.entries.get_mut(i).map(|e| &mut e.value),
+                None => {
                     m.entries.push(Entry {
                         key: Node::scalar(Scalar::plain(name)),
                         value: empty(kind),
@@ -143,11 +166,9 @@ fn walk_node(
                 }
             };
             let Some(child) = child else { return Ok(()) };
-            if let Some(kind) = make {
-                // An explicit null becomes the kind being created (fieldspec.go handleMap).
-                if child.is_null() {
-                    *child = empty(kind);
-                }
+            // An explicit null becomes the kind being created (fieldspec.go handleMap).
+            if child.is_null() {
+                *child = empty(kind);
             }
             walk_node(child, rest, create, set)
         }
@@ -247,6 +268,31 @@ mod tests {
             Create::Nothing,
         );
         assert_eq!(seen, ["x"]);
+    }
+
+    /// Issue 14 item 10: walk errors keep kustomize's context, the object's id and each
+    /// list on the way (oracle: testdata/build/nameref-error-keeps-traversal-context).
+    #[test]
+    fn walk_errors_keep_object_and_traversal_context() {
+        let mut n = doc(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  volumes:\n  - configMap: {name: a}\n  - configMap: 3\n",
+        );
+        let e = walk(
+            &mut n,
+            &FieldSpec::any("spec/volumes/configMap/name", false),
+            Create::Nothing,
+            &mut |_| Ok(()),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.0,
+            "considering field 'spec/volumes/configMap/name' of object Deployment.v1.apps/web.[noNs]: visit traversal on path: [configMap name]: expected sequence or mapping node"
+        );
+    }
+
+    #[test]
+    fn a_leading_slash_is_dropped_as_kyaml_does() {
+        assert_eq!(split_path("/metadata/labels"), ["metadata", "labels"]);
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! kustomize's api/filters/imagetag with api/internal/image/image.go. The image name is
 //! matched as a regular expression anchored at the start, as kustomize does.
 
-use regex::Regex;
-
 use crate::resource::Resource;
+use crate::resource::regex::GoRegex;
 use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
+use crate::transform::replacements::path::wrong_kind;
 use crate::yaml::{Node, NodeKind};
 
 /// One `images:` entry.
@@ -27,19 +27,20 @@ pub struct ImageRule {
 /// A rule with its matcher compiled.
 pub struct CompiledImage {
     rule: ImageRule,
-    matcher: Option<Regex>,
+    matcher: Option<GoRegex>,
 }
 
 impl CompiledImage {
-    /// Compiles the rule's name pattern; a name that is not a valid pattern matches nothing,
-    /// as in kustomize.
+    /// Compiles the rule's name pattern with Go's regexp syntax; a name that is not a valid
+    /// pattern matches nothing, as in kustomize (api/internal/image/image.go
+    /// `IsImageMatched`).
     pub fn new(rule: ImageRule) -> CompiledImage {
         let pattern = format!(
             "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$",
             rule.name
         );
         CompiledImage {
-            matcher: Regex::new(&pattern).ok(),
+            matcher: GoRegex::new(&pattern).ok(),
             rule,
         }
     }
@@ -108,15 +109,17 @@ pub fn apply_all(
     if r.id().gvk.kind == "CustomResourceDefinition" {
         return Ok(());
     }
-    legacy_walk(r.node_mut(), image);
+    legacy_walk(r.node_mut(), image)?;
     apply(r, image, specs)
 }
 
-fn legacy_walk(node: &mut Node, image: &CompiledImage) {
+/// The legacy walk; an `image` that is neither a string nor null fails with kyaml's
+/// `InvalidNodeKindError`, unwrapped (api/filters/imagetag/updater.go `SetImageValue`).
+fn legacy_walk(node: &mut Node, image: &CompiledImage) -> Result<(), WalkError> {
     match &mut node.kind {
         NodeKind::Mapping(m) => {
             for e in &mut m.entries {
-                legacy_walk(&mut e.value, image);
+                legacy_walk(&mut e.value, image)?;
                 let is_list_field = matches!(e.key.as_str(), Some("containers" | "initContainers"));
                 if let (true, NodeKind::Sequence(items)) = (is_list_field, &mut e.value.kind) {
                     for item in items {
@@ -124,22 +127,35 @@ fn legacy_walk(node: &mut Node, image: &CompiledImage) {
                         else {
                             continue;
                         };
-                        if let NodeKind::Scalar(s) = &slot.kind {
-                            if let Some(new) = image.rewrite(&s.text) {
-                                *slot = Node::string(new);
-                            }
-                        }
+                        set_image(slot, image)?;
                     }
                 }
             }
+            Ok(())
         }
         NodeKind::Sequence(items) => {
             for item in items {
-                legacy_walk(item, image);
+                legacy_walk(item, image)?;
             }
+            Ok(())
         }
-        NodeKind::Scalar(_) => {}
+        NodeKind::Scalar(_) => Ok(()),
     }
+}
+
+/// Rewrites one image field (updater.go `SetImageValue`): null is left alone, anything but
+/// a scalar is an error.
+fn set_image(slot: &mut Node, image: &CompiledImage) -> Result<(), WalkError> {
+    if slot.is_null() {
+        return Ok(());
+    }
+    let NodeKind::Scalar(s) = &slot.kind else {
+        return Err(WalkError(wrong_kind("ScalarNode", slot)));
+    };
+    if let Some(new) = image.rewrite(&s.text) {
+        *slot = Node::string(new);
+    }
+    Ok(())
 }
 
 /// Applies `image` to `r` at `specs` (CustomResourceDefinitions are left alone).
@@ -157,13 +173,7 @@ pub fn apply(
             continue;
         }
         walk(r.node_mut(), spec, Create::Nothing, &mut |n| {
-            let NodeKind::Scalar(s) = &n.kind else {
-                return Err(WalkError("wrong node kind: expected ScalarNode".into()));
-            };
-            if let Some(new) = image.rewrite(&s.text) {
-                *n = Node::string(new);
-            }
-            Ok(())
+            set_image(n, image)
         })?;
     }
     Ok(())

@@ -5,6 +5,7 @@
 
 use crate::resource::Resource;
 use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
+use crate::transform::replacements::path::wrong_kind;
 use crate::yaml::{Node, NodeKind};
 
 /// Sets every `(key, value)` of `pairs` in the mappings at `specs` of `r`.
@@ -23,10 +24,7 @@ pub fn apply(
         }
         walk(r.node_mut(), spec, Create::Mapping, &mut |n| {
             let NodeKind::Mapping(m) = &mut n.kind else {
-                return Err(WalkError(format!(
-                    "wrong node kind: expected MappingNode but got {}",
-                    kind_name(n)
-                )));
+                return Err(WalkError(wrong_kind("MappingNode", n)));
             };
             for (k, v) in pairs {
                 m.insert(k, Node::string(v.as_str()));
@@ -36,12 +34,4 @@ pub fn apply(
     }
     r.refresh_id();
     Ok(())
-}
-
-fn kind_name(n: &Node) -> &'static str {
-    match n.kind {
-        NodeKind::Scalar(_) => "ScalarNode",
-        NodeKind::Mapping(_) => "MappingNode",
-        NodeKind::Sequence(_) => "SequenceNode",
-    }
 }

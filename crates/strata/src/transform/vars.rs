@@ -25,6 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::resource::{Gvk, ResId, Resource};
 use crate::source::{SourceFile, Span};
+use crate::transform::field_spec::{Create, FieldSpec, WalkError, walk};
 use crate::yaml::resolve::{self, Tag};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
@@ -562,17 +563,15 @@ pub fn substitute(
             if !spec_matches(spec, r.id()) {
                 continue;
             }
-            let id = r.id().to_string();
-            let parts = path::split(&spec.path, "/");
             let mut x = Expander {
                 values,
                 counts: &mut counts,
             };
-            if let Err(e) = x.filter(r.node_mut(), &parts) {
-                let msg = format!("considering field '{}' of object {id}: {e}", spec.path);
+            let field = FieldSpec::any(&spec.path, false);
+            if let Err(e) = walk(r.node_mut(), &field, Create::Nothing, &mut |n| x.set(n)) {
                 result = Err(Error::at(
                     ErrorKind::Resource,
-                    msg,
+                    e.0,
                     r.origin(),
                     r.node().span,
                 ));
@@ -601,45 +600,8 @@ struct Expander<'a> {
 }
 
 impl Expander<'_> {
-    /// kustomize's field-spec walk (api/filters/fieldspec/fieldspec.go) without creation.
-    fn filter(&mut self, node: &mut Node, path: &[String]) -> Result<(), String> {
-        let Some(first) = path.first() else {
-            return self.set(node);
-        };
-        if node.is_null() {
-            return Ok(());
-        }
-        match &mut node.kind {
-            NodeKind::Sequence(items) => {
-                for item in items.iter_mut() {
-                    self.filter(item, path).map_err(|e| {
-                        format!("visit traversal on path: [{}]: {e}", path.join(" "))
-                    })?;
-                }
-                Ok(())
-            }
-            NodeKind::Mapping(_) => {
-                let name = first.strip_suffix("[]").unwrap_or(first);
-                if name.is_empty() {
-                    return Err("cannot set or create an empty field name".into());
-                }
-                let parts = [name.to_owned()];
-                match path::lookup(node, &parts) {
-                    Err(e) => return Err(format!("fieldName: {name}: {e}")),
-                    Ok(None) => return Ok(()),
-                    Ok(Some(_)) => {}
-                }
-                match path::lookup_mut(node, &parts) {
-                    Some(field) => self.filter(field, &path[1..]),
-                    None => Ok(()),
-                }
-            }
-            NodeKind::Scalar(_) => Err("expected sequence or mapping node".into()),
-        }
-    }
-
     /// kustomize refvar `Filter.set`.
-    fn set(&mut self, node: &mut Node) -> Result<(), String> {
+    fn set(&mut self, node: &mut Node) -> Result<(), WalkError> {
         if node.is_null() {
             return Ok(());
         }
@@ -655,13 +617,15 @@ impl Expander<'_> {
                     match e.key.as_scalar() {
                         Some(k) if is_string(k) => {}
                         Some(k) => {
-                            return Err(format!(
+                            return Err(WalkError(format!(
                                 "invalid map key: value='{}', tag='{}'",
                                 k.text,
                                 resolve::tag(k).as_str()
-                            ));
+                            )));
                         }
-                        None => return Err("invalid map key: value='', tag=''".into()),
+                        None => {
+                            return Err(WalkError("invalid map key: value='', tag=''".into()));
+                        }
                     }
                     if let NodeKind::Scalar(v) = &mut e.value.kind {
                         if is_string(v) {
@@ -675,7 +639,9 @@ impl Expander<'_> {
                 for item in items {
                     match &mut item.kind {
                         NodeKind::Scalar(s) if is_string(s) => self.expand_scalar(s),
-                        _ => return Err("invalid value type expect a string".into()),
+                        _ => {
+                            return Err(WalkError("invalid value type expect a string".into()));
+                        }
                     }
                 }
                 Ok(())
