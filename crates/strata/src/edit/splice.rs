@@ -98,6 +98,41 @@ impl Doc {
         Some((start, end))
     }
 
+    /// Fails when the node at `path` or one above it came from a YAML alias (`*x`) or a merge
+    /// key (`<<: *x`): the parser expands those, so their bytes are the anchored node's, and
+    /// splicing them would change the anchor instead.
+    fn check_own_bytes(&self, path: &[Step]) -> Result<()> {
+        let text = self.text().as_bytes();
+        let mut cur = &self.root;
+        let mut walked: Vec<Step> = Vec::new();
+        for step in std::iter::once(None).chain(path.iter().map(Some)) {
+            if let Some(step) = step {
+                let next = match step {
+                    Step::Key(k) => cur.as_mapping().and_then(|m| m.get(k)),
+                    Step::Index(i) => cur.as_sequence().and_then(|v| v.get(*i)),
+                };
+                let Some(next) = next else { break };
+                walked.push(step.clone());
+                cur = next;
+            }
+            let alias = text.get(cur.span.start as usize) == Some(&b'*') && !walked.is_empty();
+            let merged = cur.as_mapping().is_some_and(|m| {
+                m.entries
+                    .iter()
+                    .any(|e| e.key.span.start < cur.span.start || e.key.span.start >= cur.span.end)
+            }) && !cur.flow
+                && !walked.is_empty();
+            if alias || merged {
+                return Err(self.error_at(
+                    &walked,
+                    "this node comes from a YAML alias or merge key; edit the anchored node, \
+                     or write the content out in place of the alias",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Returns an error located at the node at `path` (or the file when there is none).
     pub(crate) fn error_at(&self, path: &[Step], message: impl Into<String>) -> Error {
         match self.get(path) {
@@ -290,6 +325,7 @@ impl Doc {
         as_string: bool,
         ordered: bool,
     ) -> Result<()> {
+        self.check_own_bytes(map)?;
         let mut path = map.to_vec();
         path.push(Step::Key(key.to_owned()));
         if let Some(existing) = self.get(&path) {
@@ -380,6 +416,7 @@ impl Doc {
     /// Replaces the whole value at `path` (a mapping entry's value) with `node`, written in the
     /// file's style.
     pub(crate) fn replace_with_node(&mut self, path: &[Step], node: &Node) -> Result<()> {
+        self.check_own_bytes(path)?;
         if let Some((Step::Index(i), parent)) = path.split_last() {
             return self.replace_item(parent, *i, node);
         }
@@ -478,6 +515,7 @@ impl Doc {
         node: &Node,
         ordered: bool,
     ) -> Result<()> {
+        self.check_own_bytes(map)?;
         let Some(target) = self.get(map) else {
             return Err(self.error_at(map, "internal: no mapping to insert into"));
         };
@@ -543,6 +581,7 @@ impl Doc {
 
     /// Removes the entry `key` from the mapping at `map`; returns false if there was none.
     pub(crate) fn remove_entry(&mut self, map: &[Step], key: &str) -> Result<bool> {
+        self.check_own_bytes(map)?;
         let Some(target) = self.get(map) else {
             return Ok(false);
         };
@@ -585,6 +624,7 @@ impl Doc {
     /// Inserts `node` into the sequence at `seq` before index `at` (at the end when `at` is
     /// the length).
     pub(crate) fn insert_item(&mut self, seq: &[Step], at: usize, node: &Node) -> Result<()> {
+        self.check_own_bytes(seq)?;
         let Some(target) = self.get(seq) else {
             return Err(self.error_at(seq, "internal: no sequence to insert into"));
         };
@@ -645,6 +685,7 @@ impl Doc {
     /// Removes item `at` from the sequence at `seq`; removing the last item removes the
     /// sequence's key too, as kustomize's `omitempty` does.
     pub(crate) fn remove_item(&mut self, seq: &[Step], at: usize) -> Result<()> {
+        self.check_own_bytes(seq)?;
         if let (Some((Step::Key(key), parent)), Some(1)) = (
             seq.split_last(),
             self.get(seq).and_then(Node::as_sequence).map(Vec::len),
@@ -689,6 +730,7 @@ impl Doc {
 
     /// Replaces the scalar item `at` of the sequence at `seq` with the string `value`.
     pub(crate) fn set_item_scalar(&mut self, seq: &[Step], at: usize, value: &str) -> Result<()> {
+        self.check_own_bytes(seq)?;
         let mut path = seq.to_vec();
         path.push(Step::Index(at));
         let Some(item) = self.get(&path) else {
@@ -774,6 +816,37 @@ mod tests {
             ListField::Resources,
             items.iter().map(|s| (*s).to_owned()).collect(),
         )
+    }
+
+    /// An edit that would have to splice bytes the parser copied from an anchor fails instead
+    /// of changing the anchored node.
+    #[test]
+    fn aliases_and_merge_keys_are_not_edited_through() {
+        let cases = [
+            (
+                "x: &imgs\n- name: app\n  newTag: v1\nimages: *imgs\n",
+                "app:v2",
+            ),
+            (
+                "base: &b\n  name: app\n  newTag: v1\nimages:\n- <<: *b\n  digest: sha256:1\n",
+                "app:v2",
+            ),
+        ];
+        for (file, arg) in cases {
+            let err = crate::edit::apply(
+                "kustomization.yaml",
+                file,
+                &Edit::SetImages(vec![parse_image(arg).unwrap()]),
+            )
+            .unwrap_err();
+            assert!(err.to_string().contains("YAML alias or merge key"), "{err}");
+        }
+        // Replacing nothing under an alias is fine.
+        let file = "x: &p pre-\nnamePrefix: *p\nresources: []\n";
+        assert_eq!(
+            run(file, &add(&["a.yaml"])),
+            "x: &p pre-\nnamePrefix: *p\nresources:\n- a.yaml\n"
+        );
     }
 
     /// (file, edit, exact result): the bytes around each edited node stay as they were.
