@@ -17,6 +17,15 @@
 //! else is YAML converted with `sigs.k8s.io/yaml.YAMLToJSON`, i.e. typed as YAML 1.1 by
 //! go-yaml v2 (`yes` is `true`, `017` is 15, keys `y`/`n` are `"true"`/`"false"`).
 //!
+//! kustomize sets no options on json-patch: it calls `DecodePatch` and `Patch.Apply` of
+//! `gopkg.in/evanphx/json-patch.v4` (v4.12.0 in kustomize v5.5) with the package defaults,
+//! `SupportNegativeIndices = true` and `AccumulatedCopySizeLimit = 0` (no limit). v5's
+//! `ApplyOptions` (`EnsurePathExistsOnAdd`, `AllowMissingPathOnRemove`...) are not used: the
+//! switch to v5 was reverted (kustomize commit bf485f66d), so `add` under a missing parent
+//! fails. An object's `metadata.annotations` is the exception kustomize users see: its
+//! build state lives there, so the caller puts those annotations in the document for the
+//! patch (`build::patches`).
+//!
 //! The quirks of json-patch v4 reproduced here, each checked with `kubectl kustomize` v5.5
 //! and `kustomize` v5.6 (the tests at the bottom hold the oracle's answers):
 //! - `replace` of a missing object key adds it; `replace` at the root (`""`) with a scalar
@@ -644,6 +653,11 @@ fn operation(j: &J) -> Operation {
 
 // ---------------------------------------------------------------------------------------------
 // A JSON parser with encoding/json's syntax errors.
+
+/// Returns true if `text` is one JSON value, as `encoding/json` reads it.
+pub(crate) fn is_json(text: &str) -> bool {
+    JsonParser::new(text).parse().is_ok()
+}
 
 struct JsonParser<'a> {
     text: &'a str,
