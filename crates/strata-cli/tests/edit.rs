@@ -491,3 +491,45 @@ fn ci_deploy_step_through_the_kustomize_name() {
         String::from_utf8_lossy(&theirs.stdout)
     );
 }
+
+/// add/addtransformer_test.go `TestAddTransformerHappyPath` (a glob matching two files) and
+/// `TestAddTransformerMissingKustomizationYAML`; add/addbase_test.go `TestAddBaseHappyPath`
+/// (comma-separated directories that must exist) and `TestAddBaseNoArgs`.
+#[test]
+fn add_transformer_glob_and_add_base() {
+    let dir = setup(&[
+        ("kustomization.yaml", "resources: []\n"),
+        ("myWonderfulTransformer.yaml", "kind: X\n"),
+        ("myWonderfulTransformer.yamlanother", "kind: X\n"),
+        ("my/path/base/x", ""),
+        ("other/x", ""),
+    ]);
+    ok(&strata(
+        dir.path(),
+        &["edit", "add", "transformer", "myWonderfulTransformer.yaml*"],
+    ));
+    assert_eq!(
+        read(dir.path(), "kustomization.yaml"),
+        "resources: []\ntransformers:\n- myWonderfulTransformer.yaml\n- myWonderfulTransformer.yamlanother\n"
+    );
+    ok(&strata(
+        dir.path(),
+        &["edit", "add", "base", "my/path/base,other"],
+    ));
+    assert!(
+        read(dir.path(), "kustomization.yaml").starts_with("resources:\n- my/path/base\n- other\n")
+    );
+    let err = fails(&strata(dir.path(), &["edit", "add", "base", "nope"]));
+    assert_eq!(err, "Error: nope does not exist\n");
+    let err = fails(&strata(dir.path(), &["edit", "add", "base"]));
+    assert_eq!(err, "Error: must specify a base directory\n");
+    let empty = setup(&[("myWonderfulTransformer.yaml", "kind: X\n")]);
+    let err = fails(&strata(
+        empty.path(),
+        &["edit", "add", "transformer", "myWonderfulTransformer.yaml*"],
+    ));
+    assert_eq!(
+        err,
+        "Error: Missing kustomization file 'kustomization.yaml'.\n"
+    );
+}

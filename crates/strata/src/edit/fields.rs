@@ -446,6 +446,109 @@ mod tests {
         assert!(parse_replica("app=bad").is_err());
     }
 
+    /// add/addbuildmetadata_test.go, set/setbuildmetadata_test.go and
+    /// remove/removebuildmetadata_test.go `TestAddBuildMetadata` / `TestSetBuildMetadata` /
+    /// `TestRemoveBuildMetadata` (the "too many args" cases are the CLI's comma rule).
+    #[test]
+    fn kustomize_build_metadata_tables() {
+        let all = vec![
+            "originAnnotations".to_owned(),
+            "transformerAnnotations".to_owned(),
+            "managedByLabel".to_owned(),
+        ];
+        let one = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nbuildMetadata: [originAnnotations]";
+        let three = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nbuildMetadata: [originAnnotations, transformerAnnotations, managedByLabel]";
+        let origin = vec!["originAnnotations".to_owned()];
+        // add: "happy path", "option already there", "invalid option".
+        same_fields(
+            &crate::edit::testutil::once("", &Edit::AddBuildMetadata(all.clone())),
+            "buildMetadata: [originAnnotations, transformerAnnotations, managedByLabel]",
+        );
+        let e = apply("k", one, &Edit::AddBuildMetadata(origin.clone())).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "buildMetadata option originAnnotations already in kustomization file"
+        );
+        let e = apply(
+            "k",
+            "",
+            &Edit::AddBuildMetadata(vec!["invalid_option".into()]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid buildMetadata option: invalid_option"
+        );
+        // set: "happy path", "option already there", "remove old options".
+        same_fields(
+            &run("", &Edit::SetBuildMetadata(all.clone())),
+            &format!("buildMetadata: [{}]", all.join(", ")),
+        );
+        assert_eq!(run(one, &Edit::SetBuildMetadata(origin.clone())), one);
+        same_fields(
+            &run(three, &Edit::SetBuildMetadata(origin.clone())),
+            "buildMetadata: [originAnnotations]",
+        );
+        // remove: "happy path", "option already there" (the last one: the field goes).
+        let out = run(
+            three,
+            &Edit::RemoveFromList(ListField::BuildMetadata, origin.clone()),
+        );
+        same_fields(
+            &out,
+            "buildMetadata: [transformerAnnotations, managedByLabel]",
+        );
+        lacks_fields(
+            &run(one, &Edit::RemoveFromList(ListField::BuildMetadata, origin)),
+            &["buildMetadata"],
+        );
+    }
+
+    /// remove/removecomponent_test.go `TestRemoveComponents` and add/addtransformer_test.go
+    /// `TestAddTransformerAlreadyThere` (with its siblings for generators and configurations).
+    #[test]
+    fn kustomize_component_and_plugin_lists() {
+        let file = "components:\n- ../../components/component1\n- ../../components/component2\n- ../../components/component3\n";
+        same_fields(
+            &run(
+                file,
+                &Edit::RemoveFromList(
+                    ListField::Components,
+                    vec!["../../components/component2".into()],
+                ),
+            ),
+            "components:\n- ../../components/component1\n- ../../components/component3",
+        );
+        same_fields(
+            &run(
+                file,
+                &Edit::RemoveFromList(
+                    ListField::Components,
+                    vec!["../../components/component[12]".into()],
+                ),
+            ),
+            "components:\n- ../../components/component3",
+        );
+        for field in [
+            ListField::Transformers,
+            ListField::Generators,
+            ListField::Configurations,
+        ] {
+            let out = run(
+                BASE,
+                &Edit::AddToList(field, vec!["myWonderfulPlugin.yaml".into()]),
+            );
+            let again = apply(
+                "k",
+                &out,
+                &Edit::AddToList(field, vec!["myWonderfulPlugin.yaml".into()]),
+            )
+            .unwrap();
+            assert_eq!(again.text, out, "{field:?}");
+            same_fields(&out, &format!("{}:\n- myWonderfulPlugin.yaml", field.key()));
+        }
+    }
+
     /// set/set_name_prefix_test.go `TestSetNamePrefix`, set_name_suffix_test.go
     /// `TestSetNameSuffix`, setnamespace_test.go `TestSetNamespace`,
     /// `TestSetNamespaceOverride` and `TestSetNamespaceInvalid`.

@@ -561,6 +561,48 @@ mod tests {
         lacks_fields(&out, &["secretGenerator"]);
     }
 
+    /// set/setsecret_test.go `TestSuccessCasesEditSetSecret` and
+    /// `TestFailureCasesEditSetSecret`: as for ConfigMaps, with "Secret" in the messages.
+    #[test]
+    fn kustomize_set_secret_cases() {
+        let file = "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n- literals:\n  - random-key=random-value\n  - key1=value\n  name: test-secret\n  type: Opaque\n";
+        let set = |name: &str, ns: &str, lits: &[&str], new_ns: &str| {
+            let mut g = GeneratorEdit::new(GeneratorKind::Secret, name, true);
+            g.namespace = ns.to_owned();
+            g.literals = lits.iter().map(|s| (*s).to_owned()).collect();
+            g.new_namespace = new_ns.to_owned();
+            Edit::Generator(g)
+        };
+        // "set a value successfully" (kustomize compares the literals as a set).
+        same_fields(
+            &run(file, &set("test-secret", "", &["key1=val2"], "")),
+            "secretGenerator:\n- literals:\n  - random-key=random-value\n  - key1=val2\n  name: test-secret\n  type: Opaque\n",
+        );
+        // "successfully update literal source ... namespace specified in command".
+        same_fields(
+            &run(file, &set("test-secret", "default", &["key1=val2"], "")),
+            "secretGenerator:\n- literals:\n  - random-key=random-value\n  - key1=val2\n  name: test-secret\n  type: Opaque\n",
+        );
+        let fails = [
+            (
+                set("test-secret", "", &["key3=val2"], ""),
+                "key 'key3' not found in resource",
+            ),
+            (
+                set("test-secret2", "", &["key3=val2"], ""),
+                "unable to find Secret with name \"test-secret2\"",
+            ),
+            (
+                set("test-secret", "test-ns", &[], ""),
+                "at least one of [--from-literal, --new-namespace] must be specified",
+            ),
+        ];
+        for (edit, want) in fails {
+            let err = apply("k", file, &edit).unwrap_err();
+            assert!(err.to_string().contains(want), "{err}");
+        }
+    }
+
     #[test]
     fn add_secret_with_type() {
         // add/addsecret_test.go: a new entry carries --type.

@@ -145,3 +145,152 @@ pub(crate) fn remove(doc: &mut Doc, p: &PatchEdit, warnings: &mut Vec<String>) -
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::testutil::{BASE, run};
+    use crate::edit::{Edit, apply};
+
+    fn target(p: PatchEdit) -> PatchEdit {
+        PatchEdit {
+            kind: "myKind".into(),
+            group: "myGroup".into(),
+            version: "myVersion".into(),
+            name: "myName".into(),
+            namespace: "myNamespace".into(),
+            annotation_selector: "myAnnotationSelector".into(),
+            label_selector: "myLabelSelector".into(),
+            ..p
+        }
+    }
+
+    /// kustomize/commands/edit/add/addpatch_test.go: every flag's value is in the file
+    /// (`TestAddPatchWithFilePath`, `TestAddPatchWithPatchContent`), adding it again is no
+    /// error (`TestAddPatchAlreadyThere`), and one of --path/--patch is required
+    /// (`TestAddPatchNoArgs`).
+    #[test]
+    fn kustomize_add_patch_cases() {
+        let by_path = target(PatchEdit {
+            path: "myWonderfulPatch.yaml".into(),
+            ..PatchEdit::default()
+        });
+        let inline = target(PatchEdit {
+            patch: "\nLorem ipsum dolor sit amet, consectetur adipiscing elit,\n".into(),
+            ..PatchEdit::default()
+        });
+        for p in [by_path, inline] {
+            let out = run(BASE, &Edit::AddPatch(p.clone()));
+            let values = [
+                p.path.as_str(),
+                &p.kind,
+                &p.group,
+                &p.version,
+                &p.name,
+                &p.namespace,
+                &p.annotation_selector,
+                &p.label_selector,
+            ];
+            for v in values.iter().filter(|v| !v.is_empty()) {
+                assert!(out.contains(*v), "{v} not in\n{out}");
+            }
+            // The parsed entry is the patch itself (line breaks and all).
+            let again = apply("k", &out, &Edit::AddPatch(p.clone())).unwrap();
+            assert_eq!(again.text, out);
+            assert_eq!(again.warnings, ["patch already in kustomization file"]);
+        }
+        let e = apply("k", BASE, &Edit::AddPatch(PatchEdit::default())).unwrap_err();
+        assert_eq!(e.to_string(), "must provide either patch or path");
+        let both = PatchEdit {
+            path: "a".into(),
+            patch: "b".into(),
+            ..PatchEdit::default()
+        };
+        let e = apply("k", BASE, &Edit::AddPatch(both)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "patch and path can't be set at the same time"
+        );
+    }
+
+    /// remove/removepatch_test.go, on its `makeKustomizationPatchFS` kustomization.
+    #[test]
+    fn kustomize_remove_patch_cases() {
+        let file = "
+patches:
+- path: patch1.yaml
+  target:
+    group: myGroup
+    version: myVersion
+    kind: myKind
+    name: myName
+    namespace: myNamespace
+    labelSelector: myLabelSelector
+    annotationSelector: myAnnotationSelector
+- path: patch2.yaml
+  target:
+    group: myGroup
+    version: myVersion
+    kind: myKind
+- patch: |-
+    - op: replace
+      path: /some/existing/path
+      value: new value
+  target:
+    kind: myKind
+    labelSelector: myLabelSelector
+";
+        let paths = |text: &str| -> Vec<String> {
+            let doc = Doc::parse("k", text).unwrap();
+            doc.get(&[Step::Key("patches".into())])
+                .and_then(Node::as_sequence)
+                .map(|v| {
+                    v.iter()
+                        .map(|p| {
+                            p.get_str(&["path"])
+                                .or(p.get_str(&["patch"]).map(|_| "<inline>"))
+                                .unwrap_or("")
+                                .to_owned()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // TestRemovePatch.
+        let out = run(
+            file,
+            &Edit::RemovePatch(target(PatchEdit {
+                path: "patch1.yaml".into(),
+                ..PatchEdit::default()
+            })),
+        );
+        assert_eq!(paths(&out), ["patch2.yaml", "<inline>"]);
+        // TestRemovePatch2: an inline patch, matched by content and target.
+        let out = run(
+            file,
+            &Edit::RemovePatch(PatchEdit {
+                patch: "- op: replace\n  path: /some/existing/path\n  value: new value".into(),
+                kind: "myKind".into(),
+                label_selector: "myLabelSelector".into(),
+                ..PatchEdit::default()
+            }),
+        );
+        assert_eq!(paths(&out), ["patch1.yaml", "patch2.yaml"]);
+        // TestRemovePatchNotDefinedInKustomization / TestRemovePatchNotExist: a warning, and
+        // the file as it was.
+        let missing = apply(
+            "k",
+            file,
+            &Edit::RemovePatch(target(PatchEdit {
+                path: "patch3.yaml".into(),
+                ..PatchEdit::default()
+            })),
+        )
+        .unwrap();
+        assert_eq!(missing.text, file);
+        assert_eq!(
+            missing.warnings,
+            ["patch doesn't exist in kustomization file"]
+        );
+    }
+}
