@@ -62,16 +62,16 @@ struct GeneratorFlags {
     #[arg(long = "from-literal")]
     from_literal: Vec<String>,
     /// A file of `key=value` lines.
-    #[arg(long = "from-env-file", default_value = "")]
+    #[arg(long = "from-env-file", default_value = "", hide_default_value = true)]
     from_env_file: String,
     /// create, merge or replace.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     behavior: String,
     /// Do not append a content hash to the name.
     #[arg(long = "disableNameSuffixHash")]
     disable_name_suffix_hash: bool,
     /// The generated object's namespace.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     namespace: String,
 }
 
@@ -147,7 +147,7 @@ enum AddCommand {
         #[command(flatten)]
         flags: GeneratorFlags,
         /// The Secret's type.
-        #[arg(long = "type", default_value = "")]
+        #[arg(long = "type", default_value = "", hide_default_value = true)]
         secret_type: String,
     },
 }
@@ -156,31 +156,35 @@ enum AddCommand {
 #[derive(Debug, Args)]
 struct PatchFlags {
     /// Path to the patch file.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     path: String,
     /// The patch, inline.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     patch: String,
     /// Target group.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     group: String,
     /// Target version.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     version: String,
     /// Target kind.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     kind: String,
     /// Target name.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     name: String,
     /// Target namespace.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     namespace: String,
     /// Target label selector.
-    #[arg(long = "label-selector", default_value = "")]
+    #[arg(long = "label-selector", default_value = "", hide_default_value = true)]
     label_selector: String,
     /// Target annotation selector.
-    #[arg(long = "annotation-selector", default_value = "")]
+    #[arg(
+        long = "annotation-selector",
+        default_value = "",
+        hide_default_value = true
+    )]
     annotation_selector: String,
 }
 
@@ -193,10 +197,10 @@ struct SetGeneratorFlags {
     #[arg(long = "from-literal")]
     from_literal: Vec<String>,
     /// The entry's current namespace.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     namespace: String,
     /// Its new namespace.
-    #[arg(long = "new-namespace", default_value = "")]
+    #[arg(long = "new-namespace", default_value = "", hide_default_value = true)]
     new_namespace: String,
 }
 
@@ -294,7 +298,7 @@ enum RemoveCommand {
         #[arg(value_name = "NAME[,NAME]")]
         names: Vec<String>,
         /// Their namespace.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         namespace: String,
     },
     /// Removes secretGenerator entries (comma-separated names).
@@ -302,7 +306,7 @@ enum RemoveCommand {
         #[arg(value_name = "NAME[,NAME]")]
         names: Vec<String>,
         /// Their namespace.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         namespace: String,
     },
 }
