@@ -90,8 +90,8 @@ enum AddCommand {
         #[arg(value_name = "PATH")]
         paths: Vec<String>,
     },
-    /// Adds base directories (comma-separated) to resources; each must exist. One already
-    /// listed is skipped with a warning (kustomize fails).
+    /// Adds base directories (comma-separated) to resources; each must exist and not be
+    /// listed already.
     Base {
         #[arg(value_name = "DIR[,DIR]")]
         paths: Vec<String>,
@@ -692,7 +692,7 @@ fn to_edit(cmd: &EditCommand, dir: &Path) -> Result<Option<Edit>, Error> {
                         return Err(usage(format!("{b} does not exist")));
                     }
                 }
-                list(ListField::Resources, bases)
+                Some(Edit::AddBases(bases))
             }
             AddCommand::Transformer { paths } => {
                 need(

@@ -225,6 +225,21 @@ pub(crate) fn add_to_list(
     Ok(())
 }
 
+/// `add base`: like `add resource`, but a base already in `resources` is an error
+/// (addbase.go `RunAddBase`).
+pub(crate) fn add_bases(doc: &mut Doc, bases: &[String]) -> Result<()> {
+    if bases.is_empty() {
+        return Err(invalid("must specify a base directory"));
+    }
+    let existing = list_items(doc, "resources")?;
+    for b in bases {
+        if existing.iter().flatten().any(|e| e == b) {
+            return Err(invalid(format!("base {b} already in kustomization file")));
+        }
+    }
+    add_to_list(doc, ListField::Resources, bases, &mut Vec::new())
+}
+
 /// Checks `buildMetadata` options (validate.go `BuildMetadataValidator.Validate`).
 fn check_build_metadata(opts: &[String]) -> Result<()> {
     if opts.is_empty() {
@@ -501,6 +516,19 @@ mod tests {
         lacks_fields(
             &run(one, &Edit::RemoveFromList(ListField::BuildMetadata, origin)),
             &["buildMetadata"],
+        );
+    }
+
+    /// add/addbase_test.go `TestAddBaseAlreadyThere`.
+    #[test]
+    fn kustomize_add_base_already_there() {
+        let bases = vec!["my/path/base".to_owned(), "other".to_owned()];
+        let out = crate::edit::testutil::once(BASE, &Edit::AddBases(bases.clone()));
+        same_fields(&out, "resources:\n- my/path/base\n- other");
+        let e = apply("k", &out, &Edit::AddBases(bases)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "base my/path/base already in kustomization file"
         );
     }
 

@@ -72,6 +72,8 @@ pub enum Edit {
     /// `add resource|component|base|transformer|generator|configuration`: append entries that
     /// are not there yet.
     AddToList(ListField, Vec<String>),
+    /// `add base DIR[,DIR]`: append to `resources`; a base already listed is an error.
+    AddBases(Vec<String>),
     /// `add buildmetadata`: like [`Edit::AddToList`], but an entry already present is an error.
     AddBuildMetadata(Vec<String>),
     /// `set buildmetadata`: replace the list.
@@ -189,6 +191,7 @@ pub fn apply(path: &str, text: &str, edit: &Edit) -> Result<Edited> {
         Edit::AddToList(field, items) => {
             fields::add_to_list(&mut doc, *field, items, &mut warnings)?;
         }
+        Edit::AddBases(bases) => fields::add_bases(&mut doc, bases)?,
         Edit::AddBuildMetadata(opts) => fields::add_build_metadata(&mut doc, opts)?,
         Edit::SetBuildMetadata(opts) => fields::set_build_metadata(&mut doc, opts)?,
         Edit::RemoveFromList(field, patterns) => {
