@@ -7,5 +7,6 @@
 mod bad_input;
 mod build;
 mod diff;
+mod edit;
 mod integrations;
 mod kustomize;
