@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod budget;
 pub mod build;
 pub mod diff;
 pub mod error;
@@ -44,6 +45,7 @@ pub mod source;
 pub mod transform;
 pub mod yaml;
 
+pub use budget::{Budget, Budgets};
 pub use build::Reorder;
 pub use diff::{Change, ChangeKind, Diff, DiffOptions};
 pub use error::{Error, ErrorKind, Location, Result};

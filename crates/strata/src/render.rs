@@ -4,6 +4,7 @@
 use std::io;
 use std::path::Path;
 
+use crate::budget::{Budgets, Usage};
 use crate::build::{Builder, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
@@ -21,6 +22,9 @@ pub struct RenderOptions {
     pub reorder: Reorder,
     /// Budgets on every input file.
     pub limits: Limits,
+    /// Budgets on the whole build (bytes read, alias nodes, nodes created, resources,
+    /// kustomizations accumulated).
+    pub budgets: Budgets,
     /// Label every resource `app.kubernetes.io/managed-by` (`--enable-managedby-label`).
     pub managed_by_label: bool,
 }
@@ -40,6 +44,12 @@ impl RenderOptions {
     /// Sets whether every resource gets kustomize's managed-by label.
     pub fn managed_by_label(mut self, on: bool) -> RenderOptions {
         self.managed_by_label = on;
+        self
+    }
+
+    /// Sets the budgets of each build.
+    pub fn budgets(mut self, b: Budgets) -> RenderOptions {
+        self.budgets = b;
         self
     }
 
@@ -124,13 +134,20 @@ impl Renderer {
         root: &Path,
         cache: &ParseCache,
     ) -> Result<Rendered> {
-        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
+        let loader = Loader::new(
+            fs,
+            self.options.load_restrictor,
+            self.options.limits,
+            self.options.budgets,
+            cache,
+        );
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .build(root)?;
         Ok(Rendered {
             resources: built.resources,
             warnings: built.warnings,
+            usage: built.usage,
         })
     }
 }
@@ -146,12 +163,19 @@ pub fn render_dir(path: impl AsRef<Path>) -> Result<Rendered> {
 pub struct Rendered {
     resources: Vec<Resource>,
     warnings: Vec<String>,
+    usage: Usage,
 }
 
 impl Rendered {
     /// Returns the resources in output order.
     pub fn resources(&self) -> &[Resource] {
         &self.resources
+    }
+
+    /// Returns what the build used of its budgets ([`RenderOptions::budgets`]): bytes read,
+    /// nodes created, kustomization directories accumulated and so on.
+    pub fn usage(&self) -> Usage {
+        self.usage
     }
 
     /// Returns the warnings kustomize would print on stderr (deprecations and such).

@@ -9,4 +9,5 @@ mod support;
 
 mod examples;
 mod fixtures;
+mod hostile;
 mod reference;

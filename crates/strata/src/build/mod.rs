@@ -15,6 +15,7 @@ mod plugins;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::budget::{Budget, Usage};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
@@ -115,6 +116,8 @@ pub struct Built {
     pub resources: Vec<Resource>,
     /// Warnings, in the order kustomize prints them.
     pub warnings: Vec<String>,
+    /// What the build used of its budgets.
+    pub usage: Usage,
 }
 
 /// Builds kustomizations from one file system.
@@ -188,6 +191,7 @@ impl<'a> Builder<'a> {
         Ok(Built {
             resources,
             warnings: self.warnings,
+            usage: self.loader.usage(),
         })
     }
 
@@ -200,6 +204,9 @@ impl<'a> Builder<'a> {
         chain: &mut Vec<PathBuf>,
     ) -> Result<()> {
         let k = &target.kustomization;
+        self.loader
+            .charge(Budget::Kustomizations, 1)
+            .map_err(|e| e.with_location(Location::new(&k.file, Span::default())))?;
         self.accumulate_resources(target, &k.resources, acc, chain)?;
         // kustomize merges the defaults plus `configurations:` into the accumulator's config
         // (kusttarget.go accumulateTarget, builtinconfig.MakeTransformerConfig).
@@ -392,7 +399,7 @@ impl<'a> Builder<'a> {
                         .loader
                         .load_restricted(&target.dir, &path)
                         .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?;
-                    let docs = crate::yaml::parse::parse_documents(&file, Default::default())?;
+                    let docs = self.loader.parse(&file, Default::default())?;
                     let first = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
                     list.extend(replacements::parse_replacement_file(first, &file)?);
                 }
@@ -574,7 +581,8 @@ impl<'a> Builder<'a> {
             }
             let path = crate::fs::clean(&target.dir.join(&entry.value));
             match self.loader.fs().kind(&path) {
-                FileKind::File => {
+                // A FIFO or device goes to the loader's gate, which refuses it by name.
+                FileKind::File | FileKind::Special => {
                     let resources =
                         self.loader
                             .load_resources(&target.dir, &path)
@@ -585,6 +593,9 @@ impl<'a> Builder<'a> {
                                         entry.value
                                     ))
                             })?;
+                    self.loader
+                        .charge(Budget::Resources, resources.len() as u64)
+                        .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
                     for mut r in resources {
                         if self.metadata.track {
                             r.history_mut().origin =
@@ -652,7 +663,7 @@ impl<'a> Builder<'a> {
             let path = crate::fs::clean(&target.dir.join(&entry.value));
             match self.loader.fs().kind(&path) {
                 FileKind::Dir => {}
-                FileKind::File => {
+                FileKind::File | FileKind::Special => {
                     return Err(at(
                         ErrorKind::Kustomization,
                         format!(

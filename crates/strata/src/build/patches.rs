@@ -17,7 +17,7 @@ use crate::patch::target::{self, Selector};
 use crate::resource::{Resource, ResourceMap};
 use crate::schema::SchemaState;
 use crate::source::{SourceFile, Span};
-use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
+use crate::yaml::parse::{DuplicateKeys, ParseOptions};
 use crate::yaml::{Node, NodeKind};
 
 use super::loader::Loader;
@@ -39,11 +39,10 @@ fn source_label(path: Option<&str>, text: &str) -> String {
 
 /// Parses `file` as strategic-merge patches: resources, empty documents skipped
 /// (SliceFromBytes). Duplicate keys keep the first, as kustomize reads patch files.
-fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Result<Vec<Resource>> {
-    let docs = parse_documents(
+fn sm_patches(file: &Arc<SourceFile>, loader: &Loader<'_>) -> Result<Vec<Resource>> {
+    let docs = loader.parse(
         file,
         ParseOptions {
-            limits,
             duplicate_keys: DuplicateKeys::KeepFirst,
             ..ParseOptions::default()
         },
@@ -272,10 +271,7 @@ pub fn strategic_merge_field(
         // An entry is inline YAML if it reads as resources, else a file path
         // (PatchStrategicMergeTransformer.go loadFromPaths).
         let inline = SourceFile::new(inline_name(k, item.span), text);
-        if let Some(found) = sm_patches(&inline, loader.limits())
-            .ok()
-            .filter(|f| !f.is_empty())
-        {
+        if let Some(found) = sm_patches(&inline, loader).ok().filter(|f| !f.is_empty()) {
             patches.extend(found);
             continue;
         }
@@ -283,7 +279,7 @@ pub fn strategic_merge_field(
         let file = loader
             .load_restricted(dir, &path)
             .map_err(|e| e.with_location(Location::new(&k.file, item.span)))?;
-        patches.extend(sm_patches(&file, loader.limits())?);
+        patches.extend(sm_patches(&file, loader)?);
     }
     if patches.is_empty() {
         return Err(k.error_at(
@@ -426,7 +422,7 @@ pub fn patches_field(
     for item in k.list_field("patches")? {
         let e = read_entry(loader, dir, k, item, "patches")?;
         let source = source_label(e.path.as_deref(), &e.text);
-        let sm = sm_patches(&e.file, loader.limits());
+        let sm = sm_patches(&e.file, loader);
         let json = json6902::parse_operations(&e.file);
         let sm_len = sm.as_ref().map_or(0, Vec::len);
         let json_len = json.as_ref().map_or(0, Vec::len);
