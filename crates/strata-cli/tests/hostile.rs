@@ -152,3 +152,20 @@ fn issue_16_huge_files_are_refused_by_size_before_reading() {
         "larger than the limit of 268435456 bytes",
     );
 }
+
+#[test]
+fn issue_16_budget_flag_sets_a_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/kustomization.yaml",
+        "configMapGenerator:\n- name: g\n  literals:\n  - a=b\n",
+    );
+    let app = dir.path().join("app");
+    assert!(build(&app, &[]).status.success());
+    let out = build(&app, &["--budget", "nodes=5"]);
+    assert_refused(&out, "budget of 5 nodes");
+    let out = build(&app, &["--budget", "time=5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown budget 'time'"));
+}

@@ -45,7 +45,7 @@ pub mod source;
 pub mod transform;
 pub mod yaml;
 
-pub use budget::{Budget, Budgets};
+pub use budget::{Budget, Budgets, Usage};
 pub use build::Reorder;
 pub use diff::{Change, ChangeKind, Diff, DiffOptions};
 pub use error::{Error, ErrorKind, Location, Result};

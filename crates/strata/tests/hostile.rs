@@ -210,3 +210,116 @@ fn issue_16_input_bytes_are_budgeted_per_build() {
     assert_eq!(e.kind(), ErrorKind::Limit);
     assert!(e.message().contains("--budget input-bytes=N"), "{e}");
 }
+
+/// Returns a resource of about 300 bytes whose aliases expand to `9^6` (531,441) nodes,
+/// under the per-file alias budget of 1,000,000.
+fn alias_bomb(name: &str) -> String {
+    let mut text = format!(
+        "apiVersion: example.com/v1\nkind: Bomb\nmetadata:\n  name: {name}\nspec:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+    );
+    for i in 1..6 {
+        let p = i - 1;
+        let refs = vec![format!("*a{p}"); 9].join(", ");
+        text.push_str(&format!("  a{i}: &a{i} [{refs}]\n"));
+    }
+    text
+}
+
+#[test]
+fn issue_16_alias_bombs_are_budgeted_per_build() {
+    let one = MemoryFs::new()
+        .with_file("app/kustomization.yaml", "resources:\n- b0.yaml\n")
+        .with_file("app/b0.yaml", alias_bomb("b0"));
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&one, "/app")
+        .unwrap();
+    let used = rendered.usage().alias_nodes;
+    assert!(used > 500_000 && used < 1_000_000, "{used}");
+
+    // 200 such files: each under the per-file budget, together far over the build's.
+    let mut fs = MemoryFs::new();
+    let mut kust = String::from("resources:\n");
+    for i in 0..200 {
+        fs.add_file(format!("app/b{i}.yaml"), alias_bomb(&format!("b{i}")));
+        kust.push_str(&format!("- b{i}.yaml\n"));
+    }
+    fs.add_file("app/kustomization.yaml", kust);
+    let fs = RecordingFs::new(fs);
+    let e = Renderer::new(RenderOptions::default())
+        .render(&fs, "/app")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.to_string().contains("alias-nodes"), "{e}");
+    // The default budget (2,000,000) stops it within the first four files.
+    let bombs = fs
+        .opened()
+        .iter()
+        .filter(|p| p.starts_with("/app/b"))
+        .count();
+    assert!(bombs <= 4, "{bombs} files read");
+}
+
+/// A kustomization whose `replacements` each copy one ConfigMap's `data` into a new field of
+/// the other, so the copies grow like Fibonacci numbers.
+fn growing_replacements(n: usize) -> MemoryFs {
+    let cm = |name: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: x\n")
+    };
+    let mut kust = String::from("resources:\n- a.yaml\n- b.yaml\nreplacements:\n");
+    for i in 0..n {
+        let (src, dst) = if i % 2 == 0 { ("a", "b") } else { ("b", "a") };
+        kust.push_str(&format!(
+            "- source: {{kind: ConfigMap, name: {src}, fieldPath: data}}\n  targets:\n  - select: {{kind: ConfigMap, name: {dst}}}\n    fieldPaths: [data.d{i}]\n    options: {{create: true}}\n"
+        ));
+    }
+    MemoryFs::new()
+        .with_file("app/kustomization.yaml", kust)
+        .with_file("app/a.yaml", cm("a"))
+        .with_file("app/b.yaml", cm("b"))
+}
+
+#[test]
+fn issue_16_replacements_count_the_nodes_they_copy() {
+    // `data: {k: x}` is 3 nodes (mapping, key, value). Each copy adds a key and the copied
+    // mapping to the other side: copy i has size(i-1) + size(i-2) + 1 nodes.
+    let mut sizes = vec![3u64, 7];
+    while sizes.len() < 10 {
+        let n = sizes.len();
+        sizes.push(sizes[n - 1] + sizes[n - 2] + 1);
+    }
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&growing_replacements(10), "/app")
+        .unwrap();
+    assert_eq!(rendered.usage().nodes, sizes.iter().sum::<u64>());
+
+    // Forty of them would copy about 10^8 nodes; the default budget (4,000,000) stops them.
+    let e = Renderer::new(RenderOptions::default())
+        .render(&growing_replacements(40), "/app")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.message().contains("--budget nodes=N"), "{e}");
+    assert!(e.to_string().contains("kustomization.yaml:"), "{e}");
+}
+
+#[test]
+fn issue_16_generators_and_patches_count_their_nodes() {
+    let fs = MemoryFs::new()
+        .with_file(
+            "app/kustomization.yaml",
+            "resources:\n- cm.yaml\nconfigMapGenerator:\n- name: g\n  literals:\n  - a=b\npatches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: cm\n    data:\n      x: y\n",
+        )
+        .with_file("app/cm.yaml", CM);
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&fs, "/app")
+        .unwrap();
+    let usage = rendered.usage();
+    // The generated ConfigMap: {apiVersion: v1, kind: ConfigMap, metadata: {name: g},
+    // data: {a: b}} is 13 nodes, and so is the patch with `cm` and `x: y`.
+    assert_eq!(usage.nodes, 13 + 13);
+    assert_eq!(usage.resources, 2);
+    assert_eq!(usage.kustomizations, 1);
+    let e = Renderer::new(budgets(Budget::Nodes, 20))
+        .render(&fs, "/app")
+        .unwrap_err();
+    assert!(e.message().contains("budget of 20 nodes"), "{e}");
+}

@@ -406,9 +406,13 @@ impl<'a> Builder<'a> {
             }
         }
         let mut all = std::mem::take(&mut acc.resources).into_resources();
-        let result = replacements::apply_with_previous_ids(&mut all, &list, &|r| {
-            r.history().prev_ids.clone()
-        });
+        let loader = &self.loader;
+        let result = replacements::apply_budgeted(
+            &mut all,
+            &list,
+            &|r| r.history().prev_ids.clone(),
+            &mut |n| loader.charge(Budget::Nodes, n),
+        );
         acc.resources.replace_all(all).map_err(|r| {
             k.error_at(
                 ErrorKind::DuplicateId,

@@ -21,6 +21,7 @@ use crate::yaml::parse::{DuplicateKeys, ParseOptions};
 use crate::yaml::{Node, NodeKind};
 
 use super::loader::Loader;
+use crate::budget::{Budget, count_nodes};
 
 /// What a strategic-merge patch may change about its target.
 #[derive(Clone, Copy, Debug, Default)]
@@ -217,6 +218,21 @@ fn select(
     Ok(found)
 }
 
+/// Counts a strategic-merge patch applied to `targets` resources against the build's node
+/// budget: a merge creates at most the patch's nodes in each target.
+fn charge_patch(
+    loader: &Loader<'_>,
+    patch: &Resource,
+    targets: usize,
+    k: &Kustomization,
+    span: Span,
+) -> Result<()> {
+    let n = count_nodes(patch.node()).saturating_mul(targets as u64);
+    loader
+        .charge(Budget::Nodes, n)
+        .map_err(|e| e.with_location(Location::new(&k.file, span)))
+}
+
 /// Applies an untargeted strategic-merge patch to the one resource with its id.
 fn apply_by_id(
     acc: &mut ResourceMap,
@@ -292,6 +308,7 @@ pub fn strategic_merge_field(
         ));
     }
     for p in &patches {
+        charge_patch(loader, p, 1, k, list.span)?;
         apply_by_id(acc, p, Allow::default(), true, "", openapi)?;
     }
     Ok(())
@@ -458,6 +475,7 @@ pub fn patches_field(
                         }
                         let found = select(acc, sel, warnings, "patch")?;
                         if let Some(p) = patches.first() {
+                            charge_patch(loader, p, found.len(), k, e.span)?;
                             apply_sm(acc, &found, p, e.allow, true, openapi)?;
                         }
                     }
@@ -467,6 +485,7 @@ pub fn patches_field(
                                 "no resource matches strategic merge patch \"{}\": ",
                                 p.org_id()
                             );
+                            charge_patch(loader, p, 1, k, e.span)?;
                             apply_by_id(acc, p, e.allow, false, &prefix, openapi)?;
                         }
                     }
