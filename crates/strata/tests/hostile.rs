@@ -323,3 +323,70 @@ fn issue_16_generators_and_patches_count_their_nodes() {
         .unwrap_err();
     assert!(e.message().contains("budget of 20 nodes"), "{e}");
 }
+
+/// A diamond of bases `depth` levels deep: the top and every directory of a level list both
+/// directories of the next, so the bottom is reached by 2^depth paths. Each directory adds a
+/// label, or with `prefixes` a name prefix of its own, so that each path yields resources
+/// of their own; the bottom directories hold one ConfigMap each.
+fn diamond(depth: usize, prefixes: bool) -> MemoryFs {
+    let mut fs = MemoryFs::new().with_file(
+        "app/kustomization.yaml",
+        "resources:\n- cm.yaml\n- l1a\n- l1b\nbuildMetadata: [originAnnotations]\n",
+    );
+    fs.add_file("app/cm.yaml", CM);
+    for level in 1..=depth {
+        for side in ["a", "b"] {
+            let dir = format!("app/l{level}{side}");
+            let mut k = if level < depth {
+                format!("resources:\n- ../l{n}a\n- ../l{n}b\n", n = level + 1)
+            } else if prefixes {
+                fs.add_file(format!("{dir}/cm.yaml"), CM);
+                "resources:\n- cm.yaml\n".to_owned()
+            } else {
+                String::new()
+            };
+            if prefixes {
+                k.push_str(&format!("namePrefix: {side}-\n"));
+            } else {
+                k.push_str(&format!("labels:\n- pairs:\n    l{level}{side}: \"yes\"\n"));
+            }
+            fs.add_file(format!("{dir}/kustomization.yaml"), k);
+        }
+    }
+    fs
+}
+
+#[test]
+fn issue_16_a_diamond_of_bases_is_accumulated_once_per_directory() {
+    // 2^20 paths to the bottom. A directory is accumulated once for its first entry, once
+    // more for its second (which keeps a copy) and never again: the top and level 1 are
+    // entered once, every later level twice per directory.
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&diamond(20, false), "/app")
+        .unwrap();
+    assert_eq!(rendered.usage().kustomizations, 1 + 2 + 19 * 2 * 2);
+    assert_eq!(rendered.resources().len(), 1);
+    assert!(rendered.to_yaml().unwrap().contains("path: cm.yaml"));
+
+    // With a prefix per side every path is a resource of its own: 2^20 of them. The copies
+    // of kept bases count as resources, so the budget stops the doubling.
+    let e = Renderer::new(budgets(Budget::Resources, 10_000))
+        .render(&diamond(20, true), "/app")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.message().contains("--budget resources=N"), "{e}");
+    // At depth 3 the eight paths render, named after their paths.
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&diamond(3, true), "/app")
+        .unwrap();
+    let mut names: Vec<&str> = rendered
+        .resources()
+        .iter()
+        .map(|r| r.id().name.as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names.len(), 9);
+    assert_eq!(names[0], "a-a-a-cm");
+    assert_eq!(names[7], "b-b-b-cm");
+    assert_eq!(names[8], "cm");
+}

@@ -45,6 +45,7 @@ const MAX_DEPTH: usize = 200;
 
 /// Resources accumulated so far plus the field specs gathered with them (kustomize's
 /// `ResAccumulator`).
+#[derive(Clone)]
 struct Accumulator {
     resources: ResourceMap,
     config: TransformerConfig,
@@ -120,6 +121,36 @@ pub struct Built {
     pub usage: Usage,
 }
 
+/// A base accumulated once and kept for the places that list it again, with what its
+/// accumulation did besides its result, so a reuse can repeat it.
+struct Accumulated {
+    acc: Accumulator,
+    /// Warnings its accumulation added.
+    warnings: Vec<String>,
+    /// The distinct directories entered below it, for the cycle check a reuse under another
+    /// chain must repeat.
+    entered: Vec<PathBuf>,
+    /// How many levels below it the deepest of them was, for the depth check.
+    deepest: usize,
+}
+
+/// Which accumulated bases a build keeps. A diamond of bases (each level listing two
+/// directories of the next) is re-entered once per path, 2^depth times; kustomize
+/// re-accumulates it each time. A base is a function of its directory, its origin path (when
+/// origins are tracked) and the schema state, so its result can be reused: the second entry
+/// of a directory accumulates it once more and keeps a copy, and every later entry clones
+/// that copy. The first entry keeps nothing, so a base listed once costs no copy; a
+/// directory costs at most two accumulations whatever the number of paths to it.
+#[derive(Default)]
+struct BaseCache {
+    /// Bases entered once, not kept.
+    seen: std::collections::HashSet<(PathBuf, String)>,
+    kept: std::collections::HashMap<(PathBuf, String), Accumulated>,
+    /// Every directory entered so far with its depth (chain length), in order; a reused base
+    /// adds its distinct directories at its deepest depth.
+    entered: Vec<(PathBuf, usize)>,
+}
+
 /// Builds kustomizations from one file system.
 pub struct Builder<'a> {
     loader: Loader<'a>,
@@ -132,6 +163,8 @@ pub struct Builder<'a> {
     openapi: crate::schema::SchemaState,
     /// `--enable-managedby-label`.
     managed_by_label: bool,
+    /// Bases kept for reuse.
+    bases: BaseCache,
 }
 
 impl<'a> Builder<'a> {
@@ -145,6 +178,7 @@ impl<'a> Builder<'a> {
             builtin_config: TransformerConfig::builtin(),
             managed_by_label: false,
             openapi: crate::schema::SchemaState::new(),
+            bases: BaseCache::default(),
         }
     }
 
@@ -622,8 +656,8 @@ impl<'a> Builder<'a> {
                             ),
                         ));
                     }
-                    let mut sub_acc = Accumulator::new();
-                    self.accumulate(&sub, &mut sub_acc, chain)
+                    let mut sub_acc = self
+                        .accumulate_base(&sub, chain, entry, k)
                         .map_err(|e| e.with_context(format!("in '{}'", entry.value)))?;
                     chain.pop();
                     acc.config = acc
@@ -650,6 +684,87 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Accumulates base `sub` (just entered: last on `chain`) in an accumulator of its own,
+    /// or clones the one kept from an earlier entry of the same directory ([`BaseCache`]).
+    fn accumulate_base(
+        &mut self,
+        sub: &Target,
+        chain: &mut Vec<PathBuf>,
+        entry: &Spanned<String>,
+        parent: &Kustomization,
+    ) -> Result<Accumulator> {
+        let key = (
+            sub.dir.clone(),
+            if self.metadata.track {
+                sub.origin_path.clone()
+            } else {
+                String::new()
+            },
+        );
+        let depth = chain.len();
+        let reusable = self.openapi.is_unset();
+        if let Some(kept) = self.bases.kept.get(&key).filter(|_| reusable) {
+            // What the accumulation would have checked under this chain: no directory below
+            // contains one being built, and nothing nests too deep.
+            if depth + kept.deepest > MAX_DEPTH {
+                return Err(parent.error_at(
+                    ErrorKind::Limit,
+                    format!("kustomizations nest deeper than {MAX_DEPTH} levels"),
+                    entry.span,
+                ));
+            }
+            for dir in &kept.entered {
+                if let Some(visited) = chain.iter().find(|v| v.starts_with(dir)) {
+                    return Err(parent.error_at(
+                        ErrorKind::Cycle,
+                        format!(
+                            "cycle detected: candidate root '{}' contains visited root '{}'",
+                            dir.display(),
+                            visited.display()
+                        ),
+                        entry.span,
+                    ));
+                }
+            }
+            let acc = kept.acc.clone();
+            self.warnings.extend(kept.warnings.iter().cloned());
+            let deepest = depth + kept.deepest;
+            let entered = kept.entered.iter().map(|d| (d.clone(), deepest));
+            self.bases.entered.extend(entered);
+            self.loader
+                .charge(Budget::Resources, acc.resources.len() as u64)
+                .map_err(|e| e.with_location(Location::new(&parent.file, entry.span)))?;
+            return Ok(acc);
+        }
+        let keep = reusable && !self.bases.seen.insert(key.clone());
+        let warnings_before = self.warnings.len();
+        let entered_before = self.bases.entered.len();
+        let mut acc = Accumulator::new();
+        self.accumulate(sub, &mut acc, chain)?;
+        if keep && self.openapi.is_unset() {
+            let below = self.bases.entered.get(entered_before..).unwrap_or_default();
+            let mut entered: Vec<PathBuf> = below.iter().map(|(d, _)| d.clone()).collect();
+            entered.sort_unstable();
+            entered.dedup();
+            let kept = Accumulated {
+                acc: acc.clone(),
+                warnings: self
+                    .warnings
+                    .get(warnings_before..)
+                    .unwrap_or_default()
+                    .to_vec(),
+                entered,
+                deepest: below
+                    .iter()
+                    .map(|(_, at)| at.saturating_sub(depth))
+                    .max()
+                    .unwrap_or(0),
+            };
+            self.bases.kept.insert(key, kept);
+        }
+        Ok(acc)
     }
 
     /// Runs each component on the same accumulator, after this kustomization's resources and
@@ -745,7 +860,8 @@ impl<'a> Builder<'a> {
         let mut sub = self.load_target(&dir)?;
         self.check_openapi(&sub, false)?; // openapi: a base's or component's
         sub.origin_path = parent.origin_of(&entry.value);
-        chain.push(dir);
+        chain.push(dir.clone());
+        self.bases.entered.push((dir, chain.len()));
         Ok(sub)
     }
 
