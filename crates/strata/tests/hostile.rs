@@ -390,3 +390,49 @@ fn issue_16_a_diamond_of_bases_is_accumulated_once_per_directory() {
     assert_eq!(names[7], "b-b-b-cm");
     assert_eq!(names[8], "cm");
 }
+
+#[test]
+fn issue_16_a_diamond_of_components_stops_at_the_kustomization_budget() {
+    // Components apply to their parent's resources each time they are listed, so a diamond
+    // of them cannot be reused: 2^depth applications, which the budget bounds.
+    let depth = 20;
+    let mut fs = MemoryFs::new()
+        .with_file(
+            "app/kustomization.yaml",
+            "resources:\n- cm.yaml\ncomponents:\n- c1a\n- c1b\n",
+        )
+        .with_file("app/cm.yaml", CM);
+    for level in 1..=depth {
+        for side in ["a", "b"] {
+            let mut k =
+                String::from("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n");
+            if level < depth {
+                k.push_str(&format!(
+                    "components:\n- ../c{n}a\n- ../c{n}b\n",
+                    n = level + 1
+                ));
+            } else {
+                k.push_str("resources: []\n");
+            }
+            fs.add_file(format!("app/c{level}{side}/kustomization.yaml"), k);
+        }
+    }
+    let e = Renderer::new(budgets(Budget::Kustomizations, 1_000))
+        .render(&fs, "/app")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.message().contains("budget of 1000 kustomization"), "{e}");
+    // Depth 3 renders: 1 + 2 + 4 + 8 kustomizations.
+    fs.add_file(
+        "app/c3a/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: []\n",
+    );
+    fs.add_file(
+        "app/c3b/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: []\n",
+    );
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&fs, "/app")
+        .unwrap();
+    assert_eq!(rendered.usage().kustomizations, 1 + 2 + 4 + 8);
+}

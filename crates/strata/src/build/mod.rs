@@ -244,7 +244,7 @@ impl<'a> Builder<'a> {
         self.accumulate_resources(target, &k.resources, acc, chain)?;
         // kustomize merges the defaults plus `configurations:` into the accumulator's config
         // (kusttarget.go accumulateTarget, builtinconfig.MakeTransformerConfig).
-        let mut tc = self.builtin_config.clone();
+        let mut with_configurations = None;
         if !k.configurations.is_empty() {
             let mut loaded = TransformerConfig::default();
             for entry in &k.configurations {
@@ -254,13 +254,16 @@ impl<'a> Builder<'a> {
                     .merged(&one)
                     .map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
             }
-            tc = tc
-                .merged(&loaded)
-                .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
+            with_configurations = Some(
+                self.builtin_config
+                    .merged(&loaded)
+                    .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?,
+            );
         }
+        let tc = with_configurations.as_ref().unwrap_or(&self.builtin_config);
         acc.config = acc
             .config
-            .merged(&tc)
+            .merged(tc)
             .map_err(|m| k.error_at(ErrorKind::Kustomization, m, Span::default()))?;
         for entry in &k.crds {
             let crd = self.loader.load_crds(&target.dir, entry, k)?;
