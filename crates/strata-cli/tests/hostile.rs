@@ -169,3 +169,23 @@ fn issue_16_budget_flag_sets_a_budget() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown budget 'time'"));
 }
+
+#[test]
+fn issue_16_a_long_line_prints_a_window_of_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/kustomization.yaml",
+        "resources:\n- r.yaml\n",
+    );
+    let long = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {{a: \"{}\", b: [}}\n",
+        "x".repeat(5_000_000)
+    );
+    write(dir.path(), "app/r.yaml", &long);
+    let out = build(&dir.path().join("app"), &[]);
+    // assert_refused also bounds stderr to 4 kB.
+    assert_refused(&out, "r.yaml:5:");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("…xxxx"), "{stderr}");
+}
