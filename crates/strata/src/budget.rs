@@ -15,9 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, ErrorKind};
 use crate::yaml::{Node, NodeKind};
 
-/// Limits on one build. The defaults leave room for the largest real repositories measured
-/// (a 100k-resource overlay reads tens of MB and creates a few hundred thousand nodes) while
-/// keeping a hostile build's memory in the hundreds of MB.
+/// Limits on one build. A node of the tree costs about 80 bytes with its share of strings,
+/// so the node budgets keep what a hostile build can make under about 100 MB each, while
+/// leaving room for real repositories: text without aliases never charges the alias budget,
+/// and generators, patches and replacements create a few nodes per resource they touch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Budgets {
@@ -25,10 +26,11 @@ pub struct Budgets {
     /// counted every time a file is loaded. Default 512 MiB.
     pub input_bytes: u64,
     /// Nodes that YAML aliases expand to, over all files, estimated per file as the nodes
-    /// parsed beyond one per input byte (text without aliases cannot make more). Default 2M.
+    /// parsed beyond one per input byte (text without aliases cannot make more). Default
+    /// 500k.
     pub alias_nodes: u64,
     /// Nodes created after parsing: generated objects, strategic-merge patches applied to each
-    /// target, values copied by replacements. Default 4M.
+    /// target, values copied by replacements. Default 1M.
     pub nodes: u64,
     /// Resources loaded, generated, or copied from a base reused in another place. Default 1M.
     pub resources: u64,
@@ -41,8 +43,8 @@ impl Default for Budgets {
     fn default() -> Budgets {
         Budgets {
             input_bytes: 512 * 1024 * 1024,
-            alias_nodes: 2_000_000,
-            nodes: 4_000_000,
+            alias_nodes: 500_000,
+            nodes: 1_000_000,
             resources: 1_000_000,
             kustomizations: 100_000,
         }
