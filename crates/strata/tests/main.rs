@@ -10,4 +10,5 @@ mod support;
 mod examples;
 mod fixtures;
 mod hostile;
+mod properties;
 mod reference;
