@@ -8,6 +8,7 @@ use strata::patch::strategic_merge::kustomize_patch;
 use strata::source::SourceFile;
 use strata::yaml::emit::emit_document;
 use strata::yaml::parse::{ParseOptions, parse_documents};
+use strata::yaml::resolve::Tag;
 use strata::{MemoryFs, RenderOptions, Renderer};
 
 /// Fragments whose concatenations reach most of the parser: indentation, flow and block
@@ -66,6 +67,48 @@ fn parse(text: &str) -> Option<Vec<strata::yaml::parse::Document>> {
     parse_documents(&file, ParseOptions::default()).ok()
 }
 
+/// Returns true if `text` holds a character YAML 1.1 counts as a line break beyond `\n` and
+/// `\r`: yaml.v2's printer writes them raw and indents after them, so the print reads back
+/// with the indent in the value, in kustomize as here. (Tagged input is exempt from the
+/// content check too: the printer resolves or drops tags as kustomize does.)
+fn has_yaml11_break(text: &str) -> bool {
+    text.contains(['\u{85}', '\u{2028}', '\u{2029}'])
+}
+
+/// The content of a tree, without styles, positions or key order: structure, the text of
+/// each string, and which scalars are timestamps or of another kind.
+fn content_of(n: &strata::yaml::Node) -> String {
+    use strata::yaml::NodeKind;
+    match &n.kind {
+        NodeKind::Scalar(s) if s.is_null() => "null".to_owned(),
+        // The printer rewrites numbers as yaml.v2 does (`1.20` as `1.2`) and timestamps as Go
+        // formats them, quoted (kustomize decodes them to time.Time, then strings), so only
+        // the text of other strings must survive; the rest must keep their kind.
+        NodeKind::Scalar(s) => match strata::yaml::resolve::tag(s) {
+            Tag::Timestamp => "timestamp".to_owned(),
+            Tag::Str if strata::yaml::resolve::plain_tag(&s.text) == Tag::Timestamp => {
+                "timestamp".to_owned()
+            }
+            Tag::Str => format!("{:?}", s.text),
+            _ => "scalar".to_owned(),
+        },
+        NodeKind::Mapping(m) => {
+            // The printer sorts keys, as yaml.v2 does.
+            let mut entries: Vec<String> = m
+                .entries
+                .iter()
+                .map(|e| format!("{}:{}", content_of(&e.key), content_of(&e.value)))
+                .collect();
+            entries.sort();
+            format!("{{{}}}", entries.join(","))
+        }
+        NodeKind::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(content_of).collect();
+            format!("[{}]", items.join(","))
+        }
+    }
+}
+
 fn print(root: &strata::yaml::Node) -> Option<String> {
     let mut out = String::new();
     emit_document(root, &mut out).ok().map(|()| out)
@@ -75,16 +118,36 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn parse_and_print_never_panic_and_printing_is_a_fixed_point(text in yaml_text()) {
+    fn printing_keeps_content_and_is_a_fixed_point_after_one_round(text in yaml_text()) {
         let Some(docs) = parse(&text) else { return Ok(()) };
         for d in docs {
             let Some(first) = print(&d.root) else { continue };
-            // What Strata prints, it reads back to the same print.
+            // The print reads back to the same content; printing that again is stable (the
+            // first print may differ: the printer follows the styles it is given).
             let again = parse(&first).expect("printed YAML parses");
             prop_assert_eq!(again.len(), 1, "{}", first);
-            let second = print(&again[0].root);
-            prop_assert_eq!(second.as_deref(), Some(first.as_str()));
+            if !has_yaml11_break(&first) && !text.contains('!') {
+                prop_assert_eq!(content_of(&again[0].root), content_of(&d.root), "{}", first);
+            }
+            let second = print(&again[0].root).expect("a printed tree prints");
+            let third = parse(&second).expect("printed YAML parses");
+            let third = print(&third[0].root);
+            prop_assert_eq!(third.as_deref(), Some(second.as_str()));
         }
+    }
+
+    #[test]
+    fn a_line_separator_prints_stably_after_one_round(pad in 0usize..6) {
+        // Regression (fuzz roundtrip on testdata format-non-ascii): a key holding U+2028
+        // prints double-quoted with `\\L` when written so, then single-quoted with the raw
+        // character and an indent after it, as kustomize prints it (oracle: `"line\\Lseparator"`
+        // comes out as `'line<U+2028>    separator'`); from there the print is stable.
+        let text = format!("\"line\\L{}separator\": v\n", " ".repeat(pad));
+        let docs = parse(&text).expect("valid YAML");
+        let first = print(&docs[0].root).expect("prints");
+        let second = print(&parse(&first).expect("parses")[0].root).expect("prints");
+        let third = print(&parse(&second).expect("parses")[0].root);
+        prop_assert_eq!(third.as_deref(), Some(second.as_str()));
     }
 
     #[test]
