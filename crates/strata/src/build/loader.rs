@@ -316,6 +316,22 @@ impl<'a> Loader<'a> {
         }
         let bytes = self.read_canonical(&canonical)?;
         let file = self.text_of(path, bytes)?;
+        self.parse_kustomization(dir, &file)
+    }
+
+    /// Reads `text` as the kustomization file `path` of `dir` (the top kustomization after
+    /// build-time overrides).
+    pub(crate) fn kustomization_from_text(
+        &self,
+        dir: &Path,
+        path: &str,
+        text: String,
+    ) -> Result<Kustomization> {
+        self.parse_kustomization(dir, &SourceFile::new(path, text))
+    }
+
+    fn parse_kustomization(&self, dir: &Path, file: &Arc<SourceFile>) -> Result<Kustomization> {
+        let file = Arc::clone(file);
         let opts = ParseOptions {
             limits: self.limits,
             // kustomize reads kustomization files with sigs.k8s.io/yaml, where the last of

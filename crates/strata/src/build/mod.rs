@@ -202,9 +202,12 @@ impl<'a> Builder<'a> {
         let dir = self.loader.confirm_dir(dir)?;
         let mut top = self.load_target(&dir)?;
         if !self.overrides.is_empty() {
-            // A copy: the parse cache keeps the file as written.
-            let mut k = Kustomization::clone(&top.kustomization);
-            self.overrides.apply(&mut k.root);
+            // The edited text is read like the file; the parse cache keeps the file as written.
+            let file = &top.kustomization.file;
+            let text = self.overrides.apply(&file.path, &file.text)?;
+            let k = self
+                .loader
+                .kustomization_from_text(&top.dir, &file.path, text)?;
             top.kustomization = Arc::new(k);
         }
         self.metadata = build_metadata(&top.kustomization)?;
