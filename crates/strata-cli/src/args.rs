@@ -331,12 +331,11 @@ pub struct BuildArgs {
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Accepted for kustomize compatibility; Strata does not inflate Helm charts, so a
-    /// kustomization with `helmCharts` fails either way.
+    /// Inflate `helmCharts` by running `helm template` (kustomize's `--enable-helm`).
     #[arg(long, hide = true)]
     pub enable_helm: bool,
 
-    /// Accepted for kustomize compatibility (with `--enable-helm`); ignored.
+    /// The Helm command to run with `--enable-helm` (default `helm`).
     #[arg(long, hide = true, value_name = "PATH")]
     pub helm_command: Option<String>,
 
@@ -349,16 +348,15 @@ pub struct BuildArgs {
     #[arg(long, hide = true)]
     pub enable_exec: bool,
 
-    /// Accepted for kustomize compatibility (Helm's Capabilities.KubeVersion); Strata does
-    /// not inflate Helm charts.
+    /// Helm's Capabilities.KubeVersion for every chart (overrides `kubeVersion`).
     #[arg(long, hide = true, value_name = "VERSION")]
     pub helm_kube_version: Option<String>,
 
-    /// Accepted for kustomize compatibility (Helm's Capabilities.APIVersions, repeatable).
+    /// Helm's Capabilities.APIVersions for every chart (repeatable; overrides `apiVersions`).
     #[arg(long, hide = true, value_name = "VERSION")]
     pub helm_api_versions: Vec<String>,
 
-    /// Accepted for kustomize compatibility (Helm debug output).
+    /// Run Helm with `--debug`; its stderr and output are shown when it fails.
     #[arg(long, hide = true)]
     pub helm_debug: bool,
 
@@ -445,14 +443,9 @@ pub enum RestrictorArg {
 }
 
 impl BuildArgs {
-    /// Returns the plugin, Helm and function flags given, as a list for a message, if any.
+    /// Returns the plugin and function flags given, as a list for a message, if any.
     pub fn plugin_flags_given(&self) -> Option<String> {
         let given: Vec<&str> = [
-            ("--enable-helm", self.enable_helm),
-            ("--helm-command", self.helm_command.is_some()),
-            ("--helm-kube-version", self.helm_kube_version.is_some()),
-            ("--helm-api-versions", !self.helm_api_versions.is_empty()),
-            ("--helm-debug", self.helm_debug),
             ("--enable-alpha-plugins", self.enable_alpha_plugins),
             ("--enable-exec", self.enable_exec),
             ("--env", !self.env.is_empty()),
@@ -487,7 +480,19 @@ impl BuildArgs {
                 .namespace(ns)
                 .map_err(|e| ("--set-namespace", ns.clone(), e))?;
         }
-        Ok(self.render.render_options().overrides(overrides))
+        let mut options = self.render.render_options().overrides(overrides);
+        if self.enable_helm {
+            let command = self.helm_command.as_deref().unwrap_or("helm");
+            options = options.helm(
+                strata::HelmOptions::new(std::sync::Arc::new(crate::helm::HelmCommand::new(
+                    command,
+                )))
+                .kube_version(self.helm_kube_version.clone())
+                .api_versions(self.helm_api_versions.clone())
+                .debug(self.helm_debug),
+            );
+        }
+        Ok(options)
     }
 }
 

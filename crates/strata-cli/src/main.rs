@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod create_cmd;
+mod helm;
 mod kustomize_args;
 mod report;
 mod version_cmd;

@@ -7,5 +7,6 @@
 mod bad_input;
 mod build;
 mod diff;
+mod helm;
 mod integrations;
 mod kustomize;

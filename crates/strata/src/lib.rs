@@ -45,7 +45,7 @@ pub mod source;
 pub mod transform;
 pub mod yaml;
 
-pub use build::Reorder;
+pub use build::{ChartInflater, HelmOptions, Reorder, TemplateRequest};
 pub use diff::{Change, ChangeKind, Diff, DiffOptions, PairBy};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::build::{Builder, Loader, ParseCache, Reorder};
+use crate::build::{Builder, HelmOptions, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
 use crate::overrides::Overrides;
@@ -27,6 +27,9 @@ pub struct RenderOptions {
     /// `kustomize edit set` transformations applied to the top kustomization for this render
     /// only (`--set-image`, `--set-replicas`, `--set-namespace`).
     pub overrides: Overrides,
+    /// How `helmCharts` are inflated (`--enable-helm` and the `--helm-*` flags); without an
+    /// inflater, a kustomization with charts fails.
+    pub helm: HelmOptions,
 }
 
 impl RenderOptions {
@@ -50,6 +53,12 @@ impl RenderOptions {
     /// Sets the overrides applied to the top kustomization.
     pub fn overrides(mut self, o: Overrides) -> RenderOptions {
         self.overrides = o;
+        self
+    }
+
+    /// Sets how Helm charts are inflated.
+    pub fn helm(mut self, h: HelmOptions) -> RenderOptions {
+        self.helm = h;
         self
     }
 
@@ -138,6 +147,7 @@ impl Renderer {
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)
+            .helm(&self.options.helm)
             .build(root)?;
         Ok(Rendered {
             resources: built.resources,

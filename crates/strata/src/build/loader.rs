@@ -198,52 +198,14 @@ impl<'a> Loader<'a> {
     pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
         let canonical = self.restricted_path(root, path)?;
         let (file, docs) = self.parse_cached(&canonical)?;
-        let mut out = Vec::new();
-        // kustomize expands lists with a queue: items of a `*List` go after the rest of the
-        // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
-        let mut queue: std::collections::VecDeque<Node> = docs
-            .iter()
-            .filter(|d| !d.is_empty)
-            .map(|d| d.root.clone())
-            .collect();
-        let mut budget = MAX_LIST_ITEMS;
-        while let Some(node) = queue.pop_front() {
-            if is_empty_document(&node) {
-                continue;
-            }
-            let r = Resource::from_node(node, &file)?;
-            if r.id().gvk.kind.ends_with("List") {
-                let items = r.node().as_mapping().and_then(|m| m.get("items"));
-                match items.map(|n| &n.kind) {
-                    None => {}
-                    Some(NodeKind::Sequence(items)) => {
-                        if items.len() > budget {
-                            return Err(Error::at(
-                                ErrorKind::Limit,
-                                format!("more than {MAX_LIST_ITEMS} list items in one file"),
-                                &file,
-                                r.node().span,
-                            ));
-                        }
-                        budget -= items.len();
-                        queue.extend(items.iter().cloned());
-                        continue;
-                    }
-                    Some(NodeKind::Scalar(s)) if s.is_null() => continue,
-                    Some(_) => {
-                        let kind = r.id().gvk.kind.clone();
-                        return Err(Error::at(
-                            ErrorKind::Resource,
-                            format!("expected array in {kind}/items"),
-                            &file,
-                            r.node().span,
-                        ));
-                    }
-                }
-            }
-            out.push(r);
-        }
-        Ok(out)
+        resources_of(&file, &docs)
+    }
+
+    /// Parses resources from text that did not come from a file of the build (a generator's
+    /// output, e.g. `helm template`), as [`Loader::load_resources`] parses a file.
+    pub fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
+        let docs = self.parse_docs(file)?;
+        resources_of(file, &docs)
     }
 
     /// Loads the file a path entry of kustomization `k` names, relative to its directory
@@ -344,8 +306,14 @@ impl<'a> Loader<'a> {
 
     fn parse_file(&self, path: &Path) -> Result<Parsed> {
         let file = self.read_text(path)?;
-        let docs = parse_documents(
-            &file,
+        let docs = self.parse_docs(&file)?;
+        Ok((file, Arc::new(docs)))
+    }
+
+    /// Parses the documents of a resource file.
+    fn parse_docs(&self, file: &Arc<SourceFile>) -> Result<Vec<Document>> {
+        parse_documents(
+            file,
             ParseOptions {
                 limits: self.limits,
                 duplicate_keys: DuplicateKeys::Error,
@@ -359,9 +327,59 @@ impl<'a> Loader<'a> {
             } else {
                 e
             }
-        })?;
-        Ok((file, Arc::new(docs)))
+        })
     }
+}
+
+/// Turns parsed documents into resources: in order, `*List` kinds expanded, empty documents
+/// dropped.
+fn resources_of(file: &Arc<SourceFile>, docs: &[Document]) -> Result<Vec<Resource>> {
+    let mut out = Vec::new();
+    // kustomize expands lists with a queue: items of a `*List` go after the rest of the
+    // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
+    let mut queue: std::collections::VecDeque<Node> = docs
+        .iter()
+        .filter(|d| !d.is_empty)
+        .map(|d| d.root.clone())
+        .collect();
+    let mut budget = MAX_LIST_ITEMS;
+    while let Some(node) = queue.pop_front() {
+        if is_empty_document(&node) {
+            continue;
+        }
+        let r = Resource::from_node(node, file)?;
+        if r.id().gvk.kind.ends_with("List") {
+            let items = r.node().as_mapping().and_then(|m| m.get("items"));
+            match items.map(|n| &n.kind) {
+                None => {}
+                Some(NodeKind::Sequence(items)) => {
+                    if items.len() > budget {
+                        return Err(Error::at(
+                            ErrorKind::Limit,
+                            format!("more than {MAX_LIST_ITEMS} list items in one file"),
+                            file,
+                            r.node().span,
+                        ));
+                    }
+                    budget -= items.len();
+                    queue.extend(items.iter().cloned());
+                    continue;
+                }
+                Some(NodeKind::Scalar(s)) if s.is_null() => continue,
+                Some(_) => {
+                    let kind = r.id().gvk.kind.clone();
+                    return Err(Error::at(
+                        ErrorKind::Resource,
+                        format!("expected array in {kind}/items"),
+                        file,
+                        r.node().span,
+                    ));
+                }
+            }
+        }
+        out.push(r);
+    }
+    Ok(out)
 }
 
 /// Returns the value `cache` holds for `key`, else makes it and keeps it there. A poisoned

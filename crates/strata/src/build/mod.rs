@@ -8,6 +8,7 @@
 mod builtins;
 mod crds;
 mod generators;
+mod helm;
 mod loader;
 mod patches;
 mod plugins;
@@ -24,6 +25,7 @@ use crate::transform::config::TransformerConfig;
 use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
 
+pub use helm::{ChartInflater, HelmOptions, TemplateRequest};
 pub use loader::{Loader, ParseCache};
 
 /// How resources are ordered in the output when the kustomization has no `sortOptions`
@@ -130,6 +132,8 @@ pub struct Builder<'a> {
     managed_by_label: bool,
     /// `--set-*`: edits of the top kustomization for this build.
     overrides: crate::overrides::Overrides,
+    /// How Helm charts are inflated.
+    helm: HelmOptions,
 }
 
 impl<'a> Builder<'a> {
@@ -144,7 +148,14 @@ impl<'a> Builder<'a> {
             managed_by_label: false,
             overrides: crate::overrides::Overrides::default(),
             openapi: crate::schema::SchemaState::new(),
+            helm: HelmOptions::default(),
         }
+    }
+
+    /// Inflates Helm charts with `helm` (`RenderOptions::helm`).
+    pub fn helm(mut self, helm: &HelmOptions) -> Builder<'a> {
+        self.helm = helm.clone();
+        self
     }
 
     /// Adds kustomize's managed-by label to every resource (`--enable-managedby-label`).
@@ -496,20 +507,19 @@ impl<'a> Builder<'a> {
             });
             generators::run(args, global.as_ref(), &files, &mut acc.resources, origin)?;
         }
-        // kustomize inflates Helm charts only with --enable-helm; Strata has no Helm support.
-        for name in ["helmCharts", "helmChartInflationGenerator"] {
-            if let Some(n) = k
-                .field(name)
-                .filter(|n| n.as_sequence().is_some_and(|s| !s.is_empty()))
-            {
-                return Err(k.error_at(
-                    ErrorKind::Unsupported,
-                    "trouble configuring builtin HelmChartInflationGenerator: must specify --enable-helm; \
-                     Strata does not inflate Helm charts: run `helm template` and list its output under resources",
-                    n.span,
-                ));
-            }
-        }
+        // HelmChartInflationGenerator runs after the ConfigMap and Secret generators
+        // (kusttarget_configplugin.go `configureBuiltinGenerators`).
+        let charts = helm::kustomization_charts(k)?;
+        let origin = (self.metadata.track && !charts.is_empty())
+            .then(|| target.builtin_origin("HelmChartInflationGenerator"));
+        helm::inflate_all(
+            charts,
+            &self.loader,
+            &target.dir,
+            &self.helm,
+            &mut acc.resources,
+            origin,
+        )?;
         for config in self.plugin_configs(target, &k.generators, chain)? {
             let files = generators::DirFiles {
                 loader: &self.loader,
@@ -520,6 +530,22 @@ impl<'a> Builder<'a> {
                 .track
                 .then(|| plugin_origin(&config))
                 .flatten();
+            let id = config.id();
+            if id.gvk.group.is_empty()
+                && id.gvk.version == "builtin"
+                && id.gvk.kind == "HelmChartInflationGenerator"
+            {
+                let chart = helm::plugin_chart(&config)?;
+                helm::inflate_all(
+                    vec![chart],
+                    &self.loader,
+                    &target.dir,
+                    &self.helm,
+                    &mut acc.resources,
+                    origin,
+                )?;
+                continue;
+            }
             plugins::generate(&config, &files, &mut acc.resources, origin)?;
         }
         Ok(())
