@@ -863,4 +863,103 @@ mod tests {
             r#"{"a":true,"b":"yes","c":31,"d":null,"e":[true,1.5]}"#
         );
     }
+
+    /// Records the calls; answers with a fixed version and one ConfigMap.
+    #[derive(Debug, Default)]
+    struct Fake {
+        version: String,
+        calls: std::sync::Mutex<Vec<String>>,
+    }
+
+    impl ChartInflater for Fake {
+        fn version(&self, _: Option<&Path>) -> std::result::Result<String, String> {
+            self.calls.lock().unwrap().push("version".into());
+            Ok(self.version.clone())
+        }
+        fn pull(&self, args: &[String], _: Option<&Path>) -> std::result::Result<(), String> {
+            self.calls.lock().unwrap().push(args.join(" "));
+            Ok(())
+        }
+        fn template(&self, r: &TemplateRequest) -> std::result::Result<Vec<u8>, String> {
+            let values = String::from_utf8_lossy(&r.values).into_owned();
+            self.calls
+                .lock()
+                .unwrap()
+                .push(format!("{} <{values}>", r.args("V").join(" ")));
+            Ok(b"---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n".to_vec())
+        }
+    }
+
+    fn render_with(fake: &Arc<Fake>, fs: &crate::MemoryFs) -> crate::Result<crate::Rendered> {
+        let opts = crate::RenderOptions::new().helm(HelmOptions::new(fake.clone()));
+        crate::Renderer::new(opts).render(fs, "/k")
+    }
+
+    #[test]
+    fn a_missing_chart_with_a_repo_is_pulled_into_name_version() {
+        let fake = Arc::new(Fake {
+            version: "v3.15.0".into(),
+            ..Fake::default()
+        });
+        let fs = crate::MemoryFs::new()
+            .with_file(
+                "/k/kustomization.yaml",
+                "helmCharts:\n- name: c\n  repo: https://charts.example\n  version: 1.0.0\n  releaseName: r\n  valuesFile: v.yaml\n",
+            )
+            // The fake pull writes nothing: the values come from a file of the kustomization.
+            .with_file("/k/v.yaml", "a: 1\n");
+        let out = render_with(&fake, &fs).unwrap();
+        assert_eq!(
+            out.to_yaml().unwrap(),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
+        );
+        let calls = fake.calls.lock().unwrap().clone();
+        assert_eq!(
+            calls,
+            [
+                "version",
+                "pull --untar --untardir /k/charts/c-1.0.0 --repo https://charts.example c --version 1.0.0",
+                "template r /k/charts/c-1.0.0/c -f V <a: 1\n>",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_chart_present_locally_is_not_pulled() {
+        let fake = Arc::new(Fake {
+            version: "v3.15.0".into(),
+            ..Fake::default()
+        });
+        let fs = crate::MemoryFs::new()
+            .with_file(
+                "/k/kustomization.yaml",
+                "helmCharts:\n- name: c\n  repo: https://charts.example\n",
+            )
+            .with_file("/k/charts/c/values.yaml", "a: 1\n");
+        render_with(&fake, &fs).unwrap();
+        let calls = fake.calls.lock().unwrap().clone();
+        assert_eq!(
+            calls,
+            [
+                "version",
+                "template --generate-name /k/charts/c -f V <a: 1\n>"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_helm_of_another_major_version_fails_at_the_chart() {
+        let fake = Arc::new(Fake {
+            version: "v4.0.0+g1".into(),
+            ..Fake::default()
+        });
+        let fs = crate::MemoryFs::new()
+            .with_file("/k/kustomization.yaml", "helmCharts:\n- name: c\n")
+            .with_file("/k/charts/c/values.yaml", "a: 1\n");
+        let err = render_with(&fake, &fs).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/k/kustomization.yaml:2:3: this plugin requires helm V3 but got v4.0.0"
+        );
+    }
 }
