@@ -18,7 +18,8 @@
 # Stderr is stored normalized (see testdata/README.md): the absolute path of the build root is
 # replaced by <CASE>, the time and pid of klog headers (E, I, W lines) are zeroed, and Go heap
 # addresses (0xc000123456, printed by some kustomize errors) become <PTR>, and the random part
-# of the temporary directory kustomize gives Helm (/tmp/kustomize-helm-123/) becomes <TMP>.
+# of kustomize's temporary directories for Helm and git clones (/tmp/kustomize-helm-123/,
+# /tmp/kustomize-123/) becomes <TMP>.
 # --check compares error messages without their framing (klog `err="…"` of kubectl <= 1.32,
 # `error: …` of kubectl 1.33, `Error: …` of the kustomize binary), so any oracle version's
 # framing is accepted; stdout and warnings are compared byte for byte.
@@ -44,6 +45,9 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The remote-* cases fetch git repositories that testdata/remote/setup.sh makes.
+"$repo/testdata/remote/setup.sh" >/dev/null
+
 problems=0
 problem() {
   echo "FAIL $*" >&2
@@ -60,7 +64,7 @@ normalize() {
   printf '%s' "$text" |
     sed -E 's/^([EIW])[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} +[0-9]+ /\10000 00:00:00.000000       0 /
             s/0xc[0-9a-f]{9,}/<PTR>/g
-            s#/kustomize-helm-[0-9]+/#/kustomize-helm-<TMP>/#g'
+            s#/kustomize-(helm-)?[0-9]+/#/kustomize-\1<TMP>/#g'
 }
 
 # message < stderr > the error text without the CLI's framing (klog, "error: ", "Error: ")

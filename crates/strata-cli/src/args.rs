@@ -407,6 +407,14 @@ pub struct OverrideFlags {
 /// Rendering flags, shared by `render`, `build` and `diff`.
 #[derive(Debug, clap::Args)]
 pub struct RenderFlags {
+    /// Where remote bases are cached, keyed by commit (default: `$XDG_CACHE_HOME/strata`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Load remote bases only from the cache; fetch nothing.
+    #[arg(long)]
+    pub offline: bool,
+
     /// Order of the output when the kustomization has no `sortOptions`.
     #[arg(long, value_enum, default_value_t = ReorderArg::Legacy)]
     pub reorder: ReorderArg,
@@ -509,5 +517,9 @@ impl RenderFlags {
                 RestrictorArg::LoadRestrictionsNone => LoadRestrictor::None,
             })
             .managed_by_label(self.enable_managedby_label)
+            .remote(std::sync::Arc::new(crate::remote::GitRemote::new(
+                self.cache_dir.clone(),
+                self.offline,
+            )))
     }
 }

@@ -7,6 +7,6 @@
 mod bad_input;
 mod build;
 mod diff;
-mod helm;
+mod external;
 mod integrations;
 mod kustomize;

@@ -3,11 +3,13 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::build::{Builder, HelmOptions, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
 use crate::overrides::Overrides;
+use crate::remote::RemoteLoader;
 use crate::resource::{ResId, Resource};
 use crate::yaml::emit;
 use crate::yaml::parse::Limits;
@@ -30,6 +32,9 @@ pub struct RenderOptions {
     /// How `helmCharts` are inflated (`--enable-helm` and the `--helm-*` flags); without an
     /// inflater, a kustomization with charts fails.
     pub helm: HelmOptions,
+    /// How remote bases and resources (git URLs, `http(s)://` files) are brought in;
+    /// without one, a kustomization that names one fails.
+    pub remote: Option<Arc<dyn RemoteLoader>>,
 }
 
 impl RenderOptions {
@@ -59,6 +64,12 @@ impl RenderOptions {
     /// Sets how Helm charts are inflated.
     pub fn helm(mut self, h: HelmOptions) -> RenderOptions {
         self.helm = h;
+        self
+    }
+
+    /// Sets how remote bases and resources are brought in.
+    pub fn remote(mut self, r: Arc<dyn RemoteLoader>) -> RenderOptions {
+        self.remote = Some(r);
         self
     }
 
@@ -143,7 +154,8 @@ impl Renderer {
         root: &Path,
         cache: &ParseCache,
     ) -> Result<Rendered> {
-        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
+        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache)
+            .with_remote(self.options.remote.as_deref());
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)

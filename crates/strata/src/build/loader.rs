@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{FileKind, FileSystem, LoadRestrictor, check_restriction};
 use crate::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Spanned};
+use crate::remote::{RemoteError, RemoteLoader, RepoSpec};
 use crate::resource::{Resource, is_empty_document};
 use crate::source::{SourceFile, Span};
 use crate::transform::config::TransformerConfig;
@@ -23,6 +24,12 @@ const MAX_LIST_ITEMS: usize = 1_000_000;
 pub struct ParseCache {
     resources: Mutex<HashMap<PathBuf, Parsed>>,
     kustomizations: Mutex<HashMap<PathBuf, Arc<Kustomization>>>,
+    /// Remote checkouts by (clone spec, ref, submodules): each repository is brought in once
+    /// however many kustomizations refer to it (kustomize clones once per reference).
+    checkouts: Mutex<HashMap<CheckoutKey, std::result::Result<PathBuf, RemoteError>>>,
+    /// The canonical directories of those checkouts: a kustomization inside one may not read
+    /// outside its own directory (kustomize's loader for a clone is always root-only).
+    checkout_roots: Mutex<Vec<PathBuf>>,
 }
 
 impl ParseCache {
@@ -38,6 +45,7 @@ pub struct Loader<'a> {
     restrictor: LoadRestrictor,
     limits: Limits,
     cache: &'a ParseCache,
+    remote: Option<&'a dyn RemoteLoader>,
 }
 
 impl<'a> Loader<'a> {
@@ -53,7 +61,55 @@ impl<'a> Loader<'a> {
             restrictor,
             limits,
             cache,
+            remote: None,
         }
+    }
+
+    /// Brings remote bases and resources in through `remote`.
+    pub fn with_remote(mut self, remote: Option<&'a dyn RemoteLoader>) -> Loader<'a> {
+        self.remote = remote;
+        self
+    }
+
+    /// Returns the remote loader, if the render has one.
+    pub fn remote(&self) -> Option<&'a dyn RemoteLoader> {
+        self.remote
+    }
+
+    /// Returns the canonical checkout directory of `repo`, checking it out on first use
+    /// (once per render call, whatever the number of kustomizations that refer to it).
+    pub fn checkout(
+        &self,
+        remote: &dyn RemoteLoader,
+        repo: &RepoSpec,
+    ) -> std::result::Result<PathBuf, RemoteError> {
+        let key = (repo.clone_spec(), repo.git_ref.clone(), repo.submodules);
+        // The lock is held while checking out, so two threads never fetch one repository.
+        let mut checkouts = match self.cache.checkouts.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(done) = checkouts.get(&key) {
+            return done.clone();
+        }
+        let result = remote.checkout(repo).and_then(|dir| {
+            self.fs
+                .canonicalize(&dir)
+                .map_err(|e| RemoteError::Other(format!("{}: {e}", dir.display())))
+        });
+        if let Ok(dir) = &result {
+            if let Ok(mut roots) = self.cache.checkout_roots.lock() {
+                roots.push(dir.clone());
+            }
+        }
+        checkouts.insert(key, result.clone());
+        result
+    }
+
+    /// Returns the checkout directory that contains `dir`, if any.
+    pub fn checkout_containing(&self, dir: &Path) -> Option<PathBuf> {
+        let roots = self.cache.checkout_roots.lock().ok()?;
+        roots.iter().find(|r| dir.starts_with(r)).cloned()
     }
 
     /// Returns the input budgets.
@@ -295,7 +351,14 @@ impl<'a> Loader<'a> {
                 ),
             )
         })?;
-        check_restriction(self.restrictor, root, &canonical)
+        // Inside a remote checkout the restrictor is always root-only (kustomize's
+        // newLoaderAtGitClone: "Clones never allowed to escape root").
+        let restrictor = if self.checkout_containing(root).is_some() {
+            LoadRestrictor::RootOnly
+        } else {
+            self.restrictor
+        };
+        check_restriction(restrictor, root, &canonical)
             .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
         Ok(canonical)
     }
@@ -400,4 +463,7 @@ fn cached<T: Clone>(
 }
 
 /// A parsed file: its source and its documents.
+/// A repository checkout: clone spec, ref, submodules.
+type CheckoutKey = (String, String, bool);
+
 type Parsed = (Arc<SourceFile>, Arc<Vec<Document>>);

@@ -12,6 +12,7 @@ mod helm;
 mod loader;
 mod patches;
 mod plugins;
+mod remote;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -173,7 +174,10 @@ impl<'a> Builder<'a> {
 
     /// Builds the kustomization in `dir` (kustomize's `MakeCustomizedResMap` + sorting).
     pub fn build(mut self, dir: &Path) -> Result<Built> {
-        let dir = self.loader.confirm_dir(dir)?;
+        let remote_root = remote::resolve_root(&self.loader, dir)?;
+        let dir = self
+            .loader
+            .confirm_dir(remote_root.as_deref().unwrap_or(dir))?;
         let mut top = self.load_target(&dir)?;
         if !self.overrides.is_empty() {
             // A copy: the parse cache keeps the file as written.
@@ -605,17 +609,27 @@ impl<'a> Builder<'a> {
         let k = &target.kustomization;
         for entry in entries {
             let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
-            if is_remote(&entry.value) {
-                return Err(at(
-                    ErrorKind::Unsupported,
-                    format!(
-                        "accumulating resources: remote resource '{}' is not supported; vendor it into the repository",
-                        entry.value
-                    ),
-                ));
+            let mut path = crate::fs::clean(&target.dir.join(&entry.value));
+            let mut kind = self.loader.fs().kind(&path);
+            if kind != FileKind::File {
+                match remote::resolve(&self.loader, k, entry, true, "resources")? {
+                    Some(remote::Remote::Resources(resources)) => {
+                        for r in resources {
+                            append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
+                        }
+                        continue;
+                    }
+                    Some(remote::Remote::Dir(dir)) => {
+                        path = dir;
+                        kind = FileKind::Dir;
+                    }
+                    None if kind == FileKind::Dir => {
+                        remote::check_containment(&self.loader, k, &target.dir, &path, entry)?;
+                    }
+                    None => {}
+                }
             }
-            let path = crate::fs::clean(&target.dir.join(&entry.value));
-            match self.loader.fs().kind(&path) {
+            match kind {
                 FileKind::File => {
                     let resources =
                         self.loader
@@ -691,8 +705,20 @@ impl<'a> Builder<'a> {
         let k = &target.kustomization;
         for entry in entries {
             let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
-            let path = crate::fs::clean(&target.dir.join(&entry.value));
-            match self.loader.fs().kind(&path) {
+            let mut path = crate::fs::clean(&target.dir.join(&entry.value));
+            let mut kind = self.loader.fs().kind(&path);
+            match remote::resolve(&self.loader, k, entry, false, "components")? {
+                Some(remote::Remote::Dir(dir)) => {
+                    path = dir;
+                    kind = FileKind::Dir;
+                }
+                Some(remote::Remote::Resources(_)) => {}
+                None if kind == FileKind::Dir => {
+                    remote::check_containment(&self.loader, k, &target.dir, &path, entry)?;
+                }
+                None => {}
+            }
+            match kind {
                 FileKind::Dir => {}
                 FileKind::File => {
                     return Err(at(
@@ -1029,16 +1055,4 @@ fn append(acc: &mut ResourceMap, r: Resource, err: &dyn Fn(String) -> Error) -> 
             r.id()
         ))
     })
-}
-
-/// Returns true for resource entries kustomize would fetch over the network.
-fn is_remote(entry: &str) -> bool {
-    entry.starts_with("https://")
-        || entry.starts_with("http://")
-        || entry.starts_with("git@")
-        || entry.starts_with("ssh://")
-        || entry.starts_with("github.com/")
-        || entry.contains("?ref=")
-        || entry.contains(".git/")
-        || entry.ends_with(".git")
 }
