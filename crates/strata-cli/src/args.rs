@@ -339,8 +339,8 @@ pub struct BuildArgs {
     #[arg(long, hide = true, value_name = "PATH")]
     pub helm_command: Option<String>,
 
-    /// Accepted for kustomize compatibility; exec, Go and KRM function plugins are not
-    /// supported, so a kustomization that uses one fails either way.
+    /// Run legacy exec plugins found under kustomize's plugin home
+    /// (`$XDG_CONFIG_HOME/kustomize/plugin/<group>/<version>/<kind>/<Kind>`).
     #[arg(long, hide = true)]
     pub enable_alpha_plugins: bool,
 
@@ -454,7 +454,6 @@ impl BuildArgs {
     /// Returns the plugin and function flags given, as a list for a message, if any.
     pub fn plugin_flags_given(&self) -> Option<String> {
         let given: Vec<&str> = [
-            ("--enable-alpha-plugins", self.enable_alpha_plugins),
             ("--enable-exec", self.enable_exec),
             ("--env", !self.env.is_empty()),
             ("--mount", !self.mount.is_empty()),
@@ -489,6 +488,9 @@ impl BuildArgs {
                 .map_err(|e| ("--set-namespace", ns.clone(), e))?;
         }
         let mut options = self.render.render_options().overrides(overrides);
+        if self.enable_alpha_plugins {
+            options = options.plugins(std::sync::Arc::new(crate::plugins::ExecPlugins));
+        }
         if self.enable_helm {
             let command = self.helm_command.as_deref().unwrap_or("helm");
             options = options.helm(

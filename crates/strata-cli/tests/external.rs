@@ -8,6 +8,8 @@
 //!   or `CI` is set (`.ci/run` installs it): then they fail.
 //! - Remote cases (marked by a `uses-test-repos` file): they fetch `file://` git
 //!   repositories that `testdata/remote/setup.sh` makes, as the oracle did.
+//! - Exec plugin cases (`--enable-alpha-plugins`): the test plugins under
+//!   `testdata/plugins/kustomize/plugin`, found through the `XDG_CONFIG_HOME` of `env.txt`.
 //!
 //! Then the remote cache: many overlays of one remote base fetch it once, `--offline` renders
 //! from the cache, and a clone that takes too long fails.
@@ -85,6 +87,17 @@ fn helm_fixtures_match_the_oracle() {
     check_cases(&cases, &[]);
 }
 
+fn plugin_cases() -> Vec<(PathBuf, Vec<String>)> {
+    cases(|_, words| words.iter().any(|w| w == "--enable-alpha-plugins"))
+}
+
+#[test]
+fn exec_plugin_fixtures_match_the_oracle() {
+    let cases = plugin_cases();
+    assert!(cases.len() >= 2, "plugin fixtures missing: {}", cases.len());
+    check_cases(&cases, &[]);
+}
+
 #[test]
 fn remote_fixtures_match_the_oracle() {
     let cases = remote_cases();
@@ -103,14 +116,23 @@ fn check_cases(cases: &[(PathBuf, Vec<String>)], extra: &[&str]) {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         // From the repository root, as testdata/regen.sh runs the oracle (the helm command
         // in args.txt is relative to it).
-        let out = Command::new(env!("CARGO_BIN_EXE_strata"))
-            .current_dir(repo_root())
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+        cmd.current_dir(repo_root())
             .arg("build")
             .arg(dir)
             .args(args)
-            .args(extra)
-            .output()
-            .unwrap();
+            .args(extra);
+        // env.txt: NAME=VALUE lines, `$REPO` for the repository root (as regen.sh reads it).
+        let root = repo_root().canonicalize().unwrap();
+        for line in std::fs::read_to_string(dir.join("env.txt"))
+            .unwrap_or_default()
+            .lines()
+        {
+            if let Some((k, v)) = line.split_once('=') {
+                cmd.env(k, v.replace("$REPO", &root.display().to_string()));
+            }
+        }
+        let out = cmd.output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         if let Ok(expected) = std::fs::read_to_string(dir.join("expected.yaml")) {
@@ -130,10 +152,9 @@ fn check_cases(cases: &[(PathBuf, Vec<String>)], extra: &[&str]) {
                 failures.push(format!("{name}: stderr {stderr:?} lacks {phrase:?}"));
             } else if !out.stdout.is_empty() {
                 failures.push(format!("{name}: failed but wrote {stdout:?}"));
-            } else if !stderr.contains("kustomization.yaml:") {
-                failures.push(format!(
-                    "{name}: error has no kustomization location: {stderr}"
-                ));
+            } else if !stderr.contains(".yaml:") {
+                // The kustomization's or the plugin config's file:line:col.
+                failures.push(format!("{name}: error has no file location: {stderr}"));
             }
         }
     }

@@ -9,6 +9,7 @@ use crate::build::{Builder, HelmOptions, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
 use crate::overrides::Overrides;
+use crate::plugin::PluginRunner;
 use crate::remote::RemoteLoader;
 use crate::resource::{ResId, Resource};
 use crate::yaml::emit;
@@ -35,6 +36,9 @@ pub struct RenderOptions {
     /// How remote bases and resources (git URLs, `http(s)://` files) are brought in;
     /// without one, a kustomization that names one fails.
     pub remote: Option<Arc<dyn RemoteLoader>>,
+    /// Runs external plugins (`--enable-alpha-plugins`); without one, a config that is not
+    /// a builtin fails.
+    pub plugins: Option<Arc<dyn PluginRunner>>,
 }
 
 impl RenderOptions {
@@ -70,6 +74,12 @@ impl RenderOptions {
     /// Sets how remote bases and resources are brought in.
     pub fn remote(mut self, r: Arc<dyn RemoteLoader>) -> RenderOptions {
         self.remote = Some(r);
+        self
+    }
+
+    /// Sets how external plugins run.
+    pub fn plugins(mut self, p: Arc<dyn PluginRunner>) -> RenderOptions {
+        self.plugins = Some(p);
         self
     }
 
@@ -160,6 +170,7 @@ impl Renderer {
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)
             .helm(&self.options.helm)
+            .plugins(self.options.plugins.clone())
             .build(root)?;
         Ok(Rendered {
             resources: built.resources,

@@ -43,10 +43,13 @@ pub fn run_cases(root: &Path) -> usize {
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        if needs_helm(case) || case.join("uses-test-repos").exists() {
-            // Inflating a chart runs Helm, and remote bases are fetched with git, on the
-            // files on disk: strata-cli's tests/external.rs runs these cases through the
-            // binary.
+        if needs_helm(case)
+            || case.join("uses-test-repos").exists()
+            || case.join("env.txt").exists()
+        {
+            // Inflating a chart runs Helm, remote bases are fetched with git and exec
+            // plugins run as processes, on the files on disk: strata-cli's
+            // tests/external.rs runs these cases through the binary.
             continue;
         }
         let fs = memory_fs_from(case);

@@ -7,6 +7,7 @@
 
 mod builtins;
 mod crds;
+mod exec_plugin;
 mod generators;
 mod helm;
 mod loader;
@@ -135,6 +136,8 @@ pub struct Builder<'a> {
     overrides: crate::overrides::Overrides,
     /// How Helm charts are inflated.
     helm: HelmOptions,
+    /// Runs external plugins.
+    plugins: Option<Arc<dyn crate::plugin::PluginRunner>>,
 }
 
 impl<'a> Builder<'a> {
@@ -150,7 +153,14 @@ impl<'a> Builder<'a> {
             overrides: crate::overrides::Overrides::default(),
             openapi: crate::schema::SchemaState::new(),
             helm: HelmOptions::default(),
+            plugins: None,
         }
+    }
+
+    /// Runs external plugins with `runner` (`RenderOptions::plugins`).
+    pub fn plugins(mut self, runner: Option<Arc<dyn crate::plugin::PluginRunner>>) -> Builder<'a> {
+        self.plugins = runner;
+        self
     }
 
     /// Inflates Helm charts with `helm` (`RenderOptions::helm`).
@@ -316,6 +326,9 @@ impl<'a> Builder<'a> {
                 vars: VarSet::new(),
             };
             self.plugin_transform(target, &config, &mut copy)?;
+            if exec_plugin::is_external(&config) {
+                exec_plugin::check_unchanged(&config, &acc.resources, &copy.resources)?;
+            }
         }
         if let Some(n) = k.field("vars").filter(|n| !n.is_null()) {
             let declared = vars::parse_vars(n, &k.file)?;
@@ -402,6 +415,15 @@ impl<'a> Builder<'a> {
                     &mut self.openapi,
                 ),
             };
+        }
+        if exec_plugin::is_external(config) {
+            return exec_plugin::transform(
+                config,
+                &self.loader,
+                self.plugins.as_deref(),
+                &target.dir,
+                &mut acc.resources,
+            );
         }
         plugins::transform(config, &mut acc.resources)
     }
@@ -534,6 +556,17 @@ impl<'a> Builder<'a> {
                 .track
                 .then(|| plugin_origin(&config))
                 .flatten();
+            if exec_plugin::is_external(&config) {
+                exec_plugin::generate(
+                    &config,
+                    &self.loader,
+                    self.plugins.as_deref(),
+                    &target.dir,
+                    &mut acc.resources,
+                    origin,
+                )?;
+                continue;
+            }
             let id = config.id();
             if id.gvk.group.is_empty()
                 && id.gvk.version == "builtin"
