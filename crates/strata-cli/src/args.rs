@@ -344,7 +344,8 @@ pub struct BuildArgs {
     #[arg(long, hide = true)]
     pub enable_alpha_plugins: bool,
 
-    /// Accepted for kustomize compatibility (with `--enable-alpha-plugins`); ignored.
+    /// Run exec KRM functions (`config.kubernetes.io/function` with `exec: path:`) too
+    /// (with `--enable-alpha-plugins`).
     #[arg(long, hide = true)]
     pub enable_exec: bool,
 
@@ -454,7 +455,6 @@ impl BuildArgs {
     /// Returns the plugin and function flags given, as a list for a message, if any.
     pub fn plugin_flags_given(&self) -> Option<String> {
         let given: Vec<&str> = [
-            ("--enable-exec", self.enable_exec),
             ("--env", !self.env.is_empty()),
             ("--mount", !self.mount.is_empty()),
             ("--network", self.network),
@@ -489,7 +489,9 @@ impl BuildArgs {
         }
         let mut options = self.render.render_options().overrides(overrides);
         if self.enable_alpha_plugins {
-            options = options.plugins(std::sync::Arc::new(crate::plugins::ExecPlugins));
+            options = options.plugins(std::sync::Arc::new(crate::plugins::ExecPlugins {
+                exec_functions: self.enable_exec,
+            }));
         }
         if self.enable_helm {
             let command = self.helm_command.as_deref().unwrap_or("helm");

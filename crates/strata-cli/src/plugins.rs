@@ -6,14 +6,18 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use strata::{ExecRequest, PluginRunner};
+use strata::{ExecRequest, FunctionRequest, PluginRunner};
 
 /// kustomize's limit on each of the two plugin environment variables.
 const MAX_ENV_LEN: usize = 131_071;
 
-/// Finds plugins under kustomize's plugin home and runs them.
+/// Finds plugins under kustomize's plugin home and runs them; exec KRM functions only when
+/// `exec_functions` (`--enable-exec`).
 #[derive(Debug, Default)]
-pub struct ExecPlugins;
+pub struct ExecPlugins {
+    /// `--enable-exec`.
+    pub exec_functions: bool,
+}
 
 /// kustomize's `DefaultAbsPluginHome`: the first of `$KUSTOMIZE_PLUGIN_HOME`,
 /// `$XDG_CONFIG_HOME/kustomize/plugin`, `$HOME/.config/kustomize/plugin` that exists.
@@ -65,6 +69,52 @@ impl PluginRunner for ExecPlugins {
         let result = run(req, &path, &config_file);
         let _ = std::fs::remove_file(&config_file);
         result
+    }
+
+    fn run_function(&self, req: &FunctionRequest) -> Result<Vec<u8>, String> {
+        if !self.exec_functions {
+            return Err(format!(
+                "exec function '{}' not run: exec functions need --enable-exec",
+                req.path
+            ));
+        }
+        // A relative path with a slash is relative to the kustomization directory, the
+        // function's working directory; a bare name is looked up in $PATH.
+        let program = if req.path.contains('/') {
+            req.dir.join(&req.path)
+        } else {
+            PathBuf::from(&req.path)
+        };
+        let mut child = Command::new(&program)
+            .current_dir(&req.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run '{}': {e}", req.path))?;
+        let input = req.input.clone();
+        let stdin = child.stdin.take();
+        let writer = std::thread::spawn(move || {
+            if let Some(mut s) = stdin {
+                let _ = s.write_all(&input);
+            }
+        });
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("'{}': {e}", req.path))?;
+        let _ = writer.join();
+        if out.status.success() {
+            return Ok(out.stdout);
+        }
+        let code = out.status.code().map_or_else(
+            || "signal: killed".to_owned(),
+            |c| format!("exit status {c}"),
+        );
+        Err(format!(
+            "'{}' failed: {code}: {}",
+            req.path,
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        ))
     }
 }
 

@@ -52,7 +52,7 @@ pub use diff::{Change, ChangeKind, Diff, DiffOptions, PairBy};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use overrides::Overrides;
-pub use plugin::{ExecRequest, PluginRunner};
+pub use plugin::{ExecRequest, FunctionRequest, PluginRunner};
 pub use remote::{RemoteError, RemoteLoader, RepoSpec};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};

@@ -1,6 +1,6 @@
 //! External plugins: the [`PluginRunner`] trait through which a render runs kustomize's
-//! legacy exec plugins (the library runs no processes; the CLI implements it under
-//! `--enable-alpha-plugins`).
+//! legacy exec plugins and exec KRM functions (the library runs no processes; the CLI
+//! implements it under `--enable-alpha-plugins`, functions with `--enable-exec` too).
 //!
 //! A legacy exec plugin is found from its config's `apiVersion` and `kind` at
 //! `<plugin home>/<group>/<version>/<lowercase kind>/<kind>` (kustomize's
@@ -12,6 +12,11 @@
 //! also in `KUSTOMIZE_PLUGIN_CONFIG_STRING`, the kustomization directory in
 //! `KUSTOMIZE_PLUGIN_CONFIG_ROOT` and as the working directory, and for a transformer the
 //! resources on stdin.
+//!
+//! An exec KRM function (a config annotated `config.kubernetes.io/function` with
+//! `exec: {path: …}`) gets a `ResourceList` on stdin and prints one
+//! (kyaml/fn/runtime/runtimeutil: `items`, `functionConfig`, `results`); it runs only when
+//! the runner allows it (the CLI: `--enable-exec` too).
 //!
 //! Stage: below `build`; knows only bytes and paths.
 
@@ -53,9 +58,30 @@ impl ExecRequest {
     }
 }
 
+/// One run of an exec KRM function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FunctionRequest {
+    /// `exec.path` as written (relative paths are relative to `dir`).
+    pub path: String,
+    /// The `ResourceList` to write to its stdin.
+    pub input: Vec<u8>,
+    /// The kustomization directory (the working directory).
+    pub dir: PathBuf,
+}
+
 /// Runs external plugins for a render.
 pub trait PluginRunner: Send + Sync + fmt::Debug {
     /// Runs a legacy exec plugin and returns its standard output, or the error to report
     /// (kustomize's wording: the plugin's stderr, then what failed).
     fn run_exec(&self, request: &ExecRequest) -> Result<Vec<u8>, String>;
+
+    /// Runs an exec KRM function and returns its standard output (a `ResourceList`), or the
+    /// error to report. The default refuses: exec functions are opt-in.
+    fn run_function(&self, request: &FunctionRequest) -> Result<Vec<u8>, String> {
+        Err(format!(
+            "exec function '{}' not run: exec functions are disabled (--enable-exec)",
+            request.path
+        ))
+    }
 }

@@ -122,9 +122,15 @@ fn shell_words(line: &str) -> Vec<String> {
     out
 }
 
-/// Returns what a KRM function config asks to run (`config.kubernetes.io/function` or
-/// `config.k8s.io/function`): `container image X` or `exec X`, if it is one.
-fn function_spec(config: &Resource) -> Option<String> {
+/// What a KRM function config asks to run (`config.kubernetes.io/function` or
+/// `config.k8s.io/function`).
+enum FunctionSpec {
+    Exec(String),
+    /// A container image, or another kind of function: the words for the error.
+    Other(String),
+}
+
+fn function_spec(config: &Resource) -> Option<FunctionSpec> {
     let ann = config
         .node()
         .get_path(&["metadata", "annotations"])?
@@ -138,20 +144,22 @@ fn function_spec(config: &Resource) -> Option<String> {
         text.to_owned(),
     ));
     let spec = crate::yaml::parse::parse_single(&file, Default::default()).ok()??;
-    if let Some(image) = spec.get_str(&["container", "image"]) {
-        return Some(format!("container image '{image}'"));
-    }
     if let Some(path) = spec.get_str(&["exec", "path"]) {
-        return Some(format!("exec function '{path}'"));
+        return Some(FunctionSpec::Exec(path.to_owned()));
     }
-    Some("a function of an unknown kind".to_owned())
+    if let Some(image) = spec.get_str(&["container", "image"]) {
+        return Some(FunctionSpec::Other(format!("container image '{image}'")));
+    }
+    Some(FunctionSpec::Other(
+        "a function of an unknown kind".to_owned(),
+    ))
 }
 
 fn runner_or_error<'r>(
     runner: Option<&'r dyn PluginRunner>,
     config: &Resource,
 ) -> Result<&'r dyn PluginRunner> {
-    if let Some(what) = function_spec(config) {
+    if let Some(FunctionSpec::Other(what)) = function_spec(config) {
         let prefix = if runner.is_none() {
             format!(
                 "external plugins disabled; unable to load external plugin '{}': ",
@@ -163,7 +171,8 @@ fn runner_or_error<'r>(
         return Err(Error::at(
             ErrorKind::Unsupported,
             format!(
-                "{prefix}KRM function plugins are not supported: '{}' asks for {what}",
+                "{prefix}KRM function plugins are not supported except exec functions: '{}' \
+                 asks for {what}",
                 config.id().gvk.kind
             ),
             config.origin(),
@@ -209,10 +218,22 @@ pub(super) fn generate(
             config.node().span,
         )
     };
-    let out = runner
-        .run_exec(&request(config, loader, dir, None)?)
-        .map_err(at)?;
-    for mut r in parse_output(config, loader, out)? {
+    let outputs = match function_spec(config) {
+        Some(FunctionSpec::Exec(path)) => {
+            // kustomize hands a generator function its own config as the only item
+            // (fnplugin.go invokePlugin).
+            let mut item = config.node().clone();
+            set_annotation(&mut item, LOCAL_CONFIG, "true");
+            run_function(config, runner, dir, &path, vec![item])?
+        }
+        _ => {
+            let out = runner
+                .run_exec(&request(config, loader, dir, None)?)
+                .map_err(at)?;
+            parse_output(config, loader, out)?
+        }
+    };
+    for mut r in outputs {
         let mut needs_hash = false;
         let mut behavior = String::new();
         if let Some(ann) = r
@@ -275,7 +296,12 @@ pub(super) fn transform(
             config.node().span,
         )
     };
+    let function = match function_spec(config) {
+        Some(FunctionSpec::Exec(path)) => Some(path),
+        _ => None,
+    };
     let mut input = String::new();
+    let mut items = Vec::new();
     for (i, r) in acc.resources().iter().enumerate() {
         let mut node = r.node().clone();
         let mut id = String::new();
@@ -294,15 +320,24 @@ pub(super) fn transform(
             }
         }
         set_annotation(&mut node, ID_ANNOTATION, &id);
+        if function.is_some() {
+            items.push(node);
+            continue;
+        }
         if i > 0 {
             input.push_str("---\n");
         }
         crate::yaml::emit::emit_document(&node, &mut input).map_err(|e| at(e.message))?;
     }
-    let out = runner
-        .run_exec(&request(config, loader, dir, Some(input.into_bytes()))?)
-        .map_err(at)?;
-    let outputs = parse_output(config, loader, out)?;
+    let outputs = match &function {
+        Some(path) => run_function(config, runner, dir, path, items)?,
+        None => {
+            let out = runner
+                .run_exec(&request(config, loader, dir, Some(input.into_bytes()))?)
+                .map_err(at)?;
+            parse_output(config, loader, out)?
+        }
+    };
     let mut all = std::mem::take(acc).into_resources();
     let mut seen = Vec::with_capacity(outputs.len());
     for mut o in outputs {
@@ -341,6 +376,91 @@ pub(super) fn transform(
             r.id()
         ))
     })
+}
+
+const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+/// The index annotations kyaml's reader puts on each item and its writer takes off.
+const INDEX_ANNOTATIONS: [&str; 2] = [
+    "config.kubernetes.io/index",
+    "internal.config.kubernetes.io/index",
+];
+
+/// Runs an exec KRM function over `items` with kyaml's ResourceList protocol and returns the
+/// items it gives back, index annotations removed. As in kustomize, the exit status decides
+/// failure (its stderr is reported); `results` are not read.
+fn run_function(
+    config: &Resource,
+    runner: &dyn PluginRunner,
+    dir: &Path,
+    path: &str,
+    items: Vec<Node>,
+) -> Result<Vec<Resource>> {
+    let at = |msg: String| {
+        Error::at(
+            ErrorKind::External,
+            msg,
+            config.origin(),
+            config.node().span,
+        )
+    };
+    let mut list = Mapping::new();
+    list.insert("apiVersion", Node::string("config.kubernetes.io/v1"));
+    list.insert("kind", Node::string("ResourceList"));
+    let mut indexed = Vec::with_capacity(items.len());
+    for (i, mut item) in items.into_iter().enumerate() {
+        for key in INDEX_ANNOTATIONS {
+            set_annotation(&mut item, key, &i.to_string());
+        }
+        indexed.push(item);
+    }
+    list.insert("items", Node::sequence(indexed));
+    let mut function_config = config.node().clone();
+    set_annotation(&mut function_config, LOCAL_CONFIG, "true");
+    list.insert("functionConfig", function_config);
+    let mut input = String::new();
+    crate::yaml::emit::emit_document(&Node::mapping(list), &mut input)
+        .map_err(|e| at(e.message))?;
+    let request = crate::plugin::FunctionRequest {
+        path: path.to_owned(),
+        input: input.into_bytes(),
+        dir: dir.to_path_buf(),
+    };
+    let out = runner
+        .run_function(&request)
+        .map_err(|m| at(format!("couldn't execute function: {m}")))?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let file = Arc::new(SourceFile::new(format!("output of function {path}"), text));
+    let malformed = |why: &str| {
+        at(format!(
+            "function '{path}' printed no valid ResourceList: {why}"
+        ))
+    };
+    let root = crate::yaml::parse::parse_single(&file, Default::default())
+        .map_err(|e| malformed(e.message()))?
+        .ok_or_else(|| malformed("empty output"))?;
+    if root.get_str(&["kind"]) != Some("ResourceList") {
+        return Err(malformed("its kind is not ResourceList"));
+    }
+    let mut out = Vec::new();
+    if let Some(items) = root.get_path(&["items"]).and_then(Node::as_sequence) {
+        for item in items {
+            let mut item = item.clone();
+            if let Some(ann) = item
+                .as_mapping_mut()
+                .and_then(|m| m.get_mut("metadata"))
+                .and_then(Node::as_mapping_mut)
+                .and_then(|m| m.get_mut("annotations"))
+                .and_then(Node::as_mapping_mut)
+            {
+                for key in INDEX_ANNOTATIONS {
+                    ann.remove(key);
+                }
+            }
+            drop_empty_annotations(&mut item);
+            out.push(Resource::from_node(item, &file)?);
+        }
+    }
+    Ok(out)
 }
 
 /// kustomize's check after a validator: it may not change the resources
