@@ -275,6 +275,54 @@ mod tests {
         );
     }
 
+    /// Serves one http file; everything else is a 404.
+    #[derive(Debug)]
+    struct Http;
+
+    impl RemoteLoader for Http {
+        fn checkout(&self, repo: &RepoSpec) -> std::result::Result<PathBuf, RemoteError> {
+            Err(RemoteError::Other(format!(
+                "no repository {}",
+                repo.clone_spec()
+            )))
+        }
+        fn fetch(&self, url: &str) -> std::result::Result<Vec<u8>, RemoteError> {
+            match url {
+                "https://files.example/cm.yaml" => {
+                    Ok(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n".to_vec())
+                }
+                _ => Err(RemoteError::Status(404)),
+            }
+        }
+    }
+
+    #[test]
+    fn http_files_are_resources_and_a_404_on_a_non_repository_url_fails() {
+        let fs = MemoryFs::new()
+            .with_file(
+                "/k/kustomization.yaml",
+                "resources:\n- https://files.example/cm.yaml\nnamePrefix: p-\n",
+            )
+            .with_file(
+                "/bad/kustomization.yaml",
+                "resources:\n- https://files.example/missing.yaml\n",
+            );
+        let renderer = Renderer::new(RenderOptions::new().remote(Arc::new(Http)));
+        let out = renderer.render(&fs, "/k").unwrap();
+        assert_eq!(
+            out.to_yaml().unwrap(),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-web\n"
+        );
+        // With one path segment the URL is no repository URL (kustomize needs `org/repo`),
+        // so the file's 404 is what is reported.
+        let err = renderer.render(&fs, "/bad").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/bad/kustomization.yaml:2:3: accumulating resources: accumulating resources from \
+             'https://files.example/missing.yaml': HTTP Error: status code 404"
+        );
+    }
+
     #[test]
     fn a_local_base_inside_a_checkout_must_stay_inside() {
         let fs = MemoryFs::new()
