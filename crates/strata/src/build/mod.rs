@@ -67,8 +67,11 @@ impl Accumulator {
 struct Target {
     /// The directory, absolute and canonical.
     dir: PathBuf,
-    /// The directory relative to the top kustomization, as origins print it.
+    /// The directory relative to the top kustomization (or to the root of its remote
+    /// repository), as origins print it.
     origin_path: String,
+    /// The remote repository the directory is in: clone URL and ref.
+    repo: Option<(String, String)>,
     kustomization: Arc<Kustomization>,
 }
 
@@ -89,7 +92,21 @@ impl Target {
             .next()
             .unwrap_or("kustomization.yaml")
             .to_owned();
-        Origin::builtin(self.origin_of(&name), kind)
+        self.with_repo(Origin::builtin(self.origin_of(&name), kind))
+    }
+
+    /// Returns the origin of a file `rel` of this kustomization.
+    fn file_origin(&self, rel: &str) -> Origin {
+        self.with_repo(Origin::file(self.origin_of(rel)))
+    }
+
+    /// Adds this kustomization's repository to `o` (kustomize's origins name it).
+    fn with_repo(&self, mut o: Origin) -> Origin {
+        if let Some((repo, git_ref)) = &self.repo {
+            o.repo = repo.clone();
+            o.git_ref = git_ref.clone();
+        }
+        o
     }
 }
 
@@ -387,6 +404,7 @@ impl<'a> Builder<'a> {
             let synthetic = Target {
                 dir: target.dir.clone(),
                 origin_path: target.origin_path.clone(),
+                repo: target.repo.clone(),
                 kustomization: Arc::new(Kustomization::synthetic(config.origin(), map)),
             };
             let k = &synthetic.kustomization;
@@ -609,7 +627,7 @@ impl<'a> Builder<'a> {
         for mut r in inline {
             if self.metadata.track {
                 let file_name = k.file.path.rsplit('/').next().unwrap_or("").to_owned();
-                r.history_mut().origin = Some(Origin::file(target.origin_of(&file_name)));
+                r.history_mut().origin = Some(target.file_origin(&file_name));
             }
             let (origin, span) = (Arc::clone(r.origin()), r.node().span);
             append(&mut acc.resources, r, &|m| {
@@ -626,6 +644,7 @@ impl<'a> Builder<'a> {
         Ok(Target {
             dir: dir.to_path_buf(),
             origin_path: String::new(),
+            repo: None,
             kustomization,
         })
     }
@@ -644,17 +663,21 @@ impl<'a> Builder<'a> {
             let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
             let mut path = crate::fs::clean(&target.dir.join(&entry.value));
             let mut kind = self.loader.fs().kind(&path);
+            let mut repo = None;
             if kind != FileKind::File {
                 match remote::resolve(&self.loader, k, entry, true, "resources")? {
                     Some(remote::Remote::Resources(resources)) => {
+                        // TODO(#17): origins of http(s) file resources (not checked against
+                        // kustomize yet, so none is recorded).
                         for r in resources {
                             append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                         }
                         continue;
                     }
-                    Some(remote::Remote::Dir(dir)) => {
+                    Some(remote::Remote::Dir(dir, spec)) => {
                         path = dir;
                         kind = FileKind::Dir;
+                        repo = Some(spec);
                     }
                     None if kind == FileKind::Dir => {
                         remote::check_containment(&self.loader, k, &target.dir, &path, entry)?;
@@ -676,8 +699,7 @@ impl<'a> Builder<'a> {
                             })?;
                     for mut r in resources {
                         if self.metadata.track {
-                            r.history_mut().origin =
-                                Some(Origin::file(target.origin_of(&entry.value)));
+                            r.history_mut().origin = Some(target.file_origin(&entry.value));
                         }
                         append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }
@@ -685,7 +707,7 @@ impl<'a> Builder<'a> {
                 FileKind::Dir => {
                     self.note_types_for_openapi(acc); // openapi: see check_openapi
                     let sub = self
-                        .enter(&path, chain, target, entry)
+                        .enter(&path, chain, target, entry, repo.as_ref())
                         .map_err(|e| in_stage(e, "accumulating resources: "))?;
                     if sub.kustomization.kind == KustomizationKind::Component {
                         return Err(at(
@@ -740,10 +762,12 @@ impl<'a> Builder<'a> {
             let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
             let mut path = crate::fs::clean(&target.dir.join(&entry.value));
             let mut kind = self.loader.fs().kind(&path);
+            let mut repo = None;
             match remote::resolve(&self.loader, k, entry, false, "components")? {
-                Some(remote::Remote::Dir(dir)) => {
+                Some(remote::Remote::Dir(dir, spec)) => {
                     path = dir;
                     kind = FileKind::Dir;
+                    repo = Some(spec);
                 }
                 Some(remote::Remote::Resources(_)) => {}
                 None if kind == FileKind::Dir => {
@@ -774,7 +798,7 @@ impl<'a> Builder<'a> {
             }
             self.note_types_for_openapi(acc); // openapi: see check_openapi
             let sub = self
-                .enter(&path, chain, target, entry)
+                .enter(&path, chain, target, entry, repo.as_ref())
                 .map_err(|e| in_stage(e, "accumulating components: "))?;
             if sub.kustomization.kind != KustomizationKind::Component {
                 return Err(at(
@@ -801,6 +825,7 @@ impl<'a> Builder<'a> {
         chain: &mut Vec<PathBuf>,
         parent: &Target,
         entry: &Spanned<String>,
+        remote: Option<&crate::remote::RepoSpec>,
     ) -> Result<Target> {
         let k = &parent.kustomization;
         let dir = self
@@ -830,7 +855,18 @@ impl<'a> Builder<'a> {
         }
         let mut sub = self.load_target(&dir)?;
         self.check_openapi(&sub, false)?; // openapi: a base's or component's
-        sub.origin_path = parent.origin_of(&entry.value);
+        match remote {
+            // kustomize's origin inside a repository: the path from its root, the repository
+            // and the ref (resource.Origin; kusttarget.go accumulateDirectory).
+            Some(spec) => {
+                sub.origin_path = spec.kust_root.trim_end_matches('/').to_owned();
+                sub.repo = Some((spec.clone_spec(), spec.git_ref.clone()));
+            }
+            None => {
+                sub.origin_path = parent.origin_of(&entry.value);
+                sub.repo = parent.repo.clone();
+            }
+        }
         chain.push(dir);
         Ok(sub)
     }
@@ -976,6 +1012,8 @@ fn plugin_origin(config: &Resource) -> Option<Origin> {
     let id = config.id();
     Some(Origin {
         path: String::new(),
+        repo: from.repo.clone(),
+        git_ref: from.git_ref.clone(),
         configured_in: from.path.clone(),
         configured_by: Some([
             id.gvk.api_version(),

@@ -23,8 +23,8 @@ use super::loader::Loader;
 pub(super) enum Remote {
     /// The resources of an `http(s)://` file.
     Resources(Vec<Resource>),
-    /// The kustomization directory inside a checkout (canonical).
-    Dir(PathBuf),
+    /// The kustomization directory inside a checkout (canonical), and the repository.
+    Dir(PathBuf, RepoSpec),
 }
 
 /// Resolves `entry` of `k` if it names remote content; `None` if it is a local path.
@@ -72,7 +72,7 @@ pub(super) fn resolve(
     };
     let dir = checkout_dir(loader, remote, &spec)
         .map_err(|m| at(ErrorKind::Io, format!("accumulating {field}: '{url}': {m}")))?;
-    Ok(Some(Remote::Dir(dir)))
+    Ok(Some(Remote::Dir(dir, spec)))
 }
 
 /// Returns the build root for `root` if it is a repository URL and the render can load it
