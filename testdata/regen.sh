@@ -12,7 +12,8 @@
 #
 # Environment:
 #   ORACLE  oracle command line, split on spaces (default: "kubectl kustomize", kustomize v5.5)
-#   REF     second oracle for a cross-check (default: /work/shared/bin/kustomize-ref, v5.6);
+#   REF     second oracle for a cross-check (default: ../shared/bin/kustomize-ref, v5.6; a
+#           relative path is relative to the repository root);
 #           differences are reported, never fatal. REF= (empty) skips the cross-check.
 #
 # Stderr is stored normalized (see testdata/README.md): the absolute path of the build root is
@@ -41,7 +42,9 @@ fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 read -r -a oracle <<<"${ORACLE:-kubectl kustomize}"
-ref=${REF-/work/shared/bin/kustomize-ref}
+ref=${REF-../shared/bin/kustomize-ref}
+# A relative REF path is relative to the repository root, where the oracles run.
+[[ $ref == */* && $ref != /* ]] && ref=$repo/$ref
 if [[ -n $ref && ! -x $ref ]]; then
   echo "note: REF=$ref is not executable; skipping the cross-check" >&2
   ref=

@@ -42,10 +42,9 @@ pub enum Command {
     Version(VersionArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
-    /// Edit the kustomization file in the current directory (kustomize's `edit`).
-    // Placeholder: the `edit` subcommands arrive with issue 19's `edit` module, which
-    // replaces this variant's arguments with its own.
-    Edit(EditPlaceholder),
+    /// Edit the kustomization file in the current directory as `kustomize edit` does, keeping
+    /// its comments and layout.
+    Edit(crate::commands::edit_cmd::EditArgs),
 }
 
 /// Returns the `--version` text after the program name: Strata's own version and the
@@ -171,19 +170,6 @@ pub enum Shell {
     Fish,
     /// PowerShell.
     Powershell,
-}
-
-/// Arguments of `edit` until its subcommands are wired in: everything is accepted and the
-/// command fails with a clear message.
-#[derive(Debug, clap::Args)]
-pub struct EditPlaceholder {
-    /// The `edit` subcommand and its arguments.
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "ARGS"
-    )]
-    pub args: Vec<String>,
 }
 
 /// Flags of `diff`.

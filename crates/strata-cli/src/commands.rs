@@ -8,7 +8,7 @@ use strata::{DiskFs, Renderer};
 
 use clap::CommandFactory;
 
-use crate::args::{BuildArgs, Cli, Command, CompletionArgs, EditPlaceholder, Shell};
+use crate::args::{BuildArgs, Cli, Command, CompletionArgs, Shell};
 use crate::kustomize_args::{KustomizeCli, KustomizeCommand};
 use crate::{create_cmd, report, version_cmd};
 
@@ -19,6 +19,8 @@ mod patch_cmd;
 // Likewise for `strata diff` and the git tree it reads.
 #[path = "diff_cmd.rs"]
 mod diff_cmd;
+#[path = "edit_cmd.rs"]
+pub(crate) mod edit_cmd;
 #[path = "git.rs"]
 mod git;
 
@@ -39,7 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Create(args) => create_cmd::run(&args),
         Command::Version(args) => version_cmd::run(&args),
         Command::Completion(args) => completion(&args, Cli::command()),
-        Command::Edit(args) => edit_placeholder(&args),
+        Command::Edit(args) => edit_cmd::run(&args),
     }
 }
 
@@ -57,7 +59,7 @@ pub fn run_kustomize(cli: KustomizeCli) -> Result<ExitCode, Failure> {
         KustomizeCommand::Create(args) => create_cmd::run(&args),
         KustomizeCommand::Version(args) => version_cmd::run(&args),
         KustomizeCommand::Completion(args) => completion(&args, KustomizeCli::command()),
-        KustomizeCommand::Edit(args) => edit_placeholder(&args),
+        KustomizeCommand::Edit(args) => edit_cmd::run(&args),
     }
 }
 
@@ -74,12 +76,6 @@ fn completion(args: &CompletionArgs, mut cmd: clap::Command) -> Result<ExitCode,
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, name, &mut script);
     write_stdout(&String::from_utf8_lossy(&script))
-}
-
-fn edit_placeholder(args: &EditPlaceholder) -> Result<ExitCode, Failure> {
-    let what = args.args.first().map_or("", String::as_str);
-    eprintln!("Error: `edit {what}` is not implemented in this build of Strata");
-    Err(Failure::Reported(ExitCode::FAILURE))
 }
 
 fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {

@@ -4,7 +4,8 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::args::{BuildArgs, CompletionArgs, CreateArgs, EditPlaceholder, VersionArgs};
+use crate::args::{BuildArgs, CompletionArgs, CreateArgs, VersionArgs};
+use crate::commands::edit_cmd::EditArgs;
 
 /// Manages declarative configuration of Kubernetes (Strata, speaking kustomize's CLI).
 #[derive(Debug, Parser)]
@@ -25,8 +26,7 @@ pub enum KustomizeCommand {
     /// Build a kustomization target from a directory.
     Build(BuildArgs),
     /// Edits a kustomization file.
-    // Placeholder, as in `args::Command::Edit`.
-    Edit(EditPlaceholder),
+    Edit(EditArgs),
     /// Create a new kustomization in the current directory.
     #[command(alias = "init")]
     Create(CreateArgs),

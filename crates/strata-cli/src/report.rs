@@ -26,10 +26,24 @@ pub fn error_with_prefix(prefix: &str, error: &Error) {
     }
 }
 
-/// Prints warnings to stderr, one per line.
+/// Prints warnings to stderr, one per line. kustomize's deprecation warnings say "Run
+/// 'kustomize edit fix'"; under any other program name they name that program's `edit fix`.
 pub fn warnings(warnings: &[String]) {
+    let program = std::env::args_os()
+        .next()
+        .and_then(|a| {
+            std::path::Path::new(&a)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "strata".to_owned());
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "{w}");
+        if program == "kustomize" {
+            let _ = writeln!(err, "{w}");
+        } else {
+            let w = w.replace("'kustomize edit fix'", &format!("'{program} edit fix'"));
+            let _ = writeln!(err, "{w}");
+        }
     }
 }

@@ -7,6 +7,7 @@
 mod bad_input;
 mod build;
 mod diff;
+mod edit;
 mod external;
 mod integrations;
 mod kustomize;

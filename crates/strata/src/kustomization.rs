@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
+use crate::yaml::resolve::{self, Value};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The file names kustomize looks for in a directory, in its order.
@@ -207,6 +208,7 @@ pub fn from_node(
         None => return Err(err("kustomization.yaml is empty".into(), Span::at(0))),
         Some(n) => n,
     };
+    check_tags(file, &root)?;
     let span = root.span;
     let root = match root.kind {
         NodeKind::Mapping(m) => m,
@@ -390,32 +392,59 @@ pub fn opt_string(
     }
 }
 
-/// The JSON type `encoding/json` names in `cannot unmarshal X into …` for a kustomization
-/// node, which kustomize types as go-yaml v2 does (sigs.k8s.io/yaml) before decoding: `three`
-/// is a string, `true` a bool, `[1]` an array, `{a: 1}` an object ([`json_scalar`]). Every
-/// kustomization decoder names types through this.
-pub(crate) fn json_type(n: &Node) -> &'static str {
-    match &n.kind {
-        NodeKind::Mapping(_) => "object",
-        NodeKind::Sequence(_) => "array",
+/// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1
+/// typing into a Go `string`): `namePrefix: 5` or `namespace: yes` fail with Go's message,
+/// naming `go_field` (e.g. `Kustomization.namePrefix`, `Image.images.newTag`).
+pub fn typed_string(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+    go_field: &str,
+) -> Result<Option<Spanned<String>>> {
+    let Some(n) = field(m, name) else {
+        return Ok(None);
+    };
+    let value = match &n.kind {
         NodeKind::Scalar(s) => match json_scalar(s) {
-            JsonScalar::Null => "null",
-            JsonScalar::Bool(_) => "bool",
-            JsonScalar::Int(_) | JsonScalar::Float(_) => "number",
-            JsonScalar::String => "string",
+            JsonScalar::Null => return Ok(None),
+            // A `!!binary` text decodes to its bytes (go-yaml v2 `name: !!binary aGk=` is "hi").
+            JsonScalar::String => match resolve::resolve_yaml11(s) {
+                Value::Str(text) => Some(text.into_owned()),
+                _ => Some(s.text.clone()),
+            },
+            _ => None,
         },
+        _ => None,
+    };
+    match value {
+        Some(value) => Ok(Some(Spanned {
+            value,
+            span: n.span,
+        })),
+        None => Err(invalid(
+            file,
+            unmarshal_message(json_type(n), go_field, "string"),
+            n.span,
+        )),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Typing: kustomize turns the file into JSON with `sigs.k8s.io/yaml` `YAMLToJSON` (go-yaml v2,
+// YAML 1.1) and decodes that with `encoding/json` (api/types/kustomization.go `Unmarshal`).
 
 /// A scalar as `YAMLToJSON` hands it to `encoding/json`.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum JsonScalar {
+    /// `null`, `~`, empty.
     Null,
+    /// A boolean (YAML 1.1 spellings: `yes`, `On`...).
     Bool(bool),
     /// An integer (kept for map keys, which are stringified).
     Int(i128),
     /// A float.
     Float(f64),
+    /// A string; the text is the scalar's.
     String,
 }
 
@@ -424,7 +453,8 @@ pub(crate) enum JsonScalar {
 ///
 /// The tags are go-yaml v2's, which differ from v3's ([`crate::yaml::resolve::try_resolve_yaml11`]): the bare
 /// `!` leaves the text a string (`name: ! 80` is "80"), and so does `!!binary`. A resolvable
-/// tag is not checked against the text, which alone decides.
+/// tag was checked against the text when the file was read (`check_tags`); here the
+/// text alone decides.
 pub(crate) fn json_scalar(s: &Scalar) -> JsonScalar {
     let tag = short_tag(s);
     if indicated_string(s, tag.as_deref()) {
@@ -433,13 +463,13 @@ pub(crate) fn json_scalar(s: &Scalar) -> JsonScalar {
     if tag.as_deref().is_some_and(|t| !resolvable_tag(t)) {
         return JsonScalar::String;
     }
-    match crate::yaml::resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
-        crate::yaml::resolve::Value::Null => JsonScalar::Null,
-        crate::yaml::resolve::Value::Bool(b) => JsonScalar::Bool(b),
-        crate::yaml::resolve::Value::Int(i) => JsonScalar::Int(i128::from(i)),
-        crate::yaml::resolve::Value::UInt(u) => JsonScalar::Int(i128::from(u)),
-        crate::yaml::resolve::Value::Float(f) => JsonScalar::Float(f),
-        crate::yaml::resolve::Value::Str(_) => JsonScalar::String,
+    match resolve::resolve_yaml11(&Scalar::plain(s.text.as_str())) {
+        Value::Null => JsonScalar::Null,
+        Value::Bool(b) => JsonScalar::Bool(b),
+        Value::Int(i) => JsonScalar::Int(i128::from(i)),
+        Value::UInt(u) => JsonScalar::Int(i128::from(u)),
+        Value::Float(f) => JsonScalar::Float(f),
+        Value::Str(_) => JsonScalar::String,
     }
 }
 
@@ -471,39 +501,161 @@ fn resolvable_tag(tag: &str) -> bool {
     )
 }
 
-/// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1
-/// typing into a Go `string`): `namePrefix: 5` or `namespace: yes` fail with Go's message,
-/// naming `go_field` (e.g. `Kustomization.namePrefix`, `Image.images.newTag`).
-pub fn typed_string(
+/// Returns true if `node` is a scalar that becomes JSON `null`.
+pub(crate) fn is_json_null(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if matches!(json_scalar(s), JsonScalar::Null))
+}
+
+/// The JSON type `encoding/json` names in `cannot unmarshal X into …` for a kustomization
+/// node, which kustomize types as go-yaml v2 does (sigs.k8s.io/yaml) before decoding: `three`
+/// is a string, `true` a bool, `[1]` an array, `{a: 1}` an object ([`json_scalar`]). Every
+/// kustomization decoder names types through this.
+pub(crate) fn json_type(node: &Node) -> &'static str {
+    match &node.kind {
+        NodeKind::Mapping(_) => "object",
+        NodeKind::Sequence(_) => "array",
+        NodeKind::Scalar(s) => match json_scalar(s) {
+            JsonScalar::Null => "null",
+            JsonScalar::Bool(_) => "bool",
+            JsonScalar::Int(_) | JsonScalar::Float(_) => "number",
+            JsonScalar::String => "string",
+        },
+    }
+}
+
+/// Fails on the first scalar (in document order, keys included) whose explicit tag its text
+/// does not fit, as `YAMLToJSON`'s go-yaml v2 decode does before any field is looked at:
+/// `namePrefix: !!int abc` is `yaml: cannot decode !!str `abc` as a !!int`, and a
+/// `!!binary` text must be base64. Then, as `YAMLToJSON` marshals what it decoded, a
+/// `.nan` or `.inf` anywhere fails with `json: unsupported value: NaN` (oracle: `kubectl
+/// kustomize` v5.5).
+fn check_tags(file: &Arc<SourceFile>, root: &Node) -> Result<()> {
+    let mut stack = vec![root];
+    // `YAMLToJSON` then marshals the decoded file: a float JSON cannot hold fails it.
+    let mut not_json: Option<(&'static str, Span)> = None;
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Scalar(s) => {
+                if let (None, JsonScalar::Float(f)) = (not_json, json_scalar(s)) {
+                    not_json = go::json_float(f).err().map(|v| (v, n.span));
+                }
+                let checked = short_tag(s)
+                    .is_some_and(|t| t == "!!binary" || (resolvable_tag(&t) && t != "!!str"));
+                if checked {
+                    if let Err(e) = resolve::try_resolve_yaml11(s) {
+                        return Err(invalid(file, format!("yaml: {}", e.message()), n.span));
+                    }
+                }
+            }
+            NodeKind::Mapping(m) => {
+                stack.extend(m.entries.iter().rev().flat_map(|e| [&e.value, &e.key]));
+            }
+            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+        }
+    }
+    match not_json {
+        Some((v, span)) => Err(invalid(file, format!("json: unsupported value: {v}"), span)),
+        None => Ok(()),
+    }
+}
+
+/// Decodes a node as `encoding/json` decodes it into a Go `bool` field named `go_field`
+/// (`Label.labels.includeSelectors`): after `YAMLToJSON`, so YAML 1.1 booleans (`yes`, `On`,
+/// `n`) count and `null` leaves the field unset (`None`). Returns `encoding/json`'s message
+/// otherwise (`json: cannot unmarshal number into Go struct field … of type bool`).
+pub(crate) fn decode_bool(
+    node: &Node,
+    go_field: &str,
+) -> std::result::Result<Option<bool>, String> {
+    if let NodeKind::Scalar(s) = &node.kind {
+        match json_scalar(s) {
+            JsonScalar::Null => return Ok(None),
+            JsonScalar::Bool(b) => return Ok(Some(b)),
+            _ => {}
+        }
+    }
+    Err(unmarshal_message(json_type(node), go_field, "bool"))
+}
+
+/// Decodes a node as `encoding/json` decodes it into a Go `int64` field named `go_field`
+/// (`Replica.replicas.count`), after `YAMLToJSON`: YAML 1.1 integers (`010` is 8, `0x10`,
+/// `0o10`, `0b10`, `1_0`), floats with an integral value (`1e1`, `10.0`, written by
+/// `encoding/json` as `10`), `null` or empty (`None`, the field stays 0). Other numbers fail
+/// with their JSON text (`number 1.5`, `number 100000000000000000000`), infinities and NaN
+/// with `json: unsupported value: +Inf`; `kubectl kustomize` v5.5 agrees on each (see the
+/// fixtures `replicas-count-yaml11-*`).
+pub(crate) fn decode_int64(
+    node: &Node,
+    go_field: &str,
+) -> std::result::Result<Option<i64>, String> {
+    let NodeKind::Scalar(s) = &node.kind else {
+        return Err(unmarshal_message(json_type(node), go_field, "int64"));
+    };
+    let text = match json_scalar(s) {
+        JsonScalar::Null => return Ok(None),
+        JsonScalar::Int(i) => i.to_string(),
+        JsonScalar::Float(f) => {
+            go::json_float(f).map_err(|v| format!("json: unsupported value: {v}"))?
+        }
+        JsonScalar::Bool(_) | JsonScalar::String => {
+            return Err(unmarshal_message(json_type(node), go_field, "int64"));
+        }
+    };
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| unmarshal_message(&format!("number {text}"), go_field, "int64"))
+}
+
+/// `encoding/json`'s `UnmarshalTypeError` text.
+pub(crate) fn unmarshal_message(json: &str, go_field: &str, go_type: &str) -> String {
+    format!("json: cannot unmarshal {json} into Go struct field {go_field} of type {go_type}")
+}
+
+/// Reads an optional `bool` field of a kustomization entry as kustomize decodes it
+/// ([`decode_bool`]); absent or `null` is `false`.
+pub(crate) fn typed_bool(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
     go_field: &str,
-) -> Result<Option<Spanned<String>>> {
-    if let Some(n) = field(m, name) {
-        if !n.is_null() {
-            let ty = json_type(n);
-            if ty != "string" {
-                return Err(Error::at(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field {go_field} of type string"
-                    ),
-                    file,
-                    n.span,
-                ));
-            }
-        }
+) -> Result<bool> {
+    match field(m, name) {
+        None => Ok(false),
+        Some(n) => decode_bool(n, go_field)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| invalid(file, e, n.span)),
     }
-    opt_string(file, m, name)
 }
 
-/// Reads an optional list-of-strings field.
-///
-/// Values are typed as kustomize decodes them into a Go `[]string` at `go_field`: a value
-/// that is no list, or an item that is a number, bool, list or map, fails with
-/// `encoding/json`'s message (`cannot unmarshal bool into Go struct field
-/// Kustomization.resources of type string`).
+/// Reads an optional `int64` field of a kustomization entry as kustomize decodes it
+/// ([`decode_int64`]); absent or `null` is 0.
+pub(crate) fn typed_int64(
+    file: &Arc<SourceFile>,
+    m: &Mapping,
+    name: &str,
+    go_field: &str,
+) -> Result<i64> {
+    match field(m, name) {
+        None => Ok(0),
+        Some(n) => decode_int64(n, go_field)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| invalid(file, e, n.span)),
+    }
+}
+
+/// An `invalid Kustomization: <message>` error at `span`.
+pub(crate) fn invalid(file: &Arc<SourceFile>, message: String, span: Span) -> Error {
+    Error::at(
+        ErrorKind::Kustomization,
+        format!("invalid Kustomization: {message}"),
+        file,
+        span,
+    )
+}
+
+/// Reads an optional list-of-strings field as kustomize decodes a Go `[]string` named
+/// `go_field` (`Kustomization.resources`): `null` is an empty list, a `null` item the empty
+/// string, and a boolean or number item (`yes`, `1`) fails with `encoding/json`'s message.
 pub fn string_list(
     file: &Arc<SourceFile>,
     m: &Mapping,
@@ -513,20 +665,38 @@ pub fn string_list(
     let Some(n) = field(m, name) else {
         return Ok(Vec::new());
     };
-    if n.is_null() {
+    if is_json_null(n) {
         return Ok(Vec::new());
     }
     let Some(items) = n.as_sequence() else {
-        return Err(go_type_error(file, go_field, "[]string", n));
+        return Err(invalid(
+            file,
+            unmarshal_message(json_type(n), go_field, "[]string"),
+            n.span,
+        ));
     };
     items
         .iter()
-        .map(|item| match (json_type(item), item.as_str()) {
-            ("string" | "null", Some(s)) => Ok(Spanned {
-                value: s.to_owned(),
-                span: item.span,
-            }),
-            _ => Err(go_type_error(file, go_field, "string", item)),
+        .map(|item| {
+            let value = match &item.kind {
+                NodeKind::Scalar(s) => match json_scalar(s) {
+                    JsonScalar::String => Some(s.text.clone()),
+                    JsonScalar::Null => Some(String::new()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match value {
+                Some(value) => Ok(Spanned {
+                    value,
+                    span: item.span,
+                }),
+                None => Err(invalid(
+                    file,
+                    unmarshal_message(json_type(item), go_field, "string"),
+                    item.span,
+                )),
+            }
         })
         .collect()
 }
@@ -546,13 +716,20 @@ fn sort_options(file: &Arc<SourceFile>, root: &Mapping) -> Result<Option<Spanned
             node,
         ));
     };
-    if let Some(o) = field(m, "order").filter(|o| !matches!(json_type(o), "string" | "null")) {
-        return Err(go_type_error(
-            file,
-            "SortOptions.sortOptions.order",
-            "types.SortOrder",
-            o,
-        ));
+    if let Some(o) = field(m, "order") {
+        let is_text = matches!(&o.kind, NodeKind::Scalar(s)
+            if matches!(json_scalar(s), JsonScalar::String | JsonScalar::Null));
+        if !is_text {
+            return Err(invalid(
+                file,
+                unmarshal_message(
+                    json_type(o),
+                    "SortOptions.sortOptions.order",
+                    "types.SortOrder",
+                ),
+                o.span,
+            ));
+        }
     }
     let order = opt_string(file, m, "order")?;
     let legacy = field(m, "legacySortOptions").filter(|n| !n.is_null());
@@ -633,7 +810,7 @@ mod tests {
     use super::*;
     use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_single};
 
-    /// Issue 14 item 10: decode errors name the YAML 1.1 type as encoding/json does (oracle:
+    /// Decode errors name the YAML 1.1 type as encoding/json does (oracle:
     /// testdata/build/replicas-error-count-*, name-prefix-error-list-is-array).
     #[test]
     fn decode_errors_name_the_yaml11_json_type() {
@@ -654,35 +831,85 @@ mod tests {
         );
     }
 
-    /// Issue 14 item 10: list fields are decoded as kustomize decodes a Go `[]string`
-    /// (oracle: testdata/build/resources-error-not-a-list, resources-error-item-yes-is-bool).
-    #[test]
-    fn list_fields_fail_with_encoding_json_types() {
-        let msg = |text: &str| load(text).err().map(|e| e.message().to_owned());
-        assert_eq!(
-            msg("resources: cm.yaml\n").as_deref(),
-            Some(
-                "invalid Kustomization: json: cannot unmarshal string into Go struct field Kustomization.resources of type []string"
-            )
-        );
-        assert_eq!(
-            msg("resources:\n- a.yaml\n- yes\n").as_deref(),
-            Some(
-                "invalid Kustomization: json: cannot unmarshal bool into Go struct field Kustomization.resources of type string"
-            )
-        );
-        assert_eq!(msg("resources:\n- '5'\n- a.yaml\n"), None);
+    /// Parses `count: <text>` and returns the value node.
+    fn value_of(text: &str) -> Node {
+        let file = SourceFile::new("/k/kustomization.yaml", format!("count: {text}\n"));
+        let root = parse_single(&file, ParseOptions::default())
+            .unwrap()
+            .unwrap();
+        root.as_mapping().unwrap().get("count").unwrap().clone()
     }
 
-    /// Issue 14 item 10: an error about a field points at it, or names only the file when
-    /// the field is absent (never a fake `1:1`).
+    /// The answers of `kubectl kustomize` v5.5 for `replicas[].count: <text>`.
     #[test]
-    fn field_errors_point_at_the_field_or_only_the_file() {
-        let k = load("namePrefix: p-\ncommonLabels:\n  a: b\n").unwrap();
-        let e = k.error_at_field(ErrorKind::DuplicateId, "dup", "commonLabels");
-        assert_eq!(e.to_string(), "/k/kustomization.yaml:3:3: dup");
-        let e = k.error_at_field(ErrorKind::DuplicateId, "dup", "vars");
-        assert_eq!(e.to_string(), "/k/kustomization.yaml: dup");
+    fn decode_int64_as_kustomize() {
+        let f = "Replica.replicas.count";
+        let ok: [(&str, Option<i64>); 14] = [
+            ("010", Some(8)),
+            ("0x10", Some(16)),
+            ("-0x10", Some(-16)),
+            ("0o10", Some(8)),
+            ("0b1_0", Some(2)),
+            ("1_0", Some(10)),
+            ("1e1", Some(10)),
+            ("10.", Some(10)),
+            ("+5", Some(5)),
+            ("08", Some(8)),
+            ("9223372036854775807", Some(i64::MAX)),
+            ("null", None),
+            ("~", None),
+            ("!!int \"3\"", Some(3)),
+        ];
+        for (text, want) in ok {
+            assert_eq!(decode_int64(&value_of(text), f), Ok(want), "{text}");
+        }
+        let bad: [(&str, &str); 8] = [
+            ("1.5", "number 1.5"),
+            (".5", "number 0.5"),
+            ("1e20", "number 100000000000000000000"),
+            ("9223372036854775808", "number 9223372036854775808"),
+            ("yes", "bool"),
+            ("'3'", "string"),
+            ("1:30", "string"),
+            ("[1]", "array"),
+        ];
+        for (text, json) in bad {
+            assert_eq!(
+                decode_int64(&value_of(text), f),
+                Err(format!(
+                    "json: cannot unmarshal {json} into Go struct field {f} of type int64"
+                )),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            decode_int64(&value_of(".inf"), f),
+            Err("json: unsupported value: +Inf".to_owned())
+        );
+    }
+
+    /// The answers of `kubectl kustomize` v5.5 for `labels[].includeSelectors: <text>`.
+    #[test]
+    fn decode_bool_as_kustomize() {
+        let f = "Label.labels.includeSelectors";
+        let cases: [(&str, std::result::Result<Option<bool>, &str>); 10] = [
+            ("yes", Ok(Some(true))),
+            ("On", Ok(Some(true))),
+            ("TRUE", Ok(Some(true))),
+            ("n", Ok(Some(false))),
+            ("~", Ok(None)),
+            ("!!bool \"true\"", Ok(Some(true))),
+            ("tRUE", Err("string")),
+            ("\"true\"", Err("string")),
+            ("1", Err("number")),
+            ("{}", Err("object")),
+        ];
+        for (text, want) in cases {
+            let want = want.map_err(|json| {
+                format!("json: cannot unmarshal {json} into Go struct field {f} of type bool")
+            });
+            assert_eq!(decode_bool(&value_of(text), f), want, "{text}");
+        }
     }
 
     fn load(text: &str) -> Result<Kustomization> {

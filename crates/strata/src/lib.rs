@@ -30,6 +30,7 @@
 
 pub mod build;
 pub mod diff;
+pub mod edit;
 pub mod error;
 pub mod fs;
 pub mod generate;

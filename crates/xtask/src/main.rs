@@ -5,10 +5,14 @@
 //!   `$STRATA_SHARED`, else `<workspace>/../shared`).
 //! - `cargo run -p xtask -- codegen --check` regenerates them in memory and exits 1, naming each
 //!   stale file, if the checked-in ones differ. CI runs it.
+//! - `cargo xtask diff-tree DIR [--oracle CMD] [--bin PATH]` renders every kustomization under
+//!   DIR with Strata and the oracle and reports the first differing line of each mismatch
+//!   ([`diff_tree`]).
 //!
 //! The library never reads `shared/`: only this tool does, and what it writes is checked in.
 
 mod codegen;
+mod diff_tree;
 mod fieldspecs;
 mod openapi;
 mod rust;
@@ -19,7 +23,8 @@ mod yaml;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo run -p xtask -- codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask diff-tree DIR [--oracle \"kubectl kustomize\"] [--bin target/release/strata]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +32,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
+        ["diff-tree", rest @ ..] => {
+            diff_tree::parse_args(rest).and_then(|a| diff_tree::run(&a, &workspace_root()?))
+        }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

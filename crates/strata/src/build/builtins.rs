@@ -5,7 +5,10 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::kustomization::{Kustomization, field, opt_string, typed_string};
+use crate::kustomization::{
+    Kustomization, decode_bool, field, invalid, json_type, opt_string, typed_bool, typed_int64,
+    typed_string, unmarshal_message,
+};
 use crate::resource::{Resource, ResourceMap};
 use crate::source::{SourceFile, Span};
 use crate::transform::config::{TransformerConfig, merge_specs};
@@ -188,7 +191,12 @@ pub fn run(
                     },
                 )?;
             }
-            let common = string_map(&k.file, &k.root, "commonLabels")?;
+            let common = string_map(
+                &k.file,
+                &k.root,
+                "commonLabels",
+                "Kustomization.commonLabels",
+            )?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &common, &tc.common_labels),
@@ -202,7 +210,12 @@ pub fn run(
             )?;
         }
         Builtin::Annotations => {
-            let pairs = string_map(&k.file, &k.root, "commonAnnotations")?;
+            let pairs = string_map(
+                &k.file,
+                &k.root,
+                "commonAnnotations",
+                "Kustomization.commonAnnotations",
+            )?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &pairs, &tc.common_annotations),
@@ -343,14 +356,34 @@ fn labels(k: &Kustomization) -> Result<Vec<Label>> {
         let mut fields = Vec::new();
         if let Some(list) = field(m, "fields").filter(|n| !n.is_null()) {
             for f in list.as_sequence().map(Vec::as_slice).unwrap_or_default() {
-                fields.push(field_spec(&k.file, f, Strictness::Kustomization)?);
+                fields.push(field_spec(
+                    &k.file,
+                    f,
+                    Strictness::Kustomization,
+                    "labels.fields",
+                )?);
             }
         }
         out.push(Label {
-            pairs: string_map(&k.file, m, "pairs")?,
-            include_selectors: bool_field(&k.file, m, "includeSelectors")?,
-            include_templates: bool_field(&k.file, m, "includeTemplates")?,
-            include_volume_claim_templates: bool_field(&k.file, m, "includeVolumeClaimTemplates")?,
+            pairs: string_map(&k.file, m, "pairs", "Label.labels.pairs")?,
+            include_selectors: typed_bool(
+                &k.file,
+                m,
+                "includeSelectors",
+                "Label.labels.includeSelectors",
+            )?,
+            include_templates: typed_bool(
+                &k.file,
+                m,
+                "includeTemplates",
+                "Label.labels.includeTemplates",
+            )?,
+            include_volume_claim_templates: typed_bool(
+                &k.file,
+                m,
+                "includeVolumeClaimTemplates",
+                "Label.labels.includeVolumeClaimTemplates",
+            )?,
             fields,
             span: item.span,
         });
@@ -380,8 +413,14 @@ impl Strictness {
     }
 }
 
-/// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`).
-pub fn field_spec(file: &Arc<SourceFile>, n: &Node, strictness: Strictness) -> Result<FieldSpec> {
+/// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`); `go_path` is
+/// where it sits for `encoding/json`'s messages (`labels.fields`, `namePrefix`).
+pub fn field_spec(
+    file: &Arc<SourceFile>,
+    n: &Node,
+    strictness: Strictness,
+    go_path: &str,
+) -> Result<FieldSpec> {
     let m = mapping(file, n, "fieldSpec")?;
     if let Some(prefix) = strictness.prefix() {
         for e in &m.entries {
@@ -406,7 +445,19 @@ pub fn field_spec(file: &Arc<SourceFile>, n: &Node, strictness: Strictness) -> R
         version: s("version")?,
         kind: s("kind")?,
         path: s("path")?,
-        create: bool_field(file, m, "create")?,
+        create: match (strictness.prefix(), field(m, "create")) {
+            (Some(prefix), Some(c)) => decode_bool(c, &format!("FieldSpec.{go_path}.create"))
+                .map_err(|e| {
+                    Error::at(
+                        ErrorKind::Kustomization,
+                        format!("{prefix}{e}"),
+                        file,
+                        c.span,
+                    )
+                })?
+                .unwrap_or_default(),
+            _ => bool_field(file, m, "create")?,
+        },
     })
 }
 
@@ -441,43 +492,28 @@ fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
     let mut out = Vec::new();
     for item in k.list_field("replicas")? {
         let m = mapping(&k.file, item, "replicas")?;
+        if let Some(e) = m.entries.iter().find(|e| {
+            let key = e.key.as_str().unwrap_or("");
+            !["name", "count"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(key))
+        }) {
+            return Err(k.error_at(
+                ErrorKind::Kustomization,
+                format!(
+                    "invalid Kustomization: json: unknown field {}",
+                    crate::go::quote(e.key.as_str().unwrap_or(""))
+                ),
+                e.key.span,
+            ));
+        }
         let name = typed_string(&k.file, m, "name", "Replica.replicas.name")?
             .map(|s| s.value)
             .unwrap_or_default();
-        let count = match field(m, "count") {
-            None => 0,
-            Some(n) => match n.as_scalar() {
-                Some(s) if !s.style.is_quoted() => {
-                    s.text.parse::<i64>().map_err(|_| count_error(k, n))?
-                }
-                _ => return Err(count_error(k, n)),
-            },
-        };
+        let count = typed_int64(&k.file, m, "count", "Replica.replicas.count")?;
         out.push(((name, count), item.span));
     }
     Ok(out)
-}
-
-/// encoding/json's error for a `count` that does not decode into an `int64`: the value's
-/// YAML 1.1 type (`three` a string, `true` a bool, `[1]` an array), and a number's JSON
-/// text (`number 1.5`).
-fn count_error(k: &Kustomization, n: &Node) -> Error {
-    use crate::kustomization::{JsonScalar, json_scalar, json_type};
-    let ty = match n.as_scalar().map(json_scalar) {
-        Some(JsonScalar::Float(f)) => match crate::go::json_float(f) {
-            Ok(text) => format!("number {text}"),
-            Err(_) => "number".to_owned(),
-        },
-        Some(JsonScalar::Int(i)) => format!("number {i}"),
-        _ => json_type(n).to_owned(),
-    };
-    k.error_at(
-        ErrorKind::Kustomization,
-        format!(
-            "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field Replica.replicas.count of type int64"
-        ),
-        n.span,
-    )
 }
 
 fn mapping<'a>(file: &Arc<SourceFile>, n: &'a Node, what: &str) -> Result<&'a Mapping> {
@@ -491,6 +527,8 @@ fn mapping<'a>(file: &Arc<SourceFile>, n: &'a Node, what: &str) -> Result<&'a Ma
     })
 }
 
+/// Reads a `bool` of a builtin plugin's config, which kustomize decodes with go-yaml rather
+/// than through JSON.
 fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
     match field(m, name) {
         None => Ok(false),
@@ -508,30 +546,38 @@ fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
     }
 }
 
-/// Reads a `string: string` mapping field, in source order.
+/// Reads a `string: string` mapping field, in source order, as kustomize decodes a Go
+/// `map[string]string` named `go_field` (`Kustomization.commonLabels`).
 pub fn string_map(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
+    go_field: &str,
 ) -> Result<Vec<(String, String)>> {
     let Some(n) = field(m, name).filter(|n| !n.is_null()) else {
         return Ok(Vec::new());
     };
     let Some(map) = n.as_mapping() else {
-        return Err(Error::at(
-            ErrorKind::Kustomization,
-            format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
+        return Err(invalid(
             file,
+            unmarshal_message(json_type(n), go_field, "map[string]string"),
             n.span,
         ));
     };
     let mut out: Vec<(String, String)> = Vec::with_capacity(map.len());
     for e in &map.entries {
-        let (Some(key), Some(value)) = (e.key.as_scalar(), e.value.as_scalar()) else {
+        let Some(key) = e.key.as_scalar() else {
             return Err(Error::at(
                 ErrorKind::Kustomization,
                 format!("invalid Kustomization: field '{name}' must be a mapping of strings"),
                 file,
+                e.key.span,
+            ));
+        };
+        let Some(value) = e.value.as_scalar() else {
+            return Err(invalid(
+                file,
+                unmarshal_message(json_type(&e.value), go_field, "string"),
                 e.value.span,
             ));
         };
@@ -555,7 +601,7 @@ pub fn string_map(
                 return Err(Error::at(
                     ErrorKind::Kustomization,
                     format!(
-                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field Kustomization.{name} of type string"
+                        "invalid Kustomization: json: cannot unmarshal {ty} into Go struct field {go_field} of type string"
                     ),
                     file,
                     e.value.span,
@@ -603,7 +649,12 @@ pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<Trans
                 let mut referrers = Vec::new();
                 if let Some(fs) = field(im, "fieldSpecs").and_then(Node::as_sequence) {
                     for f in fs {
-                        referrers.push(field_spec(file, f, Strictness::ConfigFile)?);
+                        referrers.push(field_spec(
+                            file,
+                            f,
+                            Strictness::ConfigFile,
+                            "nameReference.fieldSpecs",
+                        )?);
                     }
                 }
                 tc.name_reference
@@ -640,7 +691,7 @@ pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<Trans
             }
         };
         for item in list {
-            target.push(field_spec(file, item, Strictness::ConfigFile)?);
+            target.push(field_spec(file, item, Strictness::ConfigFile, key)?);
         }
     }
     Ok(tc)

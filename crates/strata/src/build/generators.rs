@@ -67,6 +67,7 @@ fn absorb(
                 )));
             }
             r.history_mut().needs_hash = g.hash;
+            r.history_mut().generator_behavior = Some(g.behavior.as_str());
             acc.append(r).map_err(|r| {
                 at(format!(
                     "may not add resource with an already registered id: {}",

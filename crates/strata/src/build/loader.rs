@@ -380,7 +380,8 @@ impl<'a> Loader<'a> {
             ParseOptions {
                 limits: self.limits,
                 duplicate_keys: DuplicateKeys::Error,
-                ..ParseOptions::default()
+                // A schema in a comment takes part in strategic merges.
+                keep_comments: crate::patch::strategic_merge::may_hold_comment_schema(&file.text),
             },
         )
         .map_err(|e| {

@@ -895,7 +895,21 @@ impl<'a> Builder<'a> {
                     value: String::new(),
                     span: n.span,
                 })),
-                Some(_) => crate::kustomization::opt_string(&k.file, m, name),
+                // YAML 1.1 typing into a Go string: `path: 1` or `version: yes` fail.
+                Some(n) => match n.as_scalar().map(crate::kustomization::json_scalar) {
+                    Some(crate::kustomization::JsonScalar::String) => {
+                        crate::kustomization::opt_string(&k.file, m, name)
+                    }
+                    _ => Err(crate::kustomization::invalid(
+                        &k.file,
+                        crate::kustomization::unmarshal_message(
+                            crate::kustomization::json_type(n),
+                            "Kustomization.openapi",
+                            "string",
+                        ),
+                        n.span,
+                    )),
+                },
             }
         };
         let path = text("path")?;
@@ -977,15 +991,9 @@ fn build_metadata(k: &Kustomization) -> Result<BuildMetadata> {
             "originAnnotations" => m.origin_annotations = true,
             "transformerAnnotations" => m.transformer_annotations = true,
             "managedByLabel" => m.managed_by_label = true,
-            other => {
-                return Err(k.error_at(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "invalid buildMetadata option: {other}; must be one of originAnnotations, transformerAnnotations or managedByLabel"
-                    ),
-                    opt.span,
-                ));
-            }
+            // kustomize looks the three options up and ignores anything else
+            // (kusttarget.go); any entry at all still turns origin tracking on.
+            _ => {}
         }
         m.track = true;
     }
@@ -1026,21 +1034,11 @@ fn plugin_origin(config: &Resource) -> Option<Origin> {
 
 /// Writes the tracked origins into annotations as `buildMetadata` asks.
 fn write_origins(r: &mut Resource, m: BuildMetadata) {
-    let mut notes: Vec<(&str, String)> = Vec::new();
-    if m.origin_annotations {
-        if let Some(o) = &r.history().origin {
-            let mut text = String::new();
-            o.write_yaml(&mut text, "", "");
-            notes.push(("config.kubernetes.io/origin", text));
-        }
-    }
-    if m.transformer_annotations && !r.history().transformations.is_empty() {
-        let mut text = String::new();
-        for t in &r.history().transformations {
-            t.write_yaml(&mut text, "- ", "  ");
-        }
-        notes.push(("alpha.config.kubernetes.io/transformations", text));
-    }
+    let mut notes = r.history().origin_annotations();
+    notes.retain(|(key, _)| match *key {
+        crate::resource::ORIGIN_ANNOTATION => m.origin_annotations,
+        _ => m.transformer_annotations,
+    });
     if notes.is_empty() {
         return;
     }

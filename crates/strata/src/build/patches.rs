@@ -10,11 +10,14 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::go;
-use crate::kustomization::{Kustomization, field, typed_string};
+use crate::kustomization::{
+    Kustomization, decode_bool, field, invalid, is_json_null, json_type, typed_string,
+    unmarshal_message,
+};
 use crate::patch::json6902::{self, Operation};
-use crate::patch::strategic_merge::kustomize_patch_with;
+use crate::patch::strategic_merge::{kustomize_patch_with, may_hold_comment_schema};
 use crate::patch::target::{self, Selector};
-use crate::resource::{Resource, ResourceMap};
+use crate::resource::{BUILD_ANNOTATIONS, Resource, ResourceMap};
 use crate::schema::SchemaState;
 use crate::source::{SourceFile, Span};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
@@ -45,7 +48,7 @@ fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Res
         ParseOptions {
             limits,
             duplicate_keys: DuplicateKeys::KeepFirst,
-            ..ParseOptions::default()
+            keep_comments: may_hold_comment_schema(&file.text),
         },
     )?;
     let mut out = Vec::new();
@@ -159,6 +162,63 @@ fn restore_identity(node: &mut Node, kind: Option<&String>, name: Option<&String
     }
 }
 
+/// Puts the build annotations kustomize would hold into the document's
+/// `metadata.annotations`, creating the map when absent or null; returns whether it did.
+///
+/// kustomize keeps its build state in annotations and its JSON 6902 filter patches the
+/// whole document (api/filters/patchjson6902), so a patch sees them: `add
+/// /metadata/annotations/x` works on an object written without annotations once any build
+/// step stored state (`patches:` always does, through `StorePreviousId`), while json-patch
+/// v4 fails on every other missing parent. The origin and transformer annotations kustomize
+/// keeps while it tracks origins are there too. `kubectl kustomize` v5.5 agrees; see the
+/// fixtures `patches-json6902-*annotation*` and `patches-json6902-build-state-visible*`.
+fn with_build_annotations(node: &mut Node, state: &[(&'static str, String)]) -> bool {
+    if state.is_empty() {
+        return false;
+    }
+    let Some(meta) = node
+        .as_mapping_mut()
+        .and_then(|m| m.get_mut("metadata"))
+        .and_then(Node::as_mapping_mut)
+    else {
+        return false;
+    };
+    if meta.get("annotations").is_none_or(Node::is_null) {
+        meta.insert("annotations", Node::mapping(crate::yaml::Mapping::new()));
+    }
+    let Some(ann) = meta.get_mut("annotations").and_then(Node::as_mapping_mut) else {
+        return false;
+    };
+    for (k, v) in state {
+        ann.insert(k, Node::string(v.as_str()));
+    }
+    true
+}
+
+/// Takes the build annotations out again. kustomize restores the ones it held before the
+/// patch (PatchTransformer.go `transformJson6902`) and removes them all before printing
+/// (resource.go `RemoveBuildAnnotations`, which drops a map left empty), so whatever the
+/// patch did to them, none reaches the output. The origin annotations put in (`state`) go
+/// too: the build writes them at the end, as `buildMetadata` asks.
+fn without_build_annotations(node: &mut Node, state: &[(&'static str, String)]) {
+    let Some(meta) = node
+        .as_mapping_mut()
+        .and_then(|m| m.get_mut("metadata"))
+        .and_then(Node::as_mapping_mut)
+    else {
+        return;
+    };
+    let Some(ann) = meta.get_mut("annotations").and_then(Node::as_mapping_mut) else {
+        return;
+    };
+    for key in BUILD_ANNOTATIONS.iter().chain(state.iter().map(|(k, _)| k)) {
+        ann.remove(key);
+    }
+    if ann.is_empty() {
+        meta.remove("annotations");
+    }
+}
+
 /// Applies JSON 6902 `ops` to the resources at `indices`, in place.
 fn apply_json(
     acc: &mut ResourceMap,
@@ -172,11 +232,16 @@ fn apply_json(
             if store_previous {
                 r.store_previous_id();
             }
-            json6902::apply(r.node_mut(), ops).map_err(|e| {
-                match e.op_index.and_then(|k| ops.get(k)) {
-                    Some(op) => Error::at(ErrorKind::Resource, e.message, file, op.span),
-                    None => Error::in_file(ErrorKind::Resource, e.message, file),
-                }
+            let mut state = r.history().build_annotations();
+            state.extend(r.history().origin_annotations());
+            let injected = with_build_annotations(r.node_mut(), &state);
+            let result = json6902::apply(r.node_mut(), ops);
+            if injected {
+                without_build_annotations(r.node_mut(), &state);
+            }
+            result.map_err(|e| match e.op_index.and_then(|k| ops.get(k)) {
+                Some(op) => Error::at(ErrorKind::Resource, e.message, file, op.span),
+                None => Error::in_file(ErrorKind::Resource, e.message, file),
             })?;
             r.refresh_id();
             Ok(())
@@ -365,17 +430,27 @@ fn read_entry(
         None => None,
     };
     let mut allow = Allow::default();
-    if let Some(o) = field(m, "options").and_then(Node::as_mapping) {
-        let flag = |name: &str| {
-            field(o, name).and_then(Node::as_scalar).is_some_and(|s| {
-                matches!(
-                    crate::yaml::resolve::resolve_yaml11(s),
-                    crate::yaml::resolve::Value::Bool(true)
-                )
-            })
+    if let Some(o) = field(m, "options").filter(|n| !is_json_null(n)) {
+        // `options` is a Go `map[string]bool`: every value must decode as a bool, whatever
+        // its key, and only the two known keys mean anything.
+        let go_field = format!("Patch.{field_name}.options");
+        let Some(om) = o.as_mapping() else {
+            return Err(invalid(
+                file,
+                unmarshal_message(json_type(o), &go_field, "map[string]bool"),
+                o.span,
+            ));
         };
-        allow.name = flag("allowNameChange");
-        allow.kind = flag("allowKindChange");
+        for e in &om.entries {
+            let on = decode_bool(&e.value, &go_field)
+                .map_err(|msg| invalid(file, msg, e.value.span))?
+                .unwrap_or_default();
+            match e.key.as_str() {
+                Some("allowNameChange") => allow.name = on,
+                Some("allowKindChange") => allow.kind = on,
+                _ => {}
+            }
+        }
     }
     match (path, patch) {
         (None, None) => Err(k.error_at(

@@ -111,7 +111,7 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
             } else {
                 "annotations"
             };
-            let pairs = string_map(file, m, key)?;
+            let pairs = string_map(file, m, key, &format!("Kustomization.{key}"))?;
             each_resource(
                 acc,
                 |r| metadata::apply(r, &pairs, &specs),
@@ -331,7 +331,7 @@ fn field_specs(file: &Arc<SourceFile>, m: &Mapping) -> Result<Vec<FieldSpec>> {
     let mut out = Vec::new();
     if let Some(list) = field(m, "fieldSpecs").and_then(Node::as_sequence) {
         for f in list {
-            out.push(field_spec(file, f, Strictness::Lenient)?);
+            out.push(field_spec(file, f, Strictness::Lenient, "fieldSpecs")?);
         }
     }
     Ok(out)

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
-use crate::kustomization::{JsonScalar, json_scalar, json_type};
+use crate::kustomization::{JsonScalar, is_json_null, json_scalar, json_type};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Mapping, Node, NodeKind};
 
@@ -311,10 +311,6 @@ pub fn read_generators(
         .iter()
         .map(|item| GeneratorArgs::from_node(file, kind, item))
         .collect()
-}
-
-fn is_json_null(node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::Scalar(s) if matches!(json_scalar(s), JsonScalar::Null))
 }
 
 /// Decodes parts of one kustomization file.

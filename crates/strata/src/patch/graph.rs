@@ -117,6 +117,11 @@ impl Graph {
         self.nodes.len() - 1
     }
 
+    /// Iterates over the comments of every node.
+    pub(super) fn all_comments(&self) -> impl Iterator<Item = &Comments> {
+        self.nodes.iter().filter_map(|n| n.comments.as_deref())
+    }
+
     /// Returns the node `id` names. Ids are only made by this graph, so they are in bounds.
     pub(super) fn node(&self, id: Id) -> &GNode {
         &self.nodes[id]

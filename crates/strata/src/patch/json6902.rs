@@ -17,6 +17,15 @@
 //! else is YAML converted with `sigs.k8s.io/yaml.YAMLToJSON`, i.e. typed as YAML 1.1 by
 //! go-yaml v2 (`yes` is `true`, `017` is 15, keys `y`/`n` are `"true"`/`"false"`).
 //!
+//! kustomize sets no options on json-patch: it calls `DecodePatch` and `Patch.Apply` of
+//! `gopkg.in/evanphx/json-patch.v4` (v4.12.0 in kustomize v5.5) with the package defaults,
+//! `SupportNegativeIndices = true` and `AccumulatedCopySizeLimit = 0` (no limit). v5's
+//! `ApplyOptions` (`EnsurePathExistsOnAdd`, `AllowMissingPathOnRemove`...) are not used: the
+//! switch to v5 was reverted (kustomize commit bf485f66d), so `add` under a missing parent
+//! fails. An object's `metadata.annotations` is the exception kustomize users see: its
+//! build state lives there, so the caller puts those annotations in the document for the
+//! patch (`build::patches`).
+//!
 //! The quirks of json-patch v4 reproduced here, each checked with `kubectl kustomize` v5.5
 //! and `kustomize` v5.6 (the tests at the bottom hold the oracle's answers):
 //! - `replace` of a missing object key adds it; `replace` at the root (`""`) with a scalar
@@ -37,6 +46,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
+use crate::yaml::kyaml_emit;
 use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
 use crate::yaml::resolve::{self, Value};
@@ -298,7 +308,9 @@ fn size(j: &J) -> usize {
 
 /// Converts a resource document as kustomize's `RNode.MarshalJSON` sees it (go-yaml v3
 /// typing into `map[string]interface{}`, then encoding/json).
-fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
+/// `flow`: whether `n` sits in a collection written in flow style.
+fn doc_to_j(n: &Node, depth: usize, flow: bool) -> Result<J, PatchError> {
+    let flow = flow || n.flow;
     if depth > MAX_DEPTH {
         return Err(limit(format!(
             "document is nested deeper than {MAX_DEPTH} levels"
@@ -306,13 +318,21 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
     }
     match &n.kind {
         NodeKind::Scalar(s) => {
+            // kyaml's MarshalJSON reads the document back from go-yaml v3's text, which
+            // changes folded texts and empty values in flow collections.
+            let reread = kyaml_emit::reread(s, flow);
+            let s = reread.as_ref().unwrap_or(s);
             let v = resolve::try_resolve(s).map_err(|e| json_error(e.message().to_owned()))?;
             let keep = s.tag.is_none() && matches!(v, Value::Str(_) | Value::Bool(_) | Value::Null);
             let mut j = value_to_j(v)?;
             if let J::Scalar(sc) = &mut j {
                 sc.span = n.span;
                 if keep {
-                    sc.orig = Some(n.clone());
+                    let mut orig = n.clone();
+                    if let Some(r) = reread {
+                        orig.kind = NodeKind::Scalar(r);
+                    }
+                    sc.orig = Some(orig);
                 }
             }
             Ok(j)
@@ -320,7 +340,7 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
         NodeKind::Sequence(items) => {
             let items = items
                 .iter()
-                .map(|i| doc_to_j(i, depth + 1))
+                .map(|i| doc_to_j(i, depth + 1, flow))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(J::Seq(items, n.span))
         }
@@ -338,7 +358,7 @@ fn doc_to_j(n: &Node, depth: usize) -> Result<J, PatchError> {
                     },
                     _ => return Err(unsupported_map()),
                 };
-                let value = doc_to_j(&e.value, depth + 1)?;
+                let value = doc_to_j(&e.value, depth + 1, flow)?;
                 // A Go map holds each key once; go-yaml keeps the last.
                 entries.retain(|x| x.key != key);
                 entries.push(JEntry {
@@ -644,6 +664,11 @@ fn operation(j: &J) -> Operation {
 
 // ---------------------------------------------------------------------------------------------
 // A JSON parser with encoding/json's syntax errors.
+
+/// Returns true if `text` is one JSON value, as `encoding/json` reads it.
+pub(crate) fn is_json(text: &str) -> bool {
+    JsonParser::new(text).parse().is_ok()
+}
 
 struct JsonParser<'a> {
     text: &'a str,
@@ -1065,7 +1090,7 @@ impl<'a> JsonParser<'a> {
 /// annotations are restored afterwards and `PatchTransformer` calls `StorePreviousId` on
 /// each target first.
 pub fn apply(doc: &mut Node, ops: &[Operation]) -> Result<(), PatchError> {
-    let mut root = doc_to_j(doc, 1)?;
+    let mut root = doc_to_j(doc, 1, false)?;
     let mut copied = 0usize;
     for (i, op) in ops.iter().enumerate() {
         apply_one(&mut root, op, &mut copied).map_err(|mut e| {
@@ -2585,5 +2610,34 @@ mod tests {
             passed > 1000 && refused > 300,
             "{passed} accepted, {refused} refused"
         );
+    }
+
+    /// A folded scalar is seen as go-yaml v3's round trip leaves it. Oracle (`kubectl
+    /// kustomize`, v5.5): `test` against `all(c,\n  has(c.x)\n)` fails with `test failed`,
+    /// against `all(c,\n\n  has(c.x)\n)` passes.
+    #[test]
+    fn test_sees_folded_text_after_round_trip() {
+        let doc = "data:\n  expr: >-\n    all(c,\n      has(c.x)\n    )\n";
+        let spec = r#"[{"op": "test", "path": "/data/expr", "value": "all(c,\n  has(c.x)\n)"}]"#;
+        assert!(run(doc, spec).is_err());
+        let round = r#"[{"op": "test", "path": "/data/expr", "value": "all(c,\n\n  has(c.x)\n)"}]"#;
+        let out = run(doc, round).expect("test passes");
+        assert_eq!(
+            out.get_str(&["data", "expr"]),
+            Some("all(c,\n\n  has(c.x)\n)")
+        );
+    }
+
+    /// An empty value in a flow collection is an empty string to the patch. Oracle (`kubectl
+    /// kustomize`, v5.5): on `flow: {k: }`, `test` against `""` passes, against `null` fails
+    /// with `test failed`.
+    #[test]
+    fn test_sees_empty_flow_value_as_empty_string() {
+        let doc = "spec:\n  flow: {k: }\n";
+        let empty = r#"[{"op": "test", "path": "/spec/flow/k", "value": ""}]"#;
+        let out = run(doc, empty).expect("test passes");
+        assert_eq!(out.get_str(&["spec", "flow", "k"]), Some(""));
+        let null = r#"[{"op": "test", "path": "/spec/flow/k", "value": null}]"#;
+        assert!(run(doc, null).is_err());
     }
 }

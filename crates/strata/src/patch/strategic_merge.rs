@@ -19,6 +19,14 @@
 //!   With
 //!   [`MergeOptions::infer_associative_lists`], lists without schema whose elements all have a
 //!   `name` merge by `name`.
+//! - **Schemas in comments** replace the schema of the field they are written on (kyaml's
+//!   `fieldmeta.FieldMeta.Read`, used by kyaml/yaml/walk `valueIfPresent` and `GetSchema`):
+//!   `containers: # {"items": {"$ref": ...}, "x-kubernetes-patch-merge-key": "name",
+//!   "x-kubernetes-patch-strategy": "merge"}`. The line comment of the value, else of its key
+//!   (where go-yaml puts `key: # ...` before a block collection), else the head comment; dest
+//!   before the patch; a JSON object with at least one member. A build keeps the comments of
+//!   files that may hold one ([`may_hold_comment_schema`]). Checked with `kubectl kustomize`
+//!   v5.5 (fixtures `patches-sm-comment-*`) and kyaml's merge2 tests.
 //! - **Directives**: `$patch: delete`, `replace` and `merge` on maps and list elements, and as
 //!   a lone `- $patch: ...` element of a list. Nothing else is special: kyaml knows no
 //!   `$setElementOrder/...`, `$retainKeys` or `$deleteFromPrimitiveList/...`, so these are
@@ -39,13 +47,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
-use crate::schema::{Schema, Schemas};
+use crate::schema::{CommentSchema, Schema, Schemas};
 use crate::source::{SourceFile, Span};
 use crate::yaml::Node;
 use crate::yaml::node::Comments;
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
 
 use super::graph::{Fault, Graph, Id, Kind};
+use super::json6902::is_json;
 
 pub use super::graph::Side;
 
@@ -223,15 +232,17 @@ fn run(
     keep_dest_root: bool,
 ) -> Result<Option<Node>, MergeError> {
     let mut g = Graph::new();
-    let mut walker = Walker {
-        g: &mut g,
-        schemas,
-        opts: *opts,
-        path: Vec::new(),
-    };
     let result = (|| {
-        let d = walker.g.import(dest, Side::Dest)?;
-        let p = walker.g.import(patch, Side::Patch)?;
+        let d = g.import(dest, Side::Dest)?;
+        let p = g.import(patch, Side::Patch)?;
+        let comment_schemas = comment_schemas(&g);
+        let mut walker = Walker {
+            g: &mut g,
+            schemas,
+            comment_schemas: &comment_schemas,
+            opts: *opts,
+            path: Vec::new(),
+        };
         match walker.walk([Some(d), Some(p)], Schema::Nil, 0)? {
             None => Ok(None),
             Some(_) if keep_dest_root => walker.g.export(d).map(Some),
@@ -252,6 +263,47 @@ fn run(
             span,
         }
     })
+}
+
+/// Returns true if `text` may hold a schema in a comment (`# {`), so that a build must keep
+/// its comments for the merge to find it: kyaml reads resources and patches with their
+/// comments, and merges with a schema written in a field's comment ([`CommentSchema`]).
+/// Comments cost a second pass over the text, so other files are read without them.
+pub fn may_hold_comment_schema(text: &str) -> bool {
+    text.match_indices('#').any(|(i, _)| {
+        text.get(i..)
+            .unwrap_or_default()
+            .trim_start_matches('#')
+            .trim_start_matches([' ', '\t'])
+            .starts_with('{')
+    })
+}
+
+/// The text kyaml's `FieldMeta.Read` looks for a schema in: a node's line comment, else its
+/// head comment (go-yaml's `HeadComment`, lines joined by `\n`); only the first that is not
+/// empty counts.
+fn comment_text(c: &Comments) -> Option<String> {
+    match &c.line {
+        Some(line) if !line.is_empty() => Some(line.clone()),
+        _ if !c.head.is_empty() => Some(c.head.join("\n")),
+        _ => None,
+    }
+}
+
+/// Every schema written in a comment of the two documents, by comment text, sorted. The
+/// merge only moves comments between nodes, so every comment it meets is one of these.
+fn comment_schemas(g: &Graph) -> Vec<(String, CommentSchema)> {
+    let mut texts: Vec<String> = g
+        .all_comments()
+        .filter_map(comment_text)
+        .filter(|t| t.contains('{'))
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+        .into_iter()
+        .filter_map(|t| CommentSchema::parse(&t, is_json).map(|s| (t, s)))
+        .collect()
 }
 
 /// A walk result: kyaml's `*RNode`, with its `ShouldKeep` flag.
@@ -300,6 +352,8 @@ struct Walker<'g, 's> {
     g: &'g mut Graph,
     /// Where types and fields are looked up.
     schemas: &'s Schemas,
+    /// The schemas written in the documents' comments ([`comment_schemas`]).
+    comment_schemas: &'s [(String, CommentSchema)],
     opts: MergeOptions,
     /// Field names from the last list element (or the root) down, for messages.
     path: Vec<String>,
@@ -364,9 +418,29 @@ impl<'s> Walker<'_, 's> {
         Ok((kind, schema))
     }
 
-    /// `Walker.GetSchema`: the schema handed down, or else the root of the first source (dest
-    /// first) whose `apiVersion` and `kind` name a known type.
+    /// The schema written in node `id`'s comment, if any (`FieldMeta.Read`).
+    fn comment_schema(&self, id: Id) -> Option<Schema<'s>> {
+        let text = comment_text(self.g.node(id).comments.as_deref()?)?;
+        let i = self
+            .comment_schemas
+            .binary_search_by(|(t, _)| t.as_str().cmp(&text))
+            .ok()?;
+        let (_, c) = self.comment_schemas.get(i)?;
+        Some(self.schemas.comment(c))
+    }
+
+    /// `Walker.GetSchema`: a schema in the comment of the first source (dest first) that has
+    /// one, else the schema handed down, else the root of the first source whose
+    /// `apiVersion` and `kind` name a known type.
     fn schema_for(&self, src: &Sources, schema: Schema<'s>) -> Schema<'s> {
+        if let Some(s) = src
+            .iter()
+            .flatten()
+            .filter(|&&id| !self.g.is_tagged_null(id))
+            .find_map(|&id| self.comment_schema(id))
+        {
+            return s;
+        }
         if !schema.is_nil() {
             return schema;
         }
@@ -593,7 +667,14 @@ impl<'s> Walker<'_, 's> {
     ) -> Result<(), Fault> {
         let fd = src[DEST].and_then(|m| self.g.field(m, &name));
         let fo = src[ORIGIN].and_then(|m| self.g.field(m, &name));
-        let child_schema = self.schemas.field(schema, &name);
+        // `valueIfPresent`: a schema in the comment of a source's value, else of its key
+        // (where go-yaml puts `key: # ...` when a block collection follows), replaces the
+        // field's own; dest's wins.
+        let child_schema = [fd, fo]
+            .into_iter()
+            .flatten()
+            .find_map(|(k, v)| self.comment_schema(v).or_else(|| self.comment_schema(k)))
+            .unwrap_or_else(|| self.schemas.field(schema, &name));
         self.path.push(name);
         let val = self.walk([fd.map(|f| f.1), fo.map(|f| f.1)], child_schema, depth + 1)?;
         let name = self.path.pop().unwrap_or_default();
@@ -1372,6 +1453,75 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    /// Merges as `strata patch` does (comments kept) and prints with kyaml's printer.
+    fn merge_with_comments(dest: &str, patch: &str, opts: &MergeOptions) -> String {
+        let d = SourceFile::new("dest.yaml", dest);
+        let p = SourceFile::new("patch.yaml", patch);
+        let out = merge_files(&d, &p, opts).expect("merges");
+        kyaml_emit::to_string(out.iter())
+    }
+
+    /// kyaml merges with a schema written in a field's comment (kyaml/yaml/walk
+    /// `valueIfPresent`, `GetSchema`), as kyaml's merge2 tests `no infer merge keys merge
+    /// using explicit schema as line comment` and `merge_primitive_items` show; the same
+    /// shapes with kyaml-format comparison pass the merge2 runner.
+    #[test]
+    fn schemas_in_comments() {
+        const KEYED: &str = r##"# {"type":"array","items":{"$ref":"#/definitions/io.k8s.api.core.v1.Container"},"x-kubernetes-patch-merge-key":"name","x-kubernetes-patch-strategy":"merge"}"##;
+        // In dest, on the key: elements merge by name (without it, the list is replaced).
+        let dest = format!(
+            "kind: Thing\napiVersion: example.com/v1\nlist: {KEYED}\n- name: a\n  image: a:1\n"
+        );
+        let patch = "kind: Thing\napiVersion: example.com/v1\nlist:\n- name: a\n  args: [x]\n";
+        assert_eq!(
+            merge_with_comments(&dest, patch, &APPEND),
+            format!(
+                "kind: Thing\napiVersion: example.com/v1\nlist: {KEYED}\n- name: a\n  image: a:1\n  args: [x]\n"
+            )
+        );
+        assert_eq!(
+            merge(&dest, patch, &APPEND),
+            "kind: Thing\napiVersion: example.com/v1\nlist:\n- name: a\n  args: [x]\n",
+            "without comments the list is replaced"
+        );
+        // In the patch: a merge strategy without keys merges scalars as a set (dest's key,
+        // without the comment, stays).
+        let dest = "kind: Thing\napiVersion: example.com/v1\nitems:\n- b\n- c\n";
+        let patch = "kind: Thing\napiVersion: example.com/v1\nitems: # {\"type\":\"array\", \"x-kubernetes-patch-strategy\": \"merge\"}\n- a\n- b\n";
+        assert_eq!(
+            merge_with_comments(dest, patch, &APPEND),
+            "kind: Thing\napiVersion: example.com/v1\nitems:\n- b\n- c\n- a\n"
+        );
+    }
+
+    #[test]
+    fn comment_schema_texts() {
+        let cases = [
+            (
+                r#"# {"type":"array","x-kubernetes-patch-strategy":"merge"}"#,
+                true,
+            ),
+            (r#"##  {"x-anything": 1}"#, true),
+            ("# {}", false),
+            ("# {{ template }}", false),
+            ("# {type: array}", false),
+            (r#"# {"type":"array"} trailing"#, false),
+            (r#"# ["type"]"#, false),
+            ("# plain words", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                CommentSchema::parse(text, is_json).is_some(),
+                want,
+                "{text}"
+            );
+        }
+        assert!(may_hold_comment_schema("a: # {\"x\":1}\n"));
+        assert!(may_hold_comment_schema("#\t{\n"));
+        assert!(!may_hold_comment_schema("a: b # c {\n"));
+        assert!(!may_hold_comment_schema("a: '{'\n"));
     }
 
     /// A node without schema is looked up by its own apiVersion/kind (oracle: kustomize v5.5

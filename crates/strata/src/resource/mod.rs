@@ -46,7 +46,118 @@ pub struct History {
     pub transformations: Vec<Origin>,
     /// Names of the vars bound to this object (kustomize's `refVarNames`).
     pub ref_var_names: Vec<String>,
+    /// For generated objects, the generator's `behavior` as kustomize names it (`create`,
+    /// `merge`, `replace`, `unspecified`); a merge keeps the existing object's.
+    pub generator_behavior: Option<&'static str>,
 }
+
+/// The annotations kustomize keeps its build state in (resource.go `BuildAnnotations`); it
+/// removes them before printing.
+pub const BUILD_ANNOTATIONS: &[&str] = &[
+    "internal.config.kubernetes.io/previousKinds",
+    "internal.config.kubernetes.io/previousNames",
+    "internal.config.kubernetes.io/prefixes",
+    "internal.config.kubernetes.io/suffixes",
+    "internal.config.kubernetes.io/previousNamespaces",
+    "internal.config.kubernetes.io/allowNameChange",
+    "internal.config.kubernetes.io/allowKindChange",
+    "internal.config.kubernetes.io/refBy",
+    "internal.config.kubernetes.io/generatorBehavior",
+    "internal.config.kubernetes.io/needsHashSuffix",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "config.k8s.io/id",
+];
+
+impl History {
+    /// Returns the build annotations kustomize would hold for this history, as key and
+    /// value: the comma-separated previous names, namespaces and kinds, prefixes and
+    /// suffixes (resource.go `appendCsvAnnotation`, which skips empty values), and the
+    /// generator's hash and behavior marks (resource.go `EnableHashSuffix`, `SetBehavior`).
+    ///
+    /// Strata keeps this state here instead; a JSON 6902 patch, which kustomize applies to
+    /// the document with these annotations in it, is the one place where they show.
+    pub fn build_annotations(&self) -> Vec<(&'static str, String)> {
+        fn csv<'a>(values: impl Iterator<Item = &'a str>) -> String {
+            values
+                .filter(|v| !v.is_empty())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        let mut out = Vec::new();
+        let mut push = |key: &'static str, value: String| {
+            if !value.is_empty() {
+                out.push((key, value));
+            }
+        };
+        push(
+            "internal.config.kubernetes.io/previousNames",
+            csv(self.prev_ids.iter().map(|id| id.name.as_str())),
+        );
+        push(
+            "internal.config.kubernetes.io/previousNamespaces",
+            csv(self.prev_ids.iter().map(|id| id.namespace.as_str())),
+        );
+        push(
+            "internal.config.kubernetes.io/previousKinds",
+            csv(self.prev_ids.iter().map(|id| id.gvk.kind.as_str())),
+        );
+        push(
+            "internal.config.kubernetes.io/prefixes",
+            csv(self.prefixes.iter().map(String::as_str)),
+        );
+        push(
+            "internal.config.kubernetes.io/suffixes",
+            csv(self.suffixes.iter().map(String::as_str)),
+        );
+        if self.needs_hash {
+            push(
+                "internal.config.kubernetes.io/needsHashSuffix",
+                "enabled".to_owned(),
+            );
+        }
+        if let Some(b) = self.generator_behavior {
+            push(
+                "internal.config.kubernetes.io/generatorBehavior",
+                b.to_owned(),
+            );
+        }
+        out
+    }
+
+    /// Returns the origin and transformer annotations kustomize keeps on an object while it
+    /// tracks origins (any `buildMetadata` entry), as key and value: where it came from
+    /// (`config.kubernetes.io/origin`) and the transformers that ran over it so far
+    /// (`alpha.config.kubernetes.io/transformations`). kustomize drops the ones
+    /// `buildMetadata` does not ask for at the end.
+    pub fn origin_annotations(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(o) = &self.origin {
+            let mut text = String::new();
+            o.write_yaml(&mut text, "", "");
+            out.push((ORIGIN_ANNOTATION, text));
+        }
+        if !self.transformations.is_empty() {
+            let mut text = String::new();
+            for t in &self.transformations {
+                t.write_yaml(&mut text, "- ", "  ");
+            }
+            out.push((TRANSFORMATIONS_ANNOTATION, text));
+        }
+        out
+    }
+}
+
+/// kustomize's `OriginAnnotationKey`.
+pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+
+/// kustomize's `TransformerAnnotationKey`.
+pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
 
 /// Where an object came from or which transformer touched it: kustomize's
 /// `resource.Origin`, printed into `config.kubernetes.io/origin` and

@@ -190,6 +190,36 @@ impl CustomSchema {
         })
     }
 
+    /// Parses one schema object written as JSON (a field's comment, kyaml's
+    /// `fieldmeta.FieldMeta.Read`) and returns it with the id of its root object. `None`
+    /// when the text is not a mapping with at least one member (kyaml's `IsEmpty`) or has a
+    /// member of the wrong shape; the caller checks that the text is JSON.
+    pub(super) fn fragment(text: &str) -> Option<(CustomSchema, NodeId)> {
+        let file = SourceFile::new("<comment>", text);
+        let opts = ParseOptions {
+            duplicate_keys: DuplicateKeys::KeepLast,
+            ..ParseOptions::default()
+        };
+        let doc = parse_documents(&file, opts).ok()?.into_iter().next()?;
+        if doc.root.as_mapping().is_none_or(|m| m.entries.is_empty()) {
+            return None;
+        }
+        let mut parser = Parser {
+            file: &file,
+            nodes: vec![SchemaNode::empty()],
+        };
+        let root = parser.schema(&doc.root, 0).ok()?;
+        Some((
+            CustomSchema {
+                nodes: parser.nodes,
+                definitions: Vec::new(),
+                roots: Vec::new(),
+                scopes: Vec::new(),
+            },
+            root,
+        ))
+    }
+
     /// Returns true if the schema has a definition called `name`.
     pub fn has_definition(&self, name: &str) -> bool {
         self.definition(name).is_some()

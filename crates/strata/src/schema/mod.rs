@@ -53,5 +53,5 @@ pub use merge::{
     DefId, Definition, Field, ListKind, definition, definition_by_name, field, root_definition,
 };
 pub use scope::{is_namespaced, kind_scope};
-pub use set::{CustomNode, MergeKeys, Schema, Schemas};
+pub use set::{CommentSchema, CustomNode, MergeKeys, Schema, Schemas};
 pub use state::{BUILTIN_VERSION, OpenApiField, SchemaState, SetSchemaError};

@@ -111,6 +111,32 @@ pub enum MergeKeys<'s> {
     Custom(&'s [String]),
 }
 
+/// A schema written in a field's comment, which kyaml merges with in place of the field's
+/// own (kyaml/yaml/walk `valueIfPresent` and `GetSchema`, kyaml/fieldmeta `FieldMeta.Read`):
+/// `containers: # {"items": {"$ref": "#/definitions/io.k8s.api.core.v1.Container"},
+/// "type": "array", "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy":
+/// "merge"}`. A `$ref` is resolved against the [`Schemas`] it is used with.
+#[derive(Debug)]
+pub struct CommentSchema {
+    schema: CustomSchema,
+    root: NodeId,
+}
+
+impl CommentSchema {
+    /// Reads a comment as go-yaml keeps it (`# {...}`; a head comment's lines joined by
+    /// `\n`): every leading `#` is dropped, and what is left must be a JSON object with at
+    /// least one member. `is_json` says whether text is JSON (the caller owns a JSON parser
+    /// with `encoding/json`'s rules).
+    pub fn parse(comment: &str, is_json: impl Fn(&str) -> bool) -> Option<CommentSchema> {
+        let text = comment.trim_start_matches('#');
+        if !text.trim_start().starts_with('{') || !is_json(text) {
+            return None;
+        }
+        let (schema, root) = CustomSchema::fragment(text)?;
+        Some(CommentSchema { schema, root })
+    }
+}
+
 impl<'s> MergeKeys<'s> {
     /// Iterates over the key names.
     pub fn iter(self) -> impl Iterator<Item = &'s str> {
@@ -275,6 +301,12 @@ impl Schemas {
                 None => Schema::Nil,
             },
         }
+    }
+
+    /// The schema a [`CommentSchema`] gives, its `$ref` resolved in this set (kyaml resolves
+    /// it against the global schema).
+    pub fn comment<'s>(&'s self, c: &'s CommentSchema) -> Schema<'s> {
+        self.deref(&c.schema, c.root)
     }
 
     /// Returns whether resources of `api_version` + `kind` are namespaced, as kyaml's

@@ -9,7 +9,9 @@
 //! - typing is [`resolve::try_resolve`] (go-yaml v3); numbers come out as JSON would write them
 //!   and v2 would re-read them (`1.0` → `1`, `1e3` → `1000`, other floats as Go's
 //!   `FormatFloat(x, 'g', -1, 64)`);
-//! - strings lose what the v2 re-read drops (a raw U+0085 folds like a line break);
+//! - strings lose what the v2 re-read drops (a raw U+0085 folds like a line break), and folded
+//!   scalars and empty values in flow collections change as the first v3 printing and re-read
+//!   changes them (`kyaml_emit::reread`);
 //! - every mapping is sorted by go-yaml v2's `keyList.Less`, which is not transitive (`v10 <
 //!   v1beta1 < v2 < v10`): kustomize's order then depends on Go's map iteration and varies
 //!   between runs; Strata sorts stably from source order;
@@ -21,13 +23,15 @@
 //! and kustomize's key phrase; when several problems exist, the one kustomize reports wins
 //! (v3 decoding, then JSON encoding in sorted key order, then the v2 re-read).
 //!
-//! This module uses only the node model, [`resolve`], [`crate::source`] and `crate::go`.
+//! This module uses only the node model, [`resolve`], [`kyaml_emit`], [`crate::source`] and
+//! `crate::go`.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 
 use super::escape::{escape, is_break, is_printable, needs_escape};
+use super::kyaml_emit;
 use super::node::{Mapping, Node, NodeKind, Scalar};
 use super::resolve::{self, ResolveError, Tag, Value};
 use crate::go;
@@ -179,24 +183,32 @@ impl Printer<'_> {
                 self.atom("null");
             }
             NodeKind::Scalar(_) => return Err(Problem),
-            NodeKind::Mapping(m) => self.mapping(m, -1, true)?,
-            NodeKind::Sequence(items) => self.sequence(items, -1, false)?,
+            NodeKind::Mapping(m) => self.mapping(m, -1, true, root.flow)?,
+            NodeKind::Sequence(items) => self.sequence(items, -1, false, root.flow)?,
         }
         // Document end: finish the last line.
         self.write_indent(0);
         Ok(())
     }
 
-    /// Emits a value node; `indent` is the enclosing collection's indent.
-    fn node(&mut self, n: &Node, indent: i32, mapping_ctx: bool) -> Result<(), Problem> {
+    /// Emits a value node; `indent` is the enclosing collection's indent, `flow` tells whether
+    /// the node sits in a collection the source wrote in flow style.
+    fn node(
+        &mut self,
+        n: &Node,
+        indent: i32,
+        mapping_ctx: bool,
+        flow: bool,
+    ) -> Result<(), Problem> {
+        let flow = flow || n.flow;
         match &n.kind {
-            NodeKind::Scalar(s) => self.value_scalar(s, indent),
-            NodeKind::Mapping(m) => self.mapping(m, indent, false),
-            NodeKind::Sequence(items) => self.sequence(items, indent, mapping_ctx),
+            NodeKind::Scalar(s) => self.value_scalar(s, indent, flow),
+            NodeKind::Mapping(m) => self.mapping(m, indent, false, flow),
+            NodeKind::Sequence(items) => self.sequence(items, indent, mapping_ctx, flow),
         }
     }
 
-    fn mapping(&mut self, m: &Mapping, indent: i32, top: bool) -> Result<(), Problem> {
+    fn mapping(&mut self, m: &Mapping, indent: i32, top: bool, flow: bool) -> Result<(), Problem> {
         if m.entries.is_empty() {
             self.write_indicator("{", true, true, false);
             self.write_indicator("}", false, false, false);
@@ -229,12 +241,18 @@ impl Printer<'_> {
                 self.write_indent(indent);
                 self.write_indicator(":", true, false, true);
             }
-            self.node(value, indent, true)?;
+            self.node(value, indent, true, flow)?;
         }
         Ok(())
     }
 
-    fn sequence(&mut self, items: &[Node], indent: i32, mapping_ctx: bool) -> Result<(), Problem> {
+    fn sequence(
+        &mut self,
+        items: &[Node],
+        indent: i32,
+        mapping_ctx: bool,
+        flow: bool,
+    ) -> Result<(), Problem> {
         if items.is_empty() {
             self.write_indicator("[", true, true, false);
             self.write_indicator("]", false, false, false);
@@ -252,13 +270,17 @@ impl Printer<'_> {
         for item in items {
             self.write_indent(indent);
             self.write_indicator("-", true, false, true);
-            self.node(item, indent, false)?;
+            self.node(item, indent, false, flow)?;
         }
         Ok(())
     }
 
-    fn value_scalar(&mut self, s: &Scalar, indent: i32) -> Result<(), Problem> {
+    fn value_scalar(&mut self, s: &Scalar, indent: i32, flow: bool) -> Result<(), Problem> {
         let indent = if indent < 0 { 2 } else { indent + 2 };
+        // kustomize's round trip prints with go-yaml v3 first, which changes folded texts
+        // and empty values in flow collections (`kyaml_emit::reread`).
+        let reread = kyaml_emit::reread(s, flow);
+        let s = reread.as_ref().unwrap_or(s);
         match resolve::try_resolve(s).map_err(|_| Problem)? {
             Value::Null => self.atom("null"),
             Value::Bool(true) => self.atom("true"),
@@ -2867,5 +2889,28 @@ mod tests {
         );
         let e = emit_all(&[p("x")]).unwrap_err();
         assert!(e.message.contains("cannot unmarshal !!str `x`"), "{e}");
+    }
+
+    /// An empty plain value inside a flow collection prints as an empty string; in a block
+    /// collection it stays null, and `~` stays null everywhere. Expected lines are what
+    /// `kubectl kustomize` (v5.5) printed for `a: {k: , j, l: ~}`, `b: [p: , q]` and a block
+    /// `c:` / `  k:`.
+    #[test]
+    fn empty_value_in_flow_collection_is_an_empty_string() {
+        let mut flow_map = map(vec![(p("k"), p("")), (p("j"), p("")), (p("l"), p("~"))]);
+        flow_map.flow = true;
+        let mut flow_seq = seq(vec![map(vec![(p("p"), p(""))]), p("q")]);
+        flow_seq.flow = true;
+        let block = map(vec![(p("k"), p(""))]);
+        let out = emit_all(&[map(vec![
+            (p("a"), flow_map),
+            (p("b"), flow_seq),
+            (p("c"), block),
+        ])])
+        .expect("emits");
+        assert_eq!(
+            out,
+            "a:\n  j: \"\"\n  k: \"\"\n  l: null\nb:\n- p: \"\"\n- q\nc:\n  k: null\n"
+        );
     }
 }

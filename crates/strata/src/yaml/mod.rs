@@ -7,6 +7,7 @@ pub(crate) mod comments;
 pub mod emit;
 pub(crate) mod escape;
 pub mod kyaml_emit;
+pub(crate) mod lenient;
 pub mod node;
 pub mod parse;
 pub mod resolve;

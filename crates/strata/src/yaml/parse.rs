@@ -13,6 +13,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, StrInp
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{SourceFile, Span};
 use crate::yaml::comments::{self, EvComments, EvInfo, EvKind};
+use crate::yaml::lenient::{self, Inserts};
 use crate::yaml::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// Budgets that keep hostile input from exhausting memory, stack or time.
@@ -69,18 +70,24 @@ pub struct Document {
     pub is_empty: bool,
 }
 
-/// Converts saphyr's character indices to byte offsets.
+/// Converts saphyr's character indices to byte offsets of the original text.
 struct Offsets {
     /// Byte offset of each character, present only for non-ASCII text.
     table: Option<Vec<u32>>,
     len: u32,
+    /// When saphyr reads a rewritten text ([`lenient`]), the way back to the original.
+    map: Option<Inserts>,
 }
 
 impl Offsets {
-    fn new(text: &str) -> Offsets {
+    fn new(text: &str, map: Option<Inserts>) -> Offsets {
         let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
         if text.is_ascii() {
-            return Offsets { table: None, len };
+            return Offsets {
+                table: None,
+                len,
+                map,
+            };
         }
         let mut table: Vec<u32> = text
             .char_indices()
@@ -90,13 +97,18 @@ impl Offsets {
         Offsets {
             table: Some(table),
             len,
+            map,
         }
     }
 
     fn byte(&self, char_index: usize) -> u32 {
-        match &self.table {
+        let b = match &self.table {
             None => u32::try_from(char_index).unwrap_or(u32::MAX).min(self.len),
             Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        };
+        match &self.map {
+            None => b,
+            Some(m) => m.original(b),
         }
     }
 
@@ -153,8 +165,94 @@ impl<'t> Events<'t> {
 }
 
 /// Parses every document of `file`.
+///
+/// When saphyr refuses the text for something go-yaml accepts, the text is rewritten as
+/// the `yaml::lenient` module describes and parsed again; positions still point into `file`.
+/// Line breaks saphyr does not know (U+0085, U+2028, U+2029 outside quotes) are made `\n`
+/// first, as go-yaml reads them.
 pub fn parse_documents(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Vec<Document>> {
-    Builder::new(file, opts)?.run()
+    let breaks = lenient::unicode_breaks(&file.text);
+    let mut docs = match Builder::new(file, opts, breaks, true)?.run() {
+        Ok(docs) => docs,
+        Err(Failure::Other(e)) => return Err(e),
+        Err(Failure::Refused(e)) => match lenient::relax(&file.text) {
+            None => return Err(e),
+            Some(relaxed) => Builder::new(file, opts, Some(relaxed), false)?
+                .run()
+                .map_err(Failure::into_error)?,
+        },
+    };
+    drop_unread_documents(&file.text, &mut docs);
+    Ok(docs)
+}
+
+/// Drops the documents kustomize never reads. It splits a stream at the lines starting with
+/// `---` and decodes one document from each piece (kyaml/kio/byteio_reader.go
+/// `splitDocuments`, then one `Decode`), so a document that follows a `...` end marker before
+/// the next `---` line is skipped. Oracle (`kubectl kustomize`, v5.5): `one` / `...` / `two`
+/// / `---` / `three` gives `one` and `three`.
+fn drop_unread_documents(text: &str, docs: &mut Vec<Document>) {
+    if docs.len() < 2 || !text.contains("\n...") {
+        return;
+    }
+    // Line starts of `---` (false) and `...` (true) lines, in order.
+    let mut marks: Vec<(usize, bool)> = Vec::new();
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") {
+            marks.push((offset, false));
+        } else if line
+            .strip_prefix("...")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
+        {
+            marks.push((offset, true));
+        }
+        offset += line.len();
+    }
+    let mut next = 0usize;
+    let mut after_end = false;
+    docs.retain(|d| {
+        let start = d.root.span.start as usize;
+        while let Some(&(at, is_end)) = marks.get(next) {
+            if at >= start {
+                break;
+            }
+            after_end = is_end;
+            next += 1;
+        }
+        !after_end
+    });
+}
+
+/// Complaints of saphyr's scanner about inputs go-yaml may accept ([`lenient`]). saphyr
+/// reports scan errors as text only, so this is the one place that reads them.
+const LENIENT_COMPLAINTS: [&str; 5] = [
+    "invalid indentation",
+    "tab cannot be used as indentation",
+    "tabs disallowed within this context",
+    "comments must be separated from other tokens by whitespace",
+    "':' must be followed by a valid YAML whitespace",
+];
+
+/// Why a parse failed.
+enum Failure {
+    /// saphyr refused the text with one of [`LENIENT_COMPLAINTS`].
+    Refused(Error),
+    Other(Error),
+}
+
+impl Failure {
+    fn into_error(self) -> Error {
+        match self {
+            Failure::Refused(e) | Failure::Other(e) => e,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Other(e)
+    }
 }
 
 /// Parses `file`, which must hold at most one non-empty document, and returns it (or `None`).
@@ -191,6 +289,10 @@ struct Builder<'a> {
     alias_refs: usize,
     /// Each event's comments, when they are kept and the text has any.
     comments: Vec<EvComments>,
+    /// The text saphyr reads when it is not the file's ([`lenient`]).
+    source: Option<String>,
+    /// Whether a [`Failure::Refused`] may be retried on a [`lenient::relax`]ed text.
+    retry: bool,
 }
 
 /// An anchored node, kept for its aliases.
@@ -199,6 +301,65 @@ struct Anchored {
     node: Node,
     size: usize,
     refs: usize,
+}
+
+/// Returns true if go-yaml's reader takes `c` (readerc.go: `#x9 | #xA | #xD | [#x20-#x7E] |
+/// #x85 | [#xA0-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]`).
+fn go_yaml_readable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// Returns the offset of a `\/` escape in the double-quoted scalar `raw` (quotes included):
+/// YAML 1.2 has it, go-yaml's scanner does not (scannerc.go `yaml_parser_scan_flow_scalar`:
+/// `found unknown escape character`).
+fn slash_escape(raw: &str) -> Option<usize> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'\\' {
+            if b[i + 1] == b'/' {
+                return Some(i);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Returns true if the block scalar at `span` takes in the last line of `text` and that line
+/// has no line break after it. go-yaml then adds no final break, whatever the chomping
+/// (scannerc.go `yaml_parser_scan_block_scalar`: the break it would keep is read after the last
+/// line, and there is none), so `a: |` over `  x` at the end of a file is `x`, and over `  x`
+/// and a last line of spaces `x\n`; saphyr ends both with one more `\n`. A last line of spaces
+/// belongs to the scalar when it is as deep as its shallowest line (the indentation an
+/// indentation indicator sets is not known here). Oracle (`kubectl kustomize`, v5.5): `a: |`,
+/// `a: |+` and `a: >` over lines `x`, `y` and no final break print `a: |-` and `a: x y`.
+fn ends_unterminated_block(text: &str, span: Span) -> bool {
+    if span.end as usize != text.len() || text.ends_with(['\n', '\r']) {
+        return false;
+    }
+    let Some(last_break) = text.rfind(['\n', '\r']) else {
+        return false;
+    };
+    let last = &text[last_break + 1..];
+    if !last.trim_start_matches([' ', '\t']).is_empty() {
+        return true;
+    }
+    let start = text
+        .get(..span.start as usize)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let indent = text
+        .get(start..last_break)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min();
+    indent.is_some_and(|n| last.len() - last.trim_start_matches(' ').len() >= n)
 }
 
 /// go-yaml v3's `allowedAliasRatio`: a document may be almost all aliases while small, but
@@ -218,7 +379,12 @@ fn allowed_alias_ratio(decoded: usize) -> f64 {
 }
 
 impl<'a> Builder<'a> {
-    fn new(file: &'a Arc<SourceFile>, opts: ParseOptions) -> Result<Builder<'a>> {
+    fn new(
+        file: &'a Arc<SourceFile>,
+        opts: ParseOptions,
+        relaxed: Option<lenient::Relaxed>,
+        retry: bool,
+    ) -> Result<Builder<'a>> {
         if file.text.len() > opts.limits.max_bytes {
             return Err(Error::at(
                 ErrorKind::Limit,
@@ -231,10 +397,16 @@ impl<'a> Builder<'a> {
                 Span::at(0),
             ));
         }
+        let (source, map) = match relaxed {
+            Some(r) => (Some(r.text), Some(r.map)),
+            None => (None, None),
+        };
         Ok(Builder {
             file,
             opts,
-            offsets: Offsets::new(&file.text),
+            offsets: Offsets::new(source.as_deref().unwrap_or(&file.text), map),
+            source,
+            retry,
             anchors: Vec::new(),
             alias_budget: opts.limits.max_alias_nodes,
             decoded: 0,
@@ -251,19 +423,23 @@ impl<'a> Builder<'a> {
         self.file.line_col(offset).line
     }
 
-    fn run(mut self) -> Result<Vec<Document>> {
+    fn run(mut self) -> std::result::Result<Vec<Document>, Failure> {
         if let Some(offset) = leading_document_end(&self.file.text) {
             // go-yaml rejects a `...` that ends a stream holding nothing but comments
             // (reference output-format-examples/06-errors/comment-then-doc-end); saphyr accepts it.
-            return Err(self.err(
+            return Err(Failure::Other(self.err(
                 ErrorKind::Yaml,
                 "yaml: did not find expected node content",
                 Span::at(offset),
-            ));
+            )));
+        }
+        if let Some(e) = self.refused_by_go_yaml() {
+            return Err(Failure::Other(e));
         }
         let file = Arc::clone(self.file);
         let text: &str = &file.text;
-        let mut events = self.event_source(text);
+        let source = self.source.take();
+        let mut events = self.event_source(source.as_deref().unwrap_or(text), text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut docs = Vec::new();
         let mut doc_root: Option<Node> = None;
@@ -284,7 +460,13 @@ impl<'a> Builder<'a> {
                     };
                     // go-yaml's wording, which scripts grep for: `yaml: line N: ...`.
                     let msg = format!("yaml: line {}: {}", m.line(), e.info());
-                    return Err(self.err(kind, msg, Span::at(offset)));
+                    let error = self.err(kind, msg, Span::at(offset));
+                    let refused = LENIENT_COMPLAINTS.iter().any(|c| e.info().contains(c));
+                    return Err(if refused && self.retry {
+                        Failure::Refused(error)
+                    } else {
+                        Failure::Other(error)
+                    });
                 }
             };
             let ec = self
@@ -325,9 +507,24 @@ impl<'a> Builder<'a> {
                     self.push_value(&mut stack, &mut doc_root, node, None)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
+                    if style == SaphyrStyle::DoubleQuoted && text.contains('/') {
+                        let raw = file.text.get(span.start as usize..span.end as usize);
+                        if raw.and_then(slash_escape).is_some() {
+                            let line = self.line_of(span.start);
+                            let msg = format!("yaml: line {line}: found unknown escape character");
+                            return Err(self.err(ErrorKind::Yaml, msg, span).into());
+                        }
+                    }
+                    let mut text = text.into_owned();
+                    if matches!(style, SaphyrStyle::Literal | SaphyrStyle::Folded)
+                        && text.ends_with('\n')
+                        && ends_unterminated_block(&file.text, span)
+                    {
+                        text.pop();
+                    }
                     let mut node = Node::new(
                         NodeKind::Scalar(Scalar {
-                            text: text.into_owned(),
+                            text,
                             style: convert_style(style),
                             tag: tag.map(|t| short_tag(&t)),
                         }),
@@ -366,7 +563,9 @@ impl<'a> Builder<'a> {
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let Some(frame) = stack.pop() else {
-                        return Err(self.err(ErrorKind::Yaml, "yaml: unbalanced collection", span));
+                        return Err(self
+                            .err(ErrorKind::Yaml, "yaml: unbalanced collection", span)
+                            .into());
                     };
                     let (node, anchor, refs_at_start) = match frame {
                         Frame::Seq {
@@ -420,10 +619,60 @@ impl<'a> Builder<'a> {
         Ok(docs)
     }
 
-    /// Returns the event source. With comments kept and a `#` in the text, every event is
-    /// read first so the comment pass can see them all.
-    fn event_source<'t>(&mut self, text: &'t str) -> Events<'t> {
-        let mut parser = Parser::new_from_str(text);
+    /// Returns the error go-yaml gives for input saphyr accepts: a character its reader refuses
+    /// (readerc.go `yaml_parser_update_buffer`: only tab, line breaks, printable ASCII, U+0085
+    /// and the printable ranges above), a tab where go-yaml expects a token
+    /// ([`lenient::refused_tab`]), or a directive first in the file (kustomize splits
+    /// the stream at `---` lines before go-yaml reads it, so a directive ends up in a document
+    /// of its own; go-yaml also reads only `%YAML 1.1`). Oracle (`kubectl kustomize`, v5.5):
+    /// a raw U+0001 fails with `yaml: control characters are not allowed`, `%YAML 1.1` /
+    /// `---` with `yaml: line 1: did not find expected <document start>`, `%YAML 1.2` with
+    /// `yaml: found incompatible YAML document`.
+    fn refused_by_go_yaml(&self) -> Option<Error> {
+        let text = &self.file.text;
+        if let Some((at, _)) = text.char_indices().find(|&(_, c)| !go_yaml_readable(c)) {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            return Some(self.err(
+                ErrorKind::Yaml,
+                "yaml: control characters are not allowed",
+                Span::at(at),
+            ));
+        }
+        if let Some(at) = lenient::refused_tab(text) {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            let line = self.line_of(at);
+            let msg = format!("yaml: line {line}: found character that cannot start any token");
+            return Some(self.err(ErrorKind::Yaml, msg, Span::at(at)));
+        }
+        let mut offset = 0usize;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let at = u32::try_from(offset).unwrap_or(u32::MAX);
+            offset += line.len();
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if !line.starts_with('%') {
+                return None;
+            }
+            let mut words = line.split_whitespace();
+            let msg = if words.next() == Some("%YAML") && words.next() != Some("1.1") {
+                "yaml: found incompatible YAML document".to_string()
+            } else {
+                format!(
+                    "yaml: line {}: did not find expected <document start>",
+                    i + 1
+                )
+            };
+            return Some(self.err(ErrorKind::Yaml, msg, Span::at(at)));
+        }
+        None
+    }
+
+    /// Returns the events of `source` (the file's `text`, or its rewrite). With comments kept
+    /// and a `#` in the text, every event is read first so the comment pass can see them all.
+    fn event_source<'t>(&mut self, source: &'t str, text: &str) -> Events<'t> {
+        let mut parser = Parser::new_from_str(source);
         if !self.opts.keep_comments || !text.contains('#') {
             return Events::Live(parser);
         }
@@ -1169,6 +1418,16 @@ mod comment_tests {
         }
     }
 
+    /// Comments keep their places when the text had to be rewritten ([`lenient`]): the same
+    /// as in the well-indented text.
+    #[test]
+    fn comments_survive_a_rewrite() {
+        let low = "# head\nm:\n  a: [\n  1, # one\n  2]\n  b: 'x\n  y' # line\n# foot\n";
+        let deep = "# head\nm:\n  a: [\n     1, # one\n     2]\n  b: 'x\n     y' # line\n# foot\n";
+        assert!(!comments_of(deep).is_empty());
+        assert_eq!(comments_of(low), comments_of(deep));
+    }
+
     #[test]
     fn comments_are_dropped_by_default() {
         let file = SourceFile::new("c.yaml", "# h\na: 1 # l\n# f\n");
@@ -1251,5 +1510,189 @@ mod comment_tests {
             ..ParseOptions::default()
         };
         assert!(parse_documents(&file, opts).is_ok());
+    }
+}
+
+/// Regression tests for inputs go-yaml reads differently from the YAML spec.
+#[cfg(test)]
+mod regression_tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        let file = SourceFile::new("r.yaml", text);
+        let mut docs = parse_documents(&file, ParseOptions::default()).expect("parses");
+        docs.remove(0).root
+    }
+
+    /// A block scalar that ends the file without a line break keeps no final break. Expected
+    /// values are what `kubectl kustomize` (v5.5) printed for these lines under `data:`.
+    #[test]
+    fn block_scalar_without_final_newline() {
+        let cases = [
+            ("a: |\n  x\n  y", "x\ny"),
+            ("a: |+\n  x\n  y", "x\ny"),
+            ("a: |-\n  x\n  y", "x\ny"),
+            ("a: >\n  x\n  y", "x y"),
+            ("a: |\n  x\n  ", "x\n"),
+            ("a: |+\n  x\n\n  ", "x\n\n"),
+            ("b:\n  a: |\n    x\n  ", "x\n"),
+            ("a: |\n  x\n  y\n", "x\ny\n"),
+            ("a: |\n  x\n# c", "x\n"),
+        ];
+        for (text, want) in cases {
+            let r = root(text);
+            let got = r
+                .get_str(&["a"])
+                .or_else(|| r.get_str(&["b", "a"]))
+                .expect("a");
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    /// Quoted scalars continued at the key's own indentation or less. Expected values are
+    /// what `kubectl kustomize` (v5.5) printed for the same lines under `data:`.
+    #[test]
+    fn quoted_scalar_continued_at_key_indentation() {
+        let r = root("m:\n  a: 'first\n  second'\n  b: \"third\n fourth\"\n  c: \"x\n\ty\"\n");
+        assert_eq!(r.get_str(&["m", "a"]), Some("first second"));
+        assert_eq!(r.get_str(&["m", "b"]), Some("third fourth"));
+        assert_eq!(r.get_str(&["m", "c"]), Some("x y"));
+    }
+
+    /// Flow collections whose lines sit at their key's indentation or less; spans still point
+    /// into the original text. Oracle (`kubectl kustomize`, v5.5): `command: [` / `"sh",` /
+    /// `"-c"` / `]` is the list `sh`, `-c`.
+    #[test]
+    fn flow_collection_closed_at_parent_indentation() {
+        let text = "c:\n  command: [\n  \"sh\",\n\"-c\"\n  ]\n  m: {\nk: v}\n";
+        let r = root(text);
+        let items = r
+            .get_path(&["c", "command"])
+            .and_then(Node::as_sequence)
+            .expect("list");
+        let texts: Vec<_> = items.iter().filter_map(Node::as_str).collect();
+        assert_eq!(texts, ["sh", "-c"]);
+        let span = items[1].span;
+        assert_eq!(&text[span.start as usize..span.end as usize], "\"-c\"");
+        assert_eq!(r.get_str(&["c", "m", "k"]), Some("v"));
+    }
+
+    /// A tab after a value's `:`, and a comment right after a closing quote. Oracle
+    /// (`kubectl kustomize`, v5.5): `a:<tab>value` is `value`, `a: "x"# c` is `x`.
+    #[test]
+    fn tab_after_colon_and_comment_after_quote() {
+        let r = root("a:\tvalue\nb: \"x\"# c\nc: z#not a comment\n");
+        assert_eq!(r.get_str(&["a"]), Some("value"));
+        assert_eq!(r.get_str(&["b"]), Some("x"));
+        assert_eq!(r.get_str(&["c"]), Some("z#not a comment"));
+    }
+
+    /// What go-yaml refuses stays refused, at a position in the original text.
+    #[test]
+    fn errors_after_a_rewrite_point_into_the_original() {
+        let file = SourceFile::new("r.yaml", "a: [\nx]\nb: \"open\n---\nc\"\n");
+        let e = parse_documents(&file, ParseOptions::default()).expect_err("refused");
+        assert!(e.to_string().starts_with("r.yaml:3:4: "), "{e}");
+    }
+
+    /// Inputs saphyr reads and go-yaml refuses, refused with go-yaml's words. Expected
+    /// messages are `kubectl kustomize`'s (v5.5) for the same files; the positions in front
+    /// are Strata's (the offending character, directive or quoted scalar).
+    #[test]
+    fn go_yaml_refusals() {
+        let cases = [
+            (
+                "a: \"x\u{1}y\"\n",
+                "r.yaml:1:6: yaml: control characters are not allowed",
+            ),
+            (
+                "a: \"x\u{7F}\"\n",
+                "r.yaml:1:6: yaml: control characters are not allowed",
+            ),
+            (
+                "# c\n%YAML 1.1\n---\na: 1\n",
+                "r.yaml:2:1: yaml: line 2: did not find expected <document start>",
+            ),
+            (
+                "%YAML 1.2\n---\na: 1\n",
+                "r.yaml:1:1: yaml: found incompatible YAML document",
+            ),
+            (
+                "a: 1\nb: \"http:\\/\\/x\"\n",
+                "r.yaml:2:4: yaml: line 2: found unknown escape character",
+            ),
+            (
+                "a:\n- b\n-\tc\n",
+                "r.yaml:3:2: yaml: line 3: found character that cannot start any token",
+            ),
+        ];
+        for (text, want) in cases {
+            let file = SourceFile::new("r.yaml", text);
+            let e = parse_documents(&file, ParseOptions::default()).expect_err(text);
+            assert_eq!(e.to_string(), want, "{text:?}");
+        }
+        // Escaped backslashes before a slash, a tab, NEL and BOM are fine.
+        let r = root("\u{FEFF}a: \"\\\\/\tx\u{85}\"\n");
+        assert_eq!(r.get_str(&["a"]), Some("\\/\tx\u{85}"));
+    }
+
+    /// Texts made of YAML's structural pieces in many orders parse or fail without a panic,
+    /// including the ones rewritten by [`lenient`], and the rewrite only adds white space
+    /// or turns a tab into a space.
+    #[test]
+    fn rewrites_of_odd_texts_are_white_space_only() {
+        let pieces = [
+            "a: ", "'", "\"", "[", "]", "{", "}", "\n", "  ", "\t", "- ", "# c", "x", ",", ":",
+            "|", "\n---\n", "\\", "?", "&a ", "*a", "é",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut rewritten = 0;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let file = SourceFile::new("r.yaml", text.clone());
+            let _ = parse_documents(&file, ParseOptions::default());
+            if let Some(r) = lenient::relax(&text) {
+                rewritten += 1;
+                let mut from = r.text.chars().filter(|c| *c != ' ' && *c != '\t');
+                let mut to = text.chars().filter(|c| *c != ' ' && *c != '\t');
+                assert!(from.by_ref().eq(to.by_ref()), "{text:?} -> {:?}", r.text);
+                assert_eq!(r.map.original(0), 0);
+            }
+        }
+        assert!(rewritten > 20, "{rewritten}");
+    }
+
+    /// kustomize reads one document per piece between `---` lines: what follows a `...`
+    /// before the next `---` is never read. Oracle (`kubectl kustomize`, v5.5): of `one` /
+    /// `...` / `two` / `---` / `three` / `...` / `# c` / `---` / `four` / `... # end` /
+    /// `five`, it prints `one`, `three` and `four`.
+    #[test]
+    fn documents_after_an_end_marker_are_not_read() {
+        let text =
+            "n: one\n...\nn: two\n---\nn: three\n...\n# c\n---\nn: four\n... # end\nn: five\n";
+        let file = SourceFile::new("r.yaml", text);
+        let docs = parse_documents(&file, ParseOptions::default()).expect("parses");
+        let names: Vec<_> = docs.iter().filter_map(|d| d.root.get_str(&["n"])).collect();
+        assert_eq!(names, ["one", "three", "four"]);
+    }
+
+    /// go-yaml breaks lines on U+0085, U+2028 and U+2029 outside quotes. Oracle (`kubectl
+    /// kustomize`, v5.5): `apiVersion: v1<U+2028>kind: ConfigMap` is two keys, a comment ends
+    /// at U+0085 (`# c<U+0085>d: e` adds the key `d`), and quoted text keeps the character.
+    #[test]
+    fn unicode_line_breaks_outside_quotes() {
+        let r = root("apiVersion: v1\u{2028}kind: ConfigMap # c\u{85}d: e\nq: \"a\u{2028}b\"\n");
+        assert_eq!(r.get_str(&["apiVersion"]), Some("v1"));
+        assert_eq!(r.get_str(&["kind"]), Some("ConfigMap"));
+        assert_eq!(r.get_str(&["d"]), Some("e"));
+        assert_eq!(r.get_str(&["q"]), Some("a\u{2028}b"));
+        let file = SourceFile::new("r.yaml", "m:\n  a: |\n    x\u{2028}y\n");
+        assert!(parse_documents(&file, ParseOptions::default()).is_err());
     }
 }
