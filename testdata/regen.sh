@@ -18,7 +18,13 @@
 #
 # Stderr is stored normalized (see testdata/README.md): the absolute path of the build root is
 # replaced by <CASE>, the time and pid of klog headers (E, I, W lines) are zeroed, and Go heap
-# addresses (0xc000123456, printed by some kustomize errors) become <PTR>.
+# addresses (0xc000123456, printed by some kustomize errors) become <PTR>, and the random part
+# of kustomize's temporary directories for Helm and git clones (/tmp/kustomize-helm-123/,
+# /tmp/kustomize-123/) and of its plugin config files (/tmp/kust-plugin-config-123) becomes
+# <TMP>.
+#
+# A case's env.txt (lines NAME=VALUE, `$REPO` standing for the repository root) sets
+# environment variables for both oracles, e.g. XDG_CONFIG_HOME for exec plugins.
 # --check compares error messages without their framing (klog `err="…"` of kubectl <= 1.32,
 # `error: …` of kubectl 1.33, `Error: …` of the kustomize binary), so any oracle version's
 # framing is accepted; stdout and warnings are compared byte for byte.
@@ -46,6 +52,9 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The remote-* cases fetch git repositories that testdata/remote/setup.sh makes.
+"$repo/testdata/remote/setup.sh" >/dev/null
+
 problems=0
 problem() {
   echo "FAIL $*" >&2
@@ -61,7 +70,9 @@ normalize() {
   text=${text//"$root"/<CASE>}
   printf '%s' "$text" |
     sed -E 's/^([EIW])[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} +[0-9]+ /\10000 00:00:00.000000       0 /
-            s/0xc[0-9a-f]{9,}/<PTR>/g'
+            s/0xc[0-9a-f]{9,}/<PTR>/g
+            s#/kustomize-(helm-)?[0-9]+/#/kustomize-\1<TMP>/#g
+            s#/kust-plugin-config-[0-9]+#/kust-plugin-config-<TMP>#g'
 }
 
 # message < stderr > the error text without the CLI's framing (klog, "error: ", "Error: ")
@@ -109,12 +120,13 @@ print("\n".join(out).strip())
 '
 }
 
-# run OUTPREFIX DIR COMMAND... : runs `COMMAND DIR ${args[@]}` from the repository root,
-# leaving OUTPREFIX.out, .err and .rc (args: the caller's words from args.txt)
+# run OUTPREFIX DIR COMMAND... : runs `COMMAND DIR ${args[@]}` from the repository root with
+# the variables of ${envs[@]}, leaving OUTPREFIX.out, .err and .rc (args, envs: the caller's
+# words from args.txt and lines of env.txt)
 run() {
   local prefix=$1 dir=$2 rc=0
   shift 2
-  (cd "$repo" && "$@" "$dir" "${args[@]}") >"$prefix.out" 2>"$prefix.err" </dev/null || rc=$?
+  (cd "$repo" && env "${envs[@]}" "$@" "$dir" "${args[@]}") >"$prefix.out" 2>"$prefix.err" </dev/null || rc=$?
   echo "$rc" >"$prefix.rc"
 }
 
@@ -128,13 +140,18 @@ same_file() {
 #   ERR_ALLOWED  1 for test cases (may fail, files beside OUT_YAML), 0 for examples.
 check_one() {
   local name=$1 dir=$2 out_yaml=$3 err_allowed=$4
-  local base args=() rc rc2 stderr_file error_file contains_file phrase=""
+  local base args=() envs=() line rc rc2 stderr_file error_file contains_file phrase=""
   base=$(dirname "$out_yaml")
   stderr_file=$base/expected-stderr.txt
   error_file=$base/expected-error.txt
   contains_file=$base/error-contains.txt
   if [[ -f $dir/args.txt ]]; then
     read -r -d '' -a args <"$dir/args.txt" || true
+  fi
+  if [[ -f $dir/env.txt ]]; then
+    while IFS= read -r line; do
+      [[ -n $line ]] && envs+=("${line//\$REPO/$repo}")
+    done <"$dir/env.txt"
   fi
 
   # The oracle runs twice: the output must not vary between runs.

@@ -317,34 +317,33 @@ pub struct BuildArgs {
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Accepted for kustomize compatibility; Strata does not inflate Helm charts, so a
-    /// kustomization with `helmCharts` fails either way.
+    /// Inflate `helmCharts` by running `helm template` (kustomize's `--enable-helm`).
     #[arg(long, hide = true)]
     pub enable_helm: bool,
 
-    /// Accepted for kustomize compatibility (with `--enable-helm`); ignored.
+    /// The Helm command to run with `--enable-helm` (default `helm`).
     #[arg(long, hide = true, value_name = "PATH")]
     pub helm_command: Option<String>,
 
-    /// Accepted for kustomize compatibility; exec, Go and KRM function plugins are not
-    /// supported, so a kustomization that uses one fails either way.
+    /// Run legacy exec plugins found under kustomize's plugin home
+    /// (`$XDG_CONFIG_HOME/kustomize/plugin/<group>/<version>/<kind>/<Kind>`).
     #[arg(long, hide = true)]
     pub enable_alpha_plugins: bool,
 
-    /// Accepted for kustomize compatibility (with `--enable-alpha-plugins`); ignored.
+    /// Run exec KRM functions (`config.kubernetes.io/function` with `exec: path:`) too
+    /// (with `--enable-alpha-plugins`).
     #[arg(long, hide = true)]
     pub enable_exec: bool,
 
-    /// Accepted for kustomize compatibility (Helm's Capabilities.KubeVersion); Strata does
-    /// not inflate Helm charts.
+    /// Helm's Capabilities.KubeVersion for every chart (overrides `kubeVersion`).
     #[arg(long, hide = true, value_name = "VERSION")]
     pub helm_kube_version: Option<String>,
 
-    /// Accepted for kustomize compatibility (Helm's Capabilities.APIVersions, repeatable).
+    /// Helm's Capabilities.APIVersions for every chart (repeatable; overrides `apiVersions`).
     #[arg(long, hide = true, value_name = "VERSION")]
     pub helm_api_versions: Vec<String>,
 
-    /// Accepted for kustomize compatibility (Helm debug output).
+    /// Run Helm with `--debug`; its stderr and output are shown when it fails.
     #[arg(long, hide = true)]
     pub helm_debug: bool,
 
@@ -395,6 +394,14 @@ pub struct OverrideFlags {
 /// Rendering flags, shared by `render`, `build` and `diff`.
 #[derive(Debug, clap::Args)]
 pub struct RenderFlags {
+    /// Where remote bases are cached, keyed by commit (default: `$XDG_CACHE_HOME/strata`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Load remote bases only from the cache; fetch nothing.
+    #[arg(long)]
+    pub offline: bool,
+
     /// Order of the output when the kustomization has no `sortOptions`.
     #[arg(long, value_enum, default_value_t = ReorderArg::Legacy)]
     pub reorder: ReorderArg,
@@ -456,16 +463,9 @@ pub enum RestrictorArg {
 }
 
 impl BuildArgs {
-    /// Returns the plugin, Helm and function flags given, as a list for a message, if any.
+    /// Returns the plugin and function flags given, as a list for a message, if any.
     pub fn plugin_flags_given(&self) -> Option<String> {
         let given: Vec<&str> = [
-            ("--enable-helm", self.enable_helm),
-            ("--helm-command", self.helm_command.is_some()),
-            ("--helm-kube-version", self.helm_kube_version.is_some()),
-            ("--helm-api-versions", !self.helm_api_versions.is_empty()),
-            ("--helm-debug", self.helm_debug),
-            ("--enable-alpha-plugins", self.enable_alpha_plugins),
-            ("--enable-exec", self.enable_exec),
             ("--env", !self.env.is_empty()),
             ("--mount", !self.mount.is_empty()),
             ("--network", self.network),
@@ -498,7 +498,24 @@ impl BuildArgs {
                 .namespace(ns)
                 .map_err(|e| ("--set-namespace", ns.clone(), e))?;
         }
-        Ok(self.render.render_options().overrides(overrides))
+        let mut options = self.render.render_options().overrides(overrides);
+        if self.enable_alpha_plugins {
+            options = options.plugins(std::sync::Arc::new(crate::plugins::ExecPlugins {
+                exec_functions: self.enable_exec,
+            }));
+        }
+        if self.enable_helm {
+            let command = self.helm_command.as_deref().unwrap_or("helm");
+            options = options.helm(
+                strata::HelmOptions::new(std::sync::Arc::new(crate::helm::HelmCommand::new(
+                    command,
+                )))
+                .kube_version(self.helm_kube_version.clone())
+                .api_versions(self.helm_api_versions.clone())
+                .debug(self.helm_debug),
+            );
+        }
+        Ok(options)
     }
 }
 
@@ -523,5 +540,9 @@ impl RenderFlags {
                         all
                     }),
             )
+            .remote(std::sync::Arc::new(crate::remote::GitRemote::new(
+                self.cache_dir.clone(),
+                self.offline,
+            )))
     }
 }

@@ -97,7 +97,7 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
             if e.kind() == strata::ErrorKind::Unsupported {
                 if let Some(flags) = args.plugin_flags_given() {
                     eprintln!(
-                        "note: {flags} only configure plugins, Helm and container functions, \
+                        "note: {flags} only configure plugins and container functions, \
                          which Strata does not run; they were accepted for kustomize \
                          compatibility and have no effect"
                     );

@@ -5,7 +5,10 @@
 mod args;
 mod commands;
 mod create_cmd;
+mod helm;
 mod kustomize_args;
+mod plugins;
+mod remote;
 mod report;
 mod version_cmd;
 

@@ -645,9 +645,7 @@ fn function_flags_explain_themselves_only_when_a_function_is_needed() {
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "note: --env, --network only configure plugins, Helm and container functions"
-        ),
+        stderr.contains("note: --env, --network only configure plugins and container functions"),
         "{stderr}"
     );
     let out = k.run(&app, &["build", "."]);

@@ -8,6 +8,7 @@ mod bad_input;
 mod build;
 mod diff;
 mod edit;
+mod external;
 mod hostile;
 mod integrations;
 mod kustomize;

@@ -35,6 +35,8 @@ pub enum ErrorKind {
     Unsupported,
     /// An argument given to the library is malformed (a `--set-image` value...).
     Argument,
+    /// An external tool the render called through a trait failed (`helm template`...).
+    External,
 }
 
 /// A position in a source file.

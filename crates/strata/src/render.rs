@@ -3,12 +3,15 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::budget::{Budgets, Usage};
-use crate::build::{Builder, Loader, ParseCache, Reorder};
+use crate::build::{Builder, HelmOptions, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
 use crate::overrides::Overrides;
+use crate::plugin::PluginRunner;
+use crate::remote::RemoteLoader;
 use crate::resource::{ResId, Resource};
 use crate::yaml::emit;
 use crate::yaml::parse::Limits;
@@ -31,6 +34,15 @@ pub struct RenderOptions {
     /// `kustomize edit set` transformations applied to the top kustomization for this render
     /// only (`--set-image`, `--set-replicas`, `--set-namespace`).
     pub overrides: Overrides,
+    /// How `helmCharts` are inflated (`--enable-helm` and the `--helm-*` flags); without an
+    /// inflater, a kustomization with charts fails.
+    pub helm: HelmOptions,
+    /// How remote bases and resources (git URLs, `http(s)://` files) are brought in;
+    /// without one, a kustomization that names one fails.
+    pub remote: Option<Arc<dyn RemoteLoader>>,
+    /// Runs external plugins (`--enable-alpha-plugins`); without one, a config that is not
+    /// a builtin fails.
+    pub plugins: Option<Arc<dyn PluginRunner>>,
 }
 
 impl RenderOptions {
@@ -60,6 +72,24 @@ impl RenderOptions {
     /// Sets the budgets of each build.
     pub fn budgets(mut self, b: Budgets) -> RenderOptions {
         self.budgets = b;
+        self
+    }
+
+    /// Sets how Helm charts are inflated.
+    pub fn helm(mut self, h: HelmOptions) -> RenderOptions {
+        self.helm = h;
+        self
+    }
+
+    /// Sets how remote bases and resources are brought in.
+    pub fn remote(mut self, r: Arc<dyn RemoteLoader>) -> RenderOptions {
+        self.remote = Some(r);
+        self
+    }
+
+    /// Sets how external plugins run.
+    pub fn plugins(mut self, p: Arc<dyn PluginRunner>) -> RenderOptions {
+        self.plugins = Some(p);
         self
     }
 
@@ -150,10 +180,13 @@ impl Renderer {
             self.options.limits,
             self.options.budgets,
             cache,
-        );
+        )
+        .with_remote(self.options.remote.as_deref());
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)
+            .helm(&self.options.helm)
+            .plugins(self.options.plugins.clone())
             .build(root)?;
         Ok(Rendered {
             resources: built.resources,

@@ -14,6 +14,7 @@ use crate::budget::{Budget, Budgets, Meter, Usage, count_nodes, exceeded};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{FileKind, FileSystem, LoadRestrictor, check_restriction};
 use crate::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Spanned};
+use crate::remote::{RemoteError, RemoteLoader, RepoSpec};
 use crate::resource::{Resource, is_empty_document};
 use crate::source::{SourceFile, Span};
 use crate::transform::config::TransformerConfig;
@@ -29,6 +30,12 @@ const MAX_LIST_ITEMS: usize = 1_000_000;
 pub struct ParseCache {
     resources: Mutex<HashMap<PathBuf, Parsed>>,
     kustomizations: Mutex<HashMap<PathBuf, Arc<Kustomization>>>,
+    /// Remote checkouts by (clone spec, ref, submodules): each repository is brought in once
+    /// however many kustomizations refer to it (kustomize clones once per reference).
+    checkouts: Mutex<HashMap<CheckoutKey, std::result::Result<PathBuf, RemoteError>>>,
+    /// The canonical directories of those checkouts: a kustomization inside one may not read
+    /// outside its own directory (kustomize's loader for a clone is always root-only).
+    checkout_roots: Mutex<Vec<PathBuf>>,
 }
 
 impl ParseCache {
@@ -46,6 +53,7 @@ pub struct Loader<'a> {
     limits: Limits,
     cache: &'a ParseCache,
     meter: Meter,
+    remote: Option<&'a dyn RemoteLoader>,
 }
 
 impl<'a> Loader<'a> {
@@ -63,6 +71,7 @@ impl<'a> Loader<'a> {
             limits,
             cache,
             meter: Meter::new(budgets),
+            remote: None,
         }
     }
 
@@ -110,6 +119,58 @@ impl<'a> Loader<'a> {
         self.meter
             .charge(Budget::AliasNodes, nodes.saturating_sub(bytes))
             .map_err(|e| e.with_context(format!("reading '{}'", file.path)))
+    }
+
+    /// Brings remote bases and resources in through `remote`.
+    pub fn with_remote(mut self, remote: Option<&'a dyn RemoteLoader>) -> Loader<'a> {
+        self.remote = remote;
+        self
+    }
+
+    /// Returns the remote loader, if the render has one.
+    pub fn remote(&self) -> Option<&'a dyn RemoteLoader> {
+        self.remote
+    }
+
+    /// Returns the canonical checkout directory of `repo`, checking it out on first use
+    /// (once per render call, whatever the number of kustomizations that refer to it).
+    pub fn checkout(
+        &self,
+        remote: &dyn RemoteLoader,
+        repo: &RepoSpec,
+    ) -> std::result::Result<PathBuf, RemoteError> {
+        let key = (repo.clone_spec(), repo.git_ref.clone(), repo.submodules);
+        // The lock is held while checking out, so two threads never fetch one repository.
+        let mut checkouts = match self.cache.checkouts.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(done) = checkouts.get(&key) {
+            return done.clone();
+        }
+        let result = remote.checkout(repo).and_then(|dir| {
+            self.fs
+                .canonicalize(&dir)
+                .map_err(|e| RemoteError::Other(format!("{}: {e}", dir.display())))
+        });
+        if let Ok(dir) = &result {
+            if let Ok(mut roots) = self.cache.checkout_roots.lock() {
+                roots.push(dir.clone());
+            }
+        }
+        checkouts.insert(key, result.clone());
+        result
+    }
+
+    /// Returns the checkout directory that contains `dir`, if any.
+    pub fn checkout_containing(&self, dir: &Path) -> Option<PathBuf> {
+        let roots = self.cache.checkout_roots.lock().ok()?;
+        roots.iter().find(|r| dir.starts_with(r)).cloned()
+    }
+
+    /// Returns the input budgets.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Returns the file system.
@@ -361,52 +422,14 @@ impl<'a> Loader<'a> {
     pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
         let canonical = self.restricted_path(root, path)?;
         let Parsed { file, docs, .. } = self.parse_cached(&canonical)?;
-        let mut out = Vec::new();
-        // kustomize expands lists with a queue: items of a `*List` go after the rest of the
-        // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
-        let mut queue: std::collections::VecDeque<Node> = docs
-            .iter()
-            .filter(|d| !d.is_empty)
-            .map(|d| d.root.clone())
-            .collect();
-        let mut budget = MAX_LIST_ITEMS;
-        while let Some(node) = queue.pop_front() {
-            if is_empty_document(&node) {
-                continue;
-            }
-            let r = Resource::from_node(node, &file)?;
-            if r.id().gvk.kind.ends_with("List") {
-                let items = r.node().as_mapping().and_then(|m| m.get("items"));
-                match items.map(|n| &n.kind) {
-                    None => {}
-                    Some(NodeKind::Sequence(items)) => {
-                        if items.len() > budget {
-                            return Err(Error::at(
-                                ErrorKind::Limit,
-                                format!("more than {MAX_LIST_ITEMS} list items in one file"),
-                                &file,
-                                r.node().span,
-                            ));
-                        }
-                        budget -= items.len();
-                        queue.extend(items.iter().cloned());
-                        continue;
-                    }
-                    Some(NodeKind::Scalar(s)) if s.is_null() => continue,
-                    Some(_) => {
-                        let kind = r.id().gvk.kind.clone();
-                        return Err(Error::at(
-                            ErrorKind::Resource,
-                            format!("expected array in {kind}/items"),
-                            &file,
-                            r.node().span,
-                        ));
-                    }
-                }
-            }
-            out.push(r);
-        }
-        Ok(out)
+        resources_of(&file, &docs)
+    }
+
+    /// Parses resources from text that did not come from a file of the build (a generator's
+    /// output, e.g. `helm template`), as [`Loader::load_resources`] parses a file.
+    pub fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
+        let (docs, _) = self.parse_docs(file)?;
+        resources_of(file, &docs)
     }
 
     /// Loads the file a path entry of kustomization `k` names, relative to its directory
@@ -486,7 +509,14 @@ impl<'a> Loader<'a> {
                 ),
             )
         })?;
-        check_restriction(self.restrictor, root, &canonical)
+        // Inside a remote checkout the restrictor is always root-only (kustomize's
+        // newLoaderAtGitClone: "Clones never allowed to escape root").
+        let restrictor = if self.checkout_containing(root).is_some() {
+            LoadRestrictor::RootOnly
+        } else {
+            self.restrictor
+        };
+        check_restriction(restrictor, root, &canonical)
             .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
         Ok(canonical)
     }
@@ -520,9 +550,20 @@ impl<'a> Loader<'a> {
     fn parse_file(&self, path: &Path) -> Result<Parsed> {
         let bytes = self.read_canonical(path)?;
         let file = self.text_of(path, bytes)?;
+        let (docs, nodes) = self.parse_docs(&file)?;
+        Ok(Parsed {
+            file,
+            docs: Arc::new(docs),
+            nodes,
+        })
+    }
+
+    /// Parses the documents of a resource file, counting the nodes its aliases expand to
+    /// against the build's budget; returns them and their number of nodes.
+    fn parse_docs(&self, file: &Arc<SourceFile>) -> Result<(Vec<Document>, u64)> {
         let (limits, per_build) = self.parse_limits();
         let docs = parse_documents(
-            &file,
+            file,
             ParseOptions {
                 limits,
                 duplicate_keys: DuplicateKeys::Error,
@@ -539,12 +580,8 @@ impl<'a> Loader<'a> {
             }
         })?;
         let nodes = docs.iter().map(|d| count_nodes(&d.root)).sum();
-        self.charge_aliases(&file, nodes)?;
-        Ok(Parsed {
-            file,
-            docs: Arc::new(docs),
-            nodes,
-        })
+        self.charge_aliases(file, nodes)?;
+        Ok((docs, nodes))
     }
 }
 
@@ -560,6 +597,57 @@ fn budget_context(e: Error, left: Option<u64>) -> Error {
     }
 }
 
+/// Turns parsed documents into resources: in order, `*List` kinds expanded, empty documents
+/// dropped.
+fn resources_of(file: &Arc<SourceFile>, docs: &[Document]) -> Result<Vec<Resource>> {
+    let mut out = Vec::new();
+    // kustomize expands lists with a queue: items of a `*List` go after the rest of the
+    // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
+    let mut queue: std::collections::VecDeque<Node> = docs
+        .iter()
+        .filter(|d| !d.is_empty)
+        .map(|d| d.root.clone())
+        .collect();
+    let mut budget = MAX_LIST_ITEMS;
+    while let Some(node) = queue.pop_front() {
+        if is_empty_document(&node) {
+            continue;
+        }
+        let r = Resource::from_node(node, file)?;
+        if r.id().gvk.kind.ends_with("List") {
+            let items = r.node().as_mapping().and_then(|m| m.get("items"));
+            match items.map(|n| &n.kind) {
+                None => {}
+                Some(NodeKind::Sequence(items)) => {
+                    if items.len() > budget {
+                        return Err(Error::at(
+                            ErrorKind::Limit,
+                            format!("more than {MAX_LIST_ITEMS} list items in one file"),
+                            file,
+                            r.node().span,
+                        ));
+                    }
+                    budget -= items.len();
+                    queue.extend(items.iter().cloned());
+                    continue;
+                }
+                Some(NodeKind::Scalar(s)) if s.is_null() => continue,
+                Some(_) => {
+                    let kind = r.id().gvk.kind.clone();
+                    return Err(Error::at(
+                        ErrorKind::Resource,
+                        format!("expected array in {kind}/items"),
+                        file,
+                        r.node().span,
+                    ));
+                }
+            }
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
 /// A parsed file: its source, its documents and their number of nodes.
 #[derive(Clone)]
 struct Parsed {
@@ -567,3 +655,6 @@ struct Parsed {
     docs: Arc<Vec<Document>>,
     nodes: u64,
 }
+
+/// A repository checkout: clone spec, ref, submodules.
+type CheckoutKey = (String, String, bool);

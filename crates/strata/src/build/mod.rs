@@ -7,10 +7,13 @@
 
 mod builtins;
 mod crds;
+mod exec_plugin;
 mod generators;
+mod helm;
 mod loader;
 mod patches;
 mod plugins;
+mod remote;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +28,7 @@ use crate::transform::config::TransformerConfig;
 use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
 
+pub use helm::{ChartInflater, HelmOptions, TemplateRequest};
 pub use loader::{Loader, ParseCache};
 
 /// How resources are ordered in the output when the kustomization has no `sortOptions`
@@ -65,8 +69,11 @@ impl Accumulator {
 struct Target {
     /// The directory, absolute and canonical.
     dir: PathBuf,
-    /// The directory relative to the top kustomization, as origins print it.
+    /// The directory relative to the top kustomization (or to the root of its remote
+    /// repository), as origins print it.
     origin_path: String,
+    /// The remote repository the directory is in: clone URL and ref.
+    repo: Option<(String, String)>,
     kustomization: Arc<Kustomization>,
 }
 
@@ -87,7 +94,21 @@ impl Target {
             .next()
             .unwrap_or("kustomization.yaml")
             .to_owned();
-        Origin::builtin(self.origin_of(&name), kind)
+        self.with_repo(Origin::builtin(self.origin_of(&name), kind))
+    }
+
+    /// Returns the origin of a file `rel` of this kustomization.
+    fn file_origin(&self, rel: &str) -> Origin {
+        self.with_repo(Origin::file(self.origin_of(rel)))
+    }
+
+    /// Adds this kustomization's repository to `o` (kustomize's origins name it).
+    fn with_repo(&self, mut o: Origin) -> Origin {
+        if let Some((repo, git_ref)) = &self.repo {
+            o.repo = repo.clone();
+            o.git_ref = git_ref.clone();
+        }
+        o
     }
 }
 
@@ -166,6 +187,10 @@ pub struct Builder<'a> {
     overrides: crate::overrides::Overrides,
     /// Bases kept for reuse.
     bases: BaseCache,
+    /// How Helm charts are inflated.
+    helm: HelmOptions,
+    /// Runs external plugins.
+    plugins: Option<Arc<dyn crate::plugin::PluginRunner>>,
 }
 
 impl<'a> Builder<'a> {
@@ -181,7 +206,21 @@ impl<'a> Builder<'a> {
             overrides: crate::overrides::Overrides::default(),
             openapi: crate::schema::SchemaState::new(),
             bases: BaseCache::default(),
+            helm: HelmOptions::default(),
+            plugins: None,
         }
+    }
+
+    /// Runs external plugins with `runner` (`RenderOptions::plugins`).
+    pub fn plugins(mut self, runner: Option<Arc<dyn crate::plugin::PluginRunner>>) -> Builder<'a> {
+        self.plugins = runner;
+        self
+    }
+
+    /// Inflates Helm charts with `helm` (`RenderOptions::helm`).
+    pub fn helm(mut self, helm: &HelmOptions) -> Builder<'a> {
+        self.helm = helm.clone();
+        self
     }
 
     /// Adds kustomize's managed-by label to every resource (`--enable-managedby-label`).
@@ -199,7 +238,10 @@ impl<'a> Builder<'a> {
 
     /// Builds the kustomization in `dir` (kustomize's `MakeCustomizedResMap` + sorting).
     pub fn build(mut self, dir: &Path) -> Result<Built> {
-        let dir = self.loader.confirm_dir(dir)?;
+        let remote_root = remote::resolve_root(&self.loader, dir)?;
+        let dir = self
+            .loader
+            .confirm_dir(remote_root.as_deref().unwrap_or(dir))?;
         let mut top = self.load_target(&dir)?;
         if !self.overrides.is_empty() {
             // The edited text is read like the file; the parse cache keeps the file as written.
@@ -347,6 +389,9 @@ impl<'a> Builder<'a> {
                 vars: VarSet::new(),
             };
             self.plugin_transform(target, &config, &mut copy)?;
+            if exec_plugin::is_external(&config) {
+                exec_plugin::check_unchanged(&config, &acc.resources, &copy.resources)?;
+            }
         }
         if let Some(n) = k.field("vars").filter(|n| !n.is_null()) {
             let declared = vars::parse_vars(n, &k.file)?;
@@ -405,6 +450,7 @@ impl<'a> Builder<'a> {
             let synthetic = Target {
                 dir: target.dir.clone(),
                 origin_path: target.origin_path.clone(),
+                repo: target.repo.clone(),
                 kustomization: Arc::new(Kustomization::synthetic(config.origin(), map)),
             };
             let k = &synthetic.kustomization;
@@ -433,6 +479,15 @@ impl<'a> Builder<'a> {
                     &mut self.openapi,
                 ),
             };
+        }
+        if exec_plugin::is_external(config) {
+            return exec_plugin::transform(
+                config,
+                &self.loader,
+                self.plugins.as_deref(),
+                &target.dir,
+                &mut acc.resources,
+            );
         }
         plugins::transform(config, &mut acc.resources)
     }
@@ -546,20 +601,19 @@ impl<'a> Builder<'a> {
             });
             generators::run(args, global.as_ref(), &files, &mut acc.resources, origin)?;
         }
-        // kustomize inflates Helm charts only with --enable-helm; Strata has no Helm support.
-        for name in ["helmCharts", "helmChartInflationGenerator"] {
-            if let Some(n) = k
-                .field(name)
-                .filter(|n| n.as_sequence().is_some_and(|s| !s.is_empty()))
-            {
-                return Err(k.error_at(
-                    ErrorKind::Unsupported,
-                    "trouble configuring builtin HelmChartInflationGenerator: must specify --enable-helm; \
-                     Strata does not inflate Helm charts: run `helm template` and list its output under resources",
-                    n.span,
-                ));
-            }
-        }
+        // HelmChartInflationGenerator runs after the ConfigMap and Secret generators
+        // (kusttarget_configplugin.go `configureBuiltinGenerators`).
+        let charts = helm::kustomization_charts(k)?;
+        let origin = (self.metadata.track && !charts.is_empty())
+            .then(|| target.builtin_origin("HelmChartInflationGenerator"));
+        helm::inflate_all(
+            charts,
+            &self.loader,
+            &target.dir,
+            &self.helm,
+            &mut acc.resources,
+            origin,
+        )?;
         for config in self.plugin_configs(target, &k.generators, chain)? {
             let files = generators::DirFiles {
                 loader: &self.loader,
@@ -570,6 +624,33 @@ impl<'a> Builder<'a> {
                 .track
                 .then(|| plugin_origin(&config))
                 .flatten();
+            if exec_plugin::is_external(&config) {
+                exec_plugin::generate(
+                    &config,
+                    &self.loader,
+                    self.plugins.as_deref(),
+                    &target.dir,
+                    &mut acc.resources,
+                    origin,
+                )?;
+                continue;
+            }
+            let id = config.id();
+            if id.gvk.group.is_empty()
+                && id.gvk.version == "builtin"
+                && id.gvk.kind == "HelmChartInflationGenerator"
+            {
+                let chart = helm::plugin_chart(&config)?;
+                helm::inflate_all(
+                    vec![chart],
+                    &self.loader,
+                    &target.dir,
+                    &self.helm,
+                    &mut acc.resources,
+                    origin,
+                )?;
+                continue;
+            }
             plugins::generate(&config, &files, &mut acc.resources, origin)?;
         }
         Ok(())
@@ -596,7 +677,7 @@ impl<'a> Builder<'a> {
         for mut r in inline {
             if self.metadata.track {
                 let file_name = k.file.path.rsplit('/').next().unwrap_or("").to_owned();
-                r.history_mut().origin = Some(Origin::file(target.origin_of(&file_name)));
+                r.history_mut().origin = Some(target.file_origin(&file_name));
             }
             let (origin, span) = (Arc::clone(r.origin()), r.node().span);
             append(&mut acc.resources, r, &|m| {
@@ -613,6 +694,7 @@ impl<'a> Builder<'a> {
         Ok(Target {
             dir: dir.to_path_buf(),
             origin_path: String::new(),
+            repo: None,
             kustomization,
         })
     }
@@ -629,17 +711,31 @@ impl<'a> Builder<'a> {
         let k = &target.kustomization;
         for entry in entries {
             let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
-            if is_remote(&entry.value) {
-                return Err(at(
-                    ErrorKind::Unsupported,
-                    format!(
-                        "accumulating resources: remote resource '{}' is not supported; vendor it into the repository",
-                        entry.value
-                    ),
-                ));
+            let mut path = crate::fs::clean(&target.dir.join(&entry.value));
+            let mut kind = self.loader.fs().kind(&path);
+            let mut repo = None;
+            if kind != FileKind::File {
+                match remote::resolve(&self.loader, k, entry, true, "resources")? {
+                    Some(remote::Remote::Resources(resources)) => {
+                        // TODO(#17): origins of http(s) file resources (not checked against
+                        // kustomize yet, so none is recorded).
+                        for r in resources {
+                            append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
+                        }
+                        continue;
+                    }
+                    Some(remote::Remote::Dir(dir, spec)) => {
+                        path = dir;
+                        kind = FileKind::Dir;
+                        repo = Some(spec);
+                    }
+                    None if kind == FileKind::Dir => {
+                        remote::check_containment(&self.loader, k, &target.dir, &path, entry)?;
+                    }
+                    None => {}
+                }
             }
-            let path = crate::fs::clean(&target.dir.join(&entry.value));
-            match self.loader.fs().kind(&path) {
+            match kind {
                 // A FIFO or device goes to the loader's gate, which refuses it by name.
                 FileKind::File | FileKind::Special => {
                     let resources =
@@ -657,8 +753,7 @@ impl<'a> Builder<'a> {
                         .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
                     for mut r in resources {
                         if self.metadata.track {
-                            r.history_mut().origin =
-                                Some(Origin::file(target.origin_of(&entry.value)));
+                            r.history_mut().origin = Some(target.file_origin(&entry.value));
                         }
                         append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                     }
@@ -666,7 +761,7 @@ impl<'a> Builder<'a> {
                 FileKind::Dir => {
                     self.note_types_for_openapi(acc); // openapi: see check_openapi
                     let sub = self
-                        .enter(&path, chain, target, entry)
+                        .enter(&path, chain, target, entry, repo.as_ref())
                         .map_err(|e| in_stage(e, "accumulating resources: "))?;
                     if sub.kustomization.kind == KustomizationKind::Component {
                         return Err(at(
@@ -800,8 +895,22 @@ impl<'a> Builder<'a> {
         let k = &target.kustomization;
         for entry in entries {
             let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
-            let path = crate::fs::clean(&target.dir.join(&entry.value));
-            match self.loader.fs().kind(&path) {
+            let mut path = crate::fs::clean(&target.dir.join(&entry.value));
+            let mut kind = self.loader.fs().kind(&path);
+            let mut repo = None;
+            match remote::resolve(&self.loader, k, entry, false, "components")? {
+                Some(remote::Remote::Dir(dir, spec)) => {
+                    path = dir;
+                    kind = FileKind::Dir;
+                    repo = Some(spec);
+                }
+                Some(remote::Remote::Resources(_)) => {}
+                None if kind == FileKind::Dir => {
+                    remote::check_containment(&self.loader, k, &target.dir, &path, entry)?;
+                }
+                None => {}
+            }
+            match kind {
                 FileKind::Dir => {}
                 FileKind::File | FileKind::Special => {
                     return Err(at(
@@ -824,7 +933,7 @@ impl<'a> Builder<'a> {
             }
             self.note_types_for_openapi(acc); // openapi: see check_openapi
             let sub = self
-                .enter(&path, chain, target, entry)
+                .enter(&path, chain, target, entry, repo.as_ref())
                 .map_err(|e| in_stage(e, "accumulating components: "))?;
             if sub.kustomization.kind != KustomizationKind::Component {
                 return Err(at(
@@ -851,6 +960,7 @@ impl<'a> Builder<'a> {
         chain: &mut Vec<PathBuf>,
         parent: &Target,
         entry: &Spanned<String>,
+        remote: Option<&crate::remote::RepoSpec>,
     ) -> Result<Target> {
         let k = &parent.kustomization;
         let dir = self
@@ -880,7 +990,18 @@ impl<'a> Builder<'a> {
         }
         let mut sub = self.load_target(&dir)?;
         self.check_openapi(&sub, false)?; // openapi: a base's or component's
-        sub.origin_path = parent.origin_of(&entry.value);
+        match remote {
+            // kustomize's origin inside a repository: the path from its root, the repository
+            // and the ref (resource.Origin; kusttarget.go accumulateDirectory).
+            Some(spec) => {
+                sub.origin_path = spec.kust_root.trim_end_matches('/').to_owned();
+                sub.repo = Some((spec.clone_spec(), spec.git_ref.clone()));
+            }
+            None => {
+                sub.origin_path = parent.origin_of(&entry.value);
+                sub.repo = parent.repo.clone();
+            }
+        }
         chain.push(dir.clone());
         self.bases.entered.push((dir, chain.len()));
         Ok(sub)
@@ -1035,6 +1156,8 @@ fn plugin_origin(config: &Resource) -> Option<Origin> {
     let id = config.id();
     Some(Origin {
         path: String::new(),
+        repo: from.repo.clone(),
+        git_ref: from.git_ref.clone(),
         configured_in: from.path.clone(),
         configured_by: Some([
             id.gvk.api_version(),
@@ -1137,16 +1260,4 @@ fn append(acc: &mut ResourceMap, r: Resource, err: &dyn Fn(String) -> Error) -> 
             r.id()
         ))
     })
-}
-
-/// Returns true for resource entries kustomize would fetch over the network.
-fn is_remote(entry: &str) -> bool {
-    entry.starts_with("https://")
-        || entry.starts_with("http://")
-        || entry.starts_with("git@")
-        || entry.starts_with("ssh://")
-        || entry.starts_with("github.com/")
-        || entry.contains("?ref=")
-        || entry.contains(".git/")
-        || entry.ends_with(".git")
 }

@@ -164,8 +164,13 @@ pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transfo
 /// `alpha.config.kubernetes.io/transformations`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
-    /// The file the object was read from, relative to the top kustomization.
+    /// The file the object was read from, relative to the top kustomization (or to the
+    /// root of its remote repository).
     pub path: String,
+    /// The remote repository the file came from (its clone URL), if any.
+    pub repo: String,
+    /// The ref of that repository, if one was given.
+    pub git_ref: String,
     /// The file that configured the generator or transformer.
     pub configured_in: String,
     /// The generator or transformer: apiVersion, kind, name, namespace.
@@ -184,9 +189,9 @@ impl Origin {
     /// Returns the origin of a builtin generator or transformer configured in `configured_in`.
     pub fn builtin(configured_in: String, kind: &str) -> Origin {
         Origin {
-            path: String::new(),
             configured_in,
             configured_by: Some(["builtin".into(), kind.into(), String::new(), String::new()]),
+            ..Origin::default()
         }
     }
 
@@ -196,6 +201,12 @@ impl Origin {
         let mut lines: Vec<String> = Vec::new();
         if !self.path.is_empty() {
             lines.push(format!("path: {}", self.path));
+        }
+        if !self.repo.is_empty() {
+            lines.push(format!("repo: {}", self.repo));
+        }
+        if !self.git_ref.is_empty() {
+            lines.push(format!("ref: {}", self.git_ref));
         }
         if !self.configured_in.is_empty() {
             lines.push(format!("configuredIn: {}", self.configured_in));
