@@ -407,6 +407,11 @@ pub struct RenderFlags {
     /// `buildMetadata: [managedByLabel]` does the same).
     #[arg(long)]
     pub enable_managedby_label: bool,
+
+    /// Read files inside a `.git` directory (refused by default: `.git/config` can hold the
+    /// CI job's token).
+    #[arg(long)]
+    pub allow_git_files: bool,
 }
 
 /// `--reorder` values.
@@ -490,5 +495,6 @@ impl RenderFlags {
                 RestrictorArg::LoadRestrictionsNone => LoadRestrictor::None,
             })
             .managed_by_label(self.enable_managedby_label)
+            .allow_git_files(self.allow_git_files)
     }
 }

@@ -434,3 +434,42 @@ fn regression_16_output_replaces_a_symlink_instead_of_writing_through_it() {
     }
     assert_eq!(names_in(&dir.path().join("out")), ["v1_configmap_web.yaml"]);
 }
+
+// Issue 16: an overlay turned into a symlink to the repository root could put `.git/config`
+// (where `actions/checkout` keeps the job token) into a ConfigMap a diff then publishes.
+#[cfg(unix)]
+#[test]
+fn regression_16_files_inside_git_are_refused_through_symlinks() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "kustomization.yaml",
+                "configMapGenerator:\n- name: leak\n  files:\n  - cfg\n",
+            ),
+            (
+                ".git/config",
+                "extraheader = AUTHORIZATION: basic c2VjcmV0\n",
+            ),
+        ],
+    );
+    std::os::unix::fs::symlink(".git/config", dir.path().join("cfg")).unwrap();
+    std::fs::create_dir(dir.path().join("overlays")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("overlays/prod")).unwrap();
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["build", "overlays/prod"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("is inside a .git directory") && stderr.contains("--allow-git-files"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("c2VjcmV0"), "{stderr}");
+    let (ok, stderr) = run_in(dir.path(), &["build", "overlays/prod", "--allow-git-files"]);
+    assert!(ok, "{stderr}");
+}

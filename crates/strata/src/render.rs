@@ -28,6 +28,10 @@ pub struct RenderOptions {
     /// `kustomize edit set` transformations applied to the top kustomization for this render
     /// only (`--set-image`, `--set-replicas`, `--set-namespace`).
     pub overrides: Overrides,
+    /// Read files inside a `.git` directory (resources, patches, generator `files`/`envs`).
+    /// Off by default: `.git/config` can hold the CI job's token, and a rendered diff is
+    /// often published.
+    pub allow_git_files: bool,
 }
 
 impl RenderOptions {
@@ -51,6 +55,12 @@ impl RenderOptions {
     /// Sets the overrides applied to the top kustomization.
     pub fn overrides(mut self, o: Overrides) -> RenderOptions {
         self.overrides = o;
+        self
+    }
+
+    /// Sets whether files inside a `.git` directory may be read.
+    pub fn allow_git_files(mut self, allow: bool) -> RenderOptions {
+        self.allow_git_files = allow;
         self
     }
 
@@ -136,6 +146,7 @@ impl Renderer {
         cache: &ParseCache,
     ) -> Result<Rendered> {
         let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
+        let loader = loader.allow_git_files(self.options.allow_git_files);
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)
@@ -315,6 +326,37 @@ pub fn output_file_name(id: &ResId) -> String {
 mod tests {
     use super::*;
     use crate::MemoryFs;
+
+    // Issue 16: a diff could publish `.git/config`, where CI keeps the job token.
+    #[test]
+    fn files_inside_a_git_directory_are_refused_unless_allowed() {
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        let cases = [
+            "configMapGenerator:\n- name: x\n  files:\n  - .git/config\n",
+            "configMapGenerator:\n- name: x\n  envs:\n  - .git/config\n",
+            "secretGenerator:\n- name: x\n  files:\n  - sub/.Git/config\n",
+            // `.git/` in a resource entry reads as a remote URL; `.GIT` on a case-insensitive
+            // file system is the same directory.
+            "resources:\n- .GIT/cm.yaml\n",
+            "resources:\n- cm.yaml\npatches:\n- path: .git/cm.yaml\n",
+        ];
+        for k in cases {
+            let fs = MemoryFs::new()
+                .with_file("/r/kustomization.yaml", k)
+                .with_file("/r/cm.yaml", cm)
+                .with_file("/r/.git/cm.yaml", cm)
+                .with_file("/r/.GIT/cm.yaml", cm)
+                .with_file("/r/.git/config", "token=secret\n")
+                .with_file("/r/sub/.Git/config", "token=secret\n");
+            let err = Renderer::default().render(&fs, "/r").unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::LoadRestriction, "{k}: {err}");
+            let msg = err.to_string();
+            assert!(msg.starts_with("/r/kustomization.yaml:"), "{k}: {msg}");
+            assert!(msg.contains("is inside a .git directory"), "{k}: {msg}");
+            let allowed = Renderer::new(RenderOptions::new().allow_git_files(true));
+            assert!(allowed.render(&fs, "/r").is_ok(), "{k}");
+        }
+    }
 
     #[test]
     fn check_file_name_accepts_one_plain_component() {

@@ -34,6 +34,7 @@ impl ParseCache {
 
 /// Reads files for a build through a [`ParseCache`].
 pub struct Loader<'a> {
+    allow_git_files: bool,
     fs: &'a dyn FileSystem,
     restrictor: LoadRestrictor,
     limits: Limits,
@@ -49,6 +50,7 @@ impl<'a> Loader<'a> {
         cache: &'a ParseCache,
     ) -> Loader<'a> {
         Loader {
+            allow_git_files: false,
             fs,
             restrictor,
             limits,
@@ -335,7 +337,17 @@ impl<'a> Loader<'a> {
         })?;
         check_restriction(self.restrictor, root, &canonical)
             .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
+        if !self.allow_git_files {
+            refuse_git_dir(path)?;
+            refuse_git_dir(&canonical)?;
+        }
         Ok(canonical)
+    }
+
+    /// Sets whether files inside a `.git` directory may be read (see [`refuse_git_dir`]).
+    pub fn allow_git_files(mut self, allow: bool) -> Loader<'a> {
+        self.allow_git_files = allow;
+        self
     }
 
     fn parse_cached(&self, path: &Path) -> Result<Parsed> {
@@ -367,6 +379,28 @@ impl<'a> Loader<'a> {
 
 /// Returns the value `cache` holds for `key`, else makes it and keeps it there. A poisoned
 /// lock only means a panic elsewhere; the cache is an optimisation, so it is then skipped.
+/// Refuses a path with a `.git` component (any case: case-insensitive file systems open
+/// `.GIT/config` too). A `.git` directory holds no manifests, but it does hold credentials:
+/// `actions/checkout` keeps the job token in `.git/config` by default, and an overlay turned
+/// into a symlink to the repository root could put that file into a ConfigMap that a diff
+/// then publishes. kustomize reads such files; Strata refuses unless asked.
+fn refuse_git_dir(path: &Path) -> Result<()> {
+    let in_git = path
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"));
+    if !in_git {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::LoadRestriction,
+        format!(
+            "security; file '{}' is inside a .git directory, which can hold credentials; \
+             it is not read unless allowed (--allow-git-files, RenderOptions::allow_git_files)",
+            path.display()
+        ),
+    ))
+}
+
 fn cached<T: Clone>(
     cache: &Mutex<HashMap<PathBuf, T>>,
     key: &Path,
