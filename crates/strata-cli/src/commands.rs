@@ -128,7 +128,10 @@ fn stream(outputs: &[(&PathBuf, strata::Rendered)]) -> Result<String, Failure> {
             text.push_str("---\n");
         }
         if many {
-            text.push_str(&format!("# Source: {}\n", dir.display()));
+            // A DIR often comes from a glob over the repository (`overlays/*`): a newline in
+            // its name would start a document of its own in the stream.
+            let dir = dir.display().to_string();
+            text.push_str(&format!("# Source: {}\n", diff_cmd::visible(&dir, false)));
         }
         text.push_str(&rendered.to_yaml().map_err(|e| {
             report::error(&e);

@@ -332,7 +332,7 @@ fn header(c: &Change) -> String {
 ///
 /// Names and values are whatever a pull request puts there; printed raw, ESC and BEL drive the
 /// reader's terminal, and a newline in a name ends a Markdown block early.
-fn visible(s: &str, keep_tab: bool) -> std::borrow::Cow<'_, str> {
+pub(super) fn visible(s: &str, keep_tab: bool) -> std::borrow::Cow<'_, str> {
     let needs = |c: char| {
         (c.is_control() && !(keep_tab && c == '\t'))
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

@@ -473,3 +473,34 @@ fn regression_16_files_inside_git_are_refused_through_symlinks() {
     let (ok, stderr) = run_in(dir.path(), &["build", "overlays/prod", "--allow-git-files"]);
     assert!(ok, "{stderr}");
 }
+
+// Issue 16: DIRs often come from a glob over the repository, so a name is PR content; a
+// newline in it must not start a document of its own in the stream.
+#[cfg(unix)]
+#[test]
+fn regression_16_source_comment_shows_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "a\n---\nkind: Secret\n#";
+    for d in ["b", evil] {
+        write(
+            dir.path(),
+            &[
+                (
+                    &format!("{d}/kustomization.yaml"),
+                    "resources:\n- cm.yaml\n",
+                ),
+                (&format!("{d}/cm.yaml"), CM),
+            ],
+        );
+    }
+    let out = strata()
+        .current_dir(dir.path())
+        .args(["render", "b", evil])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("# Source: b\n{CM}---\n# Source: a\\n---\\nkind: Secret\\n#\n{CM}")
+    );
+}
