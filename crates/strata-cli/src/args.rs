@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use strata::{LoadRestrictor, RenderOptions, Reorder};
+use strata::{Budget, Budgets, LoadRestrictor, RenderOptions, Reorder};
 
 /// Render Kubernetes manifests from kustomization directories, byte-identical to
 /// `kustomize build`.
@@ -412,6 +412,31 @@ pub struct RenderFlags {
     /// CI job's token).
     #[arg(long)]
     pub allow_git_files: bool,
+
+    /// Raise or lower one of the budgets each build runs under (repeatable): input-bytes,
+    /// alias-nodes, nodes, resources, kustomizations.
+    #[arg(long = "budget", value_name = "NAME=N", value_parser = parse_budget)]
+    pub budgets: Vec<(Budget, u64)>,
+}
+
+/// Parses `NAME=N` for `--budget`.
+fn parse_budget(s: &str) -> Result<(Budget, u64), String> {
+    let names = || {
+        Budget::ALL
+            .iter()
+            .map(|b| b.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (name, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=N, with NAME one of {}", names()))?;
+    let b = Budget::from_name(name)
+        .ok_or_else(|| format!("unknown budget '{name}': expected one of {}", names()))?;
+    let n = n
+        .parse()
+        .map_err(|_| format!("'{n}' is not a whole number"))?;
+    Ok((b, n))
 }
 
 /// `--reorder` values.
@@ -496,5 +521,13 @@ impl RenderFlags {
             })
             .managed_by_label(self.enable_managedby_label)
             .allow_git_files(self.allow_git_files)
+            .budgets(
+                self.budgets
+                    .iter()
+                    .fold(Budgets::default(), |mut all, &(b, n)| {
+                        all.set(b, n);
+                        all
+                    }),
+            )
     }
 }

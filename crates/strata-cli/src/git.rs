@@ -237,6 +237,14 @@ impl FileSystem for GitTree {
         }
     }
 
+    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        match self.resolve(path)? {
+            // Outside the tree: the disk's checks (regular files only, size first).
+            Resolved::Disk(p) => DiskFs.read_limited(&p, limit),
+            Resolved::Tree(_) => strata::fs::within_limit(self.read(path)?, limit),
+        }
+    }
+
     fn kind(&self, path: &Path) -> FileKind {
         match self.resolve(path) {
             Err(_) => FileKind::Absent,

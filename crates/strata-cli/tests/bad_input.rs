@@ -1,22 +1,20 @@
-//! Bad input gets one `path:line:col: message` line on stderr, exit status 1, quickly, and no
-//! output on stdout.
+//! Bad input gets one `path:line:col: message` line on stderr, exit status 1, and no output on
+//! stdout. Speed is not asserted here (a loaded CI machine makes any wall-clock bound flaky):
+//! the library's budgets count work and their tests count it too.
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 struct Failure {
     first_line: String,
 }
 
 fn fails(dir: &Path) -> Failure {
-    let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_strata"))
         .arg("build")
         .arg(dir)
         .output()
         .unwrap();
-    let elapsed = start.elapsed();
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -28,7 +26,6 @@ fn fails(dir: &Path) -> Failure {
         "partial output: {}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     let first_line = stderr.lines().next().unwrap_or("").to_owned();
     Failure { first_line }

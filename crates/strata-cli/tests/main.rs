@@ -8,5 +8,6 @@ mod bad_input;
 mod build;
 mod diff;
 mod edit;
+mod hostile;
 mod integrations;
 mod kustomize;

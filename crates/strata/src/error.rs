@@ -130,6 +130,15 @@ impl Error {
         self
     }
 
+    /// Names `file` as the file the error concerns if it has no location or file yet, without
+    /// claiming a line or column.
+    pub(crate) fn with_file(mut self, file: &Arc<SourceFile>) -> Error {
+        if self.inner.location.is_none() && self.inner.path.is_none() {
+            self.inner.path = Some(file.path.clone());
+        }
+        self
+    }
+
     /// Sets the location if none is set yet.
     pub fn with_location(mut self, location: Location) -> Error {
         if self.inner.location.is_none() {

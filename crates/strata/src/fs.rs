@@ -3,6 +3,12 @@
 //!
 //! This is the only module that reads bytes. Paths handed around the crate are absolute and
 //! lexically clean (no `.` or `..` components); [`clean`] makes them so.
+//!
+//! Input is hostile (Strata renders whatever a pull request contains), so the build reads
+//! through [`FileSystem::read_limited`] only: regular files, at most a given number of bytes,
+//! checked from metadata before reading and enforced while reading. `DiskFs` refuses FIFOs,
+//! devices, sockets and the kernel's `/proc`, `/sys` and `/dev` trees, whose entries claim a
+//! size they do not have or never end.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -17,6 +23,9 @@ pub enum FileKind {
     Dir,
     /// Nothing.
     Absent,
+    /// Something that is neither a regular file nor a directory: a FIFO, a device, a socket.
+    /// It is never read.
+    Special,
 }
 
 /// A read-only file system. Implementations must be usable from many threads.
@@ -29,7 +38,47 @@ pub trait FileSystem: Send + Sync {
 
     /// Returns the canonical form of `path` (symlinks resolved), used by the load restrictor.
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+
+    /// Returns the contents of the regular file at `path` if it holds at most `limit` bytes;
+    /// anything else fails (a larger file with [`io::ErrorKind::FileTooLarge`], anything but
+    /// a regular file with [`io::ErrorKind::InvalidInput`]). This is the read the build uses.
+    /// The default reads the whole file first; implementations that can ask for the size or
+    /// read incrementally should.
+    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        if self.kind(path) == FileKind::Special {
+            return Err(not_regular());
+        }
+        within_limit(self.read(path)?, limit)
+    }
 }
+
+/// Returns `bytes` if there are at most `limit` of them, else a
+/// [`io::ErrorKind::FileTooLarge`] error.
+pub fn within_limit(bytes: Vec<u8>, limit: u64) -> io::Result<Vec<u8>> {
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(limit: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("larger than the limit of {limit} bytes"),
+    )
+}
+
+fn not_regular() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "not a regular file (a FIFO, device, socket or kernel file); only regular files are read",
+    )
+}
+
+/// Directories whose entries are not files of the repository: their sizes lie (`/proc`
+/// reports 0 for files that hold the process environment), reads may never end
+/// (`/dev/zero`) or block (`/dev/stdin`).
+const SPECIAL_TREES: [&str; 3] = ["/proc", "/sys", "/dev"];
 
 /// The real file system.
 #[derive(Clone, Copy, Debug, Default)]
@@ -45,13 +94,40 @@ impl FileSystem for DiskFs {
     fn kind(&self, path: &Path) -> FileKind {
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => FileKind::Dir,
-            Ok(_) => FileKind::File,
+            Ok(m) if m.is_file() => FileKind::File,
+            Ok(_) => FileKind::Special,
             Err(_) => FileKind::Absent,
         }
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
+    }
+
+    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        use std::io::Read;
+        let real = std::fs::canonicalize(path)?;
+        if SPECIAL_TREES.iter().any(|t| real.starts_with(t)) {
+            return Err(not_regular());
+        }
+        // Ask first: opening a FIFO blocks until a writer comes, and a sparse file's size is
+        // known without reading it.
+        let meta = std::fs::metadata(&real)?;
+        if !meta.is_file() {
+            return Err(not_regular());
+        }
+        if meta.len() > limit {
+            return Err(too_large(limit));
+        }
+        let file = std::fs::File::open(&real)?;
+        // The file may have changed since: check what was opened, and never read past the
+        // limit whatever the metadata said.
+        if !file.metadata()?.is_file() {
+            return Err(not_regular());
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        within_limit(bytes, limit)
     }
 }
 
@@ -61,7 +137,12 @@ impl FileSystem for DiskFs {
 pub struct MemoryFs {
     files: BTreeMap<PathBuf, Vec<u8>>,
     dirs: BTreeSet<PathBuf>,
+    /// Symbolic links: link path to target (relative to the link's directory, or absolute).
+    links: BTreeMap<PathBuf, PathBuf>,
 }
+
+/// Most symbolic links followed in one path (Linux's `MAXSYMLINKS`).
+const MAX_SYMLINKS: usize = 40;
 
 impl MemoryFs {
     /// Returns an empty tree (only `/` exists).
@@ -94,6 +175,47 @@ impl MemoryFs {
         self
     }
 
+    /// Adds a symbolic link at `path` to `target` (absolute, or relative to the link's
+    /// directory), as `ln -s target path` would; relative link paths are taken from `/`.
+    pub fn add_symlink(&mut self, path: impl AsRef<Path>, target: impl AsRef<Path>) -> &mut Self {
+        let path = clean(&Path::new("/").join(path.as_ref()));
+        if let Some(parent) = path.parent() {
+            self.add_dir(parent);
+        }
+        self.links.insert(path, target.as_ref().to_path_buf());
+        self
+    }
+
+    /// Returns `path` with every symbolic link along it followed, or `None` for a loop.
+    fn resolve(&self, path: &Path) -> Option<PathBuf> {
+        let path = Path::new("/").join(path);
+        let mut todo: Vec<std::ffi::OsString> = Vec::new();
+        push_components(&mut todo, &path);
+        let mut cur = PathBuf::from("/");
+        let mut hops = 0;
+        while let Some(c) = todo.pop() {
+            if c == ".." {
+                cur.pop();
+                continue;
+            }
+            let next = cur.join(&c);
+            match self.links.get(&next) {
+                Some(target) => {
+                    hops += 1;
+                    if hops > MAX_SYMLINKS {
+                        return None;
+                    }
+                    if target.is_absolute() {
+                        cur = PathBuf::from("/");
+                    }
+                    push_components(&mut todo, target);
+                }
+                None => cur = next,
+            }
+        }
+        Some(cur)
+    }
+
     /// Builder form of [`MemoryFs::add_file`].
     pub fn with_file(mut self, path: impl AsRef<Path>, contents: impl Into<Vec<u8>>) -> Self {
         self.add_file(path, contents);
@@ -101,9 +223,26 @@ impl MemoryFs {
     }
 }
 
+/// Pushes the normal and `..` components of `path` onto `todo` so they pop in order.
+fn push_components(todo: &mut Vec<std::ffi::OsString>, path: &Path) {
+    let parts: Vec<std::ffi::OsString> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_os_string()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect();
+    todo.extend(parts.into_iter().rev());
+}
+
+fn symlink_loop() -> io::Error {
+    io::Error::other("too many levels of symbolic links")
+}
+
 impl FileSystem for MemoryFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        let path = clean(path);
+        let path = self.resolve(path).ok_or_else(symlink_loop)?;
         match self.files.get(&path) {
             Some(b) => Ok(b.clone()),
             None if self.dirs.contains(&path) => Err(io::Error::new(
@@ -118,7 +257,9 @@ impl FileSystem for MemoryFs {
     }
 
     fn kind(&self, path: &Path) -> FileKind {
-        let path = clean(path);
+        let Some(path) = self.resolve(path) else {
+            return FileKind::Absent;
+        };
         if self.files.contains_key(&path) {
             FileKind::File
         } else if self.dirs.contains(&path) {
@@ -129,7 +270,7 @@ impl FileSystem for MemoryFs {
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        let path = clean(path);
+        let path = self.resolve(path).ok_or_else(symlink_loop)?;
         match self.kind(&path) {
             FileKind::Absent => Err(io::Error::new(
                 io::ErrorKind::NotFound,
@@ -234,6 +375,56 @@ mod tests {
         assert_eq!(fs.kind(Path::new("/app/other")), FileKind::Absent);
         assert_eq!(fs.read(Path::new("/app/base/k.yaml")).unwrap(), b"x");
         assert!(fs.read(Path::new("/app")).is_err());
+    }
+
+    #[test]
+    fn memory_fs_follows_symlinks() {
+        let mut fs = MemoryFs::new().with_file("repo/other/k.yaml", "x");
+        fs.add_symlink("repo/app/rel.yaml", "../other/k.yaml")
+            .add_symlink("repo/app/abs.yaml", "/repo/other/k.yaml")
+            .add_symlink("repo/app/dir", "../other")
+            .add_symlink("repo/app/loop", "loop")
+            .add_symlink("repo/app/dangling", "nope");
+        let canonical = |p: &str| fs.canonicalize(Path::new(p)).ok();
+        let want = Some(PathBuf::from("/repo/other/k.yaml"));
+        assert_eq!(canonical("/repo/app/rel.yaml"), want);
+        assert_eq!(canonical("/repo/app/abs.yaml"), want);
+        assert_eq!(canonical("/repo/app/dir/k.yaml"), want);
+        // `..` after a link leaves the link's target, as on disk.
+        assert_eq!(canonical("/repo/app/dir/../other/k.yaml"), want);
+        assert_eq!(canonical("/repo/app/loop"), None);
+        assert_eq!(canonical("/repo/app/dangling"), None);
+        assert_eq!(fs.kind(Path::new("/repo/app/dir")), FileKind::Dir);
+        assert_eq!(fs.read(Path::new("/repo/app/rel.yaml")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn read_limited_checks_the_size() {
+        let fs = MemoryFs::new().with_file("a", "12345");
+        assert_eq!(fs.read_limited(Path::new("/a"), 5).unwrap(), b"12345");
+        let e = fs.read_limited(Path::new("/a"), 4).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn disk_fs_reads_regular_files_only() {
+        for special in [
+            "/dev/zero",
+            "/dev/null",
+            "/proc/self/environ",
+            "/proc/self/status",
+        ] {
+            let e = DiskFs
+                .read_limited(Path::new(special), 1 << 20)
+                .unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{special}");
+        }
+        assert_eq!(DiskFs.kind(Path::new("/dev/zero")), FileKind::Special);
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        assert!(DiskFs.read_limited(&manifest, 1 << 20).is_ok());
+        let e = DiskFs.read_limited(&manifest, 10).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
     }
 
     #[test]

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod budget;
 pub mod build;
 pub mod diff;
 pub mod edit;
@@ -46,6 +47,7 @@ pub mod source;
 pub mod transform;
 pub mod yaml;
 
+pub use budget::{Budget, Budgets, Usage};
 pub use build::Reorder;
 pub use diff::{Change, ChangeKind, Diff, DiffOptions, PairBy};
 pub use error::{Error, ErrorKind, Location, Result};

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
+use crate::budget::{Budgets, Usage};
 use crate::build::{Builder, Loader, ParseCache, Reorder};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
@@ -23,6 +24,9 @@ pub struct RenderOptions {
     pub reorder: Reorder,
     /// Budgets on every input file.
     pub limits: Limits,
+    /// Budgets on the whole build (bytes read, alias nodes, nodes created, resources,
+    /// kustomizations accumulated).
+    pub budgets: Budgets,
     /// Label every resource `app.kubernetes.io/managed-by` (`--enable-managedby-label`).
     pub managed_by_label: bool,
     /// `kustomize edit set` transformations applied to the top kustomization for this render
@@ -61,6 +65,12 @@ impl RenderOptions {
     /// Sets whether files inside a `.git` directory may be read.
     pub fn allow_git_files(mut self, allow: bool) -> RenderOptions {
         self.allow_git_files = allow;
+        self
+    }
+
+    /// Sets the budgets of each build.
+    pub fn budgets(mut self, b: Budgets) -> RenderOptions {
+        self.budgets = b;
         self
     }
 
@@ -145,8 +155,14 @@ impl Renderer {
         root: &Path,
         cache: &ParseCache,
     ) -> Result<Rendered> {
-        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
-        let loader = loader.allow_git_files(self.options.allow_git_files);
+        let loader = Loader::new(
+            fs,
+            self.options.load_restrictor,
+            self.options.limits,
+            self.options.budgets,
+            cache,
+        )
+        .allow_git_files(self.options.allow_git_files);
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)
@@ -154,6 +170,7 @@ impl Renderer {
         Ok(Rendered {
             resources: built.resources,
             warnings: built.warnings,
+            usage: built.usage,
         })
     }
 }
@@ -169,12 +186,19 @@ pub fn render_dir(path: impl AsRef<Path>) -> Result<Rendered> {
 pub struct Rendered {
     resources: Vec<Resource>,
     warnings: Vec<String>,
+    usage: Usage,
 }
 
 impl Rendered {
     /// Returns the resources in output order.
     pub fn resources(&self) -> &[Resource] {
         &self.resources
+    }
+
+    /// Returns what the build used of its budgets ([`RenderOptions::budgets`]): bytes read,
+    /// nodes created, kustomization directories accumulated and so on.
+    pub fn usage(&self) -> Usage {
+        self.usage
     }
 
     /// Returns the warnings kustomize would print on stderr (deprecations and such).

@@ -9,4 +9,6 @@ mod support;
 
 mod examples;
 mod fixtures;
+mod hostile;
+mod properties;
 mod reference;

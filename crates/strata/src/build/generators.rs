@@ -11,6 +11,7 @@ use crate::generate::{self, Behavior, Generated, GeneratorArgs, KvFiles};
 use crate::resource::{Origin, Resource, ResourceMap};
 
 use super::loader::Loader;
+use crate::budget::{Budget, count_nodes};
 
 /// Reads generator files relative to a kustomization directory, under the load restrictor.
 pub struct DirFiles<'l, 'a> {
@@ -32,12 +33,18 @@ impl KvFiles for DirFiles<'_, '_> {
 pub fn run(
     args: &GeneratorArgs,
     global: Option<&generate::GeneratorOptions>,
-    files: &dyn KvFiles,
+    files: &DirFiles<'_, '_>,
     acc: &mut ResourceMap,
     origin: Option<Origin>,
 ) -> Result<()> {
     let mut g = generate::generate(args, global, files)?;
     g.node.span = args.span;
+    let at = |e: Error| e.with_location(Location::new(&args.file, args.span));
+    files
+        .loader
+        .charge(Budget::Nodes, count_nodes(&g.node))
+        .map_err(at)?;
+    files.loader.charge(Budget::Resources, 1).map_err(at)?;
     absorb(acc, g, args, origin)
 }
 

@@ -1,10 +1,17 @@
 //! Reading kustomization and resource files through a [`FileSystem`], with the load
 //! restrictor applied and each file parsed once.
+//!
+//! Every read of a build, kustomization files included, passes one gate
+//! ([`Loader::read_gated`]): the path is resolved (symlinks, `..`) and checked against the
+//! load restrictor before anything is opened (a path inside a `.git` directory is refused
+//! unless allowed), only regular files are read, and each read is bounded by the per-file
+//! limit and what is left of the build's input budget.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::budget::{Budget, Budgets, Meter, Usage, count_nodes, exceeded};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{FileKind, FileSystem, LoadRestrictor, check_restriction};
 use crate::kustomization::{self, KUSTOMIZATION_FILE_NAMES, Kustomization, Spanned};
@@ -32,21 +39,24 @@ impl ParseCache {
     }
 }
 
-/// Reads files for a build through a [`ParseCache`].
+/// Reads files for one build through a [`ParseCache`], and counts the build's work against
+/// its [`Budgets`].
 pub struct Loader<'a> {
     allow_git_files: bool,
     fs: &'a dyn FileSystem,
     restrictor: LoadRestrictor,
     limits: Limits,
     cache: &'a ParseCache,
+    meter: Meter,
 }
 
 impl<'a> Loader<'a> {
-    /// Returns a loader over `fs`.
+    /// Returns a loader over `fs` for one build.
     pub fn new(
         fs: &'a dyn FileSystem,
         restrictor: LoadRestrictor,
         limits: Limits,
+        budgets: Budgets,
         cache: &'a ParseCache,
     ) -> Loader<'a> {
         Loader {
@@ -55,12 +65,54 @@ impl<'a> Loader<'a> {
             restrictor,
             limits,
             cache,
+            meter: Meter::new(budgets),
         }
     }
 
-    /// Returns the input budgets.
-    pub fn limits(&self) -> Limits {
-        self.limits
+    /// Counts `n` units of budget `b` for this build.
+    pub(crate) fn charge(&self, b: Budget, n: u64) -> Result<()> {
+        self.meter.charge(b, n)
+    }
+
+    /// Returns what this build has used of each budget.
+    pub fn usage(&self) -> Usage {
+        self.meter.usage()
+    }
+
+    /// Parses `file` with `opts` (its limits replaced by the build's), counting the nodes its
+    /// aliases expand to against the build's budget.
+    pub(crate) fn parse(
+        &self,
+        file: &Arc<SourceFile>,
+        opts: ParseOptions,
+    ) -> Result<Vec<Document>> {
+        let (limits, per_build) = self.parse_limits();
+        let docs = parse_documents(file, ParseOptions { limits, ..opts })
+            .map_err(|e| budget_context(e, per_build))?;
+        let nodes = docs.iter().map(|d| count_nodes(&d.root)).sum();
+        self.charge_aliases(file, nodes)?;
+        Ok(docs)
+    }
+
+    /// Returns the limits for the next parse: the per-file alias budget cut to what is left
+    /// of the build's, and whether that cut applies.
+    fn parse_limits(&self) -> (Limits, Option<u64>) {
+        let left = self.meter.remaining(Budget::AliasNodes);
+        let mut limits = self.limits;
+        if usize::try_from(left).is_ok_and(|l| l < limits.max_alias_nodes) {
+            limits.max_alias_nodes = usize::try_from(left).unwrap_or(0);
+            return (limits, Some(left));
+        }
+        (limits, None)
+    }
+
+    /// Charges the nodes a parse made beyond one per input byte: text without aliases cannot
+    /// make more, so this never counts more than aliases expanded to.
+    fn charge_aliases(&self, file: &SourceFile, nodes: u64) -> Result<()> {
+        let bytes = u64::try_from(file.text.len()).unwrap_or(u64::MAX);
+        self.meter
+            .charge(Budget::AliasNodes, nodes.saturating_sub(bytes))
+            .map_err(|e| e.with_context(format!("reading '{}'", file.path)))
     }
 
     /// Returns the file system.
@@ -72,7 +124,7 @@ impl<'a> Loader<'a> {
     pub fn confirm_dir(&self, path: &Path) -> Result<PathBuf> {
         match self.fs.kind(path) {
             FileKind::Dir => {}
-            FileKind::File => {
+            FileKind::File | FileKind::Special => {
                 return Err(Error::new(
                     ErrorKind::Io,
                     format!(
@@ -99,23 +151,83 @@ impl<'a> Loader<'a> {
         })
     }
 
-    /// Reads a file as UTF-8 text (a leading byte-order mark is dropped).
-    pub fn read_text(&self, path: &Path) -> Result<Arc<SourceFile>> {
-        let bytes = self.fs.read(path).map_err(|e| {
-            Error::new(ErrorKind::Io, format!("'{}': {e}", path.display()))
-                .with_location(Location::file(path.display().to_string()))
-        })?;
-        if bytes.len() > self.limits.max_bytes {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
-                    "file is {} bytes, over the limit of {} bytes",
-                    bytes.len(),
-                    self.limits.max_bytes
-                ),
-            )
-            .with_location(Location::file(path.display().to_string())));
+    /// The one gate every read of the build passes: resolves `path`, checks it against the
+    /// load restrictor for `root`, refuses anything but a regular file, and reads at most the
+    /// per-file limit and what is left of the build's input budget. Returns the canonical
+    /// path and the bytes.
+    pub(crate) fn read_gated(&self, root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>)> {
+        let canonical = self.restricted_path(root, path)?;
+        let bytes = self.read_canonical(&canonical)?;
+        Ok((canonical, bytes))
+    }
+
+    /// Reads a file already resolved and checked by the restrictor.
+    fn read_canonical(&self, canonical: &Path) -> Result<Vec<u8>> {
+        // No location here: the caller points at the entry that named the file.
+        match self.fs.kind(canonical) {
+            FileKind::File => {}
+            FileKind::Dir => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!("'{}' must resolve to a file", canonical.display()),
+                ));
+            }
+            FileKind::Special => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "'{}' is not a regular file (a FIFO, device or socket); only regular files are read",
+                        canonical.display()
+                    ),
+                ));
+            }
+            FileKind::Absent => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "'{}' doesn't exist: no such file or directory",
+                        canonical.display()
+                    ),
+                ));
+            }
         }
+        let per_file = u64::try_from(self.limits.max_bytes).unwrap_or(u64::MAX);
+        let left = self.meter.remaining(Budget::InputBytes);
+        let limit = per_file.min(left);
+        let bytes = self
+            .fs
+            .read_limited(canonical, limit)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::FileTooLarge if left < per_file => {
+                    exceeded(Budget::InputBytes, self.meter.limit(Budget::InputBytes))
+                }
+                std::io::ErrorKind::FileTooLarge => Error::new(
+                    ErrorKind::Limit,
+                    format!(
+                        "'{}' is larger than the limit of {per_file} bytes for one file",
+                        canonical.display()
+                    ),
+                ),
+                std::io::ErrorKind::InvalidInput => {
+                    Error::new(ErrorKind::Io, format!("'{}': {e}", canonical.display()))
+                }
+                _ => Error::new(ErrorKind::Io, format!("'{}': {e}", canonical.display())),
+            })?;
+        self.meter.charge(
+            Budget::InputBytes,
+            u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+        )?;
+        Ok(bytes)
+    }
+
+    /// Reads a file that must lie within `root` as UTF-8 text (a leading byte-order mark is
+    /// dropped).
+    fn read_text(&self, root: &Path, path: &Path) -> Result<Arc<SourceFile>> {
+        let (canonical, bytes) = self.read_gated(root, path)?;
+        self.text_of(&canonical, bytes)
+    }
+
+    fn text_of(&self, path: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>> {
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = u32::try_from(e.utf8_error().valid_up_to()).unwrap_or(u32::MAX);
             let file = SourceFile::new(path.display().to_string(), "");
@@ -134,31 +246,47 @@ impl<'a> Loader<'a> {
         Ok(SourceFile::new(path.display().to_string(), text))
     }
 
-    /// Finds and reads the kustomization file of `dir` (canonical), once per cache.
+    /// Finds and reads the kustomization file of `dir` (canonical), once per cache; its
+    /// bytes count against this build's input budget each time it is loaded.
     pub fn load_kustomization(&self, dir: &Path) -> Result<Arc<Kustomization>> {
-        cached(&self.cache.kustomizations, dir, || {
-            self.read_kustomization(dir).map(Arc::new)
-        })
+        let hit = self
+            .cache
+            .kustomizations
+            .lock()
+            .ok()
+            .and_then(|c| c.get(dir).cloned());
+        if let Some(k) = hit {
+            self.meter
+                .charge(
+                    Budget::InputBytes,
+                    u64::try_from(k.file.text.len()).unwrap_or(u64::MAX),
+                )
+                .map_err(|e| e.with_context(format!("reading '{}'", k.file.path)))?;
+            return Ok(k);
+        }
+        let k = Arc::new(self.read_kustomization(dir)?);
+        if let Ok(mut c) = self.cache.kustomizations.lock() {
+            c.insert(dir.to_path_buf(), Arc::clone(&k));
+        }
+        Ok(k)
     }
 
     fn read_kustomization(&self, dir: &Path) -> Result<Kustomization> {
         let mut found = Vec::new();
         for name in KUSTOMIZATION_FILE_NAMES {
             let p = dir.join(name);
-            if self.fs.kind(&p) == FileKind::File {
+            if self.fs.kind(&p) != FileKind::Absent {
                 found.push(p);
             }
         }
+        let not_found = || {
+            format!(
+                "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+                dir.display()
+            )
+        };
         let path = match found.as_slice() {
-            [] => {
-                return Err(Error::new(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
-                        dir.display()
-                    ),
-                ));
-            }
+            [] => return Err(Error::new(ErrorKind::Kustomization, not_found())),
             [one] => one,
             _ => {
                 return Err(Error::new(
@@ -170,7 +298,27 @@ impl<'a> Loader<'a> {
                 ));
             }
         };
-        let file = self.read_text(path)?;
+        // The kustomization file is read through the same gate as every other file. A
+        // symlink out of its directory is refused as kustomize refuses it: its file loader
+        // does not find the file (api/internal/target/kusttarget.go `loadKustFile`, through
+        // the restricted loader; `kubectl kustomize` prints "unable to find one of ...").
+        let canonical = self
+            .fs
+            .canonicalize(path)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("'{}': {e}", path.display())))?;
+        if check_restriction(self.restrictor, dir, &canonical).is_err() {
+            return Err(Error::new(
+                ErrorKind::LoadRestriction,
+                format!(
+                    "{}: '{}' resolves to '{}', outside the directory, which the load restrictor refuses",
+                    not_found(),
+                    path.display(),
+                    canonical.display()
+                ),
+            ));
+        }
+        let bytes = self.read_canonical(&canonical)?;
+        let file = self.text_of(path, bytes)?;
         let opts = ParseOptions {
             limits: self.limits,
             // kustomize reads kustomization files with sigs.k8s.io/yaml, where the last of
@@ -178,7 +326,7 @@ impl<'a> Loader<'a> {
             duplicate_keys: DuplicateKeys::KeepLast,
             ..ParseOptions::default()
         };
-        let docs = parse_documents(&file, opts).map_err(|e| match e.kind() {
+        let docs = self.parse(&file, opts).map_err(|e| match e.kind() {
             ErrorKind::Yaml => e.with_prefix("invalid Kustomization: "),
             _ => e,
         })?;
@@ -199,7 +347,7 @@ impl<'a> Loader<'a> {
     /// documents in order, `*List` kinds expanded, empty documents dropped.
     pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
         let canonical = self.restricted_path(root, path)?;
-        let (file, docs) = self.parse_cached(&canonical)?;
+        let Parsed { file, docs, .. } = self.parse_cached(&canonical)?;
         let mut out = Vec::new();
         // kustomize expands lists with a queue: items of a `*List` go after the rest of the
         // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
@@ -269,7 +417,7 @@ impl<'a> Loader<'a> {
         k: &Kustomization,
     ) -> Result<TransformerConfig> {
         let file = self.load_entry(root, entry, k)?;
-        let docs = parse_documents(
+        let docs = self.parse(
             &file,
             ParseOptions {
                 limits: self.limits,
@@ -294,7 +442,7 @@ impl<'a> Loader<'a> {
             duplicate_keys: DuplicateKeys::KeepLast,
             ..ParseOptions::default()
         };
-        let docs = parse_documents(&file, opts).map_err(|e| {
+        let docs = self.parse(&file, opts).map_err(|e| {
             e.with_prefix(&format!(
                 "unable to parse open API definition from '{}': ",
                 entry.value
@@ -306,22 +454,12 @@ impl<'a> Loader<'a> {
 
     /// Reads a file that must lie within `root` under the load restrictor.
     pub fn load_restricted(&self, root: &Path, path: &Path) -> Result<Arc<SourceFile>> {
-        let canonical = self.restricted_path(root, path)?;
-        self.read_text(&canonical)
+        self.read_text(root, path)
     }
 
     /// Reads the bytes of a file that must lie within `root` under the load restrictor.
     pub fn read_restricted_bytes(&self, root: &Path, path: &Path) -> Result<Vec<u8>> {
-        let canonical = self.restricted_path(root, path)?;
-        if self.fs.kind(&canonical) != FileKind::File {
-            return Err(Error::new(
-                ErrorKind::Io,
-                format!("'{}' must resolve to a file", canonical.display()),
-            ));
-        }
-        self.fs
-            .read(&canonical)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("'{}': {e}", canonical.display())))
+        self.read_gated(root, path).map(|(_, bytes)| bytes)
     }
 
     /// Returns the canonical path of `path`, checked against `root` by the load restrictor.
@@ -350,16 +488,40 @@ impl<'a> Loader<'a> {
         self
     }
 
+    /// Returns the parsed file at `path` (canonical, already checked by the restrictor),
+    /// from the cache when another build read it. Its bytes and alias nodes are counted
+    /// against this build's budgets either way, so where a build stops does not depend on
+    /// what was cached.
     fn parse_cached(&self, path: &Path) -> Result<Parsed> {
-        cached(&self.cache.resources, path, || self.parse_file(path))
+        let hit = self
+            .cache
+            .resources
+            .lock()
+            .ok()
+            .and_then(|c| c.get(path).cloned());
+        if let Some(hit) = hit {
+            self.meter.charge(
+                Budget::InputBytes,
+                u64::try_from(hit.file.text.len()).unwrap_or(u64::MAX),
+            )?;
+            self.charge_aliases(&hit.file, hit.nodes)?;
+            return Ok(hit);
+        }
+        let parsed = self.parse_file(path)?;
+        if let Ok(mut c) = self.cache.resources.lock() {
+            c.insert(path.to_path_buf(), parsed.clone());
+        }
+        Ok(parsed)
     }
 
     fn parse_file(&self, path: &Path) -> Result<Parsed> {
-        let file = self.read_text(path)?;
+        let bytes = self.read_canonical(path)?;
+        let file = self.text_of(path, bytes)?;
+        let (limits, per_build) = self.parse_limits();
         let docs = parse_documents(
             &file,
             ParseOptions {
-                limits: self.limits,
+                limits,
                 duplicate_keys: DuplicateKeys::Error,
                 // A schema in a comment takes part in strategic merges.
                 keep_comments: crate::patch::strategic_merge::may_hold_comment_schema(&file.text),
@@ -370,15 +532,19 @@ impl<'a> Loader<'a> {
             if e.kind() == ErrorKind::Yaml && e.message().starts_with("yaml: line") {
                 e.with_prefix("MalformedYAMLError: ")
             } else {
-                e
+                budget_context(e, per_build)
             }
         })?;
-        Ok((file, Arc::new(docs)))
+        let nodes = docs.iter().map(|d| count_nodes(&d.root)).sum();
+        self.charge_aliases(&file, nodes)?;
+        Ok(Parsed {
+            file,
+            docs: Arc::new(docs),
+            nodes,
+        })
     }
 }
 
-/// Returns the value `cache` holds for `key`, else makes it and keeps it there. A poisoned
-/// lock only means a panic elsewhere; the cache is an optimisation, so it is then skipped.
 /// Refuses a path with a `.git` component (any case: case-insensitive file systems open
 /// `.GIT/config` too). A `.git` directory holds no manifests, but it does hold credentials:
 /// `actions/checkout` keeps the job token in `.git/config` by default, and an overlay turned
@@ -401,20 +567,22 @@ fn refuse_git_dir(path: &Path) -> Result<()> {
     ))
 }
 
-fn cached<T: Clone>(
-    cache: &Mutex<HashMap<PathBuf, T>>,
-    key: &Path,
-    make: impl FnOnce() -> Result<T>,
-) -> Result<T> {
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
-        return Ok(hit);
+/// Adds to a parse's limit error that the per-file alias budget had been cut to what was left
+/// of the build's (`left`), and how to raise that.
+fn budget_context(e: Error, left: Option<u64>) -> Error {
+    match left {
+        Some(left) if e.kind() == ErrorKind::Limit => e.with_context(format!(
+            "only {left} of the build's alias-nodes budget were left; if the input is trusted, \
+             raise it with `--budget alias-nodes=N`"
+        )),
+        _ => e,
     }
-    let value = make()?;
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key.to_path_buf(), value.clone());
-    }
-    Ok(value)
 }
 
-/// A parsed file: its source and its documents.
-type Parsed = (Arc<SourceFile>, Arc<Vec<Document>>);
+/// A parsed file: its source, its documents and their number of nodes.
+#[derive(Clone)]
+struct Parsed {
+    file: Arc<SourceFile>,
+    docs: Arc<Vec<Document>>,
+    nodes: u64,
+}

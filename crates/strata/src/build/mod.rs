@@ -15,6 +15,7 @@ mod plugins;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::budget::{Budget, Usage};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
@@ -43,6 +44,7 @@ const MAX_DEPTH: usize = 200;
 
 /// Resources accumulated so far plus the field specs gathered with them (kustomize's
 /// `ResAccumulator`).
+#[derive(Clone)]
 struct Accumulator {
     resources: ResourceMap,
     config: TransformerConfig,
@@ -114,6 +116,38 @@ pub struct Built {
     pub resources: Vec<Resource>,
     /// Warnings, in the order kustomize prints them.
     pub warnings: Vec<String>,
+    /// What the build used of its budgets.
+    pub usage: Usage,
+}
+
+/// A base accumulated once and kept for the places that list it again, with what its
+/// accumulation did besides its result, so a reuse can repeat it.
+struct Accumulated {
+    acc: Accumulator,
+    /// Warnings its accumulation added.
+    warnings: Vec<String>,
+    /// The distinct directories entered below it, for the cycle check a reuse under another
+    /// chain must repeat.
+    entered: Vec<PathBuf>,
+    /// How many levels below it the deepest of them was, for the depth check.
+    deepest: usize,
+}
+
+/// Which accumulated bases a build keeps. A diamond of bases (each level listing two
+/// directories of the next) is re-entered once per path, 2^depth times; kustomize
+/// re-accumulates it each time. A base is a function of its directory, its origin path (when
+/// origins are tracked) and the schema state, so its result can be reused: the second entry
+/// of a directory accumulates it once more and keeps a copy, and every later entry clones
+/// that copy. The first entry keeps nothing, so a base listed once costs no copy; a
+/// directory costs at most two accumulations whatever the number of paths to it.
+#[derive(Default)]
+struct BaseCache {
+    /// Bases entered once, not kept.
+    seen: std::collections::HashSet<(PathBuf, String)>,
+    kept: std::collections::HashMap<(PathBuf, String), Accumulated>,
+    /// Every directory entered so far with its depth (chain length), in order; a reused base
+    /// adds its distinct directories at its deepest depth.
+    entered: Vec<(PathBuf, usize)>,
 }
 
 /// Builds kustomizations from one file system.
@@ -130,6 +164,8 @@ pub struct Builder<'a> {
     managed_by_label: bool,
     /// `--set-*`: edits of the top kustomization for this build.
     overrides: crate::overrides::Overrides,
+    /// Bases kept for reuse.
+    bases: BaseCache,
 }
 
 impl<'a> Builder<'a> {
@@ -144,6 +180,7 @@ impl<'a> Builder<'a> {
             managed_by_label: false,
             overrides: crate::overrides::Overrides::default(),
             openapi: crate::schema::SchemaState::new(),
+            bases: BaseCache::default(),
         }
     }
 
@@ -203,6 +240,7 @@ impl<'a> Builder<'a> {
         Ok(Built {
             resources,
             warnings: self.warnings,
+            usage: self.loader.usage(),
         })
     }
 
@@ -215,10 +253,13 @@ impl<'a> Builder<'a> {
         chain: &mut Vec<PathBuf>,
     ) -> Result<()> {
         let k = &target.kustomization;
+        self.loader
+            .charge(Budget::Kustomizations, 1)
+            .map_err(|e| e.with_file(&k.file))?;
         self.accumulate_resources(target, &k.resources, acc, chain)?;
         // kustomize merges the defaults plus `configurations:` into the accumulator's config
         // (kusttarget.go accumulateTarget, builtinconfig.MakeTransformerConfig).
-        let mut tc = self.builtin_config.clone();
+        let mut with_configurations = None;
         if !k.configurations.is_empty() {
             let mut loaded = TransformerConfig::default();
             for entry in &k.configurations {
@@ -228,13 +269,15 @@ impl<'a> Builder<'a> {
                     .merged(&one)
                     .map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
             }
-            tc = tc
-                .merged(&loaded)
-                .map_err(|m| k.error_at_field(ErrorKind::Kustomization, m, "configurations"))?;
+            with_configurations =
+                Some(self.builtin_config.merged(&loaded).map_err(|m| {
+                    k.error_at_field(ErrorKind::Kustomization, m, "configurations")
+                })?);
         }
+        let tc = with_configurations.as_ref().unwrap_or(&self.builtin_config);
         acc.config = acc
             .config
-            .merged(&tc)
+            .merged(tc)
             .map_err(|m| k.error_at_field(ErrorKind::Kustomization, m, "configurations"))?;
         for entry in &k.crds {
             let crd = self.loader.load_crds(&target.dir, entry, k)?;
@@ -407,16 +450,20 @@ impl<'a> Builder<'a> {
                         .loader
                         .load_restricted(&target.dir, &path)
                         .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?;
-                    let docs = crate::yaml::parse::parse_documents(&file, Default::default())?;
+                    let docs = self.loader.parse(&file, Default::default())?;
                     let first = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
                     list.extend(replacements::parse_replacement_file(first, &file)?);
                 }
             }
         }
         let mut all = std::mem::take(&mut acc.resources).into_resources();
-        let result = replacements::apply_with_previous_ids(&mut all, &list, &|r| {
-            r.history().prev_ids.clone()
-        });
+        let loader = &self.loader;
+        let result = replacements::apply_budgeted(
+            &mut all,
+            &list,
+            &|r| r.history().prev_ids.clone(),
+            &mut |n| loader.charge(Budget::Nodes, n),
+        );
         acc.resources.replace_all(all).map_err(|r| {
             k.error_at(
                 ErrorKind::DuplicateId,
@@ -590,7 +637,8 @@ impl<'a> Builder<'a> {
             }
             let path = crate::fs::clean(&target.dir.join(&entry.value));
             match self.loader.fs().kind(&path) {
-                FileKind::File => {
+                // A FIFO or device goes to the loader's gate, which refuses it by name.
+                FileKind::File | FileKind::Special => {
                     let resources =
                         self.loader
                             .load_resources(&target.dir, &path)
@@ -601,6 +649,9 @@ impl<'a> Builder<'a> {
                                         entry.value
                                     ))
                             })?;
+                    self.loader
+                        .charge(Budget::Resources, resources.len() as u64)
+                        .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
                     for mut r in resources {
                         if self.metadata.track {
                             r.history_mut().origin =
@@ -623,8 +674,8 @@ impl<'a> Builder<'a> {
                             ),
                         ));
                     }
-                    let mut sub_acc = Accumulator::new();
-                    self.accumulate(&sub, &mut sub_acc, chain)
+                    let mut sub_acc = self
+                        .accumulate_base(&sub, chain, entry, k)
                         .map_err(|e| e.with_context(format!("in '{}'", entry.value)))?;
                     chain.pop();
                     acc.config = acc
@@ -653,6 +704,87 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// Accumulates base `sub` (just entered: last on `chain`) in an accumulator of its own,
+    /// or clones the one kept from an earlier entry of the same directory ([`BaseCache`]).
+    fn accumulate_base(
+        &mut self,
+        sub: &Target,
+        chain: &mut Vec<PathBuf>,
+        entry: &Spanned<String>,
+        parent: &Kustomization,
+    ) -> Result<Accumulator> {
+        let key = (
+            sub.dir.clone(),
+            if self.metadata.track {
+                sub.origin_path.clone()
+            } else {
+                String::new()
+            },
+        );
+        let depth = chain.len();
+        let reusable = self.openapi.is_unset();
+        if let Some(kept) = self.bases.kept.get(&key).filter(|_| reusable) {
+            // What the accumulation would have checked under this chain: no directory below
+            // contains one being built, and nothing nests too deep.
+            if depth + kept.deepest > MAX_DEPTH {
+                return Err(parent.error_at(
+                    ErrorKind::Limit,
+                    format!("kustomizations nest deeper than {MAX_DEPTH} levels"),
+                    entry.span,
+                ));
+            }
+            for dir in &kept.entered {
+                if let Some(visited) = chain.iter().find(|v| v.starts_with(dir)) {
+                    return Err(parent.error_at(
+                        ErrorKind::Cycle,
+                        format!(
+                            "cycle detected: candidate root '{}' contains visited root '{}'",
+                            dir.display(),
+                            visited.display()
+                        ),
+                        entry.span,
+                    ));
+                }
+            }
+            let acc = kept.acc.clone();
+            self.warnings.extend(kept.warnings.iter().cloned());
+            let deepest = depth + kept.deepest;
+            let entered = kept.entered.iter().map(|d| (d.clone(), deepest));
+            self.bases.entered.extend(entered);
+            self.loader
+                .charge(Budget::Resources, acc.resources.len() as u64)
+                .map_err(|e| e.with_location(Location::new(&parent.file, entry.span)))?;
+            return Ok(acc);
+        }
+        let keep = reusable && !self.bases.seen.insert(key.clone());
+        let warnings_before = self.warnings.len();
+        let entered_before = self.bases.entered.len();
+        let mut acc = Accumulator::new();
+        self.accumulate(sub, &mut acc, chain)?;
+        if keep && self.openapi.is_unset() {
+            let below = self.bases.entered.get(entered_before..).unwrap_or_default();
+            let mut entered: Vec<PathBuf> = below.iter().map(|(d, _)| d.clone()).collect();
+            entered.sort_unstable();
+            entered.dedup();
+            let kept = Accumulated {
+                acc: acc.clone(),
+                warnings: self
+                    .warnings
+                    .get(warnings_before..)
+                    .unwrap_or_default()
+                    .to_vec(),
+                entered,
+                deepest: below
+                    .iter()
+                    .map(|(_, at)| at.saturating_sub(depth))
+                    .max()
+                    .unwrap_or(0),
+            };
+            self.bases.kept.insert(key, kept);
+        }
+        Ok(acc)
+    }
+
     /// Runs each component on the same accumulator, after this kustomization's resources and
     /// generators and before its transformers.
     fn accumulate_components(
@@ -668,7 +800,7 @@ impl<'a> Builder<'a> {
             let path = crate::fs::clean(&target.dir.join(&entry.value));
             match self.loader.fs().kind(&path) {
                 FileKind::Dir => {}
-                FileKind::File => {
+                FileKind::File | FileKind::Special => {
                     return Err(at(
                         ErrorKind::Kustomization,
                         format!(
@@ -746,7 +878,8 @@ impl<'a> Builder<'a> {
         let mut sub = self.load_target(&dir)?;
         self.check_openapi(&sub, false)?; // openapi: a base's or component's
         sub.origin_path = parent.origin_of(&entry.value);
-        chain.push(dir);
+        chain.push(dir.clone());
+        self.bases.entered.push((dir, chain.len()));
         Ok(sub)
     }
 

@@ -20,10 +20,11 @@ use crate::patch::target::{self, Selector};
 use crate::resource::{BUILD_ANNOTATIONS, Resource, ResourceMap};
 use crate::schema::SchemaState;
 use crate::source::{SourceFile, Span};
-use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
+use crate::yaml::parse::{DuplicateKeys, ParseOptions};
 use crate::yaml::{Node, NodeKind};
 
 use super::loader::Loader;
+use crate::budget::{Budget, count_nodes};
 
 /// What a strategic-merge patch may change about its target.
 #[derive(Clone, Copy, Debug, Default)]
@@ -42,13 +43,13 @@ fn source_label(path: Option<&str>, text: &str) -> String {
 
 /// Parses `file` as strategic-merge patches: resources, empty documents skipped
 /// (SliceFromBytes). Duplicate keys keep the first, as kustomize reads patch files.
-fn sm_patches(file: &Arc<SourceFile>, limits: crate::yaml::parse::Limits) -> Result<Vec<Resource>> {
-    let docs = parse_documents(
+fn sm_patches(file: &Arc<SourceFile>, loader: &Loader<'_>) -> Result<Vec<Resource>> {
+    let docs = loader.parse(
         file,
         ParseOptions {
-            limits,
             duplicate_keys: DuplicateKeys::KeepFirst,
             keep_comments: may_hold_comment_schema(&file.text),
+            ..ParseOptions::default()
         },
     )?;
     let mut out = Vec::new();
@@ -287,6 +288,21 @@ fn select(
     Ok(found)
 }
 
+/// Counts a strategic-merge patch applied to `targets` resources against the build's node
+/// budget: a merge creates at most the patch's nodes in each target.
+fn charge_patch(
+    loader: &Loader<'_>,
+    patch: &Resource,
+    targets: usize,
+    k: &Kustomization,
+    span: Span,
+) -> Result<()> {
+    let n = count_nodes(patch.node()).saturating_mul(targets as u64);
+    loader
+        .charge(Budget::Nodes, n)
+        .map_err(|e| e.with_location(Location::new(&k.file, span)))
+}
+
 /// Applies an untargeted strategic-merge patch to the one resource with its id.
 fn apply_by_id(
     acc: &mut ResourceMap,
@@ -341,10 +357,7 @@ pub fn strategic_merge_field(
         // An entry is inline YAML if it reads as resources, else a file path
         // (PatchStrategicMergeTransformer.go loadFromPaths).
         let inline = SourceFile::new(inline_name(k, item.span), text);
-        if let Some(found) = sm_patches(&inline, loader.limits())
-            .ok()
-            .filter(|f| !f.is_empty())
-        {
+        if let Some(found) = sm_patches(&inline, loader).ok().filter(|f| !f.is_empty()) {
             patches.extend(found);
             continue;
         }
@@ -352,7 +365,7 @@ pub fn strategic_merge_field(
         let file = loader
             .load_restricted(dir, &path)
             .map_err(|e| e.with_location(Location::new(&k.file, item.span)))?;
-        patches.extend(sm_patches(&file, loader.limits())?);
+        patches.extend(sm_patches(&file, loader)?);
     }
     if patches.is_empty() {
         return Err(k.error_at(
@@ -365,6 +378,7 @@ pub fn strategic_merge_field(
         ));
     }
     for p in &patches {
+        charge_patch(loader, p, 1, k, list.span)?;
         apply_by_id(acc, p, Allow::default(), true, "", openapi)?;
     }
     Ok(())
@@ -507,7 +521,7 @@ pub fn patches_field(
     for item in k.list_field("patches")? {
         let e = read_entry(loader, dir, k, item, "patches")?;
         let source = source_label(e.path.as_deref(), &e.text);
-        let sm = sm_patches(&e.file, loader.limits());
+        let sm = sm_patches(&e.file, loader);
         let json = json6902::parse_operations(&e.file);
         let sm_len = sm.as_ref().map_or(0, Vec::len);
         let json_len = json.as_ref().map_or(0, Vec::len);
@@ -543,6 +557,7 @@ pub fn patches_field(
                         }
                         let found = select(acc, sel, warnings, "patch")?;
                         if let Some(p) = patches.first() {
+                            charge_patch(loader, p, found.len(), k, e.span)?;
                             apply_sm(acc, &found, p, e.allow, true, openapi)?;
                         }
                     }
@@ -552,6 +567,7 @@ pub fn patches_field(
                                 "no resource matches strategic merge patch \"{}\": ",
                                 p.org_id()
                             );
+                            charge_patch(loader, p, 1, k, e.span)?;
                             apply_by_id(acc, p, e.allow, false, &prefix, openapi)?;
                         }
                     }

@@ -209,7 +209,7 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
 /// Runs one generator plugin config (`ConfigMapGenerator`, `SecretGenerator`) into `acc`.
 pub fn generate(
     config: &Resource,
-    files: &dyn crate::generate::KvFiles,
+    files: &super::generators::DirFiles<'_, '_>,
     acc: &mut ResourceMap,
     origin: Option<crate::resource::Origin>,
 ) -> Result<()> {

@@ -185,6 +185,11 @@ impl SchemaState {
         }
     }
 
+    /// Returns true while no kustomization of the build has set a schema (`openapi:`).
+    pub fn is_unset(&self) -> bool {
+        matches!(self.setting, Setting::Unset)
+    }
+
     /// Returns true while [`SchemaState::note_type`] can still change what a later custom
     /// schema sees: nothing set, nothing parsed, no parse delayed. Callers skip scanning
     /// resource types otherwise.

@@ -156,10 +156,12 @@ impl TransformerConfig {
             &mut self.replicas,
             &mut self.var_reference,
         ] {
-            list.sort_by(|a, b| gvk_order(&spec_gvk(a), &spec_gvk(b)));
+            // Keys computed once per spec: a comparison formats two strings otherwise, and
+            // every kustomization of a build merges (and so sorts) the defaults again.
+            // sort_by_cached_key is stable, like sort_by.
+            list.sort_by_cached_key(|a| gvk_key(&spec_gvk(a)));
         }
-        self.name_reference
-            .sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
+        self.name_reference.sort_by_cached_key(|a| gvk_key(&a.gvk));
     }
 }
 
@@ -171,12 +173,10 @@ fn spec_gvk(s: &FieldSpec) -> Gvk {
     }
 }
 
-/// kustomize's `Gvk.IsLessThan` as an ordering: kind rank in the legacy order, then
+/// kustomize's `Gvk.IsLessThan` as a sort key: kind rank in the legacy order, then
 /// `group_version_kind` with `~` placeholders.
-fn gvk_order(a: &Gvk, b: &Gvk) -> std::cmp::Ordering {
-    crate::sort::gvk_rank(a)
-        .cmp(&crate::sort::gvk_rank(b))
-        .then_with(|| crate::sort::gvk_sort_string(a).cmp(&crate::sort::gvk_sort_string(b)))
+fn gvk_key(g: &Gvk) -> (i64, String) {
+    (crate::sort::gvk_rank(g), crate::sort::gvk_sort_string(g))
 }
 
 /// Returns true if the spec's GVK is selected by `selector` (empty parts match anything).
@@ -192,15 +192,30 @@ fn merge_list(
     what: &str,
 ) -> Result<Vec<FieldSpec>, String> {
     let mut out = base.to_vec();
+    // Positions in `out` by path, so a spec is compared only with those of its path (in
+    // order, so the first match is kustomize's); merging the defaults into a config that
+    // already holds them is linear, not quadratic, for every kustomization of a build.
+    let mut by_path: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, e) in base.iter().enumerate() {
+        by_path.entry(e.path.as_str()).or_default().push(i);
+    }
     for x in extra {
-        match out.iter().find(|e| selected_by(e, x) && e.path == x.path) {
+        let found = by_path.get(x.path.as_str()).and_then(|at| {
+            at.iter()
+                .filter_map(|&i| out.get(i))
+                .find(|e| selected_by(e, x))
+        });
+        match found {
             Some(e) if e.create != x.create => {
                 return Err(format!(
                     "failed to merge {what} fieldSpec: conflicting fieldspecs"
                 ));
             }
             Some(_) => {}
-            None => out.push(x.clone()),
+            None => {
+                by_path.entry(x.path.as_str()).or_default().push(out.len());
+                out.push(x.clone());
+            }
         }
     }
     Ok(out)

@@ -1468,34 +1468,6 @@ mod comment_tests {
         }
     }
 
-    /// Cost of the comment pass on a comment-heavy file:
-    /// `cargo test --release -p strata-kustomize --lib parse_cost -- --ignored`.
-    #[test]
-    #[ignore]
-    fn parse_cost() {
-        let mut text = String::from("kind: List\nitems:\n");
-        for i in 0..40_000 {
-            text.push_str(&format!(
-                "# item {i}\n- name: c{i} # line\n  image: \"img:{i}\"\n  env:\n  - name: K\n    value: v\n  # foot\n"
-            ));
-        }
-        let file = SourceFile::new("big.yaml", text);
-        let mut best = [std::time::Duration::MAX; 2];
-        for keep_comments in [false, true, false, true] {
-            let opts = ParseOptions {
-                keep_comments,
-                ..ParseOptions::default()
-            };
-            let t = std::time::Instant::now();
-            let docs = parse_documents(&file, opts).unwrap();
-            let slot = &mut best[usize::from(keep_comments)];
-            *slot = (*slot).min(t.elapsed());
-            assert_eq!(docs.len(), 1);
-        }
-        // Measured at about 2x (0.17 s against 0.35 s for these 3.8 MB, 160k comments).
-        assert!(best[1] < best[0] * 5, "{best:?}");
-    }
-
     #[test]
     fn deep_documents_with_comments_stay_bounded() {
         let mut text = String::new();

@@ -539,6 +539,18 @@ pub fn apply_with_previous_ids(
     replacements: &[Replacement],
     previous_ids: &dyn Fn(&Resource) -> Vec<ResId>,
 ) -> Result<()> {
+    apply_budgeted(resources, replacements, previous_ids, &mut |_| Ok(()))
+}
+
+/// [`apply_with_previous_ids`], calling `charge` with the number of nodes each copy of a
+/// value creates before making it, so a build's node budget stops a chain of replacements
+/// that each double a document.
+pub fn apply_budgeted(
+    resources: &mut [Resource],
+    replacements: &[Replacement],
+    previous_ids: &dyn Fn(&Resource) -> Vec<ResId>,
+    charge: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<()> {
     for r in replacements {
         let fail =
             |msg: String, span: Span| Error::at(ErrorKind::Kustomization, msg, &r.file, span);
@@ -549,8 +561,17 @@ pub fn apply_with_previous_ids(
             ));
         }
         let value = source_value(resources, r, previous_ids).map_err(|(m, s)| fail(m, s))?;
+        let size = crate::budget::count_nodes(&value);
+        let mut charge_copy = || charge(size);
         for t in &r.targets {
-            apply_target(resources, &value, t, previous_ids).map_err(|(m, s)| fail(m, s))?;
+            apply_target(resources, &value, t, previous_ids, &mut charge_copy).map_err(
+                |e| match e {
+                    TargetError::Failure((m, s)) => fail(m, s),
+                    TargetError::Budget(e) => {
+                        e.with_location(crate::error::Location::new(&r.file, t.span))
+                    }
+                },
+            )?;
         }
     }
     Ok(())
@@ -558,6 +579,18 @@ pub fn apply_with_previous_ids(
 
 /// An error message and the span of the replacement part it concerns.
 type Failure = (String, Span);
+
+/// Why a target could not be written: a failure of the replacement, or the build's budget.
+enum TargetError {
+    Failure(Failure),
+    Budget(Error),
+}
+
+impl From<Failure> for TargetError {
+    fn from(f: Failure) -> TargetError {
+        TargetError::Failure(f)
+    }
+}
 
 fn all_ids(r: &Resource, previous_ids: &dyn Fn(&Resource) -> Vec<ResId>) -> Vec<ResId> {
     let mut ids = vec![r.id().clone()];
@@ -765,9 +798,10 @@ fn apply_target(
     value: &Node,
     t: &TargetSelector,
     previous_ids: &dyn Fn(&Resource) -> Vec<ResId>,
-) -> Result<(), Failure> {
+    charge: &mut dyn FnMut() -> Result<()>,
+) -> Result<(), TargetError> {
     let Some(select) = &t.select else {
-        return Err(("target must specify resources to select".into(), t.span));
+        return Err(("target must specify resources to select".to_owned(), t.span).into());
     };
     let default_path = [Spanned {
         value: DEFAULT_FIELD_PATH.to_owned(),
@@ -808,6 +842,7 @@ fn apply_target(
         }
         if ids.iter().any(|id| select.selects(id)) {
             for fp in field_paths {
+                charge().map_err(TargetError::Budget)?;
                 copy_to_field(res.node_mut(), value, &fp.value, t.options.as_ref())
                     .map_err(|e| (e, fp.span))?;
             }
