@@ -482,7 +482,7 @@ impl<'a> Loader<'a> {
         Ok(canonical)
     }
 
-    /// Sets whether files inside a `.git` directory may be read (see [`refuse_git_dir`]).
+    /// Sets whether files inside a `.git` directory may be read; they are refused by default.
     pub fn allow_git_files(mut self, allow: bool) -> Loader<'a> {
         self.allow_git_files = allow;
         self
