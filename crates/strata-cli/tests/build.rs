@@ -504,3 +504,28 @@ fn regression_16_source_comment_shows_control_characters_escaped() {
         format!("# Source: b\n{CM}---\n# Source: a\\n---\\nkind: Secret\\n#\n{CM}")
     );
 }
+
+// Issue 16: a failed run left earlier files behind.
+#[test]
+fn regression_16_a_failed_render_leaves_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("a/cm.yaml", CM),
+            ("b/kustomization.yaml", "resources:\n- missing.yaml\n"),
+            ("out/a.yaml", "previous a\n"),
+            ("out/b.yaml", "previous b\n"),
+        ],
+    );
+    let (ok, stderr) = run_in(dir.path(), &["render", "a", "b", "-o", "out"]);
+    assert!(!ok);
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+    let read = |name: &str| std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+    assert_eq!(
+        (read("a.yaml"), read("b.yaml")),
+        ("previous a\n".into(), "previous b\n".into())
+    );
+    assert_eq!(names_in(&dir.path().join("out")), ["a.yaml", "b.yaml"]);
+}
