@@ -415,6 +415,11 @@ pub struct RenderFlags {
     #[arg(long)]
     pub enable_managedby_label: bool,
 
+    /// Read files inside a `.git` directory (refused by default: `.git/config` can hold the
+    /// CI job's token).
+    #[arg(long)]
+    pub allow_git_files: bool,
+
     /// Raise or lower one of the budgets each build runs under (repeatable): input-bytes,
     /// alias-nodes, nodes, resources, kustomizations.
     #[arg(long = "budget", value_name = "NAME=N", value_parser = parse_budget)]
@@ -532,6 +537,7 @@ impl RenderFlags {
                 RestrictorArg::LoadRestrictionsNone => LoadRestrictor::None,
             })
             .managed_by_label(self.enable_managedby_label)
+            .allow_git_files(self.allow_git_files)
             .budgets(
                 self.budgets
                     .iter()

@@ -23,6 +23,8 @@ mod diff_cmd;
 pub(crate) mod edit_cmd;
 #[path = "git.rs"]
 mod git;
+#[path = "output_files.rs"]
+mod output_files;
 
 /// Why a command stopped early.
 pub enum Failure {
@@ -126,7 +128,10 @@ fn stream(outputs: &[(&PathBuf, strata::Rendered)]) -> Result<String, Failure> {
             text.push_str("---\n");
         }
         if many {
-            text.push_str(&format!("# Source: {}\n", dir.display()));
+            // A DIR often comes from a glob over the repository (`overlays/*`): a newline in
+            // its name would start a document of its own in the stream.
+            let dir = dir.display().to_string();
+            text.push_str(&format!("# Source: {}\n", diff_cmd::visible(&dir, false)));
         }
         text.push_str(&rendered.to_yaml().map_err(|e| {
             report::error(&e);
@@ -185,32 +190,40 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
             }
         }
     }
-    if out.is_dir() && outputs.len() > 1 {
+    // Every file's text and name is settled before the first one is written.
+    let (dir, files) = if out.is_dir() && outputs.len() > 1 {
         // Several overlays: one file per DIR, named after its path (`overlays/staging` →
         // `overlays_staging.yaml`).
+        let mut files = Vec::with_capacity(outputs.len());
         for (dir, rendered) in outputs {
-            let text = rendered.to_yaml().map_err(report_err)?;
-            let path = out.join(output_name(dir));
-            std::fs::write(&path, text).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+            files.push((output_name(dir), rendered.to_yaml().map_err(report_err)?));
         }
+        (out.to_path_buf(), files)
     } else if out.is_dir() {
         // One kustomization: kustomize's one file per resource.
+        let mut files = Vec::new();
         for (_, rendered) in outputs {
-            for (name, text) in rendered.to_files().map_err(report_err)? {
-                let path = out.join(name);
-                std::fs::write(&path, text)
-                    .map_err(|e| fail(format!("{}: {e}", path.display())))?;
-            }
+            files.extend(rendered.to_files().map_err(report_err)?);
         }
+        (out.to_path_buf(), files)
     } else {
-        let text = stream(outputs)?;
-        std::fs::write(out, text).map_err(|e| fail(format!("{}: {e}", out.display())))?;
-    }
+        let name = out
+            .file_name()
+            .ok_or_else(|| fail(format!("{}: not a file name", out.display())))?;
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+        (
+            parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            vec![(name.to_string_lossy().into_owned(), stream(outputs)?)],
+        )
+    };
+    output_files::write_files(&dir, &files).map_err(fail)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Returns the file name a rendered DIR gets under `-o OUTDIR`: its path with separators and
-/// dots turned into `_` (`../app/overlays/prod` → `app_overlays_prod.yaml`).
+/// Returns the file name a rendered DIR gets under `-o OUTDIR`: its path with separators,
+/// dots, backslashes and control characters turned into `_` (`../app/overlays/prod` →
+/// `app_overlays_prod.yaml`). Two DIRs can map to one name (`a/b` and `a_b`); the writer
+/// refuses that before writing.
 fn output_name(dir: &Path) -> String {
     let parts: Vec<String> = dir
         .components()
@@ -224,5 +237,15 @@ fn output_name(dir: &Path) -> String {
     } else {
         parts.join("_")
     };
-    format!("{}.yaml", stem.replace('.', "_"))
+    let stem: String = stem
+        .chars()
+        .map(|c| {
+            if c == '.' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{stem}.yaml")
 }

@@ -299,7 +299,8 @@ fn use_color(arg: ColorArg) -> bool {
 }
 
 /// Returns the header line of a change: `~ apps/Deployment production/web`, with
-/// `(was OLD)` when a hash suffix changed the name.
+/// `(was OLD)` when a hash suffix changed the name. Names come from the input, so control
+/// characters in them are shown escaped ([`visible`]).
 fn header(c: &Change) -> String {
     let id = &c.id;
     let mut s = String::new();
@@ -321,7 +322,40 @@ fn header(c: &Change) -> String {
             let _ = write!(s, " (was {})", old.name);
         }
     }
-    s
+    visible(&s, false).into_owned()
+}
+
+/// Returns `s` with every character that could act on a terminal or hide text from a reviewer
+/// shown as an escape instead: C0 and C1 controls and DEL (`\n`, `\x1b`, `\u{9b}`), and the
+/// bidirectional overrides and isolates (`\u{202e}`, "Trojan Source"). A tab stays a tab when
+/// `keep_tab` is set (diff bodies may indent with tabs in block scalars).
+///
+/// Names and values are whatever a pull request puts there; printed raw, ESC and BEL drive the
+/// reader's terminal, and a newline in a name ends a Markdown block early.
+pub(super) fn visible(s: &str, keep_tab: bool) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| {
+        (c.is_control() && !(keep_tab && c == '\t'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            _ if !needs(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            _ if u32::from(c) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            _ => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 const BOLD: &str = "\x1b[1m";
@@ -348,8 +382,8 @@ fn text(report: &Report, color: bool) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        paint(&mut out, BOLD, &format!("--- {}", o.left));
-        paint(&mut out, BOLD, &format!("+++ {}", o.right));
+        paint(&mut out, BOLD, &format!("--- {}", visible(&o.left, false)));
+        paint(&mut out, BOLD, &format!("+++ {}", visible(&o.right, false)));
         for (i, c) in o.diff.changes().iter().enumerate() {
             if i > 0 {
                 out.push('\n');
@@ -368,7 +402,8 @@ fn text(report: &Report, color: bool) -> String {
                         LineTag::Removed => RED,
                         LineTag::Added => GREEN,
                     };
-                    paint(&mut out, style, &format!("{}{}", l.tag.sigil(), l.text));
+                    let line = visible(&l.text, true);
+                    paint(&mut out, style, &format!("{}{line}", l.tag.sigil()));
                     if l.missing_newline {
                         out.push_str("\\ No newline at end of file\n");
                     }
@@ -517,7 +552,7 @@ fn markdown_within(report: &Report, limit: usize) -> String {
                 left_out += 1;
                 continue;
             }
-            let body = c.unified();
+            let body = visible_lines(&c.unified());
             let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
             let block = format!(
                 "\n<details>\n<summary><code>{}</code></summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n",
@@ -551,16 +586,31 @@ fn markdown_within(report: &Report, limit: usize) -> String {
     out
 }
 
-/// Makes text safe inside a one-backtick code span.
+/// Makes text safe inside a one-backtick code span on one line: backticks become `'` and
+/// control characters, newlines included, are shown escaped, so the span can neither end
+/// early nor end its line (a heading or table row).
 fn code(s: &str) -> String {
-    s.replace('`', "'")
+    visible(s, false).replace('`', "'")
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML on one line: `&`, `<`, `>` and quotes as entities, control
+/// characters (newlines included: a blank line ends an HTML block in Markdown) shown escaped.
 fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
+    visible(s, false)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Applies [`visible`] to each line of `text`, keeping its newlines (and tabs).
+fn visible_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(l) => format!("{}\n", visible(l, true)),
+            None => visible(line, true).into_owned(),
+        })
+        .collect()
 }
 
 fn longest_backtick_run(s: &str) -> usize {
@@ -611,6 +661,121 @@ mod tests {
                 diff,
             }],
         }
+    }
+
+    /// A report whose resource name and values carry terminal escapes, blank lines,
+    /// closing HTML tags and a backtick fence, as a pull request could.
+    fn hostile_report() -> Report {
+        let side = |value: &str| {
+            let fs = MemoryFs::new()
+                .with_file("/app/kustomization.yaml", "resources:\n- cm.yaml\n")
+                .with_file(
+                    "/app/cm.yaml",
+                    format!(
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"x\\e]0;owned\\a\\n\\n\
+                         </code></summary></details>\\n\\n# injected ```\\u202e\"\n\
+                         data:\n  v: \"{value}\"\n  t: |\n    tab\there\n"
+                    ),
+                );
+            Renderer::default().render(&fs, "/app").unwrap()
+        };
+        let l = side("\\e[2J````");
+        let r = side("\\a\\n\\n</details>\\n");
+        let diff = strata::diff::diff(&l, &r, &strata::DiffOptions::new()).unwrap();
+        Report {
+            git: None,
+            overlays: vec![Overlay {
+                name: "app\n\n# x".into(),
+                left: "old\u{1b}[2J".into(),
+                right: "new`".into(),
+                diff,
+            }],
+        }
+    }
+
+    #[test]
+    fn text_output_shows_control_characters_escaped() {
+        let report = hostile_report();
+        let plain = text(&report, false);
+        assert!(
+            !plain
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+        );
+        insta::assert_snapshot!(plain, @r##"
+--- old\x1b[2J
++++ new`
+~ ConfigMap x\x1b]0;owned\x07\n\n</code></summary></details>\n\n# injected ```\u{202e}
+@@ -1,7 +1,7 @@
+ apiVersion: v1
+ data:
+   t: "tab\there\n"
+-  v: "\e[2J````"
++  v: "\a\n\n</details>\n"
+ kind: ConfigMap
+ metadata:
+   name: "x\e]0;owned\a\n\n</code></summary></details>\n\n# injected ```\u{202e}"
+
+0 added, 0 removed, 1 changed
+"##);
+        // With colour, the only escapes are Strata's own colour codes.
+        let coloured = text(&report, true).replace('\u{1b}', "<ESC>");
+        assert!(
+            !coloured
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+        );
+        insta::assert_snapshot!(coloured, @r##"
+<ESC>[1m--- old\x1b[2J<ESC>[0m
+<ESC>[1m+++ new`<ESC>[0m
+<ESC>[1;33m~ ConfigMap x\x1b]0;owned\x07\n\n</code></summary></details>\n\n# injected ```\u{202e}<ESC>[0m
+<ESC>[36m@@ -1,7 +1,7 @@<ESC>[0m
+ apiVersion: v1
+ data:
+   t: "tab\there\n"
+<ESC>[31m-  v: "\e[2J````"<ESC>[0m
+<ESC>[32m+  v: "\a\n\n</details>\n"<ESC>[0m
+ kind: ConfigMap
+ metadata:
+   name: "x\e]0;owned\a\n\n</code></summary></details>\n\n# injected ```\u{202e}"
+
+<ESC>[1m0 added, 0 removed, 1 changed<ESC>[0m
+"##);
+    }
+
+    #[test]
+    fn markdown_output_cannot_be_ended_early_by_names_or_values() {
+        let md = markdown(&hostile_report());
+        assert!(!md.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+        insta::assert_snapshot!(md, @r##"
+<!-- strata-diff -->
+### strata diff
+
+`new'` compared with `old\x1b[2J`: **0 added, 0 removed, 1 changed**.
+
+| Overlay | Added | Removed | Changed | Unchanged |
+| :-- | --: | --: | --: | --: |
+| `app\n\n# x` | 0 | 0 | 1 | 0 |
+
+#### `app\n\n# x`
+
+<details>
+<summary><code>~ ConfigMap x\x1b]0;owned\x07\n\n&lt;/code&gt;&lt;/summary&gt;&lt;/details&gt;\n\n# injected ```\u{202e}</code></summary>
+
+`````diff
+@@ -1,7 +1,7 @@
+ apiVersion: v1
+ data:
+   t: "tab\there\n"
+-  v: "\e[2J````"
++  v: "\a\n\n</details>\n"
+ kind: ConfigMap
+ metadata:
+   name: "x\e]0;owned\a\n\n</code></summary></details>\n\n# injected ```\u{202e}"
+`````
+
+</details>
+"##);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The public entry point: [`Renderer`] builds kustomization directories into [`Rendered`]
 //! output, byte-identical to `kustomize build`.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +44,10 @@ pub struct RenderOptions {
     /// Runs external plugins (`--enable-alpha-plugins`); without one, a config that is not
     /// a builtin fails.
     pub plugins: Option<Arc<dyn PluginRunner>>,
+    /// Read files inside a `.git` directory (resources, patches, generator `files`/`envs`).
+    /// Off by default: `.git/config` can hold the CI job's token, and a rendered diff is
+    /// often published.
+    pub allow_git_files: bool,
 }
 
 impl RenderOptions {
@@ -66,6 +71,12 @@ impl RenderOptions {
     /// Sets the overrides applied to the top kustomization.
     pub fn overrides(mut self, o: Overrides) -> RenderOptions {
         self.overrides = o;
+        self
+    }
+
+    /// Sets whether files inside a `.git` directory may be read.
+    pub fn allow_git_files(mut self, allow: bool) -> RenderOptions {
+        self.allow_git_files = allow;
         self
     }
 
@@ -181,7 +192,8 @@ impl Renderer {
             self.options.budgets,
             cache,
         )
-        .with_remote(self.options.remote.as_deref());
+        .with_remote(self.options.remote.as_deref())
+        .allow_git_files(self.options.allow_git_files);
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)
@@ -249,6 +261,11 @@ impl Rendered {
     /// Returns each resource printed on its own, with the file name `kustomize build -o DIR`
     /// gives it (see [`output_file_name`]); namespaced resources get a `namespace_` prefix
     /// when they span more than one namespace (kustomize/commands/build/writer.go).
+    ///
+    /// kustomize joins the names unchecked, so `namespace: ../../x` writes outside DIR and
+    /// `Web` overwrites `web` (both lower-case to one name). Here every name must be one
+    /// plain path component (see [`check_file_name`]) and no two names may be equal once
+    /// lower-cased; either problem is an error before any file is named.
     pub fn to_files(&self) -> Result<Vec<(String, String)>> {
         let mut namespaces: Vec<&str> = self
             .resources
@@ -266,9 +283,75 @@ impl Rendered {
             if let (true, Some(ns)) = (prefixed, r.id().effective_namespace()) {
                 name = format!("{}_{name}", ns.to_lowercase());
             }
+            if let Err(why) = check_file_name(&name) {
+                // Point at the namespace when the name alone would have been fine.
+                let field = match check_file_name(&output_file_name(r.id())) {
+                    Ok(()) => "namespace",
+                    Err(_) => "name",
+                };
+                return Err(name_error(
+                    r,
+                    field,
+                    format!(
+                        "{} cannot be written to a file of its own: its file name {name:?} {why}; \
+                         rename it, or write the output as one stream",
+                        r.id()
+                    ),
+                ));
+            }
             out.push((name, text));
         }
+        let mut seen: BTreeMap<String, &Resource> = BTreeMap::new();
+        for ((name, _), b) in out.iter().zip(&self.resources) {
+            if let Some(a) = seen.insert(name.to_lowercase(), b) {
+                return Err(name_error(
+                    b,
+                    "name",
+                    format!(
+                        "{} and {} would both be written to {name:?} (file names are \
+                         lower-cased); rename one, or write the output as one stream",
+                        a.id(),
+                        b.id()
+                    ),
+                ));
+            }
+        }
         Ok(out)
+    }
+}
+
+/// Returns the error for a resource whose output file name is unusable, located at its
+/// `metadata.<field>` when it has one.
+fn name_error(r: &Resource, field: &str, message: String) -> Error {
+    let span = r
+        .node()
+        .as_mapping()
+        .and_then(|m| m.get("metadata"))
+        .and_then(|m| m.as_mapping())
+        .and_then(|m| m.get(field))
+        .map_or(r.node().span, |n| n.span);
+    Error::new(ErrorKind::Emit, message).with_location(Location::new(r.origin(), span))
+}
+
+/// Checks that `name` can be used as one file name inside an output directory: not empty,
+/// not `.` or `..`, at most 255 bytes, and free of path separators (`/`, `\`), NUL and
+/// control characters (which a terminal or a later script could misread). Returns why not.
+///
+/// Kubernetes names never contain these, but kustomize does not validate names, so a
+/// kustomization can carry any string here.
+pub fn check_file_name(name: &str) -> std::result::Result<(), String> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Err("is not a file name".to_owned());
+    }
+    if name.len() > 255 {
+        return Err("is longer than 255 bytes".to_owned());
+    }
+    match name
+        .chars()
+        .find(|&c| c == '/' || c == '\\' || c.is_control())
+    {
+        Some(c) => Err(format!("contains {c:?}")),
+        None => Ok(()),
     }
 }
 
@@ -294,4 +377,100 @@ pub fn output_file_name(id: &ResId) -> String {
     }
     let gvk = parts.join("_");
     format!("{}_{}.yaml", gvk, id.name).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryFs;
+
+    // Issue 16: a diff could publish `.git/config`, where CI keeps the job token.
+    #[test]
+    fn files_inside_a_git_directory_are_refused_unless_allowed() {
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        let cases = [
+            "configMapGenerator:\n- name: x\n  files:\n  - .git/config\n",
+            "configMapGenerator:\n- name: x\n  envs:\n  - .git/config\n",
+            "secretGenerator:\n- name: x\n  files:\n  - sub/.Git/config\n",
+            // `.git/` in a resource entry reads as a remote URL; `.GIT` on a case-insensitive
+            // file system is the same directory.
+            "resources:\n- .GIT/cm.yaml\n",
+            "resources:\n- cm.yaml\npatches:\n- path: .git/cm.yaml\n",
+        ];
+        for k in cases {
+            let fs = MemoryFs::new()
+                .with_file("/r/kustomization.yaml", k)
+                .with_file("/r/cm.yaml", cm)
+                .with_file("/r/.git/cm.yaml", cm)
+                .with_file("/r/.GIT/cm.yaml", cm)
+                .with_file("/r/.git/config", "token=secret\n")
+                .with_file("/r/sub/.Git/config", "token=secret\n");
+            let err = Renderer::default().render(&fs, "/r").unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::LoadRestriction, "{k}: {err}");
+            let msg = err.to_string();
+            assert!(msg.starts_with("/r/kustomization.yaml:"), "{k}: {msg}");
+            assert!(msg.contains("is inside a .git directory"), "{k}: {msg}");
+            let allowed = Renderer::new(RenderOptions::new().allow_git_files(true));
+            assert!(allowed.render(&fs, "/r").is_ok(), "{k}");
+        }
+    }
+
+    #[test]
+    fn check_file_name_accepts_one_plain_component() {
+        let cases = [
+            ("v1_configmap_web.yaml", None),
+            (
+                "rbac.authorization.k8s.io_v1_clusterrole_system:x.yaml",
+                None,
+            ),
+            ("..yaml", None),
+            ("", Some("is not a file name")),
+            ("..", Some("is not a file name")),
+            ("a/b.yaml", Some("contains '/'")),
+            ("a\\b.yaml", Some("contains '\\\\'")),
+            ("a\0b.yaml", Some("contains '\\0'")),
+            ("a\nb.yaml", Some("contains '\\n'")),
+            ("a\u{9b}b.yaml", Some("contains '\\u{9b}'")),
+        ];
+        for (name, want) in cases {
+            assert_eq!(check_file_name(name).err().as_deref(), want, "{name:?}");
+        }
+        assert!(check_file_name(&"a".repeat(256)).is_err());
+    }
+
+    fn files_of(docs: &str) -> Result<Vec<(String, String)>> {
+        let fs = MemoryFs::new()
+            .with_file("/k/kustomization.yaml", "resources:\n- r.yaml\n")
+            .with_file("/k/r.yaml", docs);
+        Renderer::default().render(&fs, "/k")?.to_files()
+    }
+
+    #[test]
+    fn to_files_refuses_names_that_leave_the_directory_or_collide() {
+        let cm = |name: &str, ns: &str| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\n"
+            )
+        };
+        let cases = [
+            (
+                format!("{}---\n{}", cm("a", "../../pwn"), cm("b", "prod")),
+                "/k/r.yaml:5:14: ",
+                "\"../../pwn_v1_configmap_a.yaml\" contains '/'",
+            ),
+            (cm("'../x'", "prod"), "/k/r.yaml:4:9: ", "contains '/'"),
+            (
+                format!("{}---\n{}", cm("web", "p"), cm("Web", "p")),
+                "/k/r.yaml:4:9: ",
+                "would both be written to \"v1_configmap_web.yaml\"",
+            ),
+        ];
+        for (docs, at, want) in cases {
+            let err = files_of(&docs).unwrap_err().to_string();
+            assert!(err.starts_with(at) && err.contains(want), "{docs}: {err}");
+        }
+        let ok = files_of(&format!("{}---\n{}", cm("a", "x"), cm("a", "y"))).unwrap();
+        let names: Vec<&str> = ok.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["x_v1_configmap_a.yaml", "y_v1_configmap_a.yaml"]);
+    }
 }

@@ -3,8 +3,9 @@
 //!
 //! Every read of a build, kustomization files included, passes one gate
 //! ([`Loader::read_gated`]): the path is resolved (symlinks, `..`) and checked against the
-//! load restrictor before anything is opened, only regular files are read, and each read is
-//! bounded by the per-file limit and what is left of the build's input budget.
+//! load restrictor before anything is opened (a path inside a `.git` directory is refused
+//! unless allowed), only regular files are read, and each read is bounded by the per-file
+//! limit and what is left of the build's input budget.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,7 @@ impl ParseCache {
 /// Reads files for one build through a [`ParseCache`], and counts the build's work against
 /// its [`Budgets`].
 pub struct Loader<'a> {
+    allow_git_files: bool,
     fs: &'a dyn FileSystem,
     restrictor: LoadRestrictor,
     limits: Limits,
@@ -66,6 +68,7 @@ impl<'a> Loader<'a> {
         cache: &'a ParseCache,
     ) -> Loader<'a> {
         Loader {
+            allow_git_files: false,
             fs,
             restrictor,
             limits,
@@ -518,7 +521,17 @@ impl<'a> Loader<'a> {
         };
         check_restriction(restrictor, root, &canonical)
             .map_err(|m| Error::new(ErrorKind::LoadRestriction, m))?;
+        if !self.allow_git_files {
+            refuse_git_dir(path)?;
+            refuse_git_dir(&canonical)?;
+        }
         Ok(canonical)
+    }
+
+    /// Sets whether files inside a `.git` directory may be read; they are refused by default.
+    pub fn allow_git_files(mut self, allow: bool) -> Loader<'a> {
+        self.allow_git_files = allow;
+        self
     }
 
     /// Returns the parsed file at `path` (canonical, already checked by the restrictor),
@@ -583,6 +596,28 @@ impl<'a> Loader<'a> {
         self.charge_aliases(file, nodes)?;
         Ok((docs, nodes))
     }
+}
+
+/// Refuses a path with a `.git` component (any case: case-insensitive file systems open
+/// `.GIT/config` too). A `.git` directory holds no manifests, but it does hold credentials:
+/// `actions/checkout` keeps the job token in `.git/config` by default, and an overlay turned
+/// into a symlink to the repository root could put that file into a ConfigMap that a diff
+/// then publishes. kustomize reads such files; Strata refuses unless asked.
+fn refuse_git_dir(path: &Path) -> Result<()> {
+    let in_git = path
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"));
+    if !in_git {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::LoadRestriction,
+        format!(
+            "security; file '{}' is inside a .git directory, which can hold credentials; \
+             it is not read unless allowed (--allow-git-files, RenderOptions::allow_git_files)",
+            path.display()
+        ),
+    ))
 }
 
 /// Adds to a parse's limit error that the per-file alias budget had been cut to what was left
