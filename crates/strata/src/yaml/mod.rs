@@ -11,5 +11,6 @@ pub(crate) mod lenient;
 pub mod node;
 pub mod parse;
 pub mod resolve;
+mod unicode_tables;
 
 pub use node::{Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
