@@ -10,3 +10,4 @@ mod diff;
 mod edit;
 mod integrations;
 mod kustomize;
+mod snapshots_cli;
