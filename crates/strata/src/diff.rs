@@ -154,6 +154,8 @@ pub const REDACTED_NEW: &str = "<redacted, new value>";
 
 /// Whether a resource was added, removed or changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum ChangeKind {
     /// Only the right side has it.
     Added,
@@ -185,6 +187,7 @@ impl ChangeKind {
 
 /// One resource that differs between the two sides.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Change {
     /// Added, removed or changed.
@@ -217,6 +220,7 @@ impl Change {
 
 /// One hunk of a unified diff.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Hunk {
     /// First line of the hunk on the left (1-based; for an empty range, the line before it).
     pub old_start: usize,
@@ -265,6 +269,7 @@ impl Hunk {
 
 /// One line of a hunk.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Line {
     /// Context, removed or added.
     pub tag: LineTag,
@@ -276,6 +281,8 @@ pub struct Line {
 
 /// Whether a hunk line is on both sides, the left only or the right only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum LineTag {
     /// Unchanged context.
     Context,
@@ -298,6 +305,7 @@ impl LineTag {
 
 /// Counts of a [`Diff`]; `Display` prints `N added, M removed, K changed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Summary {
     /// Resources only the right side has.
@@ -338,6 +346,7 @@ impl fmt::Display for Summary {
 
 /// The differences between two renders.
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Diff {
     changes: Vec<Change>,
     unchanged: usize,

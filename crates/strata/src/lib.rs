@@ -44,6 +44,7 @@ pub mod schema;
 pub mod sort;
 pub mod source;
 pub mod transform;
+pub mod warning;
 pub mod yaml;
 
 pub use build::Reorder;
@@ -53,6 +54,7 @@ pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use overrides::Overrides;
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
+pub use warning::{Warning, WarningKind};
 pub mod name_reference;
 
 /// The kustomize release whose `kustomize build` behaviour Strata reproduces, as

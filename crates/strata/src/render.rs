@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{DiskFs, FileSystem, LoadRestrictor};
 use crate::overrides::Overrides;
 use crate::resource::{ResId, Resource};
+use crate::warning::Warning;
 use crate::yaml::emit;
 use crate::yaml::parse::Limits;
 
@@ -156,7 +157,7 @@ pub fn render_dir(path: impl AsRef<Path>) -> Result<Rendered> {
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     resources: Vec<Resource>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 impl Rendered {
@@ -165,8 +166,9 @@ impl Rendered {
         &self.resources
     }
 
-    /// Returns the warnings kustomize would print on stderr (deprecations and such).
-    pub fn warnings(&self) -> &[String] {
+    /// Returns the warnings kustomize would print on stderr (deprecations and such); each
+    /// displays as kustomize prints it.
+    pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
 

@@ -23,6 +23,7 @@ use crate::sort;
 use crate::transform::config::TransformerConfig;
 use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
+use crate::warning::{Warning, WarningKind};
 
 pub use loader::{Loader, ParseCache};
 
@@ -113,14 +114,14 @@ pub struct Built {
     /// The resources in output order.
     pub resources: Vec<Resource>,
     /// Warnings, in the order kustomize prints them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Builds kustomizations from one file system.
 pub struct Builder<'a> {
     loader: Loader<'a>,
     reorder: Reorder,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     metadata: BuildMetadata,
     /// kustomize's default field specs, sorted once.
     builtin_config: TransformerConfig,
@@ -454,9 +455,12 @@ impl<'a> Builder<'a> {
             .collect();
         let unused = vars::substitute(resources, &values, &specs)?;
         if !unused.is_empty() {
-            self.warnings.push(format!(
-                "well-defined vars that were never replaced: {}",
-                unused.join(",")
+            self.warnings.push(Warning::new(
+                WarningKind::UnusedVars,
+                format!(
+                    "well-defined vars that were never replaced: {}",
+                    unused.join(",")
+                ),
             ));
         }
         Ok(())

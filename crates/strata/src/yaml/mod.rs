@@ -6,6 +6,8 @@
 pub(crate) mod comments;
 pub mod emit;
 pub(crate) mod escape;
+#[cfg(feature = "serde")]
+pub(crate) mod json;
 pub mod kyaml_emit;
 pub(crate) mod lenient;
 pub mod node;
