@@ -420,6 +420,23 @@ impl std::error::Error for DiffError {}
 ///
 /// Returns an error only if a resource cannot be printed, which [`Rendered::to_yaml`] would
 /// report too; it names the side.
+///
+/// ```
+/// use strata::{ChangeKind, DiffOptions, MemoryFs, Renderer};
+///
+/// let fs = MemoryFs::new()
+///     .with_file("base/kustomization.yaml", "resources:\n- cm.yaml\n")
+///     .with_file("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")
+///     .with_file("dev/kustomization.yaml", "resources:\n- ../base\n")
+///     .with_file("prod/kustomization.yaml", "resources:\n- ../base\nnamespace: prod\n");
+/// let renderer = Renderer::default();
+/// let (dev, prod) = (renderer.render(&fs, "/dev")?, renderer.render(&fs, "/prod")?);
+/// let d = strata::diff::diff(&dev, &prod, &DiffOptions::default())?;
+/// // A new namespace is another id: the resource is removed on one side, added on the other.
+/// let kinds: Vec<ChangeKind> = d.changes().iter().map(|c| c.kind).collect();
+/// assert_eq!(kinds, [ChangeKind::Added, ChangeKind::Removed]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn diff(left: &Rendered, right: &Rendered, options: &DiffOptions) -> Result<Diff, DiffError> {
     let lefts: Vec<&Resource> = left
         .resources()

@@ -24,6 +24,17 @@
 //! );
 //! # Ok::<(), strata::Error>(())
 //! ```
+//!
+//! Warnings come back typed ([`Warning`], [`WarningKind`]) in [`Rendered::warnings`]; the
+//! library never prints. The crate's `examples/` render an in-memory tree, diff two overlays
+//! and edit a kustomization.
+//!
+//! # Cargo features
+//!
+//! - `serde` (default): `serde::Serialize` on [`Resource`] (as its document), [`ResId`],
+//!   [`Gvk`], [`Diff`], [`Change`], [`ChangeKind`], [`Warning`] and [`Location`], and
+//!   [`Resource::to_json`], the document as a `serde_json::Value`. Without it the library
+//!   depends on neither serde nor serde_json.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
