@@ -30,7 +30,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 
-use super::escape::{escape, is_break, is_printable, needs_escape};
+use super::analyze::{GoYaml, analyze};
+use super::escape::{escape, is_break, needs_escape};
 use super::kyaml_emit;
 use super::node::{Mapping, Node, NodeKind, Scalar};
 use super::resolve::{self, ResolveError, Tag, Value};
@@ -540,129 +541,21 @@ fn choose_style(t: &str, simple_key: bool) -> Style {
     } else {
         Style::Double
     };
-    let a = analyze(t);
+    let a = analyze(t, GoYaml::V2);
     let mut style = requested;
     if simple_key && a.multiline {
         style = Style::Double;
     }
-    if style == Style::Plain && (!a.block_plain_allowed || (t.is_empty() && simple_key)) {
+    if style == Style::Plain && (!a.block_plain || (t.is_empty() && simple_key)) {
         style = Style::Single;
     }
-    if style == Style::Single && !a.single_quoted_allowed {
+    if style == Style::Single && !a.single_quoted {
         style = Style::Double;
     }
-    if style == Style::Literal && (!a.block_allowed || simple_key) {
+    if style == Style::Literal && (!a.block || simple_key) {
         style = Style::Double;
     }
     style
-}
-
-/// What go-yaml v2's `yaml_emitter_analyze_scalar` allows, in block context.
-struct Analysis {
-    multiline: bool,
-    block_plain_allowed: bool,
-    single_quoted_allowed: bool,
-    block_allowed: bool,
-}
-
-/// go-yaml v2's `yaml_emitter_analyze_scalar` (the block-context half).
-fn analyze(t: &str) -> Analysis {
-    if t.is_empty() {
-        return Analysis {
-            multiline: false,
-            block_plain_allowed: true,
-            single_quoted_allowed: true,
-            block_allowed: false,
-        };
-    }
-    let mut indicators = t.starts_with("---") || t.starts_with("...");
-    let mut line_breaks = false;
-    let mut special = false;
-    let mut leading_space = false;
-    let mut leading_break = false;
-    let mut trailing_space = false;
-    let mut trailing_break = false;
-    let mut break_space = false;
-    let mut space_break = false;
-    let mut preceded_by_ws = true;
-    let mut previous_space = false;
-    let mut previous_break = false;
-    let b = t.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Decode one character (ASCII without the general decoder: most text is ASCII).
-        let (c, width) = match b.get(i) {
-            Some(&a) if a < 0x80 => (char::from(a), 1),
-            _ => match t.get(i..).and_then(|r| r.chars().next()) {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            },
-        };
-        let next = i + width;
-        let last = next >= b.len();
-        let followed_by_ws = last || matches!(b.get(next), Some(b' ' | b'\t'));
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => indicators = true,
-                '?' | ':' | '-' if followed_by_ws => indicators = true,
-                _ => {}
-            }
-        } else {
-            match c {
-                ':' if followed_by_ws => indicators = true,
-                '#' if preceded_by_ws => indicators = true,
-                _ => {}
-            }
-        }
-        if !is_printable(c) {
-            special = true;
-        }
-        if c == ' ' {
-            leading_space |= i == 0;
-            trailing_space |= last;
-            break_space |= previous_break;
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(c) {
-            line_breaks = true;
-            leading_break |= i == 0;
-            trailing_break |= last;
-            space_break |= previous_space;
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
-        i = next;
-    }
-    let mut a = Analysis {
-        multiline: line_breaks,
-        block_plain_allowed: true,
-        single_quoted_allowed: true,
-        block_allowed: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break || line_breaks {
-        a.block_plain_allowed = false;
-    }
-    if trailing_space {
-        a.block_allowed = false;
-    }
-    if break_space {
-        a.block_plain_allowed = false;
-        a.single_quoted_allowed = false;
-    }
-    if space_break || special {
-        a.block_plain_allowed = false;
-        a.single_quoted_allowed = false;
-        a.block_allowed = false;
-    }
-    if indicators {
-        a.block_plain_allowed = false;
-    }
-    a
 }
 
 /// Characters go-yaml v2's reader rejects in the JSON text (`yaml: control characters are not

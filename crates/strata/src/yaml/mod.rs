@@ -3,6 +3,7 @@
 //! This module knows nothing of Kubernetes. It may use only [`crate::source`] and the Go
 //! formatting leaf `crate::go`.
 
+pub(crate) mod analyze;
 pub(crate) mod comments;
 pub mod emit;
 pub(crate) mod escape;
