@@ -103,7 +103,7 @@ fn clip_middle(text: &str, max: usize) -> String {
 
 /// Prints warnings to stderr, one per line. kustomize's deprecation warnings say "Run
 /// 'kustomize edit fix'"; under any other program name they name that program's `edit fix`.
-pub fn warnings(warnings: &[String]) {
+pub fn warnings<W: std::fmt::Display>(warnings: &[W]) {
     let program = std::env::args_os()
         .next()
         .and_then(|a| {
@@ -114,6 +114,7 @@ pub fn warnings(warnings: &[String]) {
         .unwrap_or_else(|| "strata".to_owned());
     let mut err = std::io::stderr().lock();
     for w in warnings {
+        let w = w.to_string();
         if program == "kustomize" {
             let _ = writeln!(err, "{w}");
         } else {

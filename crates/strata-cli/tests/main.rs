@@ -12,3 +12,4 @@ mod external;
 mod hostile;
 mod integrations;
 mod kustomize;
+mod snapshots_cli;

@@ -154,6 +154,8 @@ pub const REDACTED_NEW: &str = "<redacted, new value>";
 
 /// Whether a resource was added, removed or changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum ChangeKind {
     /// Only the right side has it.
     Added,
@@ -185,6 +187,7 @@ impl ChangeKind {
 
 /// One resource that differs between the two sides.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Change {
     /// Added, removed or changed.
@@ -217,6 +220,7 @@ impl Change {
 
 /// One hunk of a unified diff.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Hunk {
     /// First line of the hunk on the left (1-based; for an empty range, the line before it).
     pub old_start: usize,
@@ -265,6 +269,7 @@ impl Hunk {
 
 /// One line of a hunk.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Line {
     /// Context, removed or added.
     pub tag: LineTag,
@@ -276,6 +281,8 @@ pub struct Line {
 
 /// Whether a hunk line is on both sides, the left only or the right only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum LineTag {
     /// Unchanged context.
     Context,
@@ -298,6 +305,7 @@ impl LineTag {
 
 /// Counts of a [`Diff`]; `Display` prints `N added, M removed, K changed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Summary {
     /// Resources only the right side has.
@@ -338,6 +346,7 @@ impl fmt::Display for Summary {
 
 /// The differences between two renders.
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Diff {
     changes: Vec<Change>,
     unchanged: usize,
@@ -411,6 +420,23 @@ impl std::error::Error for DiffError {}
 ///
 /// Returns an error only if a resource cannot be printed, which [`Rendered::to_yaml`] would
 /// report too; it names the side.
+///
+/// ```
+/// use strata::{ChangeKind, DiffOptions, MemoryFs, Renderer};
+///
+/// let fs = MemoryFs::new()
+///     .with_file("base/kustomization.yaml", "resources:\n- cm.yaml\n")
+///     .with_file("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")
+///     .with_file("dev/kustomization.yaml", "resources:\n- ../base\n")
+///     .with_file("prod/kustomization.yaml", "resources:\n- ../base\nnamespace: prod\n");
+/// let renderer = Renderer::default();
+/// let (dev, prod) = (renderer.render(&fs, "/dev")?, renderer.render(&fs, "/prod")?);
+/// let d = strata::diff::diff(&dev, &prod, &DiffOptions::default())?;
+/// // A new namespace is another id: the resource is removed on one side, added on the other.
+/// let kinds: Vec<ChangeKind> = d.changes().iter().map(|c| c.kind).collect();
+/// assert_eq!(kinds, [ChangeKind::Added, ChangeKind::Removed]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn diff(left: &Rendered, right: &Rendered, options: &DiffOptions) -> Result<Diff, DiffError> {
     let lefts: Vec<&Resource> = left
         .resources()
@@ -1139,24 +1165,7 @@ spec:
     }
 
     fn base64(s: &str) -> String {
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in s.as_bytes().chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s)
     }
 
     /// A base with a Deployment and a Service, and two overlays that each add their own

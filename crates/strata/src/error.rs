@@ -41,6 +41,7 @@ pub enum ErrorKind {
 
 /// A position in a source file.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Location {
     /// The file's display path.
     pub path: String,

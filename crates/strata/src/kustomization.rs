@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
+use crate::warning::{Warning, WarningKind};
 use crate::yaml::resolve::{self, Value};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
@@ -119,7 +120,7 @@ pub struct Kustomization {
     /// The whole mapping, for fields read by later stages.
     pub root: Mapping,
     /// Deprecation warnings, as kustomize prints them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Kustomization {
@@ -287,37 +288,33 @@ pub fn from_node(
     for (name, msg) in [
         (
             "bases",
-            format!("# Warning: 'bases' is deprecated. Please use 'resources' instead. {FIX}"),
+            format!("'bases' is deprecated. Please use 'resources' instead. {FIX}"),
         ),
         (
             "commonLabels",
-            format!("# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. {FIX}"),
+            format!("'commonLabels' is deprecated. Please use 'labels' instead. {FIX}"),
         ),
         (
             "imageTags",
-            format!("# Warning: 'imageTags' is deprecated. Please use 'images' instead. {FIX}"),
+            format!("'imageTags' is deprecated. Please use 'images' instead. {FIX}"),
         ),
         (
             "patchesJson6902",
-            format!(
-                "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' instead. {FIX}"
-            ),
+            format!("'patchesJson6902' is deprecated. Please use 'patches' instead. {FIX}"),
         ),
         (
             "patchesStrategicMerge",
-            format!(
-                "# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. {FIX}"
-            ),
+            format!("'patchesStrategicMerge' is deprecated. Please use 'patches' instead. {FIX}"),
         ),
         (
             "vars",
             format!(
-                "# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] {FIX}"
+                "'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] {FIX}"
             ),
         ),
     ] {
         if field(&root, name).is_some_and(|n| !n.is_null()) {
-            warnings.push(msg);
+            warnings.push(Warning::new(WarningKind::Deprecated, msg));
         }
     }
 
@@ -928,7 +925,11 @@ mod tests {
         let r: Vec<_> = k.resources.iter().map(|s| s.value.as_str()).collect();
         assert_eq!(r, ["a.yaml", "../base"]);
         assert_eq!(k.warnings.len(), 1);
-        assert!(k.warnings[0].starts_with("# Warning: 'bases' is deprecated."));
+        assert!(
+            k.warnings[0]
+                .to_string()
+                .starts_with("# Warning: 'bases' is deprecated.")
+        );
     }
 
     #[test]

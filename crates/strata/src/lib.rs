@@ -24,6 +24,17 @@
 //! );
 //! # Ok::<(), strata::Error>(())
 //! ```
+//!
+//! Warnings come back typed ([`Warning`], [`WarningKind`]) in [`Rendered::warnings`]; the
+//! library never prints. The crate's `examples/` render an in-memory tree, diff two overlays
+//! and edit a kustomization.
+//!
+//! # Cargo features
+//!
+//! - `serde` (default): `serde::Serialize` on [`Resource`] (as its document), [`ResId`],
+//!   [`Gvk`], [`Diff`], [`Change`], [`ChangeKind`], [`Warning`] and [`Location`], and
+//!   [`Resource::to_json`], the document as a `serde_json::Value`. Without it the library
+//!   depends on neither serde nor serde_json.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -47,6 +58,7 @@ pub mod schema;
 pub mod sort;
 pub mod source;
 pub mod transform;
+pub mod warning;
 pub mod yaml;
 
 pub use budget::{Budget, Budgets, Usage};
@@ -59,6 +71,7 @@ pub use plugin::{ExecRequest, FunctionRequest, PluginRunner};
 pub use remote::{RemoteError, RemoteLoader, RepoSpec};
 pub use render::{RenderOptions, Rendered, Renderer, render_dir};
 pub use resource::{Gvk, ResId, Resource};
+pub use warning::{Warning, WarningKind};
 pub mod name_reference;
 
 /// The kustomize release whose `kustomize build` behaviour Strata reproduces, as

@@ -14,6 +14,7 @@ use crate::overrides::Overrides;
 use crate::plugin::PluginRunner;
 use crate::remote::RemoteLoader;
 use crate::resource::{ResId, Resource};
+use crate::warning::Warning;
 use crate::yaml::emit;
 use crate::yaml::parse::Limits;
 
@@ -124,6 +125,21 @@ impl Renderer {
     }
 
     /// Renders the kustomization in directory `root` of `fs`.
+    ///
+    /// ```
+    /// use strata::{MemoryFs, RenderOptions, Renderer, Reorder};
+    ///
+    /// let fs = MemoryFs::new()
+    ///     .with_file("base/kustomization.yaml", "resources:\n- cm.yaml\n")
+    ///     .with_file("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")
+    ///     .with_file("prod/kustomization.yaml", "resources:\n- ../base\nnamePrefix: prod-\n");
+    /// let mut options = RenderOptions::default();
+    /// options.reorder = Reorder::None;
+    /// let renderer = Renderer::new(options);
+    /// let prod = renderer.render(&fs, "/prod")?;
+    /// assert_eq!(prod.resources()[0].id().name, "prod-web");
+    /// # Ok::<(), strata::Error>(())
+    /// ```
     pub fn render(&self, fs: &dyn FileSystem, root: impl AsRef<Path>) -> Result<Rendered> {
         self.render_cached(fs, root.as_ref(), &ParseCache::new())
     }
@@ -209,6 +225,12 @@ impl Renderer {
 }
 
 /// Renders the kustomization in `path` on disk with default options.
+///
+/// ```no_run
+/// let rendered = strata::render_dir("overlays/prod")?;
+/// print!("{}", rendered.to_yaml()?);
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub fn render_dir(path: impl AsRef<Path>) -> Result<Rendered> {
     Renderer::default().render(&DiskFs, path)
 }
@@ -218,7 +240,7 @@ pub fn render_dir(path: impl AsRef<Path>) -> Result<Rendered> {
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     resources: Vec<Resource>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     usage: Usage,
 }
 
@@ -234,8 +256,22 @@ impl Rendered {
         self.usage
     }
 
-    /// Returns the warnings kustomize would print on stderr (deprecations and such).
-    pub fn warnings(&self) -> &[String] {
+    /// Returns the warnings kustomize would print on stderr (deprecations and such); each
+    /// displays as kustomize prints it.
+    ///
+    /// ```
+    /// use strata::{MemoryFs, Renderer, WarningKind};
+    ///
+    /// let fs = MemoryFs::new()
+    ///     .with_file("kustomization.yaml", "resources:\n- cm.yaml\ncommonLabels:\n  app: web\n")
+    ///     .with_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
+    /// let rendered = Renderer::default().render(&fs, "/")?;
+    /// let w = &rendered.warnings()[0];
+    /// assert_eq!(w.kind, WarningKind::Deprecated);
+    /// assert!(w.to_string().starts_with("# Warning: 'commonLabels' is deprecated."));
+    /// # Ok::<(), strata::Error>(())
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
 
@@ -252,6 +288,16 @@ impl Rendered {
     }
 
     /// Writes the output to `w`. Nothing is written if printing fails.
+    ///
+    /// ```
+    /// let fs = strata::MemoryFs::new()
+    ///     .with_file("kustomization.yaml", "resources:\n- cm.yaml\n")
+    ///     .with_file("cm.yaml", "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: web\n");
+    /// let mut out = Vec::new();
+    /// strata::Renderer::default().render(&fs, "/")?.write_yaml(&mut out)?;
+    /// assert_eq!(out, b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
+    /// # Ok::<(), strata::Error>(())
+    /// ```
     pub fn write_yaml(&self, w: &mut dyn io::Write) -> Result<()> {
         let text = self.to_yaml()?;
         w.write_all(text.as_bytes())

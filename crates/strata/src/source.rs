@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 /// A byte range `start..end` in one source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: u32,
@@ -31,6 +32,7 @@ impl Span {
 
 /// A one-based line and column (column counted in characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LineCol {
     /// Line number, starting at 1.
     pub line: u32,

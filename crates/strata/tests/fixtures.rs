@@ -57,7 +57,8 @@ pub fn run_cases(root: &Path) -> usize {
         if let Ok(expected) = std::fs::read_to_string(case.join("expected.yaml")) {
             match result.and_then(|r| {
                 let yaml = r.to_yaml()?;
-                Ok((yaml, r.warnings().to_vec()))
+                let warnings: Vec<String> = r.warnings().iter().map(|w| w.to_string()).collect();
+                Ok((yaml, warnings))
             }) {
                 Ok((actual, warnings)) => {
                     if actual != expected {

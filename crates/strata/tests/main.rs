@@ -7,6 +7,7 @@
 
 mod support;
 
+mod api;
 mod examples;
 mod fixtures;
 mod hostile;

@@ -212,10 +212,10 @@ fn order_examples() {
             .lines()
             .filter(|l| l.starts_with("# Warning"))
             .collect();
-        let got: Vec<&str> = rendered
+        let got: Vec<String> = rendered
             .warnings()
             .iter()
-            .map(String::as_str)
+            .map(|w| w.to_string())
             .filter(|l| l.starts_with("# Warning"))
             .collect();
         assert_eq!(got, want, "{case}");

@@ -1,9 +1,10 @@
-//! `codegen`: regenerate `crates/strata/src/schema/generated/` from `shared/reference`.
+//! `codegen`: regenerate `crates/strata/src/schema/generated/` from `shared/reference`, and
+//! the Unicode tables of `crates/strata/src/yaml/unicode_tables.rs` ([`unicode`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{fieldspecs, openapi, rust, scope};
+use crate::{fieldspecs, openapi, rust, scope, unicode};
 
 /// Where the generated files go, relative to the workspace root.
 pub const OUT_DIR: &str = "crates/strata/src/schema/generated";
@@ -61,6 +62,11 @@ pub fn generate(reference: &Path, repo: &Path) -> Result<Vec<Output>, String> {
         let text = rust::rustfmt(repo, &path, &source)?;
         outputs.push(Output { path, text });
     }
+    let text = rust::rustfmt(repo, unicode::OUT, &unicode::generate()?)?;
+    outputs.push(Output {
+        path: unicode::OUT.to_owned(),
+        text,
+    });
     Ok(outputs)
 }
 

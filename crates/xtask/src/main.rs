@@ -2,7 +2,8 @@
 //!
 //! - `cargo run -p xtask -- codegen` regenerates the compiled-in tables in
 //!   `crates/strata/src/schema/generated/` from `../shared/reference` (found through
-//!   `$STRATA_SHARED`, else `<workspace>/../shared`).
+//!   `$STRATA_SHARED`, else `<workspace>/../shared`), and the Unicode tables of
+//!   `crates/strata/src/yaml/unicode_tables.rs` ([`unicode`]).
 //! - `cargo run -p xtask -- codegen --check` regenerates them in memory and exits 1, naming each
 //!   stale file, if the checked-in ones differ. CI runs it.
 //! - `cargo xtask diff-tree DIR [--oracle CMD] [--bin PATH]` renders every kustomization under
@@ -18,6 +19,7 @@ mod openapi;
 mod rust;
 mod scope;
 mod tsv;
+mod unicode;
 mod yaml;
 
 use std::path::{Path, PathBuf};

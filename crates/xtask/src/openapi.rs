@@ -390,14 +390,12 @@ pub fn generate(bundle: &Bundle, merge_keys_text: &str) -> Result<String, String
             continue;
         }
         for (field, prop) in props.get(def).map(Vec::as_slice).unwrap_or_default() {
-            if let Some(t) = walked(prop, &kind_of(def, field, prop))
-                && relevant.contains(t)
+            if let Some(t) =
+                walked(prop, &kind_of(def, field, prop)).filter(|t| relevant.contains(t))
             {
                 stack.push(t);
             }
-            if let Some(t) = prop.map_values
-                && relevant.contains(t)
-            {
+            if let Some(t) = prop.map_values.filter(|t| relevant.contains(t)) {
                 return Err(format!(
                     "{BUNDLE}: {def}.{field}: map values ({t}) have merge behaviour; \
                      the table has no way to say so yet"

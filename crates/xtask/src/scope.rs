@@ -55,10 +55,12 @@ pub fn parse(text: &str) -> Result<Vec<Row>, String> {
 pub fn generate(rows: &[Row]) -> Result<String, String> {
     let mut by_gvk: BTreeMap<(&str, &str), bool> = BTreeMap::new();
     for row in rows {
-        if let Some(namespaced) = row.namespaced
-            && by_gvk
-                .insert((&row.api_version, &row.kind), namespaced)
-                .is_some()
+        let Some(namespaced) = row.namespaced else {
+            continue;
+        };
+        if by_gvk
+            .insert((&row.api_version, &row.kind), namespaced)
+            .is_some()
         {
             return Err(format!(
                 "{SOURCE}: {} {} is listed twice",

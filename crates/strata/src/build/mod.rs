@@ -27,6 +27,7 @@ use crate::sort;
 use crate::transform::config::TransformerConfig;
 use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
+use crate::warning::{Warning, WarningKind};
 
 pub use helm::{ChartInflater, HelmOptions, TemplateRequest};
 pub use loader::{Loader, ParseCache};
@@ -136,7 +137,7 @@ pub struct Built {
     /// The resources in output order.
     pub resources: Vec<Resource>,
     /// Warnings, in the order kustomize prints them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// What the build used of its budgets.
     pub usage: Usage,
 }
@@ -146,7 +147,7 @@ pub struct Built {
 struct Accumulated {
     acc: Accumulator,
     /// Warnings its accumulation added.
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     /// The distinct directories entered below it, for the cycle check a reuse under another
     /// chain must repeat.
     entered: Vec<PathBuf>,
@@ -175,7 +176,7 @@ struct BaseCache {
 pub struct Builder<'a> {
     loader: Loader<'a>,
     reorder: Reorder,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     metadata: BuildMetadata,
     /// kustomize's default field specs, sorted once.
     builtin_config: TransformerConfig,
@@ -559,9 +560,12 @@ impl<'a> Builder<'a> {
             .collect();
         let unused = vars::substitute(resources, &values, &specs)?;
         if !unused.is_empty() {
-            self.warnings.push(format!(
-                "well-defined vars that were never replaced: {}",
-                unused.join(",")
+            self.warnings.push(Warning::new(
+                WarningKind::UnusedVars,
+                format!(
+                    "well-defined vars that were never replaced: {}",
+                    unused.join(",")
+                ),
             ));
         }
         Ok(())

@@ -20,6 +20,7 @@ use crate::patch::target::{self, Selector};
 use crate::resource::{BUILD_ANNOTATIONS, Resource, ResourceMap};
 use crate::schema::SchemaState;
 use crate::source::{SourceFile, Span};
+use crate::warning::{Warning, WarningKind};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions};
 use crate::yaml::{Node, NodeKind};
 
@@ -267,21 +268,20 @@ fn apply_json(
 fn select(
     acc: &ResourceMap,
     sel: &Selector,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     what: &str,
 ) -> Result<Vec<usize>> {
     let found = target::select(acc.resources(), sel)?;
     if found.is_empty() {
         let hint = target::explain_miss(acc.resources(), sel);
-        let loc = sel
-            .file
-            .as_ref()
-            .map(|f| format!("{}:{}: ", f.path, f.line_col(sel.span.start)))
-            .unwrap_or_default();
-        let mut w = format!("# Warning: {loc}{what} target matches no resource");
+        let mut message = format!("{what} target matches no resource");
         if !hint.is_empty() {
-            w.push('\n');
-            w.push_str(&hint);
+            message.push('\n');
+            message.push_str(&hint);
+        }
+        let mut w = Warning::new(WarningKind::TargetMatchesNothing, message);
+        if let Some(f) = &sel.file {
+            w = w.at(Location::new(f, sel.span));
         }
         warnings.push(w);
     }
@@ -515,7 +515,7 @@ pub fn patches_field(
     dir: &Path,
     k: &Kustomization,
     acc: &mut ResourceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     openapi: &mut SchemaState,
 ) -> Result<()> {
     for item in k.list_field("patches")? {
@@ -595,7 +595,7 @@ pub fn json6902_field(
     dir: &Path,
     k: &Kustomization,
     acc: &mut ResourceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<()> {
     for item in k.list_field("patchesJson6902")? {
         let e = read_entry(loader, dir, k, item, "patchesJson6902")?;

@@ -179,6 +179,22 @@ pub fn fix_vars(
 /// Applies `edit` to the kustomization `text` read from `path` (used in error locations).
 ///
 /// On error the caller should leave the file as it is: nothing is half-applied.
+///
+/// ```
+/// use strata::edit::{Edit, ListField, apply};
+///
+/// let text = "# the app\nresources:\n- deployment.yaml # main\n";
+/// let edited = apply(
+///     "kustomization.yaml",
+///     text,
+///     &Edit::AddToList(ListField::Resources, vec!["service.yaml".to_owned()]),
+/// )?;
+/// assert_eq!(
+///     edited.text,
+///     "# the app\nresources:\n- deployment.yaml # main\n- service.yaml\n"
+/// );
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub fn apply(path: &str, text: &str, edit: &Edit) -> Result<Edited> {
     let mut doc = Doc::parse(path, text)?;
     let mut warnings = Vec::new();

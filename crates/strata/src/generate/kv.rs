@@ -241,25 +241,9 @@ fn scan_lines(content: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// ConfigMap `binaryData`: once the encoding is 70 characters or longer (input of 52 bytes or
 /// more) it is cut into lines of 70, each followed by `\n`, the last one too.
 pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    use base64::Engine as _;
     const LINE: usize = 70;
-    let mut plain = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let sextet = (n >> (18 - 6 * i)) & 0x3f;
-                plain.push(char::from(ALPHABET[sextet as usize]));
-            } else {
-                plain.push('=');
-            }
-        }
-    }
+    let plain = base64::engine::general_purpose::STANDARD.encode(bytes);
     if plain.len() < LINE {
         return plain;
     }

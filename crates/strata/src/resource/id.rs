@@ -4,6 +4,7 @@ use std::fmt;
 
 /// Group, version and kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Gvk {
     /// API group (`apps`), empty for the core group.
     pub group: String,
@@ -69,6 +70,7 @@ impl fmt::Display for Gvk {
 /// namespace compares as kustomize's `EffectiveNamespace` (empty = `default`; cluster-scoped
 /// kinds have none).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ResId {
     /// Group, version, kind.
     pub gvk: Gvk,

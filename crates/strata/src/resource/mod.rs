@@ -327,6 +327,24 @@ impl Resource {
         self.history.prev_ids.push(id);
     }
 
+    /// Returns the document as JSON, its scalars typed as kustomize types them (go-yaml v3),
+    /// so that embedders need no YAML crate.
+    ///
+    /// ```
+    /// let fs = strata::MemoryFs::new()
+    ///     .with_file("kustomization.yaml", "resources:\n- cm.yaml\n")
+    ///     .with_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  port: \"80\"\n");
+    /// let rendered = strata::Renderer::default().render(&fs, "/")?;
+    /// let json = rendered.resources()[0].to_json();
+    /// assert_eq!(json["data"]["port"], "80");
+    /// assert_eq!(json["metadata"]["name"], "web");
+    /// # Ok::<(), strata::Error>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> serde_json::Value {
+        crate::yaml::json::to_json(&self.node)
+    }
+
     /// Returns the document.
     pub fn node(&self) -> &Node {
         &self.node
@@ -391,5 +409,16 @@ pub fn is_empty_document(node: &Node) -> bool {
         NodeKind::Scalar(s) => s.is_null(),
         NodeKind::Mapping(m) => m.is_empty(),
         NodeKind::Sequence(s) => s.is_empty(),
+    }
+}
+
+/// Serializes as the document, the same value as [`Resource::to_json`].
+#[cfg(feature = "serde")]
+impl serde::Serialize for Resource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
     }
 }

@@ -230,3 +230,70 @@ pub fn merge_specs(dst: &mut Vec<FieldSpec>, extra: &[FieldSpec]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Merging `configurations:` into the defaults. Expected outputs are `kubectl kustomize`
+    //! (v5.5) on `resources: [r.yaml]`, `namePrefix: p-` and `configurations: [conf.yaml]`
+    //! holding the case's `namePrefix` specs, as kustomize's
+    //! api/internal/plugins/builtinconfig/transformerconfig_test.go merges them.
+
+    use super::*;
+    use crate::transform::name_affix::{Affix, apply};
+    use crate::transform::testutil::{builtin, print, resources};
+
+    fn spec(kind: &str, path: &str, create: bool) -> FieldSpec {
+        FieldSpec {
+            kind: kind.to_owned(),
+            ..FieldSpec::any(path, create)
+        }
+    }
+
+    #[test]
+    fn table() {
+        type Case<'a> = (&'a str, &'a str, Vec<FieldSpec>, Result<&'a str, &'a str>);
+        let cases: Vec<Case> = vec![
+            (
+                "a default repeated is merged, not doubled",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+                vec![spec("", "metadata/name", false)],
+                Ok("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-cm\n"),
+            ),
+            (
+                "kind-specific specs are added, creating fields when asked",
+                "apiVersion: example.com/v1\nkind: MyKind\nmetadata:\n  name: mk\nspec:\n  other: x\n",
+                vec![
+                    spec("MyKind", "spec/ref", true),
+                    spec("MyKind", "spec/other", false),
+                ],
+                Ok(
+                    "apiVersion: example.com/v1\nkind: MyKind\nmetadata:\n  name: p-mk\nspec:\n  other: p-x\n  ref: p-\n",
+                ),
+            ),
+            (
+                "a default with another create flag conflicts",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+                vec![spec("", "metadata/name", true)],
+                Err("failed to merge NamePrefix fieldSpec: conflicting fieldspecs"),
+            ),
+        ];
+        for (case, input, extra, want) in cases {
+            let other = TransformerConfig {
+                name_prefix: extra,
+                ..TransformerConfig::default()
+            };
+            let merged = builtin().merged(&other);
+            match (merged, want) {
+                (Ok(config), Ok(want)) => {
+                    let mut rs = resources(input);
+                    for r in &mut rs {
+                        apply(r, Affix::Prefix, "p-", &config.name_prefix).unwrap();
+                    }
+                    assert_eq!(print(&rs), want, "{case}");
+                }
+                (Err(e), Err(want)) => assert_eq!(e, want, "{case}"),
+                (got, want) => panic!("{case}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+}

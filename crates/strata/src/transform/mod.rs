@@ -11,4 +11,6 @@ pub mod name_affix;
 pub mod namespace;
 pub mod replacements;
 pub mod replicas;
+#[cfg(test)]
+mod testutil;
 pub mod vars;

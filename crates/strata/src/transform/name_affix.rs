@@ -66,3 +66,73 @@ pub fn apply(
     r.refresh_id();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs are `kubectl kustomize` (v5.5) on a kustomization with `resources:
+    //! [r.yaml]` and the field named in each case, like kustomize's
+    //! api/filters/prefix/prefix_test.go and suffix_test.go.
+
+    use super::*;
+    use crate::transform::testutil::{builtin, print, resources};
+
+    #[test]
+    fn table() {
+        let config = builtin();
+        type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a str);
+        let cases: &[Case] = &[
+            // (case, input, namePrefix, nameSuffix, oracle output)
+            (
+                "prefix",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+                Some("p-"),
+                None,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-cm\n",
+            ),
+            (
+                "suffix",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx\n",
+                None,
+                Some("-s"),
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-s\nspec:\n  template:\n    spec:\n      containers:\n      - image: nginx\n        name: app\n",
+            ),
+            (
+                "never renamed: Namespace, CRD, apiregistration APIService; another APIService is",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: crd\n---\napiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: APIService\nmetadata:\n  name: other\n",
+                Some("p-"),
+                Some("-s"),
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: crd\n---\napiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: APIService\nmetadata:\n  name: p-other-s\n",
+            ),
+        ];
+        for (case, input, prefix, suffix, want) in cases {
+            let mut rs = resources(input);
+            for r in &mut rs {
+                if let Some(p) = prefix {
+                    apply(r, Affix::Prefix, p, &config.name_prefix).unwrap();
+                }
+                if let Some(s) = suffix {
+                    apply(r, Affix::Suffix, s, &config.name_suffix).unwrap();
+                }
+            }
+            assert_eq!(print(&rs), *want, "{case}");
+        }
+    }
+
+    #[test]
+    fn renames_are_remembered() {
+        let config = builtin();
+        let mut rs = resources("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+        apply(&mut rs[0], Affix::Prefix, "p-", &config.name_prefix).unwrap();
+        assert_eq!(rs[0].id().name, "p-cm");
+        assert_eq!(rs[0].history().prefixes, ["p-"]);
+        assert_eq!(rs[0].history().prev_ids[0].name, "cm");
+        // An empty affix changes nothing and records nothing.
+        let mut rs = resources("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+        apply(&mut rs[0], Affix::Suffix, "", &config.name_suffix).unwrap();
+        assert_eq!(
+            print(&rs),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
+        );
+        assert!(rs[0].history().suffixes.is_empty() && rs[0].history().prev_ids.is_empty());
+    }
+}

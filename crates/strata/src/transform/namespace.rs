@@ -117,3 +117,46 @@ fn set_subjects(node: &mut Node, ns: &str, opts: Options) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs are `kubectl kustomize` (v5.5) on a kustomization with `resources:
+    //! [r.yaml]` and `namespace: prod`, like kustomize's api/filters/namespace/namespace_test.go.
+
+    use super::*;
+    use crate::transform::testutil::{builtin, print, resources};
+
+    #[test]
+    fn table() {
+        let config = builtin();
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "namespaced object",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: prod\n",
+            ),
+            (
+                "cluster-scoped objects get none; a namespace is overwritten",
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: old\n",
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cr\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: prod\n",
+            ),
+            (
+                "role binding subjects named default",
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: rb\nsubjects:\n- kind: ServiceAccount\n  name: default\n- kind: ServiceAccount\n  name: other\n  namespace: x\n- kind: User\n  name: default\n",
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: rb\n  namespace: prod\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: prod\n- kind: ServiceAccount\n  name: other\n  namespace: x\n- kind: User\n  name: default\n  namespace: prod\n",
+            ),
+            (
+                "a webhook's service namespace is kept",
+                "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: vw\nwebhooks:\n- name: a\n  clientConfig:\n    service:\n      name: svc\n      namespace: old\n",
+                "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: vw\nwebhooks:\n- clientConfig:\n    service:\n      name: svc\n      namespace: old\n  name: a\n",
+            ),
+        ];
+        for (case, input, want) in cases {
+            let mut rs = resources(input);
+            for r in &mut rs {
+                apply(r, "prod", &config.namespace).unwrap();
+            }
+            assert_eq!(print(&rs), *want, "{case}");
+        }
+    }
+}

@@ -36,3 +36,68 @@ pub fn apply(
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs are `kubectl kustomize` (v5.5) on a kustomization with `resources:
+    //! [r.yaml]` and `replicas: [{name, count}]`, like kustomize's
+    //! api/krusty/replicas_test.go.
+
+    use super::*;
+    use crate::transform::testutil::{builtin, print, resources};
+
+    #[test]
+    fn table() {
+        let config = builtin();
+        let cases: &[(&str, &str, &str, i64, Option<&str>)] = &[
+            // (case, input, name, count, oracle output; None: no resource matched, which the
+            // build reports as "resource with name nope does not match a config ...")
+            (
+                "creates the field",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx\n",
+                "web",
+                3,
+                Some(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - image: nginx\n        name: app\n",
+                ),
+            ),
+            (
+                "sets zero",
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: 1\n",
+                "web",
+                0,
+                Some(
+                    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: 0\n",
+                ),
+            ),
+            (
+                "no match",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx\n",
+                "nope",
+                3,
+                None,
+            ),
+            (
+                "not a workload kind",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+                "cm",
+                3,
+                None,
+            ),
+        ];
+        for (case, input, name, count, want) in cases {
+            let mut rs = resources(input);
+            let found = apply(&mut rs, name, *count, &config.replicas).unwrap();
+            match want {
+                Some(want) => {
+                    assert!(found, "{case}");
+                    assert_eq!(print(&rs), *want, "{case}");
+                }
+                None => {
+                    assert!(!found, "{case}");
+                    assert_eq!(print(&rs), print(&resources(input)), "{case}");
+                }
+            }
+        }
+    }
+}

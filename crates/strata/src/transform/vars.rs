@@ -783,28 +783,11 @@ fn expand(input: &str, values: &VarValues, counts: &mut BTreeMap<String, usize>)
     match String::from_utf8(out) {
         Ok(s) => Expanded::Text(s),
         // go-yaml writes invalid UTF-8 as `!!binary`, which kustomize prints as its base64.
-        Err(e) => Expanded::Text(base64(e.as_bytes())),
+        Err(e) => Expanded::Text(base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            e.as_bytes(),
+        )),
     }
-}
-
-/// Standard base64 with padding.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

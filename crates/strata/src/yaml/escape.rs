@@ -12,7 +12,9 @@ pub(crate) fn is_break(c: char) -> bool {
 
 /// go-yaml's `is_printable`: `\n`, printable ASCII, U+00A0–U+D7FF and U+E000–U+FFFD but
 /// U+FEFF. Everything else (tab, CR, C1 controls, emoji and every other character beyond
-/// U+FFFF) is "special" and forces double quotes.
+/// U+FFFF) is "special" and forces double quotes. go-yaml v2 and v3 write this as
+/// hand-written UTF-8 byte ranges (`is_printable` in yamlprivateh.go), so unlike the key
+/// order's `unicode.IsLetter` ([`super::unicode_tables`]) it depends on no Unicode version.
 pub(crate) fn is_printable(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
         && c != '\u{FEFF}'

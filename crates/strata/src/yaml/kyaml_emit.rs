@@ -16,7 +16,8 @@
 //! Stage: `yaml`; uses only the node model and the emitter's character rules
 //! (`yaml::escape`).
 
-use crate::yaml::escape::{escape, is_break, is_printable, needs_escape};
+use crate::yaml::analyze::{GoYaml, analyze};
+use crate::yaml::escape::{escape, is_break, needs_escape};
 use crate::yaml::node::{Comments, Entry, Node, NodeKind, Scalar, ScalarStyle};
 
 /// go-yaml's `best_indent` as kyaml sets it.
@@ -354,7 +355,7 @@ impl<'a> Writer<'a> {
     fn is_simple_key(&self, key: &Node) -> bool {
         match &key.kind {
             NodeKind::Scalar(s) => {
-                let a = analyze(&s.text);
+                let a = analyze(&s.text, GoYaml::V3);
                 !a.multiline
                     && s.text.len() + s.tag.as_deref().map_or(0, str::len) <= MAX_SIMPLE_KEY
             }
@@ -366,7 +367,7 @@ impl<'a> Writer<'a> {
     // ----- scalars -----
 
     fn scalar(&mut self, s: &Scalar, ctx: Ctx) {
-        let a = analyze(&s.text);
+        let a = analyze(&s.text, GoYaml::V3);
         let simple_key = matches!(ctx, Ctx::Key { .. });
         let flow = ctx.in_flow();
         let tagged = s.tag.as_deref().filter(|t| !t.is_empty());
@@ -593,7 +594,7 @@ pub(crate) fn reread(s: &Scalar, in_flow: bool) -> Option<Scalar> {
 /// Texts with line breaks other than `\n` (go-yaml also breaks lines on U+0085, U+2028 and
 /// U+2029) are left as they are.
 pub(crate) fn folded_round_trip(text: &str) -> Option<String> {
-    if !analyze(text).block || text.chars().any(|c| is_break(c) && c != '\n') {
+    if !analyze(text, GoYaml::V3).block || text.chars().any(|c| is_break(c) && c != '\n') {
         return None;
     }
     let blank = |c: char| c == ' ' || c == '\t';
@@ -657,158 +658,6 @@ pub(crate) fn folded_round_trip(text: &str) -> Option<String> {
         value.extend(std::iter::repeat_n('\n', trailing_breaks));
     }
     (value != text).then_some(value)
-}
-
-/// What `yaml_emitter_analyze_scalar` finds out about a text.
-struct Analysis {
-    multiline: bool,
-    flow_plain: bool,
-    block_plain: bool,
-    single_quoted: bool,
-    block: bool,
-}
-
-fn analyze(text: &str) -> Analysis {
-    if text.is_empty() {
-        return Analysis {
-            multiline: false,
-            flow_plain: false,
-            block_plain: true,
-            single_quoted: true,
-            block: false,
-        };
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut block_indicators = false;
-    let mut flow_indicators = false;
-    let mut line_breaks = false;
-    let mut special = false;
-    let mut tabs = false;
-    let mut leading_space = false;
-    let mut leading_break = false;
-    let mut trailing_space = false;
-    let mut trailing_break = false;
-    let mut break_space = false;
-    let mut space_break = false;
-    let mut previous_space = false;
-    let mut previous_break = false;
-    if text.starts_with("---") || text.starts_with("...") {
-        block_indicators = true;
-        flow_indicators = true;
-    }
-    let mut preceded_by_whitespace = true;
-    let last = chars.len() - 1;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| n == ' ' || n == '\t');
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                '?' | ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '-' if followed_by_whitespace => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_indicators = true,
-                ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '#' if preceded_by_whitespace => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                _ => {}
-            }
-        }
-        if c == '\t' {
-            tabs = true;
-        } else if !is_printable(c) {
-            special = true;
-        }
-        if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if i == last {
-                trailing_space = true;
-            }
-            if previous_break {
-                break_space = true;
-            }
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(c) {
-            line_breaks = true;
-            if i == 0 {
-                leading_break = true;
-            }
-            if i == last {
-                trailing_break = true;
-            }
-            if previous_space {
-                space_break = true;
-            }
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
-    }
-    let mut a = Analysis {
-        multiline: line_breaks,
-        flow_plain: true,
-        block_plain: true,
-        single_quoted: true,
-        block: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break {
-        a.flow_plain = false;
-        a.block_plain = false;
-    }
-    if trailing_space {
-        a.block = false;
-    }
-    if break_space {
-        a.flow_plain = false;
-        a.block_plain = false;
-        a.single_quoted = false;
-    }
-    if space_break || tabs || special {
-        a.flow_plain = false;
-        a.block_plain = false;
-        a.single_quoted = false;
-    }
-    if space_break || special {
-        a.block = false;
-    }
-    if line_breaks {
-        a.flow_plain = false;
-        a.block_plain = false;
-    }
-    if flow_indicators {
-        a.flow_plain = false;
-    }
-    if block_indicators {
-        a.block_plain = false;
-    }
-    a
 }
 
 #[cfg(test)]
@@ -951,7 +800,7 @@ mod tests {
                 let text = format!("{body}{end}");
                 // Texts of breaks alone are left out: the reader there depends on what
                 // follows the scalar.
-                if !analyze(&text).block || text.trim_matches('\n').is_empty() {
+                if !analyze(&text, GoYaml::V3).block || text.trim_matches('\n').is_empty() {
                     continue;
                 }
                 let mut m = crate::yaml::Mapping::new();

@@ -705,40 +705,19 @@ fn decode_binary(text: &str) -> Result<String, ResolveError> {
     Ok(go::lossy(&bytes))
 }
 
-/// Go's `base64.StdEncoding.DecodeString` (not strict: unused trailing bits may be set).
+/// Go's `base64.StdEncoding.DecodeString`: padding required, `\r` and `\n` skipped, and (not
+/// being `Strict`) unused trailing bits may be set.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    fn sextet(c: u8) -> Option<u32> {
-        Some(u32::from(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    }
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const GO_STD: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+    );
     let chars: Vec<u8> = text.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
-    if chars.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(chars.len() / 4 * 3);
-    let quads = chars.len() / 4;
-    for (q, quad) in chars.chunks_exact(4).enumerate() {
-        let last = q + 1 == quads;
-        let pad = match (quad[2], quad[3]) {
-            (b'=', b'=') if last => 2,
-            (_, b'=') if last => 1,
-            _ => 0,
-        };
-        let mut n = 0u32;
-        for &c in &quad[..4 - pad] {
-            n = (n << 6) | sextet(c)?;
-        }
-        n <<= 6 * pad as u32;
-        let three = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&three[..3 - pad]);
-    }
-    Some(out)
+    GO_STD.decode(chars).ok()
 }
 
 #[cfg(test)]
@@ -1327,6 +1306,9 @@ mod tests {
     #[test]
     fn decodes_base64_like_go() {
         assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
+        // Go's StdEncoding is not Strict: set trailing bits are ignored.
+        assert_eq!(decode_base64("aGl=").unwrap(), b"hi");
+        assert_eq!(decode_base64("aGVsbG9=").unwrap(), b"hello");
         assert_eq!(decode_base64("aGVs\nbG8=\n").unwrap(), b"hello");
         assert_eq!(decode_base64("").unwrap(), b"");
         assert!(decode_base64("aGk").is_none());
