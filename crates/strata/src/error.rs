@@ -35,6 +35,9 @@ pub enum ErrorKind {
     Unsupported,
     /// An argument given to the library is malformed (a `--set-image` value...).
     Argument,
+    /// A SOPS-encrypted input cannot be decrypted: no matching key, a tampered value, a MAC
+    /// mismatch.
+    Decrypt,
 }
 
 /// A position in a source file.

@@ -40,6 +40,7 @@ pub mod patch;
 pub mod render;
 pub mod resource;
 pub mod schema;
+pub mod sops;
 pub mod sort;
 pub mod source;
 pub mod transform;

@@ -27,6 +27,9 @@ pub struct RenderOptions {
     /// `kustomize edit set` transformations applied to the top kustomization for this render
     /// only (`--set-image`, `--set-replicas`, `--set-namespace`).
     pub overrides: Overrides,
+    /// Decrypt SOPS-encrypted resources and generator sources with these keys (`--decrypt`).
+    /// Without them an encrypted input is an error, never shipped as ciphertext.
+    pub decrypt: Option<crate::sops::Keys>,
 }
 
 impl RenderOptions {
@@ -50,6 +53,12 @@ impl RenderOptions {
     /// Sets the overrides applied to the top kustomization.
     pub fn overrides(mut self, o: Overrides) -> RenderOptions {
         self.overrides = o;
+        self
+    }
+
+    /// Sets the keys that decrypt SOPS-encrypted inputs.
+    pub fn decrypt(mut self, keys: crate::sops::Keys) -> RenderOptions {
+        self.decrypt = Some(keys);
         self
     }
 
@@ -134,7 +143,8 @@ impl Renderer {
         root: &Path,
         cache: &ParseCache,
     ) -> Result<Rendered> {
-        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache);
+        let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache)
+            .sops(self.options.decrypt.clone());
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)

@@ -10,3 +10,4 @@ mod support;
 mod examples;
 mod fixtures;
 mod reference;
+mod sops;

@@ -38,6 +38,7 @@ pub struct Loader<'a> {
     restrictor: LoadRestrictor,
     limits: Limits,
     cache: &'a ParseCache,
+    sops: Option<crate::sops::Keys>,
 }
 
 impl<'a> Loader<'a> {
@@ -53,7 +54,26 @@ impl<'a> Loader<'a> {
             restrictor,
             limits,
             cache,
+            sops: None,
         }
+    }
+
+    /// Decrypts SOPS-encrypted inputs with `keys`; without keys they are an error.
+    pub fn sops(mut self, keys: Option<crate::sops::Keys>) -> Loader<'a> {
+        self.sops = keys;
+        self
+    }
+
+    /// Returns the plaintext of generator source `path` (as the kustomization names it)
+    /// when `bytes` is SOPS-encrypted; `None` when it is not.
+    pub fn decrypt_source(&self, path: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+        let opts = ParseOptions {
+            limits: self.limits,
+            duplicate_keys: DuplicateKeys::Error,
+            ..ParseOptions::default()
+        };
+        let parse = |f: &Arc<SourceFile>| crate::yaml::parse::parse_single(f, opts);
+        crate::sops::decrypt_source(path, bytes, self.sops.as_deref(), &parse)
     }
 
     /// Returns the input budgets.
@@ -211,6 +231,12 @@ impl<'a> Loader<'a> {
             if is_empty_document(&node) {
                 continue;
             }
+            // Flux's `decryption.provider: sops`: encrypted Secrets decrypt in place.
+            let node = match (crate::sops::is_encrypted(&node), &self.sops) {
+                (false, _) => node,
+                (true, Some(keys)) => crate::sops::decrypt_document(&file, &node, keys.as_ref())?,
+                (true, None) => return Err(crate::sops::not_enabled(&file, &node)),
+            };
             let r = Resource::from_node(node, &file)?;
             if r.id().gvk.kind.ends_with("List") {
                 let items = r.node().as_mapping().and_then(|m| m.get("items"));

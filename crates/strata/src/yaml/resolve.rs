@@ -706,7 +706,7 @@ fn decode_binary(text: &str) -> Result<String, ResolveError> {
 }
 
 /// Go's `base64.StdEncoding.DecodeString` (not strict: unused trailing bits may be set).
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     fn sextet(c: u8) -> Option<u32> {
         Some(u32::from(match c {
             b'A'..=b'Z' => c - b'A',
