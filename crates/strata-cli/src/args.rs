@@ -421,6 +421,12 @@ pub struct RenderFlags {
     /// `buildMetadata: [managedByLabel]` does the same).
     #[arg(long)]
     pub enable_managedby_label: bool,
+
+    /// Decrypt SOPS-encrypted resources and generator sources in memory, with the age keys
+    /// `sops` would use (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,
+    /// ~/.config/sops/age/keys.txt). The output then holds secrets in plaintext.
+    #[arg(long)]
+    pub decrypt: bool,
 }
 
 /// `--reorder` values.
@@ -494,7 +500,11 @@ impl BuildArgs {
 impl RenderFlags {
     /// Returns the library options these flags ask for.
     pub fn render_options(&self) -> RenderOptions {
-        RenderOptions::new()
+        let mut options = RenderOptions::new();
+        if self.decrypt {
+            options = options.decrypt(crate::sops_keys::from_env());
+        }
+        options
             .reorder(match self.reorder {
                 ReorderArg::Legacy => Reorder::Legacy,
                 ReorderArg::None => Reorder::None,

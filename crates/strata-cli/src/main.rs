@@ -7,6 +7,7 @@ mod commands;
 mod create_cmd;
 mod kustomize_args;
 mod report;
+mod sops_keys;
 mod version_cmd;
 
 use std::process::ExitCode;

@@ -9,3 +9,4 @@ mod build;
 mod diff;
 mod integrations;
 mod kustomize;
+mod sops;

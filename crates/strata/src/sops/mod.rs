@@ -163,7 +163,8 @@ fn decrypt_tree(root: &Node, keys: &dyn KeySource) -> std::result::Result<Node, 
         .ok_or_else(|| (ErrorKind::Decrypt, None, "no `sops` metadata".to_string()))?;
     let meta = parse_metadata(meta_node)
         .map_err(|(kind, m)| (kind, Some(meta_node.span), format!("SOPS metadata: {m}")))?;
-    let data_key = data_key(&meta, keys).map_err(|m| (ErrorKind::Decrypt, None, m))?;
+    let data_key =
+        data_key(&meta, keys).map_err(|m| (ErrorKind::Decrypt, Some(meta_node.span), m))?;
     let mut tree = root.clone();
     if let Some(m) = tree.as_mapping_mut() {
         m.remove("sops");
@@ -172,9 +173,13 @@ fn decrypt_tree(root: &Node, keys: &dyn KeySource) -> std::result::Result<Node, 
     walker
         .walk(&mut tree)
         .map_err(|(span, m)| (ErrorKind::Decrypt, Some(span), m))?;
+    let mac_span = meta_node
+        .as_mapping()
+        .and_then(|m| m.get("mac"))
+        .map(|n| n.span);
     walker
         .check_mac()
-        .map_err(|m| (ErrorKind::Decrypt, None, m))?;
+        .map_err(|m| (ErrorKind::Decrypt, mac_span, m))?;
     Ok(tree)
 }
 
