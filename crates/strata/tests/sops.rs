@@ -31,7 +31,7 @@ fn case(name: &str) -> MemoryFs {
 
 #[test]
 fn encrypted_cases_render_as_their_plaintext_twins() {
-    for name in ["secret-resource", "generator-sources"] {
+    for name in ["secret-resource", "generator-sources", "ksops"] {
         let expected_path = repo_root()
             .join("testdata/build")
             .join(format!("sops-plain-{name}"))
@@ -43,26 +43,28 @@ fn encrypted_cases_render_as_their_plaintext_twins() {
     }
 }
 
-/// Every failure names the encrypted file and prints no plaintext (`value`).
+/// Every failure names the encrypted file (or the KSOPS config) and prints no plaintext
+/// (`value`).
 fn assert_fails(fs: &MemoryFs, keys: Option<Arc<AgeKeys>>, kind: ErrorKind, phrase: &str) {
     let e = render(fs, keys).expect_err("an encrypted input must not render");
     let msg = e.to_string();
     assert_eq!(e.kind(), kind, "{msg}");
     assert!(msg.contains(phrase), "{msg:?} lacks {phrase:?}");
     assert!(!msg.contains("value"), "plaintext in {msg:?}");
-    assert!(msg.contains(".enc."), "the file is not named: {msg}");
+    let named = msg.contains(".enc.") || msg.contains("secret-generator.yaml");
+    assert!(named, "the file is not named: {msg}");
 }
 
 #[test]
 fn without_decrypt_an_encrypted_input_is_an_error() {
-    for name in ["secret-resource", "generator-sources"] {
+    for name in ["secret-resource", "generator-sources", "ksops"] {
         assert_fails(&case(name), None, ErrorKind::Unsupported, "--decrypt");
     }
 }
 
 #[test]
 fn a_key_that_is_not_a_recipient_is_refused() {
-    for name in ["secret-resource", "generator-sources"] {
+    for name in ["secret-resource", "generator-sources", "ksops"] {
         assert_fails(
             &case(name),
             Some(keys("other-age.txt")),
@@ -154,4 +156,34 @@ fn a_moved_value_fails_authentication() {
         ErrorKind::Decrypt,
         "stringData.other",
     );
+}
+
+#[test]
+fn ksops_needs_hash_names_the_secret_after_its_plaintext() {
+    let render_with_hash = |drop_binary: bool| {
+        let dir = repo_root().join("testdata/sops/ksops");
+        let mut cfg = std::fs::read_to_string(dir.join("secret-generator.yaml"))
+            .unwrap()
+            .replace(
+                "    labels:\n",
+                "    annotations:\n      kustomize.config.k8s.io/needs-hash: \"true\"\n    labels:\n",
+            );
+        if drop_binary {
+            cfg = cfg.replace("  binaryFiles:\n  - blob=./token.txt\n", "");
+        }
+        let mut fs = memory_fs_from(&dir);
+        fs.add_file("/secret-generator.yaml", cfg.into_bytes());
+        let out = render(&fs, Some(keys("age.txt"))).unwrap();
+        assert!(!out.contains("needs-hash"), "{out}");
+        let name = out.lines().find(|l| l.contains("name: app-secrets"));
+        name.unwrap().trim().to_string()
+    };
+    let full = render_with_hash(false);
+    assert!(full.starts_with("name: app-secrets-"), "{full}");
+    assert_eq!(
+        full,
+        render_with_hash(false),
+        "the suffix follows the content only"
+    );
+    assert_ne!(full, render_with_hash(true), "and changes with it");
 }

@@ -64,6 +64,19 @@ impl<'a> Loader<'a> {
         self
     }
 
+    /// Returns true when SOPS-encrypted inputs are decrypted.
+    pub fn decrypts(&self) -> bool {
+        self.sops.is_some()
+    }
+
+    /// Returns the plaintext of SOPS-encrypted document `root` of `file`.
+    pub fn decrypt_document(&self, file: &Arc<SourceFile>, root: &Node) -> Result<Node> {
+        match &self.sops {
+            Some(keys) => crate::sops::decrypt_document(file, root, keys.as_ref()),
+            None => Err(crate::sops::not_enabled(file, root)),
+        }
+    }
+
     /// Returns the plaintext of generator source `path` (as the kustomization names it)
     /// when `bytes` is SOPS-encrypted; `None` when it is not.
     pub fn decrypt_source(&self, path: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -232,10 +245,10 @@ impl<'a> Loader<'a> {
                 continue;
             }
             // Flux's `decryption.provider: sops`: encrypted Secrets decrypt in place.
-            let node = match (crate::sops::is_encrypted(&node), &self.sops) {
-                (false, _) => node,
-                (true, Some(keys)) => crate::sops::decrypt_document(&file, &node, keys.as_ref())?,
-                (true, None) => return Err(crate::sops::not_enabled(&file, &node)),
+            let node = if crate::sops::is_encrypted(&node) {
+                self.decrypt_document(&file, &node)?
+            } else {
+                node
             };
             let r = Resource::from_node(node, &file)?;
             if r.id().gvk.kind.ends_with("List") {

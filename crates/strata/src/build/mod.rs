@@ -8,6 +8,7 @@
 mod builtins;
 mod crds;
 mod generators;
+mod ksops;
 mod loader;
 mod patches;
 mod plugins;
@@ -521,6 +522,16 @@ impl<'a> Builder<'a> {
                 .track
                 .then(|| plugin_origin(&config))
                 .flatten();
+            if ksops::is_config(&config) {
+                ksops::generate(
+                    &config,
+                    &self.loader,
+                    &target.dir,
+                    &mut acc.resources,
+                    origin,
+                )?;
+                continue;
+            }
             plugins::generate(&config, &files, &mut acc.resources, origin)?;
         }
         Ok(())
