@@ -1,5 +1,6 @@
 //! `--decrypt`: the keys that open SOPS files, found where `sops` itself looks for them
-//! (age/keysource.go in getsops/sops), loaded once and only when a file needs them.
+//! (age/keysource.go and kms/keysource.go in getsops/sops), loaded once and only when a file
+//! needs them.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,7 +9,8 @@ use std::sync::{Arc, OnceLock};
 use strata::sops::{AgeKeys, KeySource, Keys, MasterKey};
 
 /// Age identities from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, the output of
-/// `SOPS_AGE_KEY_CMD` and the default key file, all of them together as `sops` reads them.
+/// `SOPS_AGE_KEY_CMD` and the default key file, all of them together as `sops` reads them;
+/// then AWS KMS with the default credential chain (with the `kms` feature).
 #[derive(Default)]
 pub struct EnvKeys {
     age: OnceLock<Result<AgeKeys, String>>,
@@ -27,10 +29,29 @@ impl fmt::Debug for EnvKeys {
 
 impl KeySource for EnvKeys {
     fn data_key(&self, keys: &[MasterKey]) -> Result<Vec<u8>, String> {
-        match self.age.get_or_init(load_age) {
-            Ok(age) => age.data_key(keys),
-            Err(m) => Err(m.clone()),
+        let has_age = keys.iter().any(|k| matches!(k, MasterKey::Age { .. }));
+        let mut why = Vec::new();
+        if has_age {
+            match self.age.get_or_init(load_age) {
+                Ok(age) => match age.data_key(keys) {
+                    Ok(key) => return Ok(key),
+                    Err(m) => why.push(m),
+                },
+                Err(m) => why.push(m.clone()),
+            }
         }
+        for key in keys {
+            if let MasterKey::Kms { .. } = key {
+                match kms::data_key(key) {
+                    Ok(k) => return Ok(k),
+                    Err(m) => why.push(m),
+                }
+            }
+        }
+        if why.is_empty() {
+            why.push("no age or AWS KMS key among them".into());
+        }
+        Err(why.join("; "))
     }
 }
 
@@ -84,4 +105,87 @@ fn default_key_file() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
     Some(config.join("sops/age/keys.txt"))
+}
+
+#[cfg(feature = "kms")]
+mod kms {
+    use std::time::Duration;
+
+    use aws_config::BehaviorVersion;
+    use aws_config::timeout::TimeoutConfig;
+    use aws_sdk_kms::config::Region;
+    use aws_sdk_kms::error::DisplayErrorContext;
+    use aws_sdk_kms::primitives::Blob;
+    use strata::sops::MasterKey;
+
+    /// How long one KMS call may take, retries included.
+    const TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Decrypts the data key of KMS master `key` as `sops` does: the region from the ARN,
+    /// the stored encryption context, the AWS default credential chain (`AWS_PROFILE`, or the
+    /// key's `aws_profile`); `AWS_ENDPOINT_URL` points it elsewhere.
+    pub fn data_key(key: &MasterKey) -> Result<Vec<u8>, String> {
+        let MasterKey::Kms {
+            arn,
+            enc,
+            context,
+            role,
+            profile,
+            ..
+        } = key
+        else {
+            return Err("not a KMS key".into());
+        };
+        if role.as_deref().is_some_and(|r| !r.is_empty()) {
+            return Err(format!("kms {arn}: assuming a role is not supported"));
+        }
+        let region = arn
+            .split(':')
+            .nth(3)
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| format!("kms {arn}: no region in the ARN"))?;
+        let blob = aws_smithy_types::base64::decode(enc)
+            .map_err(|_| format!("kms {arn}: the encrypted data key is not base64"))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("kms {arn}: {e}"))?;
+        runtime.block_on(async {
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .timeout_config(TimeoutConfig::builder().operation_timeout(TIMEOUT).build());
+            if let Some(p) = profile.as_deref().filter(|p| !p.is_empty()) {
+                loader = loader.profile_name(p);
+            }
+            let client = aws_sdk_kms::Client::new(&loader.load().await);
+            let mut request = client
+                .decrypt()
+                .key_id(arn)
+                .ciphertext_blob(Blob::new(blob));
+            for (k, v) in context {
+                request = request.encryption_context(k, v);
+            }
+            let out = request
+                .send()
+                .await
+                .map_err(|e| format!("kms {arn}: {}", DisplayErrorContext(&e)))?;
+            out.plaintext()
+                .map(|p| p.as_ref().to_vec())
+                .ok_or_else(|| format!("kms {arn}: no plaintext in the response"))
+        })
+    }
+}
+
+#[cfg(not(feature = "kms"))]
+mod kms {
+    use strata::sops::MasterKey;
+
+    pub fn data_key(key: &MasterKey) -> Result<Vec<u8>, String> {
+        let MasterKey::Kms { arn, .. } = key else {
+            return Err("not a KMS key".into());
+        };
+        Err(format!(
+            "kms {arn}: this build has no AWS KMS support (feature `kms`)"
+        ))
+    }
 }

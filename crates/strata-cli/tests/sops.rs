@@ -102,3 +102,116 @@ fn failures_print_nothing_on_stdout() {
     assert_fails(&out, "SOPS_AGE_KEY: line 1 is not an age identity");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("NOT-A-KEY"));
 }
+
+/// A local KMS emulator (`moto_server`, PyPI `moto[server]`) on a free loopback port, ended
+/// when dropped.
+struct KmsEmulator {
+    child: std::process::Child,
+    url: String,
+}
+
+impl KmsEmulator {
+    /// Starts one, or returns why it cannot (not installed).
+    fn start() -> Result<KmsEmulator, String> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("moto_server: {e}"))?;
+        let mut emulator = KmsEmulator {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..300 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(emulator);
+            }
+            if let Ok(Some(status)) = emulator.child.try_wait() {
+                return Err(format!("moto_server exited with {status}"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err("moto_server did not listen within 30 s".into())
+    }
+}
+
+impl Drop for KmsEmulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Skips a test whose tool is missing, except in CI, where it fails.
+fn unavailable(why: &str) {
+    if std::env::var_os("STRATA_REQUIRE_SHARED").is_some_and(|v| v == "1") {
+        panic!("{why} (install it: pip install 'moto[server]')");
+    }
+    eprintln!("skipped: {why}; pip install 'moto[server]' to run this test");
+}
+
+#[test]
+fn aws_kms_master_keys_through_a_local_kms_emulator() {
+    let emulator = match KmsEmulator::start() {
+        Ok(e) => e,
+        Err(why) => return unavailable(&why),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sops_kms/make_fixture.py");
+    let made = Command::new("python3")
+        .arg(script)
+        .arg(&emulator.url)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let kms = |case: &str, decrypt: bool| {
+        let mut c = strata(dir.path());
+        c.env("AWS_ENDPOINT_URL", &emulator.url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .arg("build")
+            .arg(dir.path().join(case));
+        if decrypt {
+            c.arg("--decrypt");
+        }
+        c.output().unwrap()
+    };
+    let plain = kms("plain", false);
+    assert!(plain.status.success());
+    let out = kms("encrypted", true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("password: s3cret-from-kms"));
+
+    // The encryption context is part of what KMS authenticates.
+    let file = dir.path().join("encrypted/secret.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("app: storefront", "app: other")).unwrap();
+    let out = kms("encrypted", true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("secret.yaml") && stderr.contains("kms arn:aws:kms:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+}
