@@ -27,7 +27,7 @@ fn key_file(name: &str) -> PathBuf {
 }
 
 fn build(mut c: Command, case: &str, decrypt: bool) -> Output {
-    c.arg("build").arg(repo().join("testdata/sops").join(case));
+    c.arg("render").arg(repo().join("testdata/sops").join(case));
     if decrypt {
         c.arg("--decrypt");
     }
@@ -78,6 +78,33 @@ fn every_age_key_source_sops_reads_works() {
     let mut c = strata(home.path());
     c.env("SOPS_AGE_KEY_FILE", key_file("other-age.txt"));
     assert_renders(&build(c, "secret-resource", true), "secret-resource");
+}
+
+#[test]
+fn the_kustomize_build_verb_passes_ciphertext_through_with_a_warning() {
+    let home = tempfile::tempdir().unwrap();
+    for verb in ["build", "render"] {
+        let out = strata(home.path())
+            .arg(verb)
+            .arg(repo().join("testdata/sops/secret-resource"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if verb == "build" {
+            // What kustomize prints: the document as it is, `sops` block included.
+            assert!(out.status.success(), "{stderr}");
+            assert!(stdout.contains("key: ENC[AES256_GCM,") && stdout.contains("sops:"));
+            assert!(
+                stderr.contains("secret.enc.yaml' is SOPS-encrypted"),
+                "{stderr}"
+            );
+            assert!(stderr.contains("--decrypt"), "{stderr}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{stderr}");
+            assert!(stdout.is_empty());
+        }
+    }
 }
 
 #[test]

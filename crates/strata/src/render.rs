@@ -30,6 +30,10 @@ pub struct RenderOptions {
     /// Decrypt SOPS-encrypted resources and generator sources with these keys (`--decrypt`).
     /// Without them an encrypted input is an error, never shipped as ciphertext.
     pub decrypt: Option<crate::sops::Keys>,
+    /// Without [`RenderOptions::decrypt`], render SOPS-encrypted inputs as kustomize does
+    /// (ciphertext and `sops` block included; KSOPS configs as external plugins) with a
+    /// warning, instead of failing. `strata build`, the kustomize drop-in, sets it.
+    pub keep_encrypted: bool,
 }
 
 impl RenderOptions {
@@ -59,6 +63,12 @@ impl RenderOptions {
     /// Sets the keys that decrypt SOPS-encrypted inputs.
     pub fn decrypt(mut self, keys: crate::sops::Keys) -> RenderOptions {
         self.decrypt = Some(keys);
+        self
+    }
+
+    /// Sets whether undecrypted SOPS inputs pass through as kustomize renders them.
+    pub fn keep_encrypted(mut self, keep: bool) -> RenderOptions {
+        self.keep_encrypted = keep;
         self
     }
 
@@ -144,7 +154,8 @@ impl Renderer {
         cache: &ParseCache,
     ) -> Result<Rendered> {
         let loader = Loader::new(fs, self.options.load_restrictor, self.options.limits, cache)
-            .sops(self.options.decrypt.clone());
+            .sops(self.options.decrypt.clone())
+            .keep_encrypted(self.options.keep_encrypted);
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)

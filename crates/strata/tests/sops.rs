@@ -187,3 +187,26 @@ fn ksops_needs_hash_names_the_secret_after_its_plaintext() {
     );
     assert_ne!(full, render_with_hash(true), "and changes with it");
 }
+
+#[test]
+fn keep_encrypted_renders_as_kustomize_with_a_warning() {
+    let opts = RenderOptions::default().keep_encrypted(true);
+    for name in ["secret-resource", "generator-sources"] {
+        let rendered = Renderer::new(opts.clone())
+            .render(&case(name), "/")
+            .unwrap();
+        let yaml = rendered.to_yaml().unwrap();
+        assert!(
+            !yaml.contains(": value"),
+            "{name}: decrypted without keys:\n{yaml}"
+        );
+        let warned = rendered
+            .warnings()
+            .iter()
+            .any(|w| w.contains("SOPS-encrypted"));
+        assert!(warned, "{name}: {:?}", rendered.warnings());
+    }
+    // A KSOPS config is then an external plugin, as kustomize sees it.
+    let e = Renderer::new(opts).render(&case("ksops"), "/").unwrap_err();
+    assert!(e.to_string().contains("external plugins disabled"), "{e}");
+}

@@ -39,6 +39,8 @@ pub struct Loader<'a> {
     limits: Limits,
     cache: &'a ParseCache,
     sops: Option<crate::sops::Keys>,
+    keep_encrypted: bool,
+    warnings: Mutex<Vec<String>>,
 }
 
 impl<'a> Loader<'a> {
@@ -55,6 +57,32 @@ impl<'a> Loader<'a> {
             limits,
             cache,
             sops: None,
+            keep_encrypted: false,
+            warnings: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Without keys, passes SOPS-encrypted inputs through as kustomize does (with a
+    /// warning) instead of failing.
+    pub fn keep_encrypted(mut self, keep: bool) -> Loader<'a> {
+        self.keep_encrypted = keep;
+        self
+    }
+
+    /// Returns the warnings collected while loading, and forgets them.
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    fn warn_kept(&self, path: &str) {
+        if let Ok(mut w) = self.warnings.lock() {
+            w.push(format!(
+                "warning: '{path}' is SOPS-encrypted and is output as ciphertext, as kustomize \
+                 does; add --decrypt to decrypt it"
+            ));
         }
     }
 
@@ -62,6 +90,12 @@ impl<'a> Loader<'a> {
     pub fn sops(mut self, keys: Option<crate::sops::Keys>) -> Loader<'a> {
         self.sops = keys;
         self
+    }
+
+    /// Returns true when SOPS-encrypted inputs pass through undecrypted, as kustomize
+    /// renders them.
+    pub fn keeps_encrypted(&self) -> bool {
+        self.sops.is_none() && self.keep_encrypted
     }
 
     /// Returns true when SOPS-encrypted inputs are decrypted.
@@ -86,7 +120,15 @@ impl<'a> Loader<'a> {
             ..ParseOptions::default()
         };
         let parse = |f: &Arc<SourceFile>| crate::yaml::parse::parse_single(f, opts);
-        crate::sops::decrypt_source(path, bytes, self.sops.as_deref(), &parse)
+        match crate::sops::decrypt_source(path, bytes, self.sops.as_deref(), &parse) {
+            // Without keys the only failure is "encrypted, and decryption is off".
+            Err(e) if self.sops.is_none() && self.keep_encrypted => {
+                drop(e);
+                self.warn_kept(path);
+                Ok(None)
+            }
+            other => other,
+        }
     }
 
     /// Returns the input budgets.
@@ -245,10 +287,13 @@ impl<'a> Loader<'a> {
                 continue;
             }
             // Flux's `decryption.provider: sops`: encrypted Secrets decrypt in place.
-            let node = if crate::sops::is_encrypted(&node) {
-                self.decrypt_document(&file, &node)?
-            } else {
+            let node = if !crate::sops::is_encrypted(&node) {
                 node
+            } else if self.sops.is_none() && self.keep_encrypted {
+                self.warn_kept(&file.path);
+                node
+            } else {
+                self.decrypt_document(&file, &node)?
             };
             let r = Resource::from_node(node, &file)?;
             if r.id().gvk.kind.ends_with("List") {

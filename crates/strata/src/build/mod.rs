@@ -202,6 +202,7 @@ impl<'a> Builder<'a> {
             write_origins(r, self.metadata);
             strip_build_state(r.node_mut());
         }
+        self.warnings.extend(self.loader.take_warnings());
         Ok(Built {
             resources,
             warnings: self.warnings,
@@ -522,7 +523,7 @@ impl<'a> Builder<'a> {
                 .track
                 .then(|| plugin_origin(&config))
                 .flatten();
-            if ksops::is_config(&config) {
+            if ksops::is_config(&config) && !self.loader.keeps_encrypted() {
                 ksops::generate(
                     &config,
                     &self.loader,
