@@ -422,9 +422,10 @@ pub struct RenderFlags {
     #[arg(long)]
     pub enable_managedby_label: bool,
 
-    /// Decrypt SOPS-encrypted resources and generator sources in memory, with the age keys
-    /// `sops` would use (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,
-    /// ~/.config/sops/age/keys.txt). The output then holds secrets in plaintext.
+    /// Decrypt SOPS-encrypted resources, generator sources and KSOPS generators in memory,
+    /// with the keys `sops` would use (age: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,
+    /// SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt, ssh keys; AWS KMS: the AWS credential
+    /// chain). The output then holds secrets in plaintext.
     #[arg(long)]
     pub decrypt: bool,
 }

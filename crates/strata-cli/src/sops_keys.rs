@@ -72,29 +72,67 @@ fn load_age() -> Result<AgeKeys, String> {
         add(&format!("SOPS_AGE_KEY_FILE {}", path.display()), &text)?;
     }
     if let Ok(cmd) = std::env::var("SOPS_AGE_KEY_CMD") {
-        let out = std::process::Command::new("sh")
-            .args(["-c", &cmd])
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| format!("SOPS_AGE_KEY_CMD: {e}"))?;
-        if !out.status.success() {
-            return Err(format!("SOPS_AGE_KEY_CMD exited with {}", out.status));
-        }
-        add("SOPS_AGE_KEY_CMD", &String::from_utf8_lossy(&out.stdout))?;
+        add("SOPS_AGE_KEY_CMD", &run_key_cmd("SOPS_AGE_KEY_CMD", &cmd)?)?;
     }
     if let Some(path) = default_key_file().filter(|p| p.is_file()) {
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         add(&path.display().to_string(), &text)?;
     }
+    load_ssh(&mut keys)?;
     if keys.is_empty() {
         return Err(
             "no age identity was given: set SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or \
-                    SOPS_AGE_KEY_CMD, or write ~/.config/sops/age/keys.txt"
+             SOPS_AGE_KEY_CMD, write ~/.config/sops/age/keys.txt, or give an ssh key"
                 .into(),
         );
     }
     Ok(keys)
+}
+
+/// ssh private keys as age identities, as sops loads them: `SOPS_AGE_SSH_PRIVATE_KEY_FILE`,
+/// the output of `SOPS_AGE_SSH_PRIVATE_KEY_CMD`, else `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`
+/// (those two skipped quietly when unusable, say passphrase-protected).
+fn load_ssh(keys: &mut AgeKeys) -> Result<(), String> {
+    let mut explicit = false;
+    if let Some(path) = std::env::var_os("SOPS_AGE_SSH_PRIVATE_KEY_FILE") {
+        explicit = true;
+        let path = PathBuf::from(path);
+        let origin = format!("SOPS_AGE_SSH_PRIVATE_KEY_FILE {}", path.display());
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{origin}: {e}"))?;
+        keys.add_ssh(&text).map_err(|m| format!("{origin}: {m}"))?;
+    }
+    if let Ok(cmd) = std::env::var("SOPS_AGE_SSH_PRIVATE_KEY_CMD") {
+        explicit = true;
+        let text = run_key_cmd("SOPS_AGE_SSH_PRIVATE_KEY_CMD", &cmd)?;
+        keys.add_ssh(&text)
+            .map_err(|m| format!("SOPS_AGE_SSH_PRIVATE_KEY_CMD: {m}"))?;
+    }
+    if !explicit {
+        if let Some(home) = std::env::var_os("HOME") {
+            for name in ["id_ed25519", "id_rsa"] {
+                let path = PathBuf::from(&home).join(".ssh").join(name);
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    // Not an error: sops, too, only notes an unusable default key.
+                    let _ = keys.add_ssh(&text);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs a key command with `sh -c` and returns its stdout.
+fn run_key_cmd(var: &str, cmd: &str) -> Result<String, String> {
+    let out = std::process::Command::new("sh")
+        .args(["-c", cmd])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{var}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{var} exited with {}", out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// `$XDG_CONFIG_HOME/sops/age/keys.txt`, else `~/.config/sops/age/keys.txt` (Go's

@@ -242,3 +242,87 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
     );
     assert!(!stderr.contains("s3cret"), "{stderr}");
 }
+
+/// Returns the armored age file that wraps the data key in `sops_yaml`'s `enc: |` block.
+fn age_block(sops_yaml: &str) -> (String, String) {
+    let start = sops_yaml.find("-----BEGIN AGE").unwrap();
+    let end = sops_yaml.find("-----END AGE ENCRYPTED FILE-----").unwrap() + 32;
+    let raw = &sops_yaml[start..end];
+    let armored: String = raw.lines().map(|l| format!("{}\n", l.trim())).collect();
+    (raw.to_string(), armored)
+}
+
+#[test]
+fn an_ssh_key_opens_a_file_encrypted_to_its_ssh_recipient() {
+    use std::io::{Read, Write};
+    use std::str::FromStr;
+
+    let home = tempfile::tempdir().unwrap();
+    let ssh = home.path().join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    let keygen = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(ssh.join("id_ed25519"))
+        .output();
+    if !keygen.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: ssh-keygen is not available");
+        return;
+    }
+    // The real sops file, with its data key re-wrapped (by the age crate) to the ssh key: the
+    // recipient list is not covered by the MAC, so sops accepts such a file too.
+    let case = repo().join("testdata/sops/secret-resource");
+    let text = std::fs::read_to_string(case.join("secret.enc.yaml")).unwrap();
+    let (raw, armored) = age_block(&text);
+    let key_text = std::fs::read_to_string(key_file("age.txt")).unwrap();
+    let x25519 = key_text
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap();
+    let identity = age::x25519::Identity::from_str(x25519).unwrap();
+    let decryptor =
+        age::Decryptor::new(age::armor::ArmoredReader::new(armored.as_bytes())).unwrap();
+    let mut data_key = Vec::new();
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .unwrap()
+        .read_to_end(&mut data_key)
+        .unwrap();
+    let public = std::fs::read_to_string(ssh.join("id_ed25519.pub")).unwrap();
+    let public = public
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let recipient = age::ssh::Recipient::from_str(&public).unwrap();
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .unwrap();
+    let mut wrapped = Vec::new();
+    let armor =
+        age::armor::ArmoredWriter::wrap_output(&mut wrapped, age::armor::Format::AsciiArmor)
+            .unwrap();
+    let mut w = encryptor.wrap_output(armor).unwrap();
+    w.write_all(&data_key).unwrap();
+    w.finish().unwrap().finish().unwrap();
+    let block = String::from_utf8(wrapped).unwrap();
+    let indented = block.trim_end().replace('\n', "\n        ");
+    let old_recipient = "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29";
+    let rewrapped = text
+        .replace(&raw, &indented)
+        .replace(old_recipient, &public);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        case.join("kustomization.yaml"),
+        dir.path().join("kustomization.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("secret.enc.yaml"), &rewrapped).unwrap();
+    let out = strata(home.path())
+        .arg("render")
+        .arg("--decrypt")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_renders(&out, "secret-resource");
+}

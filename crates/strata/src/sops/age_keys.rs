@@ -10,10 +10,12 @@ use super::{KeySource, MasterKey};
 /// Most bytes an age-wrapped data key may decrypt to (SOPS stores 32).
 const MAX_DATA_KEY: u64 = 1024;
 
-/// X25519 age identities (`AGE-SECRET-KEY-1…`), as `age-keygen` writes them.
+/// age identities: X25519 keys (`AGE-SECRET-KEY-1…`, as `age-keygen` writes them) and
+/// unencrypted ssh-ed25519 / ssh-rsa private keys (age's ssh recipients, which SOPS accepts).
 #[derive(Default)]
 pub struct AgeKeys {
     identities: Vec<age::x25519::Identity>,
+    ssh: Vec<age::ssh::Identity>,
 }
 
 impl AgeKeys {
@@ -40,27 +42,44 @@ impl AgeKeys {
         Ok(added)
     }
 
+    /// Adds an OpenSSH private key (ed25519 or RSA) given as the text of its file. Returns
+    /// why it cannot be used: not a key, protected by a passphrase, or an unsupported type.
+    pub fn add_ssh(&mut self, text: &str) -> Result<(), String> {
+        let id = age::ssh::Identity::from_buffer(text.as_bytes(), None)
+            .map_err(|_| "not an OpenSSH private key".to_string())?;
+        match id {
+            age::ssh::Identity::Unencrypted(_) => {
+                self.ssh.push(id);
+                Ok(())
+            }
+            age::ssh::Identity::Encrypted(_) => {
+                Err("passphrase-protected ssh keys are not supported".into())
+            }
+            age::ssh::Identity::Unsupported(_) => Err("unsupported ssh key type".into()),
+        }
+    }
+
     /// Returns the number of identities.
     pub fn len(&self) -> usize {
-        self.identities.len()
+        self.identities.len() + self.ssh.len()
     }
 
     /// Returns true when there are no identities.
     pub fn is_empty(&self) -> bool {
-        self.identities.is_empty()
+        self.len() == 0
     }
 }
 
 impl fmt::Debug for AgeKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never the keys themselves.
-        write!(f, "AgeKeys({} identities)", self.identities.len())
+        write!(f, "AgeKeys({} identities)", self.len())
     }
 }
 
 impl KeySource for AgeKeys {
     fn data_key(&self, keys: &[MasterKey]) -> Result<Vec<u8>, String> {
-        if self.identities.is_empty() {
+        if self.is_empty() {
             return Err("no age identity was given".into());
         }
         let mut any_age = false;
@@ -85,7 +104,8 @@ impl AgeKeys {
     fn open(&self, enc: &str) -> Option<Vec<u8>> {
         let reader = age::armor::ArmoredReader::new(enc.as_bytes());
         let decryptor = age::Decryptor::new(reader).ok()?;
-        let ids = self.identities.iter().map(|i| i as &dyn age::Identity);
+        let x25519 = self.identities.iter().map(|i| i as &dyn age::Identity);
+        let ids = x25519.chain(self.ssh.iter().map(|i| i as &dyn age::Identity));
         let stream = decryptor.decrypt(ids).ok()?;
         let mut out = Vec::new();
         stream.take(MAX_DATA_KEY).read_to_end(&mut out).ok()?;
