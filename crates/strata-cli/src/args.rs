@@ -424,6 +424,13 @@ pub struct RenderFlags {
     /// alias-nodes, nodes, resources, kustomizations.
     #[arg(long = "budget", value_name = "NAME=N", value_parser = parse_budget)]
     pub budgets: Vec<(Budget, u64)>,
+
+    /// Decrypt SOPS-encrypted resources, generator sources and KSOPS generators in memory,
+    /// with the keys `sops` would use (age: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,
+    /// SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt, ssh keys; AWS KMS: the AWS credential
+    /// chain). The output then holds secrets in plaintext.
+    #[arg(long)]
+    pub decrypt: bool,
 }
 
 /// Parses `NAME=N` for `--budget`.
@@ -527,7 +534,11 @@ impl BuildArgs {
 impl RenderFlags {
     /// Returns the library options these flags ask for.
     pub fn render_options(&self) -> RenderOptions {
-        RenderOptions::new()
+        let mut options = RenderOptions::new();
+        if self.decrypt {
+            options = options.decrypt(crate::sops_keys::from_env());
+        }
+        options
             .reorder(match self.reorder {
                 ReorderArg::Legacy => Reorder::Legacy,
                 ReorderArg::None => Reorder::None,

@@ -37,7 +37,8 @@ pub enum Failure {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
-        Command::Render(args) | Command::Build(args) => build(&args),
+        Command::Render(args) => build(&args, false),
+        Command::Build(args) => build(&args, true),
         Command::Patch(args) => patch_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
         Command::Create(args) => create_cmd::run(&args),
@@ -56,7 +57,7 @@ pub fn run_kustomize(cli: KustomizeCli) -> Result<ExitCode, Failure> {
                 eprintln!("Error: specify one path to kustomization.yaml");
                 return Err(Failure::Reported(ExitCode::FAILURE));
             }
-            build(&args)
+            build(&args, true)
         }
         KustomizeCommand::Create(args) => create_cmd::run(&args),
         KustomizeCommand::Version(args) => version_cmd::run(&args),
@@ -80,11 +81,14 @@ fn completion(args: &CompletionArgs, mut cmd: clap::Command) -> Result<ExitCode,
     write_stdout(&String::from_utf8_lossy(&script))
 }
 
-fn build(args: &BuildArgs) -> Result<ExitCode, Failure> {
+/// `render`, or with `as_kustomize` the drop-in `build`, which renders SOPS-encrypted inputs
+/// it is not asked to decrypt as kustomize does (with a warning) where `render` refuses them.
+fn build(args: &BuildArgs, as_kustomize: bool) -> Result<ExitCode, Failure> {
     let options = args.render_options().map_err(|(flag, value, e)| {
         report::error_with_prefix(&format!("Error: {flag} {value:?}: "), &e);
         Failure::Reported(ExitCode::FAILURE)
     })?;
+    let options = options.keep_encrypted(as_kustomize);
     let renderer = Renderer::new(options);
     let dirs: Vec<PathBuf> = if args.dirs.is_empty() {
         vec![PathBuf::from(".")]

@@ -10,6 +10,7 @@ mod kustomize_args;
 mod plugins;
 mod remote;
 mod report;
+mod sops_keys;
 mod version_cmd;
 
 use std::process::ExitCode;

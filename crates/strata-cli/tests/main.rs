@@ -13,3 +13,4 @@ mod hostile;
 mod integrations;
 mod kustomize;
 mod snapshots_cli;
+mod sops;

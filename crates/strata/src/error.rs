@@ -37,6 +37,9 @@ pub enum ErrorKind {
     Argument,
     /// An external tool the render called through a trait failed (`helm template`...).
     External,
+    /// A SOPS-encrypted input cannot be decrypted: no matching key, a tampered value, a MAC
+    /// mismatch.
+    Decrypt,
 }
 
 /// A position in a source file.

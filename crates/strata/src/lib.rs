@@ -55,6 +55,7 @@ pub mod remote;
 pub mod render;
 pub mod resource;
 pub mod schema;
+pub mod sops;
 pub mod sort;
 pub mod source;
 pub mod transform;

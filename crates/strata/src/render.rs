@@ -49,6 +49,13 @@ pub struct RenderOptions {
     /// Off by default: `.git/config` can hold the CI job's token, and a rendered diff is
     /// often published.
     pub allow_git_files: bool,
+    /// Decrypt SOPS-encrypted resources and generator sources with these keys (`--decrypt`).
+    /// Without them an encrypted input is an error, never shipped as ciphertext.
+    pub decrypt: Option<crate::sops::Keys>,
+    /// Without [`RenderOptions::decrypt`], render SOPS-encrypted inputs as kustomize does
+    /// (ciphertext and `sops` block included; KSOPS configs as external plugins) with a
+    /// warning, instead of failing. `strata build`, the kustomize drop-in, sets it.
+    pub keep_encrypted: bool,
 }
 
 impl RenderOptions {
@@ -102,6 +109,18 @@ impl RenderOptions {
     /// Sets how external plugins run.
     pub fn plugins(mut self, p: Arc<dyn PluginRunner>) -> RenderOptions {
         self.plugins = Some(p);
+        self
+    }
+
+    /// Sets the keys that decrypt SOPS-encrypted inputs.
+    pub fn decrypt(mut self, keys: crate::sops::Keys) -> RenderOptions {
+        self.decrypt = Some(keys);
+        self
+    }
+
+    /// Sets whether undecrypted SOPS inputs pass through as kustomize renders them.
+    pub fn keep_encrypted(mut self, keep: bool) -> RenderOptions {
+        self.keep_encrypted = keep;
         self
     }
 
@@ -209,7 +228,9 @@ impl Renderer {
             cache,
         )
         .with_remote(self.options.remote.as_deref())
-        .allow_git_files(self.options.allow_git_files);
+        .allow_git_files(self.options.allow_git_files)
+        .sops(self.options.decrypt.clone())
+        .keep_encrypted(self.options.keep_encrypted);
         let built = Builder::new(loader, self.options.reorder)
             .managed_by_label(self.options.managed_by_label)
             .overrides(&self.options.overrides)

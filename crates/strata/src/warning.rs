@@ -31,6 +31,9 @@ pub enum WarningKind {
     TargetMatchesNothing,
     /// `vars` were defined but never referenced.
     UnusedVars,
+    /// A SOPS-encrypted input was rendered as ciphertext, as kustomize renders it, because
+    /// decryption was not asked for.
+    Encrypted,
 }
 
 impl Warning {

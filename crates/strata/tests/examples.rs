@@ -17,3 +17,38 @@ fn webapp_overlays_match_the_oracle() {
         assert!(actual == expected, "{env}:\n{}", diff(&expected, &actual));
     }
 }
+
+/// `examples/webapp/encrypted`: production plus a SOPS-encrypted Secret, as the README
+/// renders it. Every production document is the oracle's, unchanged, and the one extra
+/// document is the Secret's plaintext (`value`, as Flux's tests assert for this file).
+#[test]
+fn webapp_encrypted_overlay_decrypts_beside_production() {
+    let app = repo_root().join("examples/webapp");
+    let key = std::fs::read_to_string(app.join("encrypted/age-test-key.txt")).unwrap();
+    let mut keys = strata::sops::AgeKeys::new();
+    assert_eq!(keys.add_text(&key), Ok(1));
+    let rendered = Renderer::new(RenderOptions::default().decrypt(std::sync::Arc::new(keys)))
+        .render(&DiskFs, app.join("encrypted"))
+        .unwrap();
+    let actual = rendered.to_yaml().unwrap();
+    let production = std::fs::read_to_string(app.join("expected/production.yaml")).unwrap();
+    let docs = |s: &str| -> Vec<String> {
+        s.split("\n---\n")
+            .map(|d| d.trim_end().to_string())
+            .collect()
+    };
+    let (want, got) = (docs(&production), docs(&actual));
+    let extra: Vec<&String> = got.iter().filter(|d| !want.contains(d)).collect();
+    assert_eq!(got.len(), want.len() + 1, "{actual}");
+    assert_eq!(
+        extra,
+        ["apiVersion: v1\nkind: Secret\nmetadata:\n  name: age\nstringData:\n  key: value"]
+    );
+    assert!(!actual.contains("ENC[") && !actual.contains("sops"));
+
+    let without = Renderer::new(RenderOptions::default()).render(&DiskFs, app.join("encrypted"));
+    assert!(
+        without.is_err(),
+        "an encrypted Secret must not render without keys"
+    );
+}

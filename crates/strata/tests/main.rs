@@ -13,3 +13,4 @@ mod fixtures;
 mod hostile;
 mod properties;
 mod reference;
+mod sops;

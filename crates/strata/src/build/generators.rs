@@ -24,7 +24,13 @@ pub struct DirFiles<'l, 'a> {
 impl KvFiles for DirFiles<'_, '_> {
     fn read(&self, path: &str) -> Result<Vec<u8>> {
         let p = crate::fs::clean(&self.root.join(path));
-        self.loader.read_restricted_bytes(self.root, &p)
+        let bytes = self.loader.read_restricted_bytes(self.root, &p)?;
+        // A SOPS source is hashed as its plaintext, so the name suffix changes only when
+        // the secret does.
+        Ok(match self.loader.decrypt_source(path, &bytes)? {
+            Some(plain) => plain,
+            None => bytes,
+        })
     }
 }
 

@@ -56,6 +56,9 @@ pub struct Loader<'a> {
     cache: &'a ParseCache,
     meter: Meter,
     remote: Option<&'a dyn RemoteLoader>,
+    sops: Option<crate::sops::Keys>,
+    keep_encrypted: bool,
+    warnings: Mutex<Vec<crate::warning::Warning>>,
 }
 
 impl<'a> Loader<'a> {
@@ -75,6 +78,81 @@ impl<'a> Loader<'a> {
             cache,
             meter: Meter::new(budgets),
             remote: None,
+            sops: None,
+            keep_encrypted: false,
+            warnings: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Without keys, passes SOPS-encrypted inputs through as kustomize does (with a
+    /// warning) instead of failing.
+    pub fn keep_encrypted(mut self, keep: bool) -> Loader<'a> {
+        self.keep_encrypted = keep;
+        self
+    }
+
+    /// Returns the warnings collected while loading, and forgets them.
+    pub fn take_warnings(&self) -> Vec<crate::warning::Warning> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    fn warn_kept(&self, path: &str) {
+        if let Ok(mut w) = self.warnings.lock() {
+            w.push(crate::warning::Warning::new(
+                crate::warning::WarningKind::Encrypted,
+                format!(
+                    "'{path}' is SOPS-encrypted and is output as ciphertext, as kustomize \
+                     does; add --decrypt to decrypt it"
+                ),
+            ));
+        }
+    }
+
+    /// Decrypts SOPS-encrypted inputs with `keys`; without keys they are an error.
+    pub fn sops(mut self, keys: Option<crate::sops::Keys>) -> Loader<'a> {
+        self.sops = keys;
+        self
+    }
+
+    /// Returns true when SOPS-encrypted inputs pass through undecrypted, as kustomize
+    /// renders them.
+    pub fn keeps_encrypted(&self) -> bool {
+        self.sops.is_none() && self.keep_encrypted
+    }
+
+    /// Returns true when SOPS-encrypted inputs are decrypted.
+    pub fn decrypts(&self) -> bool {
+        self.sops.is_some()
+    }
+
+    /// Returns the plaintext of SOPS-encrypted document `root` of `file`.
+    pub fn decrypt_document(&self, file: &Arc<SourceFile>, root: &Node) -> Result<Node> {
+        match &self.sops {
+            Some(keys) => crate::sops::decrypt_document(file, root, keys.as_ref()),
+            None => Err(crate::sops::not_enabled(file, root)),
+        }
+    }
+
+    /// Returns the plaintext of generator source `path` (as the kustomization names it)
+    /// when `bytes` is SOPS-encrypted; `None` when it is not.
+    pub fn decrypt_source(&self, path: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+        let opts = ParseOptions {
+            limits: self.limits,
+            duplicate_keys: DuplicateKeys::Error,
+            ..ParseOptions::default()
+        };
+        let parse = |f: &Arc<SourceFile>| crate::yaml::parse::parse_single(f, opts);
+        match crate::sops::decrypt_source(path, bytes, self.sops.as_deref(), &parse) {
+            // Without keys the only failure is "encrypted, and decryption is off".
+            Err(e) if self.sops.is_none() && self.keep_encrypted => {
+                drop(e);
+                self.warn_kept(path);
+                Ok(None)
+            }
+            other => other,
         }
     }
 
@@ -425,14 +503,25 @@ impl<'a> Loader<'a> {
     pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
         let canonical = self.restricted_path(root, path)?;
         let Parsed { file, docs, .. } = self.parse_cached(&canonical)?;
-        resources_of(&file, &docs)
+        // Flux's `decryption.provider: sops`: encrypted Secrets decrypt in place.
+        let prepare = |node: Node| {
+            if !crate::sops::is_encrypted(&node) {
+                Ok(node)
+            } else if self.sops.is_none() && self.keep_encrypted {
+                self.warn_kept(&file.path);
+                Ok(node)
+            } else {
+                self.decrypt_document(&file, &node)
+            }
+        };
+        resources_of(&file, &docs, &prepare)
     }
 
     /// Parses resources from text that did not come from a file of the build (a generator's
     /// output, e.g. `helm template`), as [`Loader::load_resources`] parses a file.
     pub fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
         let (docs, _) = self.parse_docs(file)?;
-        resources_of(file, &docs)
+        resources_of(file, &docs, &Ok)
     }
 
     /// Loads the file a path entry of kustomization `k` names, relative to its directory
@@ -633,8 +722,12 @@ fn budget_context(e: Error, left: Option<u64>) -> Error {
 }
 
 /// Turns parsed documents into resources: in order, `*List` kinds expanded, empty documents
-/// dropped.
-fn resources_of(file: &Arc<SourceFile>, docs: &[Document]) -> Result<Vec<Resource>> {
+/// dropped, each document passed through `prepare` first (SOPS decryption).
+fn resources_of(
+    file: &Arc<SourceFile>,
+    docs: &[Document],
+    prepare: &dyn Fn(Node) -> Result<Node>,
+) -> Result<Vec<Resource>> {
     let mut out = Vec::new();
     // kustomize expands lists with a queue: items of a `*List` go after the rest of the
     // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
@@ -648,7 +741,7 @@ fn resources_of(file: &Arc<SourceFile>, docs: &[Document]) -> Result<Vec<Resourc
         if is_empty_document(&node) {
             continue;
         }
-        let r = Resource::from_node(node, file)?;
+        let r = Resource::from_node(prepare(node)?, file)?;
         if r.id().gvk.kind.ends_with("List") {
             let items = r.node().as_mapping().and_then(|m| m.get("items"));
             match items.map(|n| &n.kind) {

@@ -10,6 +10,7 @@ mod crds;
 mod exec_plugin;
 mod generators;
 mod helm;
+mod ksops;
 mod loader;
 mod patches;
 mod plugins;
@@ -283,6 +284,7 @@ impl<'a> Builder<'a> {
             write_origins(r, self.metadata);
             strip_build_state(r.node_mut());
         }
+        self.warnings.extend(self.loader.take_warnings());
         Ok(Built {
             resources,
             warnings: self.warnings,
@@ -628,6 +630,16 @@ impl<'a> Builder<'a> {
                 .track
                 .then(|| plugin_origin(&config))
                 .flatten();
+            if ksops::is_config(&config) && !self.loader.keeps_encrypted() {
+                ksops::generate(
+                    &config,
+                    &self.loader,
+                    &target.dir,
+                    &mut acc.resources,
+                    origin,
+                )?;
+                continue;
+            }
             if exec_plugin::is_external(&config) {
                 exec_plugin::generate(
                     &config,

@@ -31,6 +31,7 @@ pub use args::{
     read_generators,
 };
 pub use hash::{hash_suffix, hashed_json};
+pub(crate) use kv::encode_base64;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::{Entry, Mapping, Node, NodeKind, Scalar};

@@ -707,7 +707,7 @@ fn decode_binary(text: &str) -> Result<String, ResolveError> {
 
 /// Go's `base64.StdEncoding.DecodeString`: padding required, `\r` and `\n` skipped, and (not
 /// being `Strict`) unused trailing bits may be set.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const GO_STD: GeneralPurpose = GeneralPurpose::new(

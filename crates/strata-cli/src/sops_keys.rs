@@ -1,0 +1,229 @@
+//! `--decrypt`: the keys that open SOPS files, found where `sops` itself looks for them
+//! (age/keysource.go and kms/keysource.go in getsops/sops), loaded once and only when a file
+//! needs them.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use strata::sops::{AgeKeys, KeySource, Keys, MasterKey};
+
+/// Age identities from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, the output of
+/// `SOPS_AGE_KEY_CMD` and the default key file, all of them together as `sops` reads them;
+/// then AWS KMS with the default credential chain (with the `kms` feature).
+#[derive(Default)]
+pub struct EnvKeys {
+    age: OnceLock<Result<AgeKeys, String>>,
+}
+
+/// Returns the key source of `--decrypt`.
+pub fn from_env() -> Keys {
+    Arc::new(EnvKeys::default())
+}
+
+impl fmt::Debug for EnvKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EnvKeys")
+    }
+}
+
+impl KeySource for EnvKeys {
+    fn data_key(&self, keys: &[MasterKey]) -> Result<Vec<u8>, String> {
+        let has_age = keys.iter().any(|k| matches!(k, MasterKey::Age { .. }));
+        let mut why = Vec::new();
+        if has_age {
+            match self.age.get_or_init(load_age) {
+                Ok(age) => match age.data_key(keys) {
+                    Ok(key) => return Ok(key),
+                    Err(m) => why.push(m),
+                },
+                Err(m) => why.push(m.clone()),
+            }
+        }
+        for key in keys {
+            if let MasterKey::Kms { .. } = key {
+                match kms::data_key(key) {
+                    Ok(k) => return Ok(k),
+                    Err(m) => why.push(m),
+                }
+            }
+        }
+        if why.is_empty() {
+            why.push("no age or AWS KMS key among them".into());
+        }
+        Err(why.join("; "))
+    }
+}
+
+fn load_age() -> Result<AgeKeys, String> {
+    let mut keys = AgeKeys::new();
+    let mut add = |origin: &str, text: &str| {
+        keys.add_text(text)
+            .map(|_| ())
+            .map_err(|line| format!("{origin}: line {line} is not an age identity"))
+    };
+    if let Ok(text) = std::env::var("SOPS_AGE_KEY") {
+        add("SOPS_AGE_KEY", &text)?;
+    }
+    if let Some(path) = std::env::var_os("SOPS_AGE_KEY_FILE") {
+        let path = PathBuf::from(path);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("SOPS_AGE_KEY_FILE {}: {e}", path.display()))?;
+        add(&format!("SOPS_AGE_KEY_FILE {}", path.display()), &text)?;
+    }
+    if let Ok(cmd) = std::env::var("SOPS_AGE_KEY_CMD") {
+        add("SOPS_AGE_KEY_CMD", &run_key_cmd("SOPS_AGE_KEY_CMD", &cmd)?)?;
+    }
+    if let Some(path) = default_key_file().filter(|p| p.is_file()) {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        add(&path.display().to_string(), &text)?;
+    }
+    load_ssh(&mut keys)?;
+    if keys.is_empty() {
+        return Err(
+            "no age identity was given: set SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or \
+             SOPS_AGE_KEY_CMD, write ~/.config/sops/age/keys.txt, or give an ssh key"
+                .into(),
+        );
+    }
+    Ok(keys)
+}
+
+/// ssh private keys as age identities, as sops loads them: `SOPS_AGE_SSH_PRIVATE_KEY_FILE`,
+/// the output of `SOPS_AGE_SSH_PRIVATE_KEY_CMD`, else `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`
+/// (those two skipped quietly when unusable, say passphrase-protected).
+fn load_ssh(keys: &mut AgeKeys) -> Result<(), String> {
+    let mut explicit = false;
+    if let Some(path) = std::env::var_os("SOPS_AGE_SSH_PRIVATE_KEY_FILE") {
+        explicit = true;
+        let path = PathBuf::from(path);
+        let origin = format!("SOPS_AGE_SSH_PRIVATE_KEY_FILE {}", path.display());
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{origin}: {e}"))?;
+        keys.add_ssh(&text).map_err(|m| format!("{origin}: {m}"))?;
+    }
+    if let Ok(cmd) = std::env::var("SOPS_AGE_SSH_PRIVATE_KEY_CMD") {
+        explicit = true;
+        let text = run_key_cmd("SOPS_AGE_SSH_PRIVATE_KEY_CMD", &cmd)?;
+        keys.add_ssh(&text)
+            .map_err(|m| format!("SOPS_AGE_SSH_PRIVATE_KEY_CMD: {m}"))?;
+    }
+    if !explicit {
+        if let Some(home) = std::env::var_os("HOME") {
+            for name in ["id_ed25519", "id_rsa"] {
+                let path = PathBuf::from(&home).join(".ssh").join(name);
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    // Not an error: sops, too, only notes an unusable default key.
+                    let _ = keys.add_ssh(&text);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs a key command with `sh -c` and returns its stdout.
+fn run_key_cmd(var: &str, cmd: &str) -> Result<String, String> {
+    let out = std::process::Command::new("sh")
+        .args(["-c", cmd])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{var}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{var} exited with {}", out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `$XDG_CONFIG_HOME/sops/age/keys.txt`, else `~/.config/sops/age/keys.txt` (Go's
+/// `os.UserConfigDir` on Linux).
+fn default_key_file() -> Option<PathBuf> {
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(config.join("sops/age/keys.txt"))
+}
+
+#[cfg(feature = "kms")]
+mod kms {
+    use std::time::Duration;
+
+    use aws_config::BehaviorVersion;
+    use aws_config::timeout::TimeoutConfig;
+    use aws_sdk_kms::config::Region;
+    use aws_sdk_kms::error::DisplayErrorContext;
+    use aws_sdk_kms::primitives::Blob;
+    use strata::sops::MasterKey;
+
+    /// How long one KMS call may take, retries included.
+    const TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Decrypts the data key of KMS master `key` as `sops` does: the region from the ARN,
+    /// the stored encryption context, the AWS default credential chain (`AWS_PROFILE`, or the
+    /// key's `aws_profile`); `AWS_ENDPOINT_URL` points it elsewhere.
+    pub fn data_key(key: &MasterKey) -> Result<Vec<u8>, String> {
+        let MasterKey::Kms {
+            arn,
+            enc,
+            context,
+            role,
+            profile,
+            ..
+        } = key
+        else {
+            return Err("not a KMS key".into());
+        };
+        if role.as_deref().is_some_and(|r| !r.is_empty()) {
+            return Err(format!("kms {arn}: assuming a role is not supported"));
+        }
+        let region = arn
+            .split(':')
+            .nth(3)
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| format!("kms {arn}: no region in the ARN"))?;
+        let blob = aws_smithy_types::base64::decode(enc)
+            .map_err(|_| format!("kms {arn}: the encrypted data key is not base64"))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("kms {arn}: {e}"))?;
+        runtime.block_on(async {
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .timeout_config(TimeoutConfig::builder().operation_timeout(TIMEOUT).build());
+            if let Some(p) = profile.as_deref().filter(|p| !p.is_empty()) {
+                loader = loader.profile_name(p);
+            }
+            let client = aws_sdk_kms::Client::new(&loader.load().await);
+            let mut request = client
+                .decrypt()
+                .key_id(arn)
+                .ciphertext_blob(Blob::new(blob));
+            for (k, v) in context {
+                request = request.encryption_context(k, v);
+            }
+            let out = request
+                .send()
+                .await
+                .map_err(|e| format!("kms {arn}: {}", DisplayErrorContext(&e)))?;
+            out.plaintext()
+                .map(|p| p.as_ref().to_vec())
+                .ok_or_else(|| format!("kms {arn}: no plaintext in the response"))
+        })
+    }
+}
+
+#[cfg(not(feature = "kms"))]
+mod kms {
+    use strata::sops::MasterKey;
+
+    pub fn data_key(key: &MasterKey) -> Result<Vec<u8>, String> {
+        let MasterKey::Kms { arn, .. } = key else {
+            return Err("not a KMS key".into());
+        };
+        Err(format!(
+            "kms {arn}: this build has no AWS KMS support (feature `kms`)"
+        ))
+    }
+}

@@ -1,0 +1,212 @@
+//! SOPS decryption end to end: files the real `sops` tool encrypted (testdata/sops/README.md
+//! says where from) render exactly as the oracle renders their plaintext twins under
+//! `testdata/build/sops-plain-<case>/`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use strata::sops::AgeKeys;
+use strata::{ErrorKind, MemoryFs, RenderOptions, Renderer};
+
+use crate::support::{diff, memory_fs_from, repo_root};
+
+fn keys(file: &str) -> Arc<AgeKeys> {
+    let text = std::fs::read_to_string(repo_root().join("testdata/sops/keys").join(file)).unwrap();
+    let mut keys = AgeKeys::new();
+    assert_eq!(keys.add_text(&text), Ok(1));
+    Arc::new(keys)
+}
+
+fn render(fs: &MemoryFs, keys: Option<Arc<AgeKeys>>) -> strata::Result<String> {
+    let mut opts = RenderOptions::default();
+    if let Some(k) = keys {
+        opts = opts.decrypt(k);
+    }
+    Renderer::new(opts).render(fs, "/")?.to_yaml()
+}
+
+fn case(name: &str) -> MemoryFs {
+    memory_fs_from(&repo_root().join("testdata/sops").join(name))
+}
+
+#[test]
+fn encrypted_cases_render_as_their_plaintext_twins() {
+    for name in ["secret-resource", "generator-sources", "ksops"] {
+        let expected_path = repo_root()
+            .join("testdata/build")
+            .join(format!("sops-plain-{name}"))
+            .join("expected.yaml");
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        let actual =
+            render(&case(name), Some(keys("age.txt"))).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(actual, expected, "{name}:\n{}", diff(&expected, &actual));
+    }
+}
+
+/// Every failure names the encrypted file (or the KSOPS config) and prints no plaintext
+/// (`value`).
+fn assert_fails(fs: &MemoryFs, keys: Option<Arc<AgeKeys>>, kind: ErrorKind, phrase: &str) {
+    let e = render(fs, keys).expect_err("an encrypted input must not render");
+    let msg = e.to_string();
+    assert_eq!(e.kind(), kind, "{msg}");
+    assert!(msg.contains(phrase), "{msg:?} lacks {phrase:?}");
+    assert!(!msg.contains("value"), "plaintext in {msg:?}");
+    let named = msg.contains(".enc.") || msg.contains("secret-generator.yaml");
+    assert!(named, "the file is not named: {msg}");
+}
+
+#[test]
+fn without_decrypt_an_encrypted_input_is_an_error() {
+    for name in ["secret-resource", "generator-sources", "ksops"] {
+        assert_fails(&case(name), None, ErrorKind::Unsupported, "--decrypt");
+    }
+}
+
+#[test]
+fn a_key_that_is_not_a_recipient_is_refused() {
+    for name in ["secret-resource", "generator-sources", "ksops"] {
+        assert_fails(
+            &case(name),
+            Some(keys("other-age.txt")),
+            ErrorKind::Decrypt,
+            "none of the given age identities",
+        );
+    }
+}
+
+#[test]
+fn no_identity_at_all_is_refused() {
+    assert_fails(
+        &case("secret-resource"),
+        Some(Arc::new(AgeKeys::new())),
+        ErrorKind::Decrypt,
+        "no age identity",
+    );
+}
+
+fn tampered(name: &str, file: &str, from: &str, to: &str) -> MemoryFs {
+    let dir = repo_root().join("testdata/sops").join(name);
+    let mut fs = memory_fs_from(&dir);
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    assert!(text.contains(from));
+    fs.add_file(
+        Path::new("/").join(file),
+        text.replacen(from, to, 1).into_bytes(),
+    );
+    fs
+}
+
+#[test]
+fn a_changed_unencrypted_value_fails_the_mac() {
+    // `metadata.name` is outside `encrypted_regex`, so only the MAC protects it.
+    let fs = tampered(
+        "secret-resource",
+        "secret.enc.yaml",
+        "name: age",
+        "name: agf",
+    );
+    assert_fails(
+        &fs,
+        Some(keys("age.txt")),
+        ErrorKind::Decrypt,
+        "MAC mismatch",
+    );
+}
+
+#[test]
+fn a_changed_ciphertext_fails_authentication() {
+    let fs = tampered(
+        "secret-resource",
+        "secret.enc.yaml",
+        "data:mHeXsmQ=",
+        "data:nHeXsmQ=",
+    );
+    assert_fails(
+        &fs,
+        Some(keys("age.txt")),
+        ErrorKind::Decrypt,
+        "authentication failed",
+    );
+    let fs = tampered(
+        "generator-sources",
+        "app.enc.env",
+        "data:3PTvx6o=",
+        "data:4PTvx6o=",
+    );
+    assert_fails(
+        &fs,
+        Some(keys("age.txt")),
+        ErrorKind::Decrypt,
+        "authentication failed",
+    );
+}
+
+#[test]
+fn a_moved_value_fails_authentication() {
+    // The AAD binds each value to its path: `stringData.key` copied to another key fails.
+    let fs = tampered(
+        "secret-resource",
+        "secret.enc.yaml",
+        "  key: ENC",
+        "  other: ENC",
+    );
+    assert_fails(
+        &fs,
+        Some(keys("age.txt")),
+        ErrorKind::Decrypt,
+        "stringData.other",
+    );
+}
+
+#[test]
+fn ksops_needs_hash_names_the_secret_after_its_plaintext() {
+    let render_with_hash = |drop_binary: bool| {
+        let dir = repo_root().join("testdata/sops/ksops");
+        let mut cfg = std::fs::read_to_string(dir.join("secret-generator.yaml"))
+            .unwrap()
+            .replace(
+                "    labels:\n",
+                "    annotations:\n      kustomize.config.k8s.io/needs-hash: \"true\"\n    labels:\n",
+            );
+        if drop_binary {
+            cfg = cfg.replace("  binaryFiles:\n  - blob=./token.txt\n", "");
+        }
+        let mut fs = memory_fs_from(&dir);
+        fs.add_file("/secret-generator.yaml", cfg.into_bytes());
+        let out = render(&fs, Some(keys("age.txt"))).unwrap();
+        assert!(!out.contains("needs-hash"), "{out}");
+        let name = out.lines().find(|l| l.contains("name: app-secrets"));
+        name.unwrap().trim().to_string()
+    };
+    let full = render_with_hash(false);
+    assert!(full.starts_with("name: app-secrets-"), "{full}");
+    assert_eq!(
+        full,
+        render_with_hash(false),
+        "the suffix follows the content only"
+    );
+    assert_ne!(full, render_with_hash(true), "and changes with it");
+}
+
+#[test]
+fn keep_encrypted_renders_as_kustomize_with_a_warning() {
+    let opts = RenderOptions::default().keep_encrypted(true);
+    for name in ["secret-resource", "generator-sources"] {
+        let rendered = Renderer::new(opts.clone())
+            .render(&case(name), "/")
+            .unwrap();
+        let yaml = rendered.to_yaml().unwrap();
+        assert!(
+            !yaml.contains(": value"),
+            "{name}: decrypted without keys:\n{yaml}"
+        );
+        let warned = rendered
+            .warnings()
+            .iter()
+            .any(|w| w.message.contains("SOPS-encrypted"));
+        assert!(warned, "{name}: {:?}", rendered.warnings());
+    }
+    // A KSOPS config is then an external plugin, as kustomize sees it.
+    let e = Renderer::new(opts).render(&case("ksops"), "/").unwrap_err();
+    assert!(e.to_string().contains("external plugins disabled"), "{e}");
+}
