@@ -6,8 +6,8 @@
 //!
 //! 1. the oracle (`kubectl kustomize DIR` by default) renders it once; that run is its
 //!    timing too, as kustomize takes minutes on some workloads (`--oracle-runs N` for more,
-//!    `--no-oracle` to skip it and compare against a reference render kept from an earlier
-//!    run in the same workload directory);
+//!    `--no-oracle` to skip it and reuse the reference render and the timing kept from an
+//!    earlier run in `target/bench-workloads/SCALE/outputs`);
 //! 2. `strata build DIR` renders it and the two outputs are compared byte for byte; a
 //!    difference is reported on stderr and its row is marked `DIFFERS`;
 //! 3. Strata and the floor (`strata-floor`: read every file of the workload, parse the YAML
@@ -46,10 +46,12 @@ pub struct Args {
     pub oracle: Vec<String>,
     /// Where the markdown table is written besides stdout.
     pub out: Option<PathBuf>,
+    /// A Strata binary to time instead of this tree's release build.
+    pub bin: Option<PathBuf>,
 }
 
 /// Reads `--scale S [--only W,..] [--runs N] [--oracle-runs N | --no-oracle]
-/// [--oracle CMD] [--out FILE]`.
+/// [--oracle CMD] [--out FILE] [--bin PATH]`.
 pub fn parse_args(args: &[&str]) -> Result<Args, String> {
     let mut parsed = Args {
         scale: "medium".to_owned(),
@@ -58,6 +60,7 @@ pub fn parse_args(args: &[&str]) -> Result<Args, String> {
         oracle_runs: 1,
         oracle: vec!["kubectl".to_owned(), "kustomize".to_owned()],
         out: None,
+        bin: None,
     };
     let mut it = args.iter();
     while let Some(&a) = it.next() {
@@ -88,6 +91,7 @@ pub fn parse_args(args: &[&str]) -> Result<Args, String> {
                 }
             }
             "--out" => parsed.out = Some(PathBuf::from(value()?)),
+            "--bin" => parsed.bin = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument {a}")),
         }
     }
@@ -257,7 +261,18 @@ pub fn run(args: &Args, repo: &Path) -> Result<ExitCode, String> {
         "--bin",
         "strata-floor",
     ]))?;
-    let bin_dir = repo.join("target/release");
+    // Copies, so that a rebuild while the comparison runs does not mix two builds.
+    let bin_dir = work.join("bin");
+    std::fs::create_dir_all(&bin_dir).map_err(|e| format!("{}: {e}", bin_dir.display()))?;
+    let built = repo.join("target/release");
+    let strata_src = args.bin.clone().unwrap_or_else(|| built.join("strata"));
+    for (from, name) in [
+        (strata_src, "strata"),
+        (built.join("strata-floor"), "strata-floor"),
+    ] {
+        std::fs::copy(&from, bin_dir.join(name))
+            .map_err(|e| format!("copying {}: {e}", from.display()))?;
+    }
     let strata = bin_dir.join("strata").display().to_string();
     let floor = bin_dir.join("strata-floor").display().to_string();
 
@@ -276,6 +291,7 @@ pub fn run(args: &Args, repo: &Path) -> Result<ExitCode, String> {
         let reference = results.join(format!("{flat}.kustomize.yaml"));
         let ours = results.join(format!("{flat}.strata.yaml"));
         let floor_out = results.join(format!("{flat}.floor.yaml"));
+        let oracle_time = results.join(format!("{flat}.kustomize.time"));
         let oracle = if args.oracle_runs > 0 {
             eprintln!("bench-compare: {target}: {}", args.oracle.join(" "));
             let mut argv = args.oracle.clone();
@@ -284,9 +300,13 @@ pub fn run(args: &Args, repo: &Path) -> Result<ExitCode, String> {
             for _ in 0..args.oracle_runs {
                 samples.push(timed(&argv, &work, &reference)?);
             }
-            Some(median(&samples))
+            let m = median(&samples);
+            let kept = format!("{} {} {}\n", m.cpu, m.wall, m.rss_kib);
+            std::fs::write(&oracle_time, kept)
+                .map_err(|e| format!("{}: {e}", oracle_time.display()))?;
+            Some(m)
         } else if reference.is_file() {
-            None
+            read_timing(&oracle_time)
         } else {
             return Err(format!(
                 "--no-oracle needs a reference render from an earlier run: {} is missing",
@@ -334,6 +354,17 @@ pub fn run(args: &Args, repo: &Path) -> Result<ExitCode, String> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Reads a timing kept by an earlier run (`cpu wall rss_kib`), if there is one.
+fn read_timing(path: &Path) -> Option<Timing> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut f = text.split_whitespace();
+    Some(Timing {
+        cpu: f.next()?.parse().ok()?,
+        wall: f.next()?.parse().ok()?,
+        rss_kib: f.next()?.parse().ok()?,
     })
 }
 

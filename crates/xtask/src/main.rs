@@ -30,7 +30,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask diff-tree DIR [--oracle \"kubectl kustomize\"] [--bin target/release/strata]
        cargo xtask bench-compare [--scale small|medium|large] [--only wide,deep,..] [--runs 5]
-                                 [--oracle-runs 1 | --no-oracle] [--oracle CMD] [--out FILE]";
+                                 [--oracle-runs 1 | --no-oracle] [--oracle CMD] [--out FILE]
+                                 [--bin PATH]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
