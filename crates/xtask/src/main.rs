@@ -9,9 +9,13 @@
 //! - `cargo xtask diff-tree DIR [--oracle CMD] [--bin PATH]` renders every kustomization under
 //!   DIR with Strata and the oracle and reports the first differing line of each mismatch
 //!   ([`diff_tree`]).
+//! - `cargo xtask bench-compare --scale small|medium|large [--only W,..]` generates the
+//!   shared benchmark workloads, checks Strata's output against kustomize's, and times both
+//!   beside the parse-and-print floor ([`bench_compare`]).
 //!
 //! The library never reads `shared/`: only this tool does, and what it writes is checked in.
 
+mod bench_compare;
 mod codegen;
 mod diff_tree;
 mod fieldspecs;
@@ -26,7 +30,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
-       cargo xtask diff-tree DIR [--oracle \"kubectl kustomize\"] [--bin target/release/strata]";
+       cargo xtask diff-tree DIR [--oracle \"kubectl kustomize\"] [--bin target/release/strata]
+       cargo xtask bench-compare [--scale small|medium|large] [--only wide,deep,..] [--runs 5]
+                                 [--oracle-runs 1 | --no-oracle] [--oracle CMD] [--out FILE]
+                                 [--bin PATH]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +43,9 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(true),
         ["diff-tree", rest @ ..] => {
             diff_tree::parse_args(rest).and_then(|a| diff_tree::run(&a, &workspace_root()?))
+        }
+        ["bench-compare", rest @ ..] => {
+            bench_compare::parse_args(rest).and_then(|a| bench_compare::run(&a, &workspace_root()?))
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

@@ -12,6 +12,8 @@
 //!
 //! Stage: part of `patch`; uses the node model and scalar typing ([`crate::yaml`]).
 
+use std::borrow::Cow;
+
 use crate::source::Span;
 use crate::yaml::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 use crate::yaml::resolve::{self, Tag};
@@ -77,7 +79,7 @@ pub enum Side {
 pub(super) struct GNode {
     pub kind: Kind,
     /// The v3 short tag (`!!str`, `!!null`, `!!map`...); empty for nodes kyaml makes bare.
-    pub tag: String,
+    pub tag: Cow<'static, str>,
     /// The scalar text; empty for collections.
     pub value: String,
     /// [`style`] bits.
@@ -296,7 +298,7 @@ impl Graph {
     pub(super) fn new_scalar(&mut self, value: &str) -> Id {
         self.push(GNode {
             kind: Kind::Scalar,
-            tag: String::new(),
+            tag: Cow::Borrowed(""),
             value: value.to_owned(),
             style: 0,
             content: Vec::new(),
@@ -310,7 +312,7 @@ impl Graph {
     pub(super) fn new_list(&mut self) -> Id {
         self.push(GNode {
             kind: Kind::Sequence,
-            tag: String::new(),
+            tag: Cow::Borrowed(""),
             value: String::new(),
             style: 0,
             content: Vec::new(),
@@ -323,7 +325,7 @@ impl Graph {
     /// `MakePersistentNullNode(value)`: a `!!null` scalar written `value`.
     pub(super) fn new_null(&mut self, value: &str) -> Id {
         let id = self.new_scalar(value);
-        self.node_mut(id).tag = tags::NULL.to_owned();
+        self.node_mut(id).tag = Cow::Borrowed(tags::NULL);
         id
     }
 
@@ -606,16 +608,16 @@ fn shallow(n: &Node, side: Side) -> GNode {
             let tag = match explicit {
                 Some(t) => {
                     st |= style::TAGGED;
-                    t.to_owned()
+                    Cow::Owned(t.to_owned())
                 }
-                None if s.style.is_quoted() => tags::STR.to_owned(),
-                None if s.text == "<<" => tags::MERGE.to_owned(),
-                None => resolve::plain_tag(&s.text).as_str().to_owned(),
+                None if s.style.is_quoted() => Cow::Borrowed(tags::STR),
+                None if s.text == "<<" => Cow::Borrowed(tags::MERGE),
+                None => Cow::Borrowed(resolve::plain_tag(&s.text).as_str()),
             };
             (Kind::Scalar, tag, s.text.clone(), st)
         }
-        NodeKind::Mapping(_) => (Kind::Mapping, tags::MAP.to_owned(), String::new(), 0),
-        NodeKind::Sequence(_) => (Kind::Sequence, tags::SEQ.to_owned(), String::new(), 0),
+        NodeKind::Mapping(_) => (Kind::Mapping, Cow::Borrowed(tags::MAP), String::new(), 0),
+        NodeKind::Sequence(_) => (Kind::Sequence, Cow::Borrowed(tags::SEQ), String::new(), 0),
     };
     if n.flow && kind != Kind::Scalar {
         st |= style::FLOW;
@@ -639,7 +641,7 @@ fn export_scalar(n: &GNode) -> Scalar {
     let mut force_quote = false;
     if !n.tag.is_empty() {
         if st & style::TAGGED != 0 {
-            tag = Some(n.tag.clone());
+            tag = Some(n.tag.to_string());
         } else if n.tag == tags::STR && st & style::QUOTED != 0 {
             // The style already says "string".
         } else {
@@ -649,7 +651,7 @@ fn export_scalar(n: &GNode) -> Scalar {
             } else if n.tag == tags::STR {
                 force_quote = true;
             } else {
-                tag = Some(n.tag.clone());
+                tag = Some(n.tag.to_string());
             }
         }
     }

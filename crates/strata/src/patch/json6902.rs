@@ -178,7 +178,7 @@ fn json_error(message: impl Into<String>) -> PatchError {
 
 /// A JSON value as json-patch v4 holds it: scalars keep their compact JSON text, which is
 /// what `test` compares (`lazyNode.equal` uses `bytes.Equal` on scalars).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum J {
     /// JSON `null`; json-patch stores it as a nil node, which is how a missing key looks.
     Null,
@@ -187,9 +187,11 @@ enum J {
     Map(Vec<JEntry>, Span),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 struct JScalar {
-    /// Compact JSON text (`"a\u003cb"`, `1.0`, `true`).
+    /// Compact JSON text (`"a\u003cb"`, `1.0`, `true`), or empty for a string whose text is
+    /// encoding/json's quoting of the string: only `test` reads it, so the document's
+    /// strings are not quoted on every application ([`JScalar::raw`]). No JSON text is empty.
     raw: String,
     atom: Atom,
     /// The document's own node, kept when the round trip leaves its value alone.
@@ -198,28 +200,38 @@ struct JScalar {
     span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Atom {
     Str(String),
     Num,
     Bool(bool),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 struct JEntry {
     key: String,
     key_node: Option<Node>,
     value: J,
 }
 
+impl JScalar {
+    /// Returns the compact JSON text `test` compares.
+    fn raw(&self) -> std::borrow::Cow<'_, str> {
+        match &self.atom {
+            Atom::Str(s) if self.raw.is_empty() => {
+                let mut raw = String::with_capacity(s.len() + 2);
+                go::json_string(s, &mut raw);
+                std::borrow::Cow::Owned(raw)
+            }
+            _ => std::borrow::Cow::Borrowed(&self.raw),
+        }
+    }
+}
+
 impl J {
     fn string(s: String, orig: Option<Node>) -> J {
         J::Scalar(Box::new(JScalar {
-            raw: {
-                let mut raw = String::with_capacity(s.len() + 2);
-                go::json_string(&s, &mut raw);
-                raw
-            },
+            raw: String::new(),
             atom: Atom::Str(s),
             orig,
             span: Span::default(),
@@ -1521,7 +1533,7 @@ fn con_set(con: &mut J, key: &str, v: J) -> Result<(), String> {
 /// dereference in json-patch. Recursion is bounded by [`MAX_DEPTH`].
 fn equal(doc: &J, v: &J) -> Result<bool, PatchError> {
     Ok(match (doc, v) {
-        (J::Scalar(x), J::Scalar(y)) => x.raw == y.raw,
+        (J::Scalar(x), J::Scalar(y)) => x.raw() == y.raw(),
         (J::Map(xs, _), J::Map(ys, _)) => {
             if xs.len() != ys.len() {
                 return Ok(false);

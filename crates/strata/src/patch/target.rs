@@ -207,6 +207,16 @@ fn string_map(node: &Node, field: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Returns the value of `key` in `metadata.<field>` as [`string_map`] would hold it (the
+/// last of repeated keys, `""` for a value that is not a string), without copying the map:
+/// selection looks up only the keys a selector names, and none for an empty selector.
+fn metadata_value<'n>(node: &'n Node, field: &str, key: &str) -> Option<&'n str> {
+    node.get_path(&["metadata", field])
+        .and_then(Node::as_mapping)
+        .and_then(|m| m.entries.iter().rev().find(|e| e.key.as_str() == Some(key)))
+        .map(|e| e.value.as_str().unwrap_or_default())
+}
+
 /// Returns the positions of the resources `sel` selects, in order (reswrangler `Select`).
 ///
 /// Fails for a regex Go would not compile (`error parsing regexp: …`) and for a label or
@@ -226,7 +236,7 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
         }
         if !labels
             .as_ref()
-            .is_some_and(|l| l.matches(&string_map(r.node(), "labels")))
+            .is_some_and(|l| l.matches_with(|k| metadata_value(r.node(), "labels", k)))
         {
             continue;
         }
@@ -236,7 +246,7 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
         }
         if !annotations
             .as_ref()
-            .is_some_and(|a| a.matches(&string_map(r.node(), "annotations")))
+            .is_some_and(|a| a.matches_with(|k| metadata_value(r.node(), "annotations", k)))
         {
             continue;
         }
@@ -247,12 +257,13 @@ pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
 
 fn id_matches(c: &Compiled, r: &Resource) -> bool {
     let (cur, org) = (r.id(), r.org_id());
-    (matches(&c.namespace, effective_namespace(org))
-        || matches(&c.namespace, effective_namespace(cur)))
+    // The kind first: it is the test most resources fail.
+    matches(&c.kind, &cur.gvk.kind)
+        && (matches(&c.namespace, effective_namespace(org))
+            || matches(&c.namespace, effective_namespace(cur)))
         && (matches(&c.name, &org.name) || matches(&c.name, &cur.name))
         && matches(&c.group, &cur.gvk.group)
         && matches(&c.version, &cur.gvk.version)
-        && matches(&c.kind, &cur.gvk.kind)
 }
 
 /// Why [`get_by_id`] found no single resource.

@@ -88,6 +88,15 @@ pub struct IdKey {
     namespace: Option<String>,
 }
 
+impl IdKey {
+    /// Returns true if this is `id`'s key (`id.key() == *self`), without allocating.
+    pub fn is_key_of(&self, id: &ResId) -> bool {
+        self.gvk == id.gvk
+            && self.name == id.name
+            && self.namespace.as_deref() == id.effective_namespace()
+    }
+}
+
 impl ResId {
     /// Reads the id from a document as it stands (kyaml's `resid.FromRNode`): `apiVersion`,
     /// `kind`, `metadata.name` and `metadata.namespace`, empty where missing.

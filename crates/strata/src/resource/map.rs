@@ -123,7 +123,100 @@ impl ResourceMap {
         for r in &mut self.resources {
             f(r);
         }
+        if self.keys_unchanged() {
+            return Ok(());
+        }
         let all = std::mem::take(&mut self.resources);
         self.replace_all(all)
+    }
+
+    /// Returns true if every resource still has the key the index holds for its position.
+    /// Most transformers (labels, annotations, images, replicas) rename nothing, so after
+    /// them [`ResourceMap::update_all`] checks the index instead of rebuilding it, and
+    /// allocates no keys.
+    fn keys_unchanged(&self) -> bool {
+        if self.index.len() != self.resources.len() {
+            return false;
+        }
+        let mut by_position: Vec<Option<&IdKey>> = vec![None; self.resources.len()];
+        // Only fills a table by position: the hash order reaches nothing.
+        #[expect(clippy::iter_over_hash_type)]
+        for (key, &i) in &self.index {
+            match by_position.get_mut(i) {
+                Some(slot) => *slot = Some(key),
+                None => return false,
+            }
+        }
+        self.resources
+            .iter()
+            .zip(&by_position)
+            .all(|(r, key)| key.is_some_and(|k| k.is_key_of(r.id())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::yaml::Node;
+    use crate::yaml::parse::{ParseOptions, parse_single};
+
+    fn config_map(name: &str) -> Resource {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n");
+        let file = SourceFile::new("r.yaml", text);
+        let node = parse_single(&file, ParseOptions::default())
+            .unwrap()
+            .unwrap();
+        Resource::from_node(node, &file).unwrap()
+    }
+
+    fn rename(r: &mut Resource, to: &str) {
+        let meta = r
+            .node_mut()
+            .as_mapping_mut()
+            .unwrap()
+            .get_mut("metadata")
+            .unwrap();
+        meta.as_mapping_mut()
+            .unwrap()
+            .insert("name", Node::string(to));
+        r.refresh_id();
+    }
+
+    fn names(m: &ResourceMap) -> Vec<&str> {
+        m.resources().iter().map(|r| r.id().name.as_str()).collect()
+    }
+
+    /// `update_all` keeps the index right whether ids change or not, and reports the first
+    /// resource whose new id repeats an earlier one.
+    #[test]
+    fn update_all_reindexes_renames_only() {
+        let mut m = ResourceMap::new();
+        for n in ["a", "b", "c"] {
+            m.append(config_map(n)).unwrap();
+        }
+        let key = |n: &str| config_map(n).id().key();
+
+        m.update_all(|_| {}).unwrap();
+        assert_eq!(m.position(&key("b")), Some(1));
+
+        m.update_all(|r| {
+            if r.id().name == "b" {
+                rename(r, "x");
+            }
+        })
+        .unwrap();
+        assert_eq!(names(&m), ["a", "x", "c"]);
+        assert_eq!(m.position(&key("x")), Some(1));
+        assert_eq!(m.position(&key("b")), None);
+
+        let err = m
+            .update_all(|r| {
+                if r.id().name == "c" {
+                    rename(r, "a");
+                }
+            })
+            .unwrap_err();
+        assert_eq!(err.id().name, "a");
     }
 }

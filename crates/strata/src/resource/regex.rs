@@ -72,6 +72,10 @@ impl std::fmt::Display for RegexError {
 #[derive(Clone, Debug)]
 pub struct GoRegex {
     inner: ::regex::Regex,
+    /// For an anchored pattern without metacharacters, the one text it matches: selecting
+    /// patch targets by plain kind or name then compares strings instead of running the
+    /// automaton.
+    literal: Option<Box<str>>,
 }
 
 impl GoRegex {
@@ -98,11 +102,17 @@ impl GoRegex {
                 ::regex::Error::CompiledTooBig(_) => err("expression too large", pattern),
                 _ => err("expression nests too deeply", pattern),
             })?;
-        Ok(GoRegex { inner })
+        Ok(GoRegex {
+            inner,
+            literal: None,
+        })
     }
 
     /// Returns true if the pattern matches anywhere in `text` (Go's `MatchString`).
     pub fn is_match(&self, text: &str) -> bool {
+        if let Some(literal) = &self.literal {
+            return text == &**literal;
+        }
         self.inner.is_match(text)
     }
 }
@@ -113,14 +123,23 @@ pub fn anchored(pattern: &str) -> Result<Option<GoRegex>, RegexError> {
     if pattern.is_empty() {
         return Ok(None);
     }
-    GoRegex::new(&format!("^(?:{pattern})$")).map(Some)
+    let mut re = GoRegex::new(&format!("^(?:{pattern})$"))?;
+    // Without metacharacters, `^(?:pattern)$` matches exactly `pattern` (Go's `$` without
+    // the `m` flag is the end of the text).
+    if !pattern.chars().any(|c| META.contains(c)) {
+        re.literal = Some(pattern.into());
+    }
+    Ok(Some(re))
 }
+
+/// Go's regexp metacharacters, as `regexp.QuoteMeta` escapes them.
+const META: &str = "\\.+*?()|[]{}^$";
 
 /// Returns `s` with Go's regexp metacharacters escaped (Go's `regexp.QuoteMeta`).
 pub fn quote_meta(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
+        if META.contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -1039,6 +1058,35 @@ fn push_range(out: &mut Vec<(char, char)>, lo: u32, hi: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Anchored patterns, literal or not, give what the automaton gives for `^(?:p)$`.
+    #[test]
+    fn anchored_literals_match_like_the_automaton() {
+        let cases: &[(&str, &[&str])] = &[
+            ("web", &["web", "web2", "xweb", "", "Web"]),
+            ("my-app_1 x", &["my-app_1 x", "my-app_1 xx"]),
+            ("wéb", &["wéb", "web"]),
+            ("a.b", &["a.b", "axb", "a.bc"]),
+            ("d.*", &["deploy", "x"]),
+        ];
+        for (pattern, texts) in cases {
+            let fast = anchored(pattern).unwrap().unwrap();
+            let slow = GoRegex::new(&format!("^(?:{pattern})$")).unwrap();
+            assert_eq!(
+                fast.literal.is_some(),
+                !pattern.contains(['.', '*']),
+                "{pattern}"
+            );
+            for text in *texts {
+                assert_eq!(
+                    fast.is_match(text),
+                    slow.is_match(text),
+                    "{pattern} on {text}"
+                );
+            }
+        }
+        assert!(anchored("").unwrap().is_none());
+    }
 
     #[test]
     fn matches_like_go() {
