@@ -100,14 +100,14 @@ fn build(args: &BuildArgs, as_kustomize: bool) -> Result<ExitCode, Failure> {
     for (dir, result) in dirs.iter().zip(renderer.render_many(&DiskFs, &dirs, 0)) {
         let rendered = result.map_err(|e| {
             report::error(&e);
-            if e.kind() == strata::ErrorKind::Unsupported {
-                if let Some(flags) = args.plugin_flags_given() {
-                    eprintln!(
-                        "note: {flags} only configure plugins and container functions, \
+            if e.kind() == strata::ErrorKind::Unsupported
+                && let Some(flags) = args.plugin_flags_given()
+            {
+                eprintln!(
+                    "note: {flags} only configure plugins and container functions, \
                          which Strata does not run; they were accepted for kustomize \
                          compatibility and have no effect"
-                    );
-                }
+                );
             }
             Failure::Reported(ExitCode::FAILURE)
         })?;
@@ -182,17 +182,16 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
         std::fs::create_dir_all(out)
             .map_err(|e| fail(format!("creating directory {}: {e}", out.display())))?;
     }
-    if !out.is_dir() {
-        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() {
-                return Err(fail(format!(
-                    "cannot write {}: directory {} does not exist; create it first, or end \
+    if !out.is_dir()
+        && let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(fail(format!(
+            "cannot write {}: directory {} does not exist; create it first, or end \
                      -o with / to write into a new directory",
-                    out.display(),
-                    parent.display()
-                )));
-            }
-        }
+            out.display(),
+            parent.display()
+        )));
     }
     // Every file's text and name is settled before the first one is written.
     let (dir, files) = if out.is_dir() && outputs.len() > 1 {

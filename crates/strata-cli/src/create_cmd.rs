@@ -263,10 +263,10 @@ fn detect(
             } else {
                 detect(root, &path, recursive, depth + 1, budget, out)?;
             }
-        } else if let Ok(bytes) = std::fs::read(&full) {
-            if holds_resources(bytes) {
-                out.push(path);
-            }
+        } else if let Ok(bytes) = std::fs::read(&full)
+            && holds_resources(bytes)
+        {
+            out.push(path);
         }
     }
     Ok(())

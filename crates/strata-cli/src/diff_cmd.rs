@@ -317,10 +317,10 @@ fn header(c: &Change) -> String {
         s.push('/');
     }
     s.push_str(&id.name);
-    if let Some(old) = &c.old_id {
-        if old.name != id.name {
-            let _ = write!(s, " (was {})", old.name);
-        }
+    if let Some(old) = &c.old_id
+        && old.name != id.name
+    {
+        let _ = write!(s, " (was {})", old.name);
     }
     visible(&s, false).into_owned()
 }

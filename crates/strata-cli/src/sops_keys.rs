@@ -108,14 +108,12 @@ fn load_ssh(keys: &mut AgeKeys) -> Result<(), String> {
         keys.add_ssh(&text)
             .map_err(|m| format!("SOPS_AGE_SSH_PRIVATE_KEY_CMD: {m}"))?;
     }
-    if !explicit {
-        if let Some(home) = std::env::var_os("HOME") {
-            for name in ["id_ed25519", "id_rsa"] {
-                let path = PathBuf::from(&home).join(".ssh").join(name);
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    // Not an error: sops, too, only notes an unusable default key.
-                    let _ = keys.add_ssh(&text);
-                }
+    if !explicit && let Some(home) = std::env::var_os("HOME") {
+        for name in ["id_ed25519", "id_rsa"] {
+            let path = PathBuf::from(&home).join(".ssh").join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                // Not an error: sops, too, only notes an unusable default key.
+                let _ = keys.add_ssh(&text);
             }
         }
     }

@@ -20,6 +20,8 @@ fn subcommands(help: &str) -> Vec<String> {
         .skip_while(|l| *l != "Commands:")
         .skip(1)
         .take_while(|l| l.starts_with("  "))
+        // A wrapped description continues on a line indented further.
+        .filter(|l| !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next())
         .filter(|name| *name != "help")
         .map(str::to_owned)

@@ -272,15 +272,16 @@ pub fn from_node(
         KustomizationKind::Kustomization => (KUSTOMIZATION_VERSION, "Kustomization"),
         KustomizationKind::Component => (COMPONENT_VERSION, "Component"),
     };
-    if let Some(v) = &api_version {
-        if !v.value.is_empty() && v.value != required {
-            return Err(err(
-                format!(
-                    "Failed to read kustomization file under {dir_display}: apiVersion for {kind_name} should be {required}"
-                ),
-                v.span,
-            ));
-        }
+    if let Some(v) = &api_version
+        && !v.value.is_empty()
+        && v.value != required
+    {
+        return Err(err(
+            format!(
+                "Failed to read kustomization file under {dir_display}: apiVersion for {kind_name} should be {required}"
+            ),
+            v.span,
+        ));
     }
 
     let mut warnings = Vec::new();
@@ -538,10 +539,8 @@ fn check_tags(file: &Arc<SourceFile>, root: &Node) -> Result<()> {
                 }
                 let checked = short_tag(s)
                     .is_some_and(|t| t == "!!binary" || (resolvable_tag(&t) && t != "!!str"));
-                if checked {
-                    if let Err(e) = resolve::try_resolve_yaml11(s) {
-                        return Err(invalid(file, format!("yaml: {}", e.message()), n.span));
-                    }
+                if checked && let Err(e) = resolve::try_resolve_yaml11(s) {
+                    return Err(invalid(file, format!("yaml: {}", e.message()), n.span));
                 }
             }
             NodeKind::Mapping(m) => {

@@ -304,14 +304,12 @@ impl Context<'_> {
                         .any(|p| p.gvk.is_selected_by(self.target))
             })
         });
-        if self.path.ends_with("roleRef/name") {
-            if let Some(rr) = &self.referrer.role_ref {
-                list.retain(|&i| {
-                    get(i).is_some_and(|c| {
-                        c.history.prev_ids.iter().any(|p| p.gvk.is_selected_by(rr))
-                    })
-                });
-            }
+        if self.path.ends_with("roleRef/name")
+            && let Some(rr) = &self.referrer.role_ref
+        {
+            list.retain(|&i| {
+                get(i).is_some_and(|c| c.history.prev_ids.iter().any(|p| p.gvk.is_selected_by(rr)))
+            });
         }
         if !self.referrer.cluster_scoped {
             list.retain(|&i| {

@@ -247,12 +247,11 @@ fn split_host(n: &str) -> Result<(String, String), String> {
         return Ok((scheme.to_owned(), format!("{user}{n}")));
     }
     let mut sep = n.find('/');
-    if scp {
-        if let Some(colon) = n.find(':') {
-            if sep.is_none_or(|s| colon > 0 && colon < s) {
-                sep = Some(colon);
-            }
-        }
+    if scp
+        && let Some(colon) = n.find(':')
+        && sep.is_none_or(|s| colon > 0 && colon < s)
+    {
+        sep = Some(colon);
     }
     let (mut host, rest) = match sep {
         Some(i) => (n.get(..=i).unwrap_or(n), n.get(i + 1..).unwrap_or("")),

@@ -195,10 +195,10 @@ impl Renderer {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(root) = roots.get(i) else { break };
                         let r = self.render_cached(fs, root.as_ref(), &cache);
-                        if let Ok(mut slots) = results.lock() {
-                            if let Some(slot) = slots.get_mut(i) {
-                                *slot = Some(r);
-                            }
+                        if let Ok(mut slots) = results.lock()
+                            && let Some(slot) = slots.get_mut(i)
+                        {
+                            *slot = Some(r);
                         }
                     }
                 });

@@ -311,10 +311,10 @@ pub fn each_resource(
 ) -> Result<()> {
     let mut failure = None;
     acc.update_all(|r| {
-        if failure.is_none() {
-            if let Err(e) = f(r) {
-                failure = Some(walk_error(r, e));
-            }
+        if failure.is_none()
+            && let Err(e) = f(r)
+        {
+            failure = Some(walk_error(r, e));
         }
     })
     .map_err(|r| conflict().with_suffix(&format!(": {}", r.id())))?;

@@ -526,14 +526,12 @@ fn drop_empty_annotations(node: &mut Node) {
         .as_mapping_mut()
         .and_then(|m| m.get_mut("metadata"))
         .and_then(Node::as_mapping_mut)
-    {
-        if meta
+        && meta
             .get("annotations")
             .and_then(Node::as_mapping)
             .is_some_and(Mapping::is_empty)
-        {
-            meta.remove("annotations");
-        }
+    {
+        meta.remove("annotations");
     }
 }
 

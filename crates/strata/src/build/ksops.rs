@@ -167,22 +167,21 @@ fn hash_options(r: &mut Resource) -> std::result::Result<(), String> {
     let needs_hash = annotations.remove(NEEDS_HASH);
     let behavior = annotations.remove(BEHAVIOR);
     let emptied = annotations.is_empty();
-    if emptied {
-        if let Some(meta) = r
+    if emptied
+        && let Some(meta) = r
             .node_mut()
             .as_mapping_mut()
             .and_then(|m| m.get_mut("metadata"))
             .and_then(Node::as_mapping_mut)
-        {
-            meta.remove("annotations");
-        }
+    {
+        meta.remove("annotations");
     }
-    if let Some(b) = behavior.as_ref().and_then(Node::as_str) {
-        if !matches!(b, "" | "create") {
-            return Err(format!(
-                "{BEHAVIOR}: {b} is not supported for KSOPS output; use create"
-            ));
-        }
+    if let Some(b) = behavior.as_ref().and_then(Node::as_str)
+        && !matches!(b, "" | "create")
+    {
+        return Err(format!(
+            "{BEHAVIOR}: {b} is not supported for KSOPS output; use create"
+        ));
     }
     if needs_hash.as_ref().and_then(Node::as_str) == Some("true") {
         r.history_mut().needs_hash = true;

@@ -234,10 +234,10 @@ impl<'a> Loader<'a> {
                 .canonicalize(&dir)
                 .map_err(|e| RemoteError::Other(format!("{}: {e}", dir.display())))
         });
-        if let Ok(dir) = &result {
-            if let Ok(mut roots) = self.cache.checkout_roots.lock() {
-                roots.push(dir.clone());
-            }
+        if let Ok(dir) = &result
+            && let Ok(mut roots) = self.cache.checkout_roots.lock()
+        {
+            roots.push(dir.clone());
         }
         checkouts.insert(key, result.clone());
         result

@@ -107,10 +107,10 @@ pub(crate) fn set_namespace(doc: &mut Doc, ns: &str) -> Result<()> {
 /// Parses `NAME=COUNT` (setreplicas.go `parseReplicasArg`).
 pub fn parse_replica(arg: &str) -> Result<(String, i64)> {
     let parts: Vec<&str> = arg.split('=').collect();
-    if let [name, count] = parts.as_slice() {
-        if let Ok(n) = count.parse::<i64>() {
-            return Ok(((*name).to_owned(), n));
-        }
+    if let [name, count] = parts.as_slice()
+        && let Ok(n) = count.parse::<i64>()
+    {
+        return Ok(((*name).to_owned(), n));
     }
     Err(invalid(
         "invalid format of replica, use the following format: <name>=<count>",

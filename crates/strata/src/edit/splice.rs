@@ -405,10 +405,11 @@ impl Doc {
             written.to_owned()
         };
         // Keep a comment that followed the old value on its line.
-        if start == colon && end > colon {
-            if let Some(comment) = self.tail_comment(self.last_end(value), end) {
-                with.push_str(&comment);
-            }
+        if start == colon
+            && end > colon
+            && let Some(comment) = self.tail_comment(self.last_end(value), end)
+        {
+            with.push_str(&comment);
         }
         self.splice(start, end, &with)
     }
@@ -689,12 +690,11 @@ impl Doc {
         if let (Some((Step::Key(key), parent)), Some(1)) = (
             seq.split_last(),
             self.get(seq).and_then(Node::as_sequence).map(Vec::len),
-        ) {
-            if at == 0 {
-                let (key, parent) = (key.clone(), parent.to_vec());
-                self.remove_entry(&parent, &key)?;
-                return Ok(());
-            }
+        ) && at == 0
+        {
+            let (key, parent) = (key.clone(), parent.to_vec());
+            self.remove_entry(&parent, &key)?;
+            return Ok(());
         }
         let Some(target) = self.get(seq) else {
             return Ok(());

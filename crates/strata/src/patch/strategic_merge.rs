@@ -977,10 +977,10 @@ fn validate_keys(
     let mut valid = vec![false; keys.len()];
     for vs in values_list {
         for (i, v) in vs.iter().enumerate() {
-            if !v.is_empty() {
-                if let Some(slot) = valid.get_mut(i) {
-                    *slot = true;
-                }
+            if !v.is_empty()
+                && let Some(slot) = valid.get_mut(i)
+            {
+                *slot = true;
             }
         }
     }

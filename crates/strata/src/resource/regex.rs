@@ -928,11 +928,12 @@ impl Parser<'_> {
                 break;
             }
             first = false;
-            if c == '[' && self.peek_at(1) == Some(':') {
-                if let Some(posix) = self.parse_posix()? {
-                    class.add(posix);
-                    continue;
-                }
+            if c == '['
+                && self.peek_at(1) == Some(':')
+                && let Some(posix) = self.parse_posix()?
+            {
+                class.add(posix);
+                continue;
             }
             let item_start = self.pos;
             let lo = match self.class_char(start)? {
@@ -1012,10 +1013,12 @@ impl Parser<'_> {
             return Ok(ClassItem::Char(c));
         }
         let class = self.parse_escape_class(self.pos - 1)?;
-        if let [(a, b)] = class.ranges.as_slice() {
-            if !class.negated && a == b && class.unicode.is_empty() {
-                return Ok(ClassItem::Char(*a));
-            }
+        if let [(a, b)] = class.ranges.as_slice()
+            && !class.negated
+            && a == b
+            && class.unicode.is_empty()
+        {
+            return Ok(ClassItem::Char(*a));
         }
         Ok(ClassItem::Set(class))
     }
@@ -1047,10 +1050,10 @@ fn negate(ranges: &[(char, char)]) -> Vec<(char, char)> {
 fn push_range(out: &mut Vec<(char, char)>, lo: u32, hi: u32) {
     let pieces = [(lo, hi.min(0xD7FF)), (lo.max(0xE000), hi)];
     for (a, b) in pieces {
-        if a <= b {
-            if let (Some(a), Some(b)) = (char::from_u32(a), char::from_u32(b)) {
-                out.push((a, b));
-            }
+        if a <= b
+            && let (Some(a), Some(b)) = (char::from_u32(a), char::from_u32(b))
+        {
+            out.push((a, b));
         }
     }
 }

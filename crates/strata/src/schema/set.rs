@@ -239,12 +239,11 @@ impl Schemas {
     /// `SchemaForResourceType`: the root schema of `api_version` + `kind` (matched exactly),
     /// from the last layer that declares the type; [`Schema::Nil`] if none does.
     pub fn root(&self, api_version: &str, kind: &str) -> Schema<'_> {
-        if api_version == kustomization::API_VERSION {
-            if let Some(k) = kustomization::schema() {
-                if let Some(id) = k.root(api_version, kind) {
-                    return custom_node(k, id);
-                }
-            }
+        if api_version == kustomization::API_VERSION
+            && let Some(k) = kustomization::schema()
+            && let Some(id) = k.root(api_version, kind)
+        {
+            return custom_node(k, id);
         }
         for layer in self.layers().into_iter().flatten() {
             match layer {
@@ -352,10 +351,10 @@ impl Schemas {
 
     /// The definition called `name`, from the last layer that has one (not yet dereferenced).
     fn resolve(&self, name: &str) -> Schema<'_> {
-        if let Some(k) = kustomization::schema() {
-            if let Some(id) = k.definition(name) {
-                return custom_node(k, id);
-            }
+        if let Some(k) = kustomization::schema()
+            && let Some(id) = k.definition(name)
+        {
+            return custom_node(k, id);
         }
         let mut builtin = false;
         for layer in self.layers().into_iter().flatten() {

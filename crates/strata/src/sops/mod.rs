@@ -513,18 +513,18 @@ impl<'m> Walker<'m> {
     fn should_be_encrypted(&self) -> bool {
         let m = self.meta;
         let mut encrypted = true;
-        if let Some(suffix) = &m.unencrypted_suffix {
-            if self.path.iter().any(|p| p.ends_with(suffix.as_str())) {
-                encrypted = false;
-            }
+        if let Some(suffix) = &m.unencrypted_suffix
+            && self.path.iter().any(|p| p.ends_with(suffix.as_str()))
+        {
+            encrypted = false;
         }
         if let Some(suffix) = &m.encrypted_suffix {
             encrypted = self.path.iter().any(|p| p.ends_with(suffix.as_str()));
         }
-        if let Some(re) = &m.unencrypted_regex {
-            if self.path.iter().any(|p| re.is_match(p)) {
-                encrypted = false;
-            }
+        if let Some(re) = &m.unencrypted_regex
+            && self.path.iter().any(|p| re.is_match(p))
+        {
+            encrypted = false;
         }
         if let Some(re) = &m.encrypted_regex {
             encrypted = self.path.iter().any(|p| re.is_match(p));

@@ -627,10 +627,10 @@ impl Expander<'_> {
                             return Err(WalkError("invalid map key: value='', tag=''".into()));
                         }
                     }
-                    if let NodeKind::Scalar(v) = &mut e.value.kind {
-                        if is_string(v) {
-                            self.expand_scalar(v);
-                        }
+                    if let NodeKind::Scalar(v) = &mut e.value.kind
+                        && is_string(v)
+                    {
+                        self.expand_scalar(v);
                     }
                 }
                 Ok(())

@@ -367,10 +367,10 @@ impl<'a> Scanner<'a> {
             }
         }
         let mut comment_mark = self.mark();
-        if let Some(last) = self.last_tok() {
-            if (self.flow_level == 0 && c == b':') || (self.flow_level > 0 && c == b',') {
-                comment_mark = last.start;
-            }
+        if let Some(last) = self.last_tok()
+            && ((self.flow_level == 0 && c == b':') || (self.flow_level > 0 && c == b','))
+        {
+            comment_mark = last.start;
         }
         let next = self.at(self.pos + 1);
         match c {
@@ -752,10 +752,11 @@ impl<'a> Scanner<'a> {
         let Some(mut token) = self.last_tok() else {
             return;
         };
-        if token.t == T::FlowEntry && self.toks.len() > 1 {
-            if let Some(t) = self.toks.get(self.toks.len() - 2) {
-                token = *t;
-            }
+        if token.t == T::FlowEntry
+            && self.toks.len() > 1
+            && let Some(t) = self.toks.get(self.toks.len() - 2)
+        {
+            token = *t;
         }
         let mut scan_mark = scan_mark;
         let mut token_mark = token.start;
@@ -1054,10 +1055,11 @@ impl<'a> Replay<'a> {
                 }
                 self.state = St::DocStart;
                 self.emit_with_comments(EvKind::DocEnd);
-                if let Some((_, c)) = self.out.last_mut() {
-                    if !c.head.is_empty() && c.foot.is_empty() {
-                        c.foot = std::mem::take(&mut c.head);
-                    }
+                if let Some((_, c)) = self.out.last_mut()
+                    && !c.head.is_empty()
+                    && c.foot.is_empty()
+                {
+                    c.foot = std::mem::take(&mut c.head);
                 }
             }
             St::BlockNode => self.node(true, false)?,

@@ -735,12 +735,11 @@ fn push_entries<'a>(
             continue;
         }
         let k = key_string(&e.key, top);
-        if merged {
-            if let Ok(ks) = &k {
-                if out.iter().any(|(o, _, _)| o.as_ref().ok() == Some(ks)) {
-                    continue;
-                }
-            }
+        if merged
+            && let Ok(ks) = &k
+            && out.iter().any(|(o, _, _)| o.as_ref().ok() == Some(ks))
+        {
+            continue;
         }
         out.push((k, &e.key, &e.value));
     }

@@ -47,13 +47,13 @@ pub fn emit_documents<'a>(docs: impl IntoIterator<Item = &'a Node>, out: &mut St
 pub fn emit_document(root: &Node, out: &mut String) {
     let mut w = Writer::new(out);
     let comments = root.comments.as_deref();
-    if let Some(c) = comments {
-        if !c.head.is_empty() {
-            w.write_indent(0);
-            w.comment_lines(&c.head, 0);
-            // go-yaml separates a document's head comment from its content.
-            w.put_break();
-        }
+    if let Some(c) = comments
+        && !c.head.is_empty()
+    {
+        w.write_indent(0);
+        w.comment_lines(&c.head, 0);
+        // go-yaml separates a document's head comment from its content.
+        w.put_break();
     }
     w.node(root, Ctx::Root, None);
     if let Some(c) = comments {

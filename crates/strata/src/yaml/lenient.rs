@@ -328,10 +328,10 @@ fn scan(b: &[u8]) -> Scan {
                             node_start = false;
                         }
                         b':' => {
-                            if at(i + 1) == Some(b'\t') {
-                                if let Ok(at) = u32::try_from(i + 1) {
-                                    edits.push(Edit::TabToSpace(at));
-                                }
+                            if at(i + 1) == Some(b'\t')
+                                && let Ok(at) = u32::try_from(i + 1)
+                            {
+                                edits.push(Edit::TabToSpace(at));
                             }
                             node_start = true;
                         }
@@ -404,10 +404,10 @@ fn scan(b: &[u8]) -> Scan {
                 }
             }
             if c == b':' && blank_or_end(at(i + 1)) {
-                if at(i + 1) == Some(b'\t') {
-                    if let Ok(at) = u32::try_from(i + 1) {
-                        edits.push(Edit::TabToSpace(at));
-                    }
+                if at(i + 1) == Some(b'\t')
+                    && let Ok(at) = u32::try_from(i + 1)
+                {
+                    edits.push(Edit::TabToSpace(at));
                 }
                 node_start = true;
                 after_space = false;

@@ -827,32 +827,32 @@ impl<'a> Builder<'a> {
                     let is_merge = matches!(&k.kind, NodeKind::Scalar(s)
                         if s.text == "<<" && s.style == ScalarStyle::Plain
                             && s.tag.as_deref().is_none_or(|t| t == "!!merge"));
-                    if let NodeKind::Scalar(s) = &k.kind {
-                        if is_duplicate(map, seen, &s.text) {
-                            match self.opts.duplicate_keys {
-                                DuplicateKeys::Error => {
-                                    let first = map
-                                        .entries
-                                        .iter()
-                                        .find(|e| e.key.as_str() == Some(&s.text))
-                                        .map(|e| self.line_of(e.key.span.start))
-                                        .unwrap_or(0);
-                                    return Err(self.err(
-                                        ErrorKind::Yaml,
-                                        format!(
-                                            "mapping key {:?} already defined at line {first}",
-                                            s.text
-                                        ),
-                                        k.span,
-                                    ));
+                    if let NodeKind::Scalar(s) = &k.kind
+                        && is_duplicate(map, seen, &s.text)
+                    {
+                        match self.opts.duplicate_keys {
+                            DuplicateKeys::Error => {
+                                let first = map
+                                    .entries
+                                    .iter()
+                                    .find(|e| e.key.as_str() == Some(&s.text))
+                                    .map(|e| self.line_of(e.key.span.start))
+                                    .unwrap_or(0);
+                                return Err(self.err(
+                                    ErrorKind::Yaml,
+                                    format!(
+                                        "mapping key {:?} already defined at line {first}",
+                                        s.text
+                                    ),
+                                    k.span,
+                                ));
+                            }
+                            DuplicateKeys::KeepFirst => return Ok(()),
+                            DuplicateKeys::KeepLast => {
+                                if let Some(slot) = map.get_mut(&s.text) {
+                                    *slot = node;
                                 }
-                                DuplicateKeys::KeepFirst => return Ok(()),
-                                DuplicateKeys::KeepLast => {
-                                    if let Some(slot) = map.get_mut(&s.text) {
-                                        *slot = node;
-                                    }
-                                    return Ok(());
-                                }
+                                return Ok(());
                             }
                         }
                     }
@@ -912,10 +912,10 @@ impl<'a> Builder<'a> {
             };
             for m in sources {
                 for e in m.entries {
-                    if let Some(k) = e.key.as_str() {
-                        if !present.insert(k.to_owned()) {
-                            continue;
-                        }
+                    if let Some(k) = e.key.as_str()
+                        && !present.insert(k.to_owned())
+                    {
+                        continue;
                     }
                     map.entries.push(e);
                 }

@@ -388,10 +388,10 @@ fn lookup_map(text: &str, spec: Spec) -> Option<Plain> {
 /// removed (`017` octal, `0o17`, `0x1F`, `0b101`), then uint64, then YAML-style floats, then
 /// the `0b`/`-0b` (and, in v3 only, `0o`/`-0o`) fallbacks that accept a sign after the prefix.
 fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
-    if matches!(want, None | Some(Want::Timestamp)) {
-        if let Some(t) = parse_timestamp(text) {
-            return Plain::Timestamp(t);
-        }
+    if matches!(want, None | Some(Want::Timestamp))
+        && let Some(t) = parse_timestamp(text)
+    {
+        return Plain::Timestamp(t);
     }
     let plain: Cow<'_, str> = if text.contains('_') {
         Cow::Owned(text.replace('_', ""))
@@ -405,10 +405,10 @@ fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
     if let Some(u) = go::parse_uint(plain, 0) {
         return Plain::UInt(u);
     }
-    if is_yaml_style_float(plain) {
-        if let Some(f) = go::parse_float(plain) {
-            return Plain::Float(f);
-        }
+    if is_yaml_style_float(plain)
+        && let Some(f) = go::parse_float(plain)
+    {
+        return Plain::Float(f);
     }
     let prefixed = |prefix: &str, base: u32| -> Option<Plain> {
         if let Some(rest) = plain.strip_prefix(prefix) {
@@ -429,10 +429,10 @@ fn resolve_number(text: &str, spec: Spec, want: Option<Want>) -> Plain {
     if let Some(p) = prefixed("0b", 2) {
         return p;
     }
-    if spec == Spec::V3 {
-        if let Some(p) = prefixed("0o", 8) {
-            return p;
-        }
+    if spec == Spec::V3
+        && let Some(p) = prefixed("0o", 8)
+    {
+        return p;
     }
     Plain::Str
 }

@@ -307,11 +307,11 @@ impl<'s, 'f> Matcher<'s, 'f> {
         if node.is_null() {
             // kyaml appends to the null node's content, which is never printed: the value
             // lands nowhere, but the field counts as found.
-            if idx == 0 {
-                if let Some(create) = self.create {
-                    let mut lost = new_node(part_kind(rest.first(), create));
-                    return self.descend_new(&mut lost, rest);
-                }
+            if idx == 0
+                && let Some(create) = self.create
+            {
+                let mut lost = new_node(part_kind(rest.first(), create));
+                return self.descend_new(&mut lost, rest);
             }
             return Err(WalkError::Path(format!(
                 "index {idx} specified but only 0 elements found"
@@ -320,12 +320,12 @@ impl<'s, 'f> Matcher<'s, 'f> {
         let NodeKind::Sequence(items) = &mut node.kind else {
             return Err(WalkError::Path(wrong_kind("SequenceNode", node)));
         };
-        if items.len() == idx {
-            if let Some(create) = self.create {
-                items.push(new_node(part_kind(rest.first(), create)));
-                let last = items.len() - 1;
-                return self.descend_new(&mut items[last], rest);
-            }
+        if items.len() == idx
+            && let Some(create) = self.create
+        {
+            items.push(new_node(part_kind(rest.first(), create)));
+            let last = items.len() - 1;
+            return self.descend_new(&mut items[last], rest);
         }
         let len = items.len();
         match items.get_mut(idx) {
