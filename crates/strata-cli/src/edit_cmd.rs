@@ -694,26 +694,23 @@ fn to_edit(cmd: &EditCommand, dir: &Path) -> Result<Option<Edit>, Error> {
                 }
                 Some(Edit::AddBases(bases))
             }
-            AddCommand::Transformer { paths } => {
+            AddCommand::Transformer { paths }
+            | AddCommand::Generator { paths }
+            | AddCommand::Configuration { paths } => {
+                let (field, what) = match add {
+                    AddCommand::Transformer { .. } => {
+                        (ListField::Transformers, "a transformer plugin resource")
+                    }
+                    AddCommand::Generator { .. } => {
+                        (ListField::Generators, "a generator plugin resource")
+                    }
+                    _ => (ListField::Configurations, "a configuration resource"),
+                };
                 need(
                     paths,
-                    "must specify a yaml file which contains a transformer plugin resource",
+                    &format!("must specify a yaml file which contains {what}"),
                 )?;
-                list(ListField::Transformers, glob_all(dir, paths)?)
-            }
-            AddCommand::Generator { paths } => {
-                need(
-                    paths,
-                    "must specify a yaml file which contains a generator plugin resource",
-                )?;
-                list(ListField::Generators, glob_all(dir, paths)?)
-            }
-            AddCommand::Configuration { paths } => {
-                need(
-                    paths,
-                    "must specify a yaml file which contains a configuration resource",
-                )?;
-                list(ListField::Configurations, glob_all(dir, paths)?)
+                list(field, glob_all(dir, paths)?)
             }
             AddCommand::Buildmetadata { options } => Some(Edit::AddBuildMetadata(comma_list(
                 options,

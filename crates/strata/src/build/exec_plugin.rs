@@ -38,14 +38,7 @@ fn request(
     dir: &Path,
     input: Option<Vec<u8>>,
 ) -> Result<ExecRequest> {
-    let at = |msg: String| {
-        Error::at(
-            ErrorKind::Kustomization,
-            msg,
-            config.origin(),
-            config.node().span,
-        )
-    };
+    let at = |msg: String| config_error(config, ErrorKind::Kustomization, msg);
     let mut text = String::new();
     crate::yaml::emit::emit_document(config.node(), &mut text).map_err(|e| at(e.message))?;
     let mut args = Vec::new();
@@ -210,14 +203,7 @@ pub(super) fn generate(
     origin: Option<Origin>,
 ) -> Result<()> {
     let runner = runner_or_error(runner, config)?;
-    let at = |msg: String| {
-        Error::at(
-            ErrorKind::External,
-            msg,
-            config.origin(),
-            config.node().span,
-        )
-    };
+    let at = |msg: String| config_error(config, ErrorKind::External, msg);
     let outputs = match function_spec(config) {
         Some(FunctionSpec::Exec(path)) => {
             // kustomize hands a generator function its own config as the only item
@@ -288,14 +274,7 @@ pub(super) fn transform(
     acc: &mut ResourceMap,
 ) -> Result<()> {
     let runner = runner_or_error(runner, config)?;
-    let at = |msg: String| {
-        Error::at(
-            ErrorKind::External,
-            msg,
-            config.origin(),
-            config.node().span,
-        )
-    };
+    let at = |msg: String| config_error(config, ErrorKind::External, msg);
     let function = match function_spec(config) {
         Some(FunctionSpec::Exec(path)) => Some(path),
         _ => None,
@@ -395,14 +374,7 @@ fn run_function(
     path: &str,
     items: Vec<Node>,
 ) -> Result<Vec<Resource>> {
-    let at = |msg: String| {
-        Error::at(
-            ErrorKind::External,
-            msg,
-            config.origin(),
-            config.node().span,
-        )
-    };
+    let at = |msg: String| config_error(config, ErrorKind::External, msg);
     let mut list = Mapping::new();
     list.insert("apiVersion", Node::string("config.kubernetes.io/v1"));
     list.insert("kind", Node::string("ResourceList"));
@@ -533,6 +505,11 @@ fn drop_empty_annotations(node: &mut Node) {
     {
         meta.remove("annotations");
     }
+}
+
+/// An error of `kind` located at the plugin config that caused it.
+fn config_error(config: &Resource, kind: ErrorKind, msg: String) -> Error {
+    Error::at(kind, msg, config.origin(), config.node().span)
 }
 
 #[cfg(test)]
