@@ -114,11 +114,16 @@ pub struct Stale {
 }
 
 /// Compares `outputs` with the files under `repo`.
+///
+/// The comparison ignores whitespace: the content comes from the reference data, the layout
+/// from whichever rustfmt the machine has, and a layout difference between two rustfmt
+/// releases is not a stale table. `cargo fmt` skips `@generated` files, so layout is never
+/// checked anywhere else either.
 pub fn stale(repo: &Path, outputs: &[Output]) -> Result<Stale, String> {
     let mut changed = Vec::new();
     for out in outputs {
         match fs::read(repo.join(&out.path)) {
-            Ok(bytes) if bytes == out.text.as_bytes() => {}
+            Ok(bytes) if same_tokens(&bytes, out.text.as_bytes()) => {}
             Ok(_) => changed.push(out.path.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => changed.push(out.path.clone()),
             Err(e) => return Err(format!("{}: {e}", out.path)),
@@ -138,6 +143,43 @@ pub fn stale(repo: &Path, outputs: &[Output]) -> Result<Stale, String> {
     }
     extra.sort();
     Ok(Stale { changed, extra })
+}
+
+/// `a` and `b` are equal once all ASCII whitespace is removed.
+fn same_tokens(a: &[u8], b: &[u8]) -> bool {
+    let significant = |s: &[u8]| {
+        s.iter()
+            .copied()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect::<Vec<u8>>()
+    };
+    significant(a) == significant(b)
+}
+
+/// The first lines where the checked-in `path` and the generated `text` differ, for a
+/// failing check (at most `limit` lines of each).
+pub fn first_difference(repo: &Path, path: &str, text: &str, limit: usize) -> String {
+    let old = fs::read_to_string(repo.join(path)).unwrap_or_default();
+    let (old_lines, new_lines): (Vec<&str>, Vec<&str>) =
+        (old.lines().collect(), text.lines().collect());
+    let at = old_lines
+        .iter()
+        .zip(&new_lines)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old_lines.len().min(new_lines.len()));
+    let mut out = format!(
+        "{path}: checked in {} lines, generated {} lines; first difference at line {}\n",
+        old_lines.len(),
+        new_lines.len(),
+        at + 1
+    );
+    for line in old_lines.iter().skip(at).take(limit) {
+        out.push_str(&format!("- {line}\n"));
+    }
+    for line in new_lines.iter().skip(at).take(limit) {
+        out.push_str(&format!("+ {line}\n"));
+    }
+    out
 }
 
 /// Writes the files that changed (others keep their mtime, so cargo does not rebuild) and

@@ -98,8 +98,12 @@ fn run_codegen(check: bool) -> Result<ExitCode, String> {
         if stale.changed.is_empty() && stale.extra.is_empty() {
             return Ok(ExitCode::SUCCESS);
         }
+        // On stdout as well as stderr: CI logs keep the tail of one stream.
         for path in &stale.changed {
             eprintln!("stale: {path}");
+            if let Some(out) = outputs.iter().find(|o| &o.path == path) {
+                println!("{}", codegen::first_difference(&repo, path, &out.text, 8));
+            }
         }
         for path in &stale.extra {
             eprintln!("not generated: {}", relative(&repo, path));
