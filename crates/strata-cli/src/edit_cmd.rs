@@ -383,8 +383,8 @@ fn find_file(dir: &Path) -> Result<PathBuf, Error> {
     }
 }
 
-/// Applies `edit` to the kustomization file in `dir` and writes it back if it changed.
-fn run_in(dir: &Path, edit: &Edit) -> Result<(), Error> {
+/// The kustomization file in `dir`: its path, the name errors show, and its text.
+fn read_kustomization(dir: &Path) -> Result<(PathBuf, String, String), Error> {
     let path = find_file(dir)?;
     let shown = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -394,6 +394,12 @@ fn run_in(dir: &Path, edit: &Edit) -> Result<(), Error> {
         std::fs::read(&path).map_err(|e| Error::new(ErrorKind::Io, format!("{shown}: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::new(ErrorKind::Yaml, format!("{shown}: not UTF-8 text")))?;
+    Ok((path, shown, text))
+}
+
+/// Applies `edit` to the kustomization file in `dir` and writes it back if it changed.
+fn run_in(dir: &Path, edit: &Edit) -> Result<(), Error> {
+    let (path, shown, text) = read_kustomization(dir)?;
     let edited = edit::apply(&shown, &text, edit)?;
     report::warnings(&edited.warnings);
     if edited.text != text {
@@ -406,15 +412,7 @@ fn run_in(dir: &Path, edit: &Edit) -> Result<(), Error> {
 /// `edit fix --vars`: converts vars to replacements, writing the files that used them first and
 /// the kustomization last.
 fn fix_vars(dir: &Path) -> Result<(), Error> {
-    let path = find_file(dir)?;
-    let shown = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let bytes =
-        std::fs::read(&path).map_err(|e| Error::new(ErrorKind::Io, format!("{shown}: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::new(ErrorKind::Yaml, format!("{shown}: not UTF-8 text")))?;
+    let (path, shown, text) = read_kustomization(dir)?;
     let fixed = edit::fix_vars(&shown, &text, &strata::DiskFs, dir)?;
     for (file, new) in &fixed.files {
         let p = dir.join(file);

@@ -127,19 +127,25 @@ mod tests {
             .and_then(|o| o.replicas("web=4"))
             .and_then(|o| o.namespace("prod"))
             .unwrap();
-        let with = crate::Renderer::new(crate::RenderOptions::new().overrides(overrides))
-            .render(&tree(before), "/app")
-            .unwrap()
-            .to_yaml()
-            .unwrap();
-        let edited = crate::Renderer::default()
-            .render(&tree(after), "/app")
-            .unwrap()
-            .to_yaml()
-            .unwrap();
-        assert_eq!(with, edited);
+        let with = render_both_ways(before, overrides, after);
         assert!(with.contains("image: reg/app:abc123"), "{with}");
         assert!(with.contains("image: reg/side:3"), "{with}");
+    }
+
+    /// Renders `before` with `overrides` and `after` (the same file edited by hand) without
+    /// them, checks both give the same stream and returns it.
+    fn render_both_ways(before: &str, overrides: Overrides, after: &str) -> String {
+        let render = |options: crate::RenderOptions, text: &str| {
+            crate::Renderer::new(options)
+                .render(&tree(text), "/app")
+                .unwrap()
+                .to_yaml()
+                .unwrap()
+        };
+        let with = render(crate::RenderOptions::new().overrides(overrides), before);
+        let edited = render(crate::RenderOptions::default(), after);
+        assert_eq!(with, edited);
+        with
     }
 
     #[test]
@@ -149,17 +155,7 @@ mod tests {
         let before = "resources:\n- d.yaml\nimageTags:\n- name: app\n  newTag: \"1\"\n";
         let after = "resources:\n- d.yaml\nimages:\n- name: app\n  newTag: \"2\"\n";
         let overrides = Overrides::new().image("app:2").unwrap();
-        let with = crate::Renderer::new(crate::RenderOptions::new().overrides(overrides))
-            .render(&tree(before), "/app")
-            .unwrap()
-            .to_yaml()
-            .unwrap();
-        let edited = crate::Renderer::default()
-            .render(&tree(after), "/app")
-            .unwrap()
-            .to_yaml()
-            .unwrap();
-        assert_eq!(with, edited);
+        let with = render_both_ways(before, overrides, after);
         assert!(with.contains("image: app:2"), "{with}");
     }
 
