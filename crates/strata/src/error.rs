@@ -230,6 +230,25 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// A YAML error keeps its message and position; its kind maps to the library's: syntax and
+/// type errors are [`ErrorKind::Yaml`] (go-yaml reports both as `yaml: ...`), exceeded budgets
+/// [`ErrorKind::Limit`], unprintable trees [`ErrorKind::Emit`].
+impl From<strata_yaml::Error> for Error {
+    fn from(e: strata_yaml::Error) -> Error {
+        let (kind, message, file, span) = e.into_parts();
+        let kind = match kind {
+            strata_yaml::ErrorKind::Budget => ErrorKind::Limit,
+            strata_yaml::ErrorKind::Emit => ErrorKind::Emit,
+            _ => ErrorKind::Yaml,
+        };
+        match (file, span) {
+            (Some(file), Some(span)) => Error::at(kind, message, &file, span),
+            (Some(file), None) => Error::in_file(kind, message, &file),
+            (None, _) => Error::new(kind, message),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
