@@ -9,6 +9,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::emit::EmitError;
+use crate::resolve::ResolveError;
 use crate::source::{LineCol, SourceFile, Span};
 
 /// What went wrong, for code that needs to react to a class of failure.
@@ -139,6 +141,28 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// A scalar go-yaml cannot decode is a [`ErrorKind::Type`] error worded as go-yaml words it
+/// (`yaml: cannot decode ...`); one `encoding/json` cannot marshal is an [`ErrorKind::Emit`]
+/// error. Neither names a file: the scalar does not know which file it came from.
+impl From<ResolveError> for Error {
+    fn from(e: ResolveError) -> Error {
+        match e {
+            ResolveError::Decode(m) => Error::new(ErrorKind::Type, format!("yaml: {m}")),
+            ResolveError::Marshal(m) => Error::new(ErrorKind::Emit, m),
+        }
+    }
+}
+
+/// A tree the printer refuses is an [`ErrorKind::Emit`] error. The node's span is kept, but
+/// without a file it claims no line or column.
+impl From<EmitError> for Error {
+    fn from(e: EmitError) -> Error {
+        let mut out = Error::new(ErrorKind::Emit, e.message);
+        out.inner.span = Some(e.span);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,10 +182,33 @@ mod tests {
                 None,
             ),
             (Error::new(ErrorKind::Type, "no file"), "no file", None),
+            (
+                Error::from(EmitError {
+                    message: "json: unsupported value: NaN".into(),
+                    span: Span::new(3, 6),
+                }),
+                "json: unsupported value: NaN",
+                None,
+            ),
         ];
         for (e, display, line_col) in cases {
             assert_eq!(e.to_string(), display);
             assert_eq!(e.line_col(), line_col, "{display}");
         }
+    }
+
+    #[test]
+    fn value_errors_keep_go_yamls_wording_and_get_a_kind() {
+        let decode = Error::from(ResolveError::Decode(
+            "cannot decode !!str `abc` as a !!int".into(),
+        ));
+        assert_eq!(decode.kind(), ErrorKind::Type);
+        assert_eq!(
+            decode.message(),
+            "yaml: cannot decode !!str `abc` as a !!int"
+        );
+        let marshal = Error::from(ResolveError::Marshal("json: bad zone".into()));
+        assert_eq!(marshal.kind(), ErrorKind::Emit);
+        assert_eq!(marshal.message(), "json: bad zone");
     }
 }

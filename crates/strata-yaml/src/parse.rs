@@ -386,7 +386,8 @@ impl<'a> Builder<'a> {
         retry: bool,
     ) -> Result<Builder<'a>> {
         if file.text.len() > opts.limits.max_bytes {
-            return Err(Error::at(
+            // The whole file is too big: name it, claim no line or column.
+            return Err(Error::in_file(
                 ErrorKind::Budget,
                 format!(
                     "file is {} bytes, over the limit of {} bytes",
@@ -394,7 +395,6 @@ impl<'a> Builder<'a> {
                     opts.limits.max_bytes
                 ),
                 file,
-                Span::at(0),
             ));
         }
         let (source, map) = match relaxed {
@@ -1217,6 +1217,33 @@ mod tests {
             block.push_str("a:\n");
         }
         assert_eq!(parse(&block).unwrap_err().kind(), ErrorKind::Budget);
+    }
+
+    #[test]
+    fn an_input_over_the_size_budget_names_its_file_without_a_position() {
+        let file = SourceFile::new("big.yaml", "a: 1\nb: 2\n");
+        let opts = ParseOptions {
+            limits: Limits {
+                max_bytes: 8,
+                ..Limits::default()
+            },
+            ..ParseOptions::default()
+        };
+        let e = parse_documents(&file, opts).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Budget);
+        assert_eq!(e.span(), None);
+        assert_eq!(
+            e.to_string(),
+            "big.yaml: file is 10 bytes, over the limit of 8 bytes"
+        );
+        let at_limit = ParseOptions {
+            limits: Limits {
+                max_bytes: 10,
+                ..Limits::default()
+            },
+            ..ParseOptions::default()
+        };
+        assert_eq!(parse_documents(&file, at_limit).unwrap().len(), 1);
     }
 
     #[test]
