@@ -95,7 +95,8 @@ impl Error {
         self.inner.file.as_ref()
     }
 
-    /// Returns the byte span in [`Error::file`] the error points at, if it has a position.
+    /// Returns the byte span the error points at, if known: in [`Error::file`] when the file is
+    /// known too (a printer's error knows the node but not its file).
     pub fn span(&self) -> Option<Span> {
         self.inner.span
     }

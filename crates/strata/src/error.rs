@@ -266,4 +266,41 @@ mod tests {
         assert_eq!(at.to_string(), "/k/kustomization.yaml:2:1: bad");
         assert_eq!(at.with_suffix(": x").message(), "bad: x");
     }
+
+    /// A YAML error keeps its position (and the file, for snippets) and maps its kind.
+    #[test]
+    fn yaml_errors_convert_with_their_position_and_kind() {
+        use strata_yaml::ErrorKind as Yaml;
+        let file = SourceFile::new("/k/r.yaml", "a: 1\nb: [\n");
+        let cases = [
+            (
+                strata_yaml::Error::at(Yaml::Syntax, "yaml: bad", &file, Span::new(5, 6)),
+                ErrorKind::Yaml,
+                "/k/r.yaml:2:1: yaml: bad",
+            ),
+            (
+                strata_yaml::Error::in_file(Yaml::Budget, "too big", &file),
+                ErrorKind::Limit,
+                "/k/r.yaml: too big",
+            ),
+            (
+                strata_yaml::Error::new(Yaml::Type, "yaml: cannot decode"),
+                ErrorKind::Yaml,
+                "yaml: cannot decode",
+            ),
+            (
+                strata_yaml::Error::new(Yaml::Emit, "json: unsupported value: NaN"),
+                ErrorKind::Emit,
+                "json: unsupported value: NaN",
+            ),
+        ];
+        for (yaml, kind, display) in cases {
+            let positioned = yaml.span().is_some();
+            let e = Error::from(yaml);
+            assert_eq!(e.kind(), kind, "{display}");
+            assert_eq!(e.to_string(), display);
+            assert_eq!(e.location().is_some(), positioned, "{display}");
+            assert_eq!(e.source_file().is_some(), positioned, "{display}");
+        }
+    }
 }
