@@ -230,6 +230,25 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// A YAML error keeps its message and position; its kind maps to the library's: syntax and
+/// type errors are [`ErrorKind::Yaml`] (go-yaml reports both as `yaml: ...`), exceeded budgets
+/// [`ErrorKind::Limit`], unprintable trees [`ErrorKind::Emit`].
+impl From<strata_yaml::Error> for Error {
+    fn from(e: strata_yaml::Error) -> Error {
+        let (kind, message, file, span) = e.into_parts();
+        let kind = match kind {
+            strata_yaml::ErrorKind::Budget => ErrorKind::Limit,
+            strata_yaml::ErrorKind::Emit => ErrorKind::Emit,
+            _ => ErrorKind::Yaml,
+        };
+        match (file, span) {
+            (Some(file), Some(span)) => Error::at(kind, message, &file, span),
+            (Some(file), None) => Error::in_file(kind, message, &file),
+            (None, _) => Error::new(kind, message),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +265,42 @@ mod tests {
         let at = Error::at(ErrorKind::Kustomization, "bad", &file, Span::new(5, 6));
         assert_eq!(at.to_string(), "/k/kustomization.yaml:2:1: bad");
         assert_eq!(at.with_suffix(": x").message(), "bad: x");
+    }
+
+    /// A YAML error keeps its position (and the file, for snippets) and maps its kind.
+    #[test]
+    fn yaml_errors_convert_with_their_position_and_kind() {
+        use strata_yaml::ErrorKind as Yaml;
+        let file = SourceFile::new("/k/r.yaml", "a: 1\nb: [\n");
+        let cases = [
+            (
+                strata_yaml::Error::at(Yaml::Syntax, "yaml: bad", &file, Span::new(5, 6)),
+                ErrorKind::Yaml,
+                "/k/r.yaml:2:1: yaml: bad",
+            ),
+            (
+                strata_yaml::Error::in_file(Yaml::Budget, "too big", &file),
+                ErrorKind::Limit,
+                "/k/r.yaml: too big",
+            ),
+            (
+                strata_yaml::Error::new(Yaml::Type, "yaml: cannot decode"),
+                ErrorKind::Yaml,
+                "yaml: cannot decode",
+            ),
+            (
+                strata_yaml::Error::new(Yaml::Emit, "json: unsupported value: NaN"),
+                ErrorKind::Emit,
+                "json: unsupported value: NaN",
+            ),
+        ];
+        for (yaml, kind, display) in cases {
+            let positioned = yaml.span().is_some();
+            let e = Error::from(yaml);
+            assert_eq!(e.kind(), kind, "{display}");
+            assert_eq!(e.to_string(), display);
+            assert_eq!(e.location().is_some(), positioned, "{display}");
+            assert_eq!(e.source_file().is_some(), positioned, "{display}");
+        }
     }
 }

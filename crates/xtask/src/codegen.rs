@@ -1,5 +1,5 @@
 //! `codegen`: regenerate `crates/strata/src/schema/generated/` from `shared/reference`, and
-//! the Unicode tables of `crates/strata/src/yaml/unicode_tables.rs` ([`unicode`]).
+//! the Unicode tables of `crates/strata-yaml/src/unicode_tables.rs` ([`unicode`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};

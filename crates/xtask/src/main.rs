@@ -3,7 +3,7 @@
 //! - `cargo run -p xtask -- codegen` regenerates the compiled-in tables in
 //!   `crates/strata/src/schema/generated/` from `../shared/reference` (found through
 //!   `$STRATA_SHARED`, else `<workspace>/../shared`), and the Unicode tables of
-//!   `crates/strata/src/yaml/unicode_tables.rs` ([`unicode`]).
+//!   `crates/strata-yaml/src/unicode_tables.rs` ([`unicode`]).
 //! - `cargo run -p xtask -- codegen --check` regenerates them in memory and exits 1, naming each
 //!   stale file, if the checked-in ones differ. CI runs it.
 //! - `cargo xtask diff-tree DIR [--oracle CMD] [--bin PATH]` renders every kustomization under

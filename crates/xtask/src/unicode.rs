@@ -1,4 +1,4 @@
-//! The Unicode tables of `crates/strata/src/yaml/unicode_tables.rs`: Go's `unicode.Letter`
+//! The Unicode tables of `crates/strata-yaml/src/unicode_tables.rs`: Go's `unicode.Letter`
 //! and `unicode.Digit` above U+007F, which go-yaml v2's key order (`keyList.Less` in
 //! sorter.go) consults through `unicode.IsLetter` and `unicode.IsDigit`.
 //!
@@ -12,7 +12,7 @@
 use unicode_general_category::{GeneralCategory as Gc, UNICODE_VERSION, get_general_category};
 
 /// The generated file, relative to the workspace root.
-pub const OUT: &str = "crates/strata/src/yaml/unicode_tables.rs";
+pub const OUT: &str = "crates/strata-yaml/src/unicode_tables.rs";
 
 /// The Unicode version Go's `unicode` package has in the Go releases that built the oracles.
 const GO_UNICODE: (u64, u64, u64) = (15, 0, 0);

@@ -144,7 +144,7 @@ impl<'a> Loader<'a> {
             duplicate_keys: DuplicateKeys::Error,
             ..ParseOptions::default()
         };
-        let parse = |f: &Arc<SourceFile>| crate::yaml::parse::parse_single(f, opts);
+        let parse = |f: &Arc<SourceFile>| Ok(crate::yaml::parse::parse_single(f, opts)?);
         match crate::sops::decrypt_source(path, bytes, self.sops.as_deref(), &parse) {
             // Without keys the only failure is "encrypted, and decryption is off".
             Err(e) if self.sops.is_none() && self.keep_encrypted => {
@@ -175,7 +175,7 @@ impl<'a> Loader<'a> {
     ) -> Result<Vec<Document>> {
         let (limits, per_build) = self.parse_limits();
         let docs = parse_documents(file, ParseOptions { limits, ..opts })
-            .map_err(|e| budget_context(e, per_build))?;
+            .map_err(|e| budget_context(e.into(), per_build))?;
         let nodes = docs.iter().map(|d| count_nodes(&d.root)).sum();
         self.charge_aliases(file, nodes)?;
         Ok(docs)
@@ -674,6 +674,7 @@ impl<'a> Loader<'a> {
             },
         )
         .map_err(|e| {
+            let e = Error::from(e);
             // kustomize's wording for a syntax error in a resource file.
             if e.kind() == ErrorKind::Yaml && e.message().starts_with("yaml: line") {
                 e.with_prefix("MalformedYAMLError: ")

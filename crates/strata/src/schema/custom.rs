@@ -152,7 +152,7 @@ impl CustomSchema {
                 ..ParseOptions::default()
             },
         )
-        .map_err(|e| e.with_prefix("invalid schema file: "))?;
+        .map_err(|e| Error::from(e).with_prefix("invalid schema file: "))?;
         let mut definitions = Vec::new();
         let mut roots = Vec::new();
         let mut scopes = Vec::new();

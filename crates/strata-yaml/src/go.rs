@@ -6,8 +6,8 @@
 //! `strconv.ParseInt`). Every stage that reproduces one of those uses this module, so each Go
 //! routine is ported once.
 //!
-//! Stage: a leaf. It uses nothing else in the crate, and every module may use it, the `yaml`
-//! layer included.
+//! Stage: a leaf. It uses nothing else in the crate; the printers, [`crate::resolve`] and the
+//! Kubernetes-aware library above this crate all use it.
 
 use std::fmt::Write as _;
 
@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 ///
 /// Close enough for messages: private-use and unassigned code points, U+1680 and the rarer
 /// format characters (U+0600…) are written raw, where Go escapes them.
-pub(crate) fn quote(s: &str) -> String {
+pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -51,7 +51,7 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// Returns a list as Go's `%v` prints a `[]string`: `[a b c]`.
-pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::from("[");
     for (i, s) in items.into_iter().enumerate() {
         if i > 0 {
@@ -64,7 +64,7 @@ pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// Returns bytes as Go's `%d` prints a `[]byte`: `[65 61 255]`.
-pub(crate) fn byte_list(bytes: &[u8]) -> String {
+pub fn byte_list(bytes: &[u8]) -> String {
     let mut out = String::from("[");
     for (i, b) in bytes.iter().enumerate() {
         if i > 0 {
@@ -79,7 +79,7 @@ pub(crate) fn byte_list(bytes: &[u8]) -> String {
 /// Converts bytes to a string the way Go's `for range` over a string and `encoding/json` do:
 /// each byte that does not start a valid UTF-8 sequence becomes one U+FFFD. (Rust's
 /// `from_utf8_lossy` replaces a whole truncated sequence with one U+FFFD instead.)
-pub(crate) fn lossy(mut bytes: &[u8]) -> String {
+pub fn lossy(mut bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     loop {
         match std::str::from_utf8(bytes) {
@@ -102,7 +102,7 @@ pub(crate) fn lossy(mut bytes: &[u8]) -> String {
 /// `json.Marshal`): `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes, `\" \\ \n \r \t \b \f`
 /// (Go 1.22+ writes `\b` and `\f` short), other C0 controls as lower-case `\u00xx`; DEL and
 /// everything else raw.
-pub(crate) fn json_string(s: &str, out: &mut String) {
+pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         push_json_char(c, out);
@@ -111,7 +111,7 @@ pub(crate) fn json_string(s: &str, out: &mut String) {
 }
 
 /// Appends one character of a string as `encoding/json` writes it (see [`json_string`]).
-pub(crate) fn push_json_char(c: char, out: &mut String) {
+pub fn push_json_char(c: char, out: &mut String) {
     match json_escape(c) {
         JsonEscape::Raw => out.push(c),
         JsonEscape::Short(e) => {
@@ -125,7 +125,7 @@ pub(crate) fn push_json_char(c: char, out: &mut String) {
 }
 
 /// Returns how many characters `encoding/json` writes for `c` inside a string.
-pub(crate) fn json_char_width(c: char) -> usize {
+pub fn json_char_width(c: char) -> usize {
     match json_escape(c) {
         JsonEscape::Raw => 1,
         JsonEscape::Short(_) => 2,
@@ -161,7 +161,7 @@ fn json_escape(c: char) -> JsonEscape {
 /// fixed notation unless |x| < 1e-6 or |x| ≥ 1e21, where Go writes `1e+21` / `1e-7` (exponent
 /// unpadded). Returns Go's `%v` of the value (`+Inf`, `-Inf`, `NaN`) as the error text for
 /// values JSON cannot hold.
-pub(crate) fn json_float(f: f64) -> Result<String, &'static str> {
+pub fn json_float(f: f64) -> Result<String, &'static str> {
     if f.is_nan() {
         return Err("NaN");
     }
@@ -185,7 +185,7 @@ pub(crate) fn json_float(f: f64) -> Result<String, &'static str> {
 /// Returns `f` as Go's `strconv.FormatFloat(f, 'g', -1, 64)` writes it, which is also `%v`:
 /// shortest round-trip digits, exponent form (`1e+06`, `1.5e-07`) iff the decimal exponent is
 /// below −4 or at least 6; `NaN`, `+Inf`, `-Inf`.
-pub(crate) fn format_g(f: f64) -> String {
+pub fn format_g(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }
@@ -203,7 +203,7 @@ pub(crate) fn format_g(f: f64) -> String {
 
 /// Returns `f` as Go's `strconv.FormatFloat(f, 'f', -1, 64)` writes it: shortest round-trip
 /// digits in fixed notation; `NaN`, `+Inf`, `-Inf`.
-pub(crate) fn format_f(f: f64) -> String {
+pub fn format_f(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }
@@ -218,7 +218,7 @@ pub(crate) fn format_f(f: f64) -> String {
 /// `strconv.FormatFloat(f, 'g', -1, 32)` (`1e3` is `1000`, `1.5e7` is `1.5e+07`), with
 /// `+Inf`, `-Inf` and `NaN` spelled `.inf`, `-.inf` and `.nan` (so is `1e40`, which overflows
 /// `float32`).
-pub(crate) fn yaml_float_key(f: f64) -> String {
+pub fn yaml_float_key(f: f64) -> String {
     // Narrowing to float32 is the point: Go formats the key at 32-bit precision.
     #[expect(clippy::cast_possible_truncation)]
     let g = f as f32;
@@ -244,7 +244,7 @@ pub(crate) fn yaml_float_key(f: f64) -> String {
 
 /// Returns the shortest decimal digits that round-trip `f` (no leading zeros) and the decimal
 /// point position: |f| = 0.d₁d₂… × 10^dp. Rust's and Go's shortest formatting agree.
-pub(crate) fn shortest_digits(f: f64) -> (String, i32) {
+pub fn shortest_digits(f: f64) -> (String, i32) {
     let e = format!("{:e}", f.abs());
     let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -254,7 +254,7 @@ pub(crate) fn shortest_digits(f: f64) -> (String, i32) {
 
 /// Appends [`shortest_digits`] as `FormatFloat(x, 'g', -1, 64)` lays them out: exponent form
 /// iff the decimal exponent is below −4 or at least 6 (two exponent digits at least).
-pub(crate) fn push_g(neg: bool, digits: &str, dp: i32, out: &mut String) {
+pub fn push_g(neg: bool, digits: &str, dp: i32, out: &mut String) {
     if neg {
         out.push('-');
     }
@@ -276,7 +276,7 @@ pub(crate) fn push_g(neg: bool, digits: &str, dp: i32, out: &mut String) {
 
 /// Appends [`shortest_digits`] as Go's `%f` with the shortest digits: the digits, padded with
 /// zeros to the decimal point, then any fraction.
-pub(crate) fn push_fixed(digits: &str, dp: i32, out: &mut String) {
+pub fn push_fixed(digits: &str, dp: i32, out: &mut String) {
     let d = digits.as_bytes();
     let nd = d.len() as i32;
     if dp > 0 {
@@ -305,7 +305,7 @@ pub(crate) fn push_fixed(digits: &str, dp: i32, out: &mut String) {
 
 /// Go's `strconv.ParseUint(s, base, 64)` for base 0 (prefixes `0b` `0o` `0x`, a bare leading
 /// `0` meaning octal) or an explicit base; no sign, no underscores (callers remove them).
-pub(crate) fn parse_uint(s: &str, base: u32) -> Option<u64> {
+pub fn parse_uint(s: &str, base: u32) -> Option<u64> {
     let b = s.as_bytes();
     if b.is_empty() {
         return None;
@@ -338,7 +338,7 @@ pub(crate) fn parse_uint(s: &str, base: u32) -> Option<u64> {
 }
 
 /// Go's `strconv.ParseInt(s, base, 64)`: one optional sign, then [`parse_uint`].
-pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
+pub fn parse_int(s: &str, base: u32) -> Option<i64> {
     let (neg, rest) = match s.as_bytes().first() {
         Some(b'+') => (false, &s[1..]),
         Some(b'-') => (true, &s[1..]),
@@ -363,7 +363,7 @@ pub(crate) fn parse_int(s: &str, base: u32) -> Option<i64> {
 ///
 /// A text with a non-digit anywhere is a syntax error; Go reports an overflow it meets before
 /// such a character as out of range (`99999999999999999999x`).
-pub(crate) fn atoi(s: &str) -> Result<i64, String> {
+pub fn atoi(s: &str) -> Result<i64, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
@@ -378,7 +378,7 @@ pub(crate) fn atoi(s: &str) -> Result<i64, String> {
 /// Go's `strconv.ParseFloat(s, 64)`: decimal text `[sign] digits [. digits] [e [sign]
 /// digits]` with Go's underscore rule, and `inf`, `infinity` (signed) and `nan` in any case;
 /// `None` on a syntax error or overflow (Go's `ErrRange`). Hexadecimal floats are not read.
-pub(crate) fn parse_float(s: &str) -> Option<f64> {
+pub fn parse_float(s: &str) -> Option<f64> {
     if let Some(f) = special_float(s) {
         return Some(f);
     }

@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, StrInput, Tag};
 
+use crate::comments::{self, EvComments, EvInfo, EvKind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::lenient::{self, Inserts};
+use crate::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 use crate::source::{SourceFile, Span};
-use crate::yaml::comments::{self, EvComments, EvInfo, EvKind};
-use crate::yaml::lenient::{self, Inserts};
-use crate::yaml::node::{Comments, Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// Budgets that keep hostile input from exhausting memory, stack or time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,7 +265,7 @@ pub fn parse_single(file: &Arc<SourceFile>, opts: ParseOptions) -> Result<Option
         }
         if found.is_some() {
             return Err(Error::at(
-                ErrorKind::Yaml,
+                ErrorKind::Syntax,
                 "expected a single document in the stream, found more",
                 file,
                 d.root.span,
@@ -386,15 +386,15 @@ impl<'a> Builder<'a> {
         retry: bool,
     ) -> Result<Builder<'a>> {
         if file.text.len() > opts.limits.max_bytes {
-            return Err(Error::at(
-                ErrorKind::Limit,
+            // The whole file is too big: name it, claim no line or column.
+            return Err(Error::in_file(
+                ErrorKind::Budget,
                 format!(
                     "file is {} bytes, over the limit of {} bytes",
                     file.text.len(),
                     opts.limits.max_bytes
                 ),
                 file,
-                Span::at(0),
             ));
         }
         let (source, map) = match relaxed {
@@ -428,7 +428,7 @@ impl<'a> Builder<'a> {
             // go-yaml rejects a `...` that ends a stream holding nothing but comments
             // (reference output-format-examples/06-errors/comment-then-doc-end); saphyr accepts it.
             return Err(Failure::Other(self.err(
-                ErrorKind::Yaml,
+                ErrorKind::Syntax,
                 "yaml: did not find expected node content",
                 Span::at(offset),
             )));
@@ -454,9 +454,9 @@ impl<'a> Builder<'a> {
                     let offset = self.offsets.byte(m.index());
                     // saphyr caps flow nesting itself; report that as the budget it is.
                     let kind = if e.info().contains("recursion limit") {
-                        ErrorKind::Limit
+                        ErrorKind::Budget
                     } else {
-                        ErrorKind::Yaml
+                        ErrorKind::Syntax
                     };
                     // go-yaml's wording, which scripts grep for: `yaml: line N: ...`.
                     let msg = format!("yaml: line {}: {}", m.line(), e.info());
@@ -512,7 +512,7 @@ impl<'a> Builder<'a> {
                         if raw.and_then(slash_escape).is_some() {
                             let line = self.line_of(span.start);
                             let msg = format!("yaml: line {line}: found unknown escape character");
-                            return Err(self.err(ErrorKind::Yaml, msg, span).into());
+                            return Err(self.err(ErrorKind::Syntax, msg, span).into());
                         }
                     }
                     let mut text = text.into_owned();
@@ -564,7 +564,7 @@ impl<'a> Builder<'a> {
                 Event::SequenceEnd | Event::MappingEnd => {
                     let Some(frame) = stack.pop() else {
                         return Err(self
-                            .err(ErrorKind::Yaml, "yaml: unbalanced collection", span)
+                            .err(ErrorKind::Syntax, "yaml: unbalanced collection", span)
                             .into());
                     };
                     let (node, anchor, refs_at_start) = match frame {
@@ -633,7 +633,7 @@ impl<'a> Builder<'a> {
         if let Some((at, _)) = text.char_indices().find(|&(_, c)| !go_yaml_readable(c)) {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             return Some(self.err(
-                ErrorKind::Yaml,
+                ErrorKind::Syntax,
                 "yaml: control characters are not allowed",
                 Span::at(at),
             ));
@@ -642,7 +642,7 @@ impl<'a> Builder<'a> {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             let line = self.line_of(at);
             let msg = format!("yaml: line {line}: found character that cannot start any token");
-            return Some(self.err(ErrorKind::Yaml, msg, Span::at(at)));
+            return Some(self.err(ErrorKind::Syntax, msg, Span::at(at)));
         }
         let mut offset = 0usize;
         for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -664,7 +664,7 @@ impl<'a> Builder<'a> {
                     i + 1
                 )
             };
-            return Some(self.err(ErrorKind::Yaml, msg, Span::at(at)));
+            return Some(self.err(ErrorKind::Syntax, msg, Span::at(at)));
         }
         None
     }
@@ -727,7 +727,7 @@ impl<'a> Builder<'a> {
     fn check_depth(&self, stack: &[Frame], span: Span) -> Result<()> {
         if stack.len() >= self.opts.limits.max_depth {
             return Err(self.err(
-                ErrorKind::Limit,
+                ErrorKind::Budget,
                 format!(
                     "yaml: nesting deeper than {} levels; flatten the document",
                     self.opts.limits.max_depth
@@ -740,7 +740,7 @@ impl<'a> Builder<'a> {
 
     fn expand_alias(&mut self, id: usize, span: Span) -> Result<Node> {
         let Some(Some(Anchored { node, size, refs })) = self.anchors.get(id) else {
-            return Err(self.err(ErrorKind::Yaml, "yaml: unknown anchor", span));
+            return Err(self.err(ErrorKind::Syntax, "yaml: unknown anchor", span));
         };
         let size = *size;
         self.decoded = self.decoded.saturating_add(size);
@@ -750,14 +750,14 @@ impl<'a> Builder<'a> {
             && self.alias_refs as f64 / self.decoded as f64 > allowed_alias_ratio(self.decoded)
         {
             return Err(self.err(
-                ErrorKind::Limit,
+                ErrorKind::Budget,
                 "yaml: document contains excessive aliasing",
                 span,
             ));
         }
         if size > self.alias_budget {
             return Err(self.err(
-                ErrorKind::Limit,
+                ErrorKind::Budget,
                 format!(
                     "yaml: document contains excessive aliasing (more than {} nodes from aliases)",
                     self.opts.limits.max_alias_nodes
@@ -839,7 +839,7 @@ impl<'a> Builder<'a> {
                                     .map(|e| self.line_of(e.key.span.start))
                                     .unwrap_or(0);
                                 return Err(self.err(
-                                    ErrorKind::Yaml,
+                                    ErrorKind::Syntax,
                                     format!(
                                         "mapping key {:?} already defined at line {first}",
                                         s.text
@@ -893,7 +893,7 @@ impl<'a> Builder<'a> {
                             NodeKind::Mapping(m) => out.push(m),
                             _ => {
                                 return Err(self.err(
-                                    ErrorKind::Yaml,
+                                    ErrorKind::Syntax,
                                     "yaml: map merge requires map or sequence of maps as the value",
                                     item.span,
                                 ));
@@ -904,7 +904,7 @@ impl<'a> Builder<'a> {
                 }
                 NodeKind::Scalar(_) => {
                     return Err(self.err(
-                        ErrorKind::Yaml,
+                        ErrorKind::Syntax,
                         "yaml: map merge requires map or sequence of maps as the value",
                         span,
                     ));
@@ -1196,7 +1196,7 @@ mod tests {
     #[test]
     fn syntax_errors_have_positions() {
         let e = parse("a:\n\tb: 1\n").unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Yaml);
+        assert_eq!(e.kind(), ErrorKind::Syntax);
         assert!(e.to_string().starts_with("t.yaml:2:"), "{e}");
         let e = parse("# only a comment\n...\n---\na: 1\n").unwrap_err();
         assert!(
@@ -1210,13 +1210,40 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let e = parse(&text).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert_eq!(e.kind(), ErrorKind::Budget);
         let mut block = String::new();
         for i in 0..5000 {
             block.push_str(&" ".repeat(i));
             block.push_str("a:\n");
         }
-        assert_eq!(parse(&block).unwrap_err().kind(), ErrorKind::Limit);
+        assert_eq!(parse(&block).unwrap_err().kind(), ErrorKind::Budget);
+    }
+
+    #[test]
+    fn an_input_over_the_size_budget_names_its_file_without_a_position() {
+        let file = SourceFile::new("big.yaml", "a: 1\nb: 2\n");
+        let opts = ParseOptions {
+            limits: Limits {
+                max_bytes: 8,
+                ..Limits::default()
+            },
+            ..ParseOptions::default()
+        };
+        let e = parse_documents(&file, opts).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Budget);
+        assert_eq!(e.span(), None);
+        assert_eq!(
+            e.to_string(),
+            "big.yaml: file is 10 bytes, over the limit of 8 bytes"
+        );
+        let at_limit = ParseOptions {
+            limits: Limits {
+                max_bytes: 10,
+                ..Limits::default()
+            },
+            ..ParseOptions::default()
+        };
+        assert_eq!(parse_documents(&file, at_limit).unwrap().len(), 1);
     }
 
     #[test]
@@ -1230,7 +1257,7 @@ mod tests {
         }
         assert!(text.len() < 1024);
         let e = parse(&text).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert_eq!(e.kind(), ErrorKind::Budget);
         assert!(e.to_string().contains("excessive aliasing"), "{e}");
     }
 }

@@ -8,12 +8,12 @@
 
 use serde_json::{Map, Number, Value as Json};
 
-use super::node::{Node, NodeKind};
-use super::resolve::{self, Value};
+use crate::node::{Node, NodeKind};
+use crate::resolve::{self, Value};
 
 /// Returns `node` as JSON. Nesting depth is bounded by the parser's budget, which every node
 /// tree here went through.
-pub(crate) fn to_json(node: &Node) -> Json {
+pub fn to_json(node: &Node) -> Json {
     match &node.kind {
         NodeKind::Scalar(s) => match resolve::resolve(s) {
             Value::Null => Json::Null,
@@ -43,8 +43,8 @@ pub(crate) fn to_json(node: &Node) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::{ParseOptions, parse_single};
     use crate::source::SourceFile;
-    use crate::yaml::parse::{ParseOptions, parse_single};
 
     #[test]
     fn types_scalars_as_go_yaml_v3() {

@@ -2,7 +2,7 @@
 //!
 //! Mappings keep their keys in input order, scalars keep the text, style and tag they were
 //! written with, and every node carries the byte span it came from. Typing (is `017` an int?)
-//! is not decided here but by [`crate::yaml::resolve`], so a tree can be re-emitted faithfully.
+//! is not decided here but by [`crate::resolve`], so a tree can be re-emitted faithfully.
 
 use crate::source::Span;
 

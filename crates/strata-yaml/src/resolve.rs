@@ -20,8 +20,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::node::Scalar;
 use crate::go;
+use crate::node::Scalar;
 
 /// The Go value go-yaml decodes a scalar into (what `encoding/json` later sees).
 #[derive(Clone, Debug, PartialEq)]
@@ -707,7 +707,7 @@ fn decode_binary(text: &str) -> Result<String, ResolveError> {
 
 /// Go's `base64.StdEncoding.DecodeString`: padding required, `\r` and `\n` skipped, and (not
 /// being `Strict`) unused trailing bits may be set.
-pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const GO_STD: GeneralPurpose = GeneralPurpose::new(
@@ -728,7 +728,7 @@ mod tests {
     //! YAML 1.1 column.
 
     use super::*;
-    use crate::yaml::ScalarStyle;
+    use crate::ScalarStyle;
 
     fn plain(text: &str) -> Scalar {
         Scalar::plain(text)

@@ -11,14 +11,14 @@
 //! (`yaml_emitter_increase_indent`), the same scalar analysis and writers, with kyaml's
 //! compact-sequence change. Tags are printed as written (the tree says which tags were
 //! explicit); the merge decides, as go-yaml's encoder does, which tags and quotes its result
-//! needs ([`crate::patch::strategic_merge`]).
+//! needs (the library's strategic merge).
 //!
 //! Stage: `yaml`; uses only the node model and the emitter's character rules
 //! (`yaml::escape`).
 
-use crate::yaml::analyze::{GoYaml, analyze};
-use crate::yaml::escape::{escape, is_break, needs_escape};
-use crate::yaml::node::{Comments, Entry, Node, NodeKind, Scalar, ScalarStyle};
+use crate::analyze::{GoYaml, analyze};
+use crate::escape::{escape, is_break, needs_escape};
+use crate::node::{Comments, Entry, Node, NodeKind, Scalar, ScalarStyle};
 
 /// go-yaml's `best_indent` as kyaml sets it.
 const INDENT: usize = 2;
@@ -554,13 +554,13 @@ impl<'a> Writer<'a> {
 /// `MarshalJSON`: `String()`, then `Unmarshal`), or `None` when that changes nothing; `in_flow`
 /// tells whether it sits in a collection written in flow style. Two texts change:
 ///
-/// - a folded scalar's ([`folded_round_trip`]); the result is no longer folded, since what
+/// - a folded scalar's (`folded_round_trip`); the result is no longer folded, since what
 ///   reads the round trip's result keeps only the text;
 /// - an empty plain scalar's in flow context (`{a: }`, `{a}`, `[b: ]`): the writer may not
 ///   print an empty plain scalar there and quotes it (emitterc.go
 ///   `yaml_emitter_select_scalar_style`), so it reads back as an empty string, not null.
 ///   Oracle (`kubectl kustomize`, v5.5): `a: {k: , j}` prints `j: ""` and `k: ""`.
-pub(crate) fn reread(s: &Scalar, in_flow: bool) -> Option<Scalar> {
+pub fn reread(s: &Scalar, in_flow: bool) -> Option<Scalar> {
     match s.style {
         ScalarStyle::Folded => folded_round_trip(&s.text).map(|text| Scalar {
             text,
@@ -663,8 +663,8 @@ pub(crate) fn folded_round_trip(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::{ParseOptions, parse_documents};
     use crate::source::SourceFile;
-    use crate::yaml::parse::{ParseOptions, parse_documents};
 
     fn round_trip(text: &str) -> String {
         let file = SourceFile::new("t.yaml", text);
@@ -728,7 +728,7 @@ mod tests {
     fn impossible_styles_fall_back() {
         let plain = |t: &str| Node::scalar(Scalar::plain(t));
         let doc = |v: Node| {
-            let mut m = crate::yaml::Mapping::new();
+            let mut m = crate::Mapping::new();
             m.insert("k", v);
             Node::mapping(m)
         };
@@ -752,7 +752,7 @@ mod tests {
 
     #[test]
     fn comments_are_written_where_they_belong() {
-        let mut m = crate::yaml::Mapping::new();
+        let mut m = crate::Mapping::new();
         let mut key = Node::scalar(Scalar::plain("a"));
         key.comments = Some(Box::new(Comments {
             head: vec!["about a".into()],
@@ -803,7 +803,7 @@ mod tests {
                 if !analyze(&text, GoYaml::V3).block || text.trim_matches('\n').is_empty() {
                     continue;
                 }
-                let mut m = crate::yaml::Mapping::new();
+                let mut m = crate::Mapping::new();
                 let mut s = Scalar::plain(text.clone());
                 s.style = ScalarStyle::Folded;
                 m.insert("k", Node::scalar(s));

@@ -4,7 +4,7 @@
 //! rules out every style but double quotes, while v3 (`tab_characters`) still allows a block
 //! scalar. Stage: `yaml`; uses only `yaml::escape`.
 
-use super::escape::{is_break, is_printable};
+use crate::escape::{is_break, is_printable};
 
 /// The go-yaml version whose rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

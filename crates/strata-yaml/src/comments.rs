@@ -21,7 +21,7 @@
 //!    document ends); block collections under a `-` get the comment before the `-` (stem);
 //!    an implicit document takes the head lines before the last blank line.
 //!
-//! The result is one [`EvComments`] per saphyr event; [`crate::yaml::parse`] then moves them
+//! The result is one [`EvComments`] per saphyr event; [`crate::parse`] then moves them
 //! as go-yaml's `decode.go` does when it builds nodes (a value's foot to its key, a block
 //! mapping's foot to its last key). If the replay does not line up with saphyr's events (input
 //! where go-yaml and saphyr disagree), no comments are returned at all.

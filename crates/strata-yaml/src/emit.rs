@@ -30,14 +30,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 
-use super::analyze::{GoYaml, analyze};
-use super::escape::{escape, is_break, needs_escape};
-use super::kyaml_emit;
-use super::node::{Mapping, Node, NodeKind, Scalar};
-use super::resolve::{self, ResolveError, Tag, Value};
-use super::unicode_tables;
+use crate::analyze::{GoYaml, analyze};
+use crate::escape::{escape, is_break, needs_escape};
 use crate::go;
+use crate::kyaml_emit;
+use crate::node::{Mapping, Node, NodeKind, Scalar};
+use crate::resolve::{self, ResolveError, Tag, Value};
 use crate::source::Span;
+use crate::unicode_tables;
 
 /// A tree kustomize would refuse to print, with the node to blame.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1352,7 +1352,7 @@ mod tests {
     //! which refer to kyaml's re-encoded text).
 
     use super::*;
-    use crate::yaml::{Entry, ScalarStyle};
+    use crate::{Entry, ScalarStyle};
 
     /// A plain scalar (typed by its text).
     fn p(text: &str) -> Node {

@@ -6,7 +6,7 @@
 //! Stage: `yaml`; uses nothing else.
 
 /// go-yaml's `is_break`: the line breaks of YAML 1.1 (`\n`, `\r`, U+0085, U+2028, U+2029).
-pub(crate) fn is_break(c: char) -> bool {
+pub fn is_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
@@ -14,21 +14,21 @@ pub(crate) fn is_break(c: char) -> bool {
 /// U+FEFF. Everything else (tab, CR, C1 controls, emoji and every other character beyond
 /// U+FFFF) is "special" and forces double quotes. go-yaml v2 and v3 write this as
 /// hand-written UTF-8 byte ranges (`is_printable` in yamlprivateh.go), so unlike the key
-/// order's `unicode.IsLetter` ([`super::unicode_tables`]) it depends on no Unicode version.
-pub(crate) fn is_printable(c: char) -> bool {
+/// order's `unicode.IsLetter` (`unicode_tables`) it depends on no Unicode version.
+pub fn is_printable(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
         && c != '\u{FEFF}'
 }
 
 /// Returns true if a double-quoted scalar writes `c` escaped: it is not printable, breaks a
 /// line, or is `"` or `\`.
-pub(crate) fn needs_escape(c: char) -> bool {
+pub fn needs_escape(c: char) -> bool {
     !is_printable(c) || is_break(c) || c == '"' || c == '\\'
 }
 
 /// Returns what a double-quoted scalar writes after the backslash for an escaped `c`: one of
 /// `0 a b t n v f r e " \ N _ L P`, else `x`, `u` or `U` and 2, 4 or 8 upper-case hex digits.
-pub(crate) fn escape(c: char) -> String {
+pub fn escape(c: char) -> String {
     let named = match c {
         '\0' => '0',
         '\u{7}' => 'a',
