@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// kustomize's default timeout for each git command (`defaultTimeout`).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(27);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(27);
 
 /// A git repository, a ref and a directory inside it (kustomize's `RepoSpec`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -326,7 +326,7 @@ impl Rendered {
     }
 
     /// Returns each resource printed on its own, with the file name `kustomize build -o DIR`
-    /// gives it (see [`output_file_name`]); namespaced resources get a `namespace_` prefix
+    /// gives it (see `output_file_name`); namespaced resources get a `namespace_` prefix
     /// when they span more than one namespace (kustomize/commands/build/writer.go).
     ///
     /// kustomize joins the names unchecked, so `namespace: ../../x` writes outside DIR and
@@ -431,7 +431,7 @@ fn emit_resource(r: &Resource, out: &mut String) -> Result<()> {
 /// Returns the file name `kustomize build -o DIR` writes a resource to:
 /// `[group_]version_kind_name.yaml`, lower-cased (kustomize/commands/build/writer.go
 /// `fileName`).
-pub fn output_file_name(id: &ResId) -> String {
+pub(crate) fn output_file_name(id: &ResId) -> String {
     let mut parts = Vec::new();
     if !id.gvk.group.is_empty() {
         parts.push(id.gvk.group.as_str());

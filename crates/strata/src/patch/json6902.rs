@@ -1,8 +1,8 @@
 //! JSON 6902 patches with the lenient semantics kustomize gets from evanphx/json-patch v4.
 //!
 //! Stage: patch (the `patches:` and `patchesJson6902:` transformers). This module may use
-//! [`crate::yaml`], [`crate::source`], [`crate::error`] and `crate::go`; it knows nothing of
-//! resources or kustomizations, so the caller picks the targets ([`super::target`]) and words
+//! [`crate::yaml`], [`crate::source`], `crate::error` and `crate::go`; it knows nothing of
+//! resources or kustomizations, so the caller picks the targets (`super::target`) and words
 //! the transformer-level errors.
 //!
 //! kustomize's filter (api/filters/patchjson6902/patchjson6902.go) does not patch the YAML

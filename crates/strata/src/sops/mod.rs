@@ -130,7 +130,7 @@ const MAX_LEAVES: usize = 1_000_000;
 
 /// Returns true if `root` is a document SOPS encrypted: a mapping with a `sops` mapping that
 /// holds a `mac`.
-pub fn is_encrypted(root: &Node) -> bool {
+pub(crate) fn is_encrypted(root: &Node) -> bool {
     root.as_mapping()
         .and_then(|m| m.get("sops"))
         .and_then(Node::as_mapping)
@@ -147,7 +147,11 @@ const NOT_ENABLED: &str = "this file is encrypted with SOPS; render with --decry
 
 /// Returns the plaintext of SOPS-encrypted document `root` of `file`, without the `sops`
 /// block, after checking its MAC.
-pub fn decrypt_document(file: &Arc<SourceFile>, root: &Node, keys: &dyn KeySource) -> Result<Node> {
+pub(crate) fn decrypt_document(
+    file: &Arc<SourceFile>,
+    root: &Node,
+    keys: &dyn KeySource,
+) -> Result<Node> {
     decrypt_tree(root, keys)
         .map_err(|(kind, span, m)| Error::at(kind, m, file, span.unwrap_or(root.span)))
 }
