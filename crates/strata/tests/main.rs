@@ -14,6 +14,7 @@
 mod support;
 
 mod api;
+mod architecture;
 mod examples;
 mod fixtures;
 mod hostile;
