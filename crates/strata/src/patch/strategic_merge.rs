@@ -130,6 +130,19 @@ impl MergeError {
 /// Comments are kept. A document's own head and foot comments (the parser puts them on the
 /// root's head and foot) stay dest's: kyaml merges the documents' contents, so the patch's
 /// document comments are dropped.
+///
+/// ```
+/// use strata::patch::strategic_merge::{MergeOptions, merge_files};
+/// use strata::source::SourceFile;
+///
+/// let dest = SourceFile::new("dest.yaml", "spec:\n  replicas: 1 # keep\n  paused: true\n");
+/// let patch = SourceFile::new("patch.yaml", "spec:\n  replicas: 3\n");
+/// let docs = merge_files(&dest, &patch, &MergeOptions::default())?;
+/// assert_eq!(docs.len(), 1);
+/// assert_eq!(docs[0].get_str(&["spec", "replicas"]), Some("3"));
+/// assert_eq!(docs[0].get_str(&["spec", "paused"]), Some("true"));
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub fn merge_files(
     dest: &Arc<SourceFile>,
     patch: &Arc<SourceFile>,
@@ -179,6 +192,22 @@ pub fn merge_files(
 ///
 /// The merge uses the built-in schema. For `kustomize build`, use [`kustomize_patch`], which
 /// differs at the root.
+///
+/// ```
+/// use strata::patch::strategic_merge::{MergeOptions, strategic_merge};
+/// use strata::source::SourceFile;
+/// use strata::yaml::parse::{ParseOptions, parse_single};
+///
+/// let parse = |t: &str| parse_single(&SourceFile::new("x.yaml", t), ParseOptions::default());
+/// let dest = parse("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: a:1\n")?
+///     .ok_or("empty")?;
+/// let patch = parse("spec:\n  containers:\n  - name: a\n    image: a:2\n")?.ok_or("empty")?;
+/// // Pod containers merge by `name` in the built-in schema.
+/// let merged = strategic_merge(&dest, &patch, &MergeOptions::default())?.ok_or("deleted")?;
+/// let containers = merged.get_path(&["spec", "containers"]).and_then(|c| c.as_sequence());
+/// assert_eq!(containers.map(|c| c.len()), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn strategic_merge(
     dest: &Node,
     patch: &Node,
