@@ -73,7 +73,8 @@ fn lib_modules(lib: &str) -> (BTreeSet<String>, BTreeMap<String, String>) {
 }
 
 /// Returns the code of a source file without comments and without the unit tests at its
-/// bottom (from the first `#[cfg(test)]` that introduces a `mod`).
+/// bottom (from the first `#[cfg(test)]` that introduces an inline `mod … {`; a test module
+/// in a file of its own, `#[cfg(test)] mod testutil;`, is skipped by file name instead).
 fn code_of(text: &str) -> String {
     let mut out = String::new();
     let mut lines = text.lines().peekable();
@@ -82,7 +83,7 @@ fn code_of(text: &str) -> String {
         if trimmed == "#[cfg(test)]" {
             let rest: Vec<&str> = lines.clone().take(8).collect();
             let next_item = rest.iter().map(|l| l.trim()).find(|l| !l.starts_with("#["));
-            if next_item.is_some_and(|l| l.starts_with("mod ")) {
+            if next_item.is_some_and(|l| l.starts_with("mod ") && l.ends_with('{')) {
                 break;
             }
         }
@@ -256,11 +257,12 @@ fn checker_reports_a_forbidden_import_and_a_back_edge() {
     let code = code_of(
         "use crate::{source::Span, error::{Error, ErrorKind}};\n\
          // use crate::comment::Ignored;\n\
+         #[cfg(test)]\nmod testutil;\nuse crate::sort::rank;\n\
          fn f() -> crate::Result<()> { crate::resource::x() }\n\
          #[cfg(test)]\n#[allow(dead_code, reason = \"r\")]\nmod tests {\n    use crate::render;\n}\n",
     );
     let paths = crate_paths(&code);
-    let want: BTreeSet<String> = ["error", "resource", "source", "Result"]
+    let want: BTreeSet<String> = ["error", "resource", "sort", "source", "Result"]
         .map(String::from)
         .into();
     assert_eq!(paths, want);
