@@ -45,27 +45,57 @@ fn parse_table(markdown: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// Returns the top-level modules `lib.rs` declares (`mod x;` at any visibility, or `use … as
-/// x;`) and what each root re-export (`pub use x::{A, B}`) resolves to.
+/// Returns the top-level modules `lib.rs` declares (`mod x;` at any visibility, or a module
+/// of another crate it brings in, `use other as x;` / `use other::x;`) and what each root
+/// re-export (`pub use x::{A, B}`) resolves to.
 fn lib_modules(lib: &str) -> (BTreeSet<String>, BTreeMap<String, String>) {
-    let mut modules = BTreeSet::new();
-    let mut reexports = BTreeMap::new();
-    for line in lib.lines().map(str::trim) {
-        let line = line.trim_end_matches(';');
-        let rest = line
-            .strip_prefix("pub(crate) ")
-            .or_else(|| line.strip_prefix("pub "))
-            .unwrap_or(line);
-        if let Some(name) = rest.strip_prefix("mod ") {
-            modules.insert(name.trim().to_owned());
-        } else if let Some(used) = rest.strip_prefix("use ") {
-            if let Some((_, alias)) = used.rsplit_once(" as ") {
-                modules.insert(alias.trim().to_owned());
-            } else if let Some((module, items)) = used.split_once("::") {
-                let items = items.trim_start_matches('{').trim_end_matches('}');
-                for item in items.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-                    reexports.insert(item.to_owned(), module.to_owned());
+    // One statement per `;`, whitespace collapsed, leading attributes and visibility dropped.
+    let statements: Vec<String> = code_of(lib)
+        .split(';')
+        .map(|s| {
+            let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            while s.starts_with('#') {
+                let Some(end) = s.find(']') else { break };
+                s = s[end + 1..].trim_start().to_owned();
+            }
+            for vis in ["pub(crate) ", "pub "] {
+                if let Some(rest) = s.strip_prefix(vis) {
+                    s = rest.to_owned();
                 }
+            }
+            s
+        })
+        .collect();
+    let mut modules: BTreeSet<String> = statements
+        .iter()
+        .filter_map(|s| s.strip_prefix("mod "))
+        .map(str::to_owned)
+        .collect();
+    let mut reexports = BTreeMap::new();
+    for used in statements.iter().filter_map(|s| s.strip_prefix("use ")) {
+        let (first, rest) = used.split_once("::").unwrap_or((used, ""));
+        let first = first.split(" as ").next().unwrap_or(first);
+        if ["std", "core", "alloc"].contains(&first) {
+            continue;
+        }
+        let items: Vec<&str> = match rest.strip_prefix('{') {
+            Some(group) => group
+                .trim_end_matches('}')
+                .split(',')
+                .map(str::trim)
+                .collect(),
+            None if rest.is_empty() => vec![used],
+            None => vec![rest],
+        };
+        for item in items.into_iter().filter(|i| !i.is_empty()) {
+            let name = match item.rsplit_once(" as ") {
+                Some((_, alias)) => alias,
+                None => item.rsplit("::").next().unwrap_or(item),
+            };
+            if modules.contains(first) {
+                reexports.insert(name.to_owned(), first.to_owned());
+            } else if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                modules.insert(name.to_owned());
             }
         }
     }
@@ -136,7 +166,8 @@ fn crate_paths(code: &str) -> BTreeSet<String> {
     out
 }
 
-/// Checks the table against what each module uses; returns one line per disagreement.
+/// Checks the table against what each module uses (rows missing from `uses` only for their
+/// order); returns one line per disagreement.
 fn violations(rows: &[Row], uses: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
     let mut out = Vec::new();
     let mut above: BTreeSet<&str> = BTreeSet::new();
@@ -151,8 +182,12 @@ fn violations(rows: &[Row], uses: &BTreeMap<String, BTreeSet<String>>) -> Vec<St
                 ));
             }
         }
-        let used = uses.get(&row.module).cloned().unwrap_or_default();
-        for m in &used {
+        above.insert(&row.module);
+        // A module from another crate: its imports are that crate's to check.
+        let Some(used) = uses.get(&row.module) else {
+            continue;
+        };
+        for m in used {
             if !allowed.contains(m.as_str()) {
                 out.push(format!(
                     "`{}` uses `crate::{m}`, which ARCHITECTURE.md does not allow: remove the \
@@ -170,12 +205,13 @@ fn violations(rows: &[Row], uses: &BTreeMap<String, BTreeSet<String>>) -> Vec<St
                 ));
             }
         }
-        above.insert(&row.module);
     }
     out
 }
 
-/// Returns, for each top-level module, the other top-level modules its code uses.
+/// Returns, for each top-level module with its source in this crate, the other top-level
+/// modules its code uses. A module brought in from another crate is left out: that crate's
+/// own boundaries hold it.
 fn module_uses(
     src: &Path,
     modules: &BTreeSet<String>,
@@ -196,8 +232,7 @@ fn module_uses(
                 .filter(|p| !p.ends_with("tests.rs") && !p.ends_with("testutil.rs"))
                 .collect()
         } else {
-            // Declared in lib.rs but living elsewhere (a crate of its own).
-            Vec::new()
+            continue;
         };
         let mut used = BTreeSet::new();
         for f in files {
@@ -266,6 +301,24 @@ fn checker_reports_a_forbidden_import_and_a_back_edge() {
         .map(String::from)
         .into();
     assert_eq!(paths, want);
+
+    let (modules, reexports) = lib_modules(
+        "//! Docs.\n#![deny(missing_docs)]\npub(crate) mod source;\npub(crate) use strata_yaml as yaml;\n\
+         pub(crate) mod resource;\npub use resource::{\n    Gvk,\n    ResId,\n};\n\
+         #[cfg(feature = \"x\")]\npub use source::Span;\npub const V: &str = \"1\";\n",
+    );
+    assert_eq!(
+        modules,
+        ["resource", "source", "yaml"].map(String::from).into()
+    );
+    assert_eq!(
+        reexports,
+        BTreeMap::from([
+            ("Gvk".to_owned(), "resource".to_owned()),
+            ("ResId".to_owned(), "resource".to_owned()),
+            ("Span".to_owned(), "source".to_owned()),
+        ])
+    );
 
     let uses = BTreeMap::from([
         ("source".to_owned(), BTreeSet::new()),
