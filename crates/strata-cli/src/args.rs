@@ -464,7 +464,10 @@ pub enum ReorderArg {
 
 /// `--load-restrictor` values (kustomize's spelling).
 #[derive(Clone, Copy, Debug, ValueEnum)]
-#[allow(clippy::enum_variant_names)]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "the variants are kustomize's spelling of the flag values"
+)]
 pub enum RestrictorArg {
     /// Files must be in or below the kustomization's directory.
     #[value(name = "LoadRestrictionsRootOnly")]

@@ -33,7 +33,7 @@ fn write_files_with(
 ) -> Result<(), String> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (name, _) in files {
-        strata::render::check_file_name(name)
+        strata::check_file_name(name)
             .map_err(|why| format!("cannot write {name:?} into {}: it {why}", dir.display()))?;
         if let Some(other) = seen.insert(name.to_lowercase(), name) {
             return Err(format!(

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use strata::sops::{AgeKeys, KeySource, Keys, MasterKey};
+use strata::{AgeKeys, KeySource, Keys, MasterKey};
 
 /// Age identities from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, the output of
 /// `SOPS_AGE_KEY_CMD` and the default key file, all of them together as `sops` reads them;
@@ -152,7 +152,7 @@ mod kms {
     use aws_sdk_kms::config::Region;
     use aws_sdk_kms::error::DisplayErrorContext;
     use aws_sdk_kms::primitives::Blob;
-    use strata::sops::MasterKey;
+    use strata::MasterKey;
 
     /// How long one KMS call may take, retries included.
     const TIMEOUT: Duration = Duration::from_secs(30);
@@ -214,7 +214,7 @@ mod kms {
 
 #[cfg(not(feature = "kms"))]
 mod kms {
-    use strata::sops::MasterKey;
+    use strata::MasterKey;
 
     pub fn data_key(key: &MasterKey) -> Result<Vec<u8>, String> {
         let MasterKey::Kms { arn, .. } = key else {

@@ -1,8 +1,12 @@
 //! CLI tests: wiring, exit codes and the shape of diagnostics. Semantics are tested in the
 //! library.
 
-// Tests fail loudly on broken setup.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly on broken setup"
+)]
 
 mod bad_input;
 mod build;

@@ -219,8 +219,10 @@ pub fn format_f(f: f64) -> String {
 /// `+Inf`, `-Inf` and `NaN` spelled `.inf`, `-.inf` and `.nan` (so is `1e40`, which overflows
 /// `float32`).
 pub fn yaml_float_key(f: f64) -> String {
-    // Narrowing to float32 is the point: Go formats the key at 32-bit precision.
-    #[expect(clippy::cast_possible_truncation)]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "narrowing to float32 is the point: Go formats the key at 32-bit precision"
+    )]
     let g = f as f32;
     if g.is_nan() {
         return ".nan".into();

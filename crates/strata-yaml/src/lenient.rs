@@ -57,7 +57,7 @@ pub(crate) struct Inserts(Vec<(u32, u32, u32)>);
 impl Inserts {
     /// Returns the offset in the original text of byte offset `at` of the rewritten text;
     /// inserted bytes map to the place they were inserted at.
-    pub fn original(&self, at: u32) -> u32 {
+    pub(crate) fn original(&self, at: u32) -> u32 {
         let i = self.0.partition_point(|&(start, _, _)| start <= at);
         let Some(&(start, orig, len)) = i.checked_sub(1).and_then(|i| self.0.get(i)) else {
             return at;

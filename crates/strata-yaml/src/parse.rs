@@ -146,8 +146,10 @@ enum Frame {
 
 /// Where the events come from: straight from the parser, or from a buffer when comments
 /// are kept (the comment pass needs every event's span first).
-// One value on the stack per parse; boxing the parser would cost an allocation each time.
-#[allow(clippy::large_enum_variant)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value on the stack per parse; boxing the parser would cost an allocation each time"
+)]
 enum Events<'t> {
     Live(Parser<'t, StrInput<'t>>),
     Buffered(std::vec::IntoIter<EventResult<'t>>),

@@ -5,7 +5,7 @@
 //! part of the key, so `apps/v1beta1` → `apps/v1` is one changed Deployment. Generated objects
 //! whose content-hash suffix changed (`app-config-5g7h2k9m4t` → `app-config-8b2d6f9c7k`) are
 //! paired by the name they had before the hash was added (the last of
-//! [`History::prev_ids`](crate::resource::History) when `needs_hash` is set), so a ConfigMap
+//! `History::prev_ids` when `needs_hash` is set), so a ConfigMap
 //! edit shows as one changed ConfigMap, and the references kustomize rewrote (`envFrom`,
 //! volumes...) show as changed lines of the resources that hold them.
 //!

@@ -29,6 +29,47 @@ pub enum FileKind {
 }
 
 /// A read-only file system. Implementations must be usable from many threads.
+///
+/// A wrapper that records what a render reads (the build reads through
+/// [`FileSystem::read_limited`], whose default calls [`FileSystem::read`]):
+///
+/// ```
+/// use std::io;
+/// use std::path::{Path, PathBuf};
+/// use std::sync::Mutex;
+///
+/// use strata::{FileKind, FileSystem, MemoryFs, Renderer};
+///
+/// struct Recording {
+///     inner: MemoryFs,
+///     read: Mutex<Vec<PathBuf>>,
+/// }
+///
+/// impl FileSystem for Recording {
+///     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+///         self.read.lock().map_err(|_| io::Error::other("poisoned"))?.push(path.to_owned());
+///         self.inner.read(path)
+///     }
+///     fn kind(&self, path: &Path) -> FileKind {
+///         self.inner.kind(path)
+///     }
+///     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+///         self.inner.canonicalize(path)
+///     }
+/// }
+///
+/// let fs = Recording {
+///     inner: MemoryFs::new()
+///         .with_file("app/kustomization.yaml", "resources:\n- cm.yaml\n")
+///         .with_file("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")
+///         .with_file("app/unused.yaml", "not: read\n"),
+///     read: Mutex::new(Vec::new()),
+/// };
+/// Renderer::default().render(&fs, "/app")?;
+/// let read = fs.read.lock().map(|r| r.clone()).unwrap_or_default();
+/// assert_eq!(read, [Path::new("/app/kustomization.yaml"), Path::new("/app/cm.yaml")]);
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub trait FileSystem: Send + Sync {
     /// Returns the contents of the file at `path`.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;

@@ -16,13 +16,13 @@ use crate::yaml::resolve::{self, Value};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The file names kustomize looks for in a directory, in its order.
-pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
+pub(crate) const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
     ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// `apiVersion` of a `Kustomization`.
-pub const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
+pub(crate) const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 /// `apiVersion` of a `Component`.
-pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
+pub(crate) const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 
 /// Every top-level field of a kustomization (api/types/kustomization.go).
 const FIELDS: [&str; 34] = [
@@ -64,7 +64,7 @@ const FIELDS: [&str; 34] = [
 
 /// Whether a kustomization file is a `Kustomization` or a `Component`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KustomizationKind {
+pub(crate) enum KustomizationKind {
     /// `kind: Kustomization` (or no kind).
     Kustomization,
     /// `kind: Component`.
@@ -73,7 +73,7 @@ pub enum KustomizationKind {
 
 /// A string with the span it was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
     pub value: T,
     /// Where it was written.
@@ -82,7 +82,7 @@ pub struct Spanned<T> {
 
 /// Sort order requested by `sortOptions`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SortOrder {
+pub(crate) enum SortOrder {
     /// Keep the order resources were accumulated in.
     Fifo,
     /// kustomize's legacy order, with optional custom first and last kind lists.
@@ -96,7 +96,7 @@ pub enum SortOrder {
 
 /// A parsed kustomization file. Fields whose semantics live in later stages keep their node.
 #[derive(Clone, Debug)]
-pub struct Kustomization {
+pub(crate) struct Kustomization {
     /// The file it was read from.
     pub file: Arc<SourceFile>,
     /// `Kustomization` or `Component`.
@@ -126,7 +126,7 @@ pub struct Kustomization {
 impl Kustomization {
     /// Returns a kustomization holding only the fields of `root`, read from `file` without
     /// checks: how builtin plugin configs (`transformers:` entries) reuse the field code.
-    pub fn synthetic(file: &Arc<SourceFile>, root: Mapping) -> Kustomization {
+    pub(crate) fn synthetic(file: &Arc<SourceFile>, root: Mapping) -> Kustomization {
         Kustomization {
             file: Arc::clone(file),
             kind: KustomizationKind::Kustomization,
@@ -144,23 +144,33 @@ impl Kustomization {
     }
 
     /// Returns the node of a top-level field, matched as kustomize's decoder matches names.
-    pub fn field(&self, name: &str) -> Option<&Node> {
+    pub(crate) fn field(&self, name: &str) -> Option<&Node> {
         field(&self.root, name)
     }
 
     /// Reads `sortOptions` (only the top kustomization's counts, so it is read on demand).
-    pub fn sort_options(&self) -> Result<Option<Spanned<SortOrder>>> {
+    pub(crate) fn sort_options(&self) -> Result<Option<Spanned<SortOrder>>> {
         sort_options(&self.file, &self.root)
     }
 
     /// Returns an error located at `span` in this kustomization file.
-    pub fn error_at(&self, kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
+    pub(crate) fn error_at(
+        &self,
+        kind: ErrorKind,
+        message: impl Into<String>,
+        span: Span,
+    ) -> Error {
         Error::at(kind, message, &self.file, span)
     }
 
     /// Returns an error located at the top-level field `name`, or naming only this file when
     /// the field is absent (a synthetic config has no position to give).
-    pub fn error_at_field(&self, kind: ErrorKind, message: impl Into<String>, name: &str) -> Error {
+    pub(crate) fn error_at_field(
+        &self,
+        kind: ErrorKind,
+        message: impl Into<String>,
+        name: &str,
+    ) -> Error {
         match self.field(name) {
             Some(n) => Error::at(kind, message, &self.file, n.span),
             None => Error::in_file(kind, message, &self.file),
@@ -170,7 +180,7 @@ impl Kustomization {
     /// Returns the items of the list field `name`: none if the field is missing or null, and
     /// kustomize's `invalid Kustomization: 'name' must be a list` (at the field) if it is
     /// something else.
-    pub fn list_field(&self, name: &str) -> Result<&[Node]> {
+    pub(crate) fn list_field(&self, name: &str) -> Result<&[Node]> {
         let Some(list) = self.field(name).filter(|n| !n.is_null()) else {
             return Ok(&[]);
         };
@@ -186,7 +196,7 @@ impl Kustomization {
 }
 
 /// Finds a field of `m` by exact name, else by ASCII-case-insensitive name.
-pub fn field<'a>(m: &'a Mapping, name: &str) -> Option<&'a Node> {
+pub(crate) fn field<'a>(m: &'a Mapping, name: &str) -> Option<&'a Node> {
     m.get(name).or_else(|| {
         m.entries
             .iter()
@@ -199,7 +209,7 @@ pub fn field<'a>(m: &'a Mapping, name: &str) -> Option<&'a Node> {
 ///
 /// `dir_display` is the directory shown in kustomize's "Failed to read kustomization file
 /// under DIR" message.
-pub fn from_node(
+pub(crate) fn from_node(
     file: &Arc<SourceFile>,
     root: Option<Node>,
     dir_display: &str,
@@ -372,7 +382,7 @@ fn go_type_error(file: &Arc<SourceFile>, go_field: &str, go_type: &str, node: &N
 }
 
 /// Reads an optional scalar field as a string.
-pub fn opt_string(
+pub(crate) fn opt_string(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
@@ -393,7 +403,7 @@ pub fn opt_string(
 /// Reads an optional string field of a kustomization the way kustomize decodes it (YAML 1.1
 /// typing into a Go `string`): `namePrefix: 5` or `namespace: yes` fail with Go's message,
 /// naming `go_field` (e.g. `Kustomization.namePrefix`, `Image.images.newTag`).
-pub fn typed_string(
+pub(crate) fn typed_string(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
@@ -652,7 +662,7 @@ pub(crate) fn invalid(file: &Arc<SourceFile>, message: String, span: Span) -> Er
 /// Reads an optional list-of-strings field as kustomize decodes a Go `[]string` named
 /// `go_field` (`Kustomization.resources`): `null` is an empty list, a `null` item the empty
 /// string, and a boolean or number item (`yes`, `1`) fails with `encoding/json`'s message.
-pub fn string_list(
+pub(crate) fn string_list(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,

@@ -1,11 +1,21 @@
 //! Strata renders Kubernetes manifests from kustomization directories, byte-identical to
 //! `kustomize build`.
 //!
-//! The pipeline, one stage per module: [`fs`] reads bytes, [`yaml::parse`] builds node trees
-//! with spans, [`kustomization`] reads the kustomization file, [`build`] accumulates
-//! resources, bases and components and runs the transformers in kustomize's order,
-//! [`sort`] orders the output and [`yaml::emit`] prints kustomize's exact bytes; [`diff`]
-//! compares two renders resource by resource.
+//! The pipeline, one internal stage per module: the file system reads bytes, [`yaml::parse`]
+//! builds node trees with spans, the kustomization is read, resources, bases and components
+//! are accumulated and the transformers run in kustomize's order, the output is sorted and
+//! [`yaml::emit`] prints kustomize's exact bytes (ARCHITECTURE.md has the module map).
+//!
+//! The front door is at the root: [`Renderer`] with [`RenderOptions`] (or [`render_dir`])
+//! renders a directory of a [`FileSystem`] ([`DiskFs`], or [`MemoryFs`] for an in-memory tree)
+//! into [`Rendered`] resources and warnings; [`Error`] is the one error type. The caller plugs
+//! in what the library never does itself through traits: [`ChartInflater`] (Helm),
+//! [`RemoteLoader`] (remote bases), [`PluginRunner`] (exec plugins and KRM functions) and
+//! [`KeySource`] (SOPS keys). The modules meant for users: [`diff`] compares two renders
+//! resource by resource, [`edit`] is `kustomize edit` on text, [`patch`] applies one
+//! strategic-merge or JSON 6902 patch to one document, [`fs`] holds the file systems and the
+//! helpers for writing one, [`source`] the spans and line lookup errors point into, and
+//! [`yaml`] the node tree.
 //!
 //! ```
 //! use strata::{MemoryFs, RenderOptions, Renderer};
@@ -38,28 +48,30 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(unreachable_pub)]
 
-pub mod budget;
-pub mod build;
+pub(crate) mod budget;
+pub(crate) mod build;
 pub mod diff;
 pub mod edit;
-pub mod error;
+pub(crate) mod error;
 pub mod fs;
-pub mod generate;
+pub(crate) mod generate;
 use strata_yaml::go;
-pub mod kustomization;
-pub mod overrides;
+pub(crate) mod kustomization;
+pub(crate) mod name_reference;
+pub(crate) mod overrides;
 pub mod patch;
-pub mod plugin;
-pub mod remote;
-pub mod render;
-pub mod resource;
-pub mod schema;
-pub mod sops;
-pub mod sort;
+pub(crate) mod plugin;
+pub(crate) mod remote;
+pub(crate) mod render;
+pub(crate) mod resource;
+pub(crate) mod schema;
+pub(crate) mod sops;
+pub(crate) mod sort;
 pub use strata_yaml::source;
-pub mod transform;
-pub mod warning;
+pub(crate) mod transform;
+pub(crate) mod warning;
 pub use strata_yaml as yaml;
 
 pub use budget::{Budget, Budgets, Usage};
@@ -70,10 +82,12 @@ pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use overrides::Overrides;
 pub use plugin::{ExecRequest, FunctionRequest, PluginRunner};
 pub use remote::{RemoteError, RemoteLoader, RepoSpec};
-pub use render::{RenderOptions, Rendered, Renderer, render_dir};
+pub use render::{RenderOptions, Rendered, Renderer, check_file_name, render_dir};
 pub use resource::{Gvk, ResId, Resource};
+#[cfg(feature = "age")]
+pub use sops::AgeKeys;
+pub use sops::{KeySource, Keys, MasterKey};
 pub use warning::{Warning, WarningKind};
-pub mod name_reference;
 
 /// The kustomize release whose `kustomize build` behaviour Strata reproduces, as
 /// `kustomize version` prints it: the release of the kustomize source (v5.8 line) whose own

@@ -25,7 +25,7 @@ struct Candidate {
 }
 
 /// Rewrites references in `resources` according to `backrefs`.
-pub fn fix(resources: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
+pub(crate) fn fix(resources: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
     let snapshot: Vec<Candidate> = resources
         .iter()
         .map(|r| Candidate {

@@ -13,6 +13,24 @@ use crate::edit::{Edit, ImageEdit, parse_image, parse_replica};
 use crate::error::Result;
 
 /// `kustomize edit set` transformations applied in memory to the top kustomization.
+///
+/// ```
+/// use strata::{MemoryFs, Overrides, RenderOptions, Renderer};
+///
+/// let fs = MemoryFs::new()
+///     .with_file("kustomization.yaml", "resources:\n- deploy.yaml\n")
+///     .with_file(
+///         "deploy.yaml",
+///         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  \
+///          template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n",
+///     );
+/// let overrides = Overrides::new().image("app=app:2")?.namespace("prod")?;
+/// let rendered = Renderer::new(RenderOptions::new().overrides(overrides)).render(&fs, "/")?;
+/// let yaml = rendered.to_yaml()?;
+/// assert!(yaml.contains("image: app:2"));
+/// assert!(yaml.contains("namespace: prod"));
+/// # Ok::<(), strata::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Overrides {

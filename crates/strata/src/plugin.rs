@@ -71,6 +71,33 @@ pub struct FunctionRequest {
 }
 
 /// Runs external plugins for a render.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use strata::{ExecRequest, MemoryFs, PluginRunner, RenderOptions, Renderer};
+///
+/// /// Answers every generator plugin with one ConfigMap named after the plugin's kind.
+/// #[derive(Debug)]
+/// struct Stub;
+///
+/// impl PluginRunner for Stub {
+///     fn run_exec(&self, request: &ExecRequest) -> Result<Vec<u8>, String> {
+///         let name = request.kind.to_lowercase();
+///         Ok(format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n").into_bytes())
+///     }
+/// }
+///
+/// let fs = MemoryFs::new()
+///     .with_file("kustomization.yaml", "generators:\n- greeting.yaml\n")
+///     .with_file(
+///         "greeting.yaml",
+///         "apiVersion: example.com/v1\nkind: Greeting\nmetadata:\n  name: hello\n",
+///     );
+/// let rendered = Renderer::new(RenderOptions::new().plugins(Arc::new(Stub))).render(&fs, "/")?;
+/// assert_eq!(rendered.resources()[0].id().name, "greeting");
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub trait PluginRunner: Send + Sync + fmt::Debug {
     /// Runs a legacy exec plugin and returns its standard output, or the error to report
     /// (kustomize's wording: the plugin's stderr, then what failed).

@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// kustomize's default timeout for each git command (`defaultTimeout`).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(27);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(27);
 
 /// A git repository, a ref and a directory inside it (kustomize's `RepoSpec`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -107,6 +107,34 @@ impl fmt::Display for RemoteError {
 ///
 /// A render asks for each repository (clone spec, ref, submodules) at most once, however
 /// many kustomizations refer to it: the renderer keeps the answer.
+///
+/// ```
+/// use std::path::PathBuf;
+/// use std::sync::Arc;
+///
+/// use strata::{MemoryFs, RemoteError, RemoteLoader, RenderOptions, Renderer, RepoSpec};
+///
+/// /// Serves one URL from memory and has no repositories.
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// impl RemoteLoader for Canned {
+///     fn checkout(&self, _repo: &RepoSpec) -> Result<PathBuf, RemoteError> {
+///         unreachable!("the tree names no repository")
+///     }
+///     fn fetch(&self, url: &str) -> Result<Vec<u8>, RemoteError> {
+///         assert_eq!(url, "https://example.com/cm.yaml");
+///         Ok(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: remote\n".to_vec())
+///     }
+/// }
+///
+/// let fs = MemoryFs::new()
+///     .with_file("kustomization.yaml", "resources:\n- https://example.com/cm.yaml\n");
+/// let options = RenderOptions::new().remote(Arc::new(Canned));
+/// let rendered = Renderer::new(options).render(&fs, "/")?;
+/// assert_eq!(rendered.resources()[0].id().name, "remote");
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub trait RemoteLoader: Send + Sync + fmt::Debug {
     /// Returns an absolute directory of the file system holding a checkout of `repo` at
     /// `repo.git_ref` (the repository root, not `kust_root`).

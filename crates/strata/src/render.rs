@@ -166,6 +166,26 @@ impl Renderer {
     /// Renders many kustomization directories of `fs`, in parallel on up to `threads`
     /// threads (0: one per core), each file read and parsed once however many overlays share
     /// it. Results come back in the order of `roots`, whatever the thread count.
+    ///
+    /// ```
+    /// use strata::{MemoryFs, Renderer};
+    ///
+    /// let fs = MemoryFs::new()
+    ///     .with_file("base/kustomization.yaml", "resources:\n- cm.yaml\n")
+    ///     .with_file(
+    ///         "base/cm.yaml",
+    ///         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+    ///     )
+    ///     .with_file("dev/kustomization.yaml", "resources:\n- ../base\nnamePrefix: dev-\n")
+    ///     .with_file("prod/kustomization.yaml", "resources:\n- ../base\nnamePrefix: prod-\n");
+    /// let names = Renderer::default()
+    ///     .render_many(&fs, &["/dev", "/prod"], 2)
+    ///     .into_iter()
+    ///     .map(|r| r.map(|r| r.resources()[0].id().name.clone()))
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// assert_eq!(names, ["dev-web", "prod-web"]);
+    /// # Ok::<(), strata::Error>(())
+    /// ```
     pub fn render_many<P: AsRef<Path> + Sync>(
         &self,
         fs: &dyn FileSystem,
@@ -326,13 +346,26 @@ impl Rendered {
     }
 
     /// Returns each resource printed on its own, with the file name `kustomize build -o DIR`
-    /// gives it (see [`output_file_name`]); namespaced resources get a `namespace_` prefix
+    /// gives it (see `output_file_name`); namespaced resources get a `namespace_` prefix
     /// when they span more than one namespace (kustomize/commands/build/writer.go).
     ///
     /// kustomize joins the names unchecked, so `namespace: ../../x` writes outside DIR and
     /// `Web` overwrites `web` (both lower-case to one name). Here every name must be one
     /// plain path component (see [`check_file_name`]) and no two names may be equal once
     /// lower-cased; either problem is an error before any file is named.
+    ///
+    /// ```
+    /// use strata::{MemoryFs, Renderer};
+    ///
+    /// let fs = MemoryFs::new()
+    ///     .with_file("kustomization.yaml", "resources:\n- cm.yaml\n")
+    ///     .with_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
+    /// let files = Renderer::default().render(&fs, "/")?.to_files()?;
+    /// assert_eq!(files.len(), 1);
+    /// assert_eq!(files[0].0, "v1_configmap_web.yaml");
+    /// assert!(files[0].1.starts_with("apiVersion: v1\n"));
+    /// # Ok::<(), strata::Error>(())
+    /// ```
     pub fn to_files(&self) -> Result<Vec<(String, String)>> {
         let mut namespaces: Vec<&str> = self
             .resources
@@ -406,6 +439,12 @@ fn name_error(r: &Resource, field: &str, message: String) -> Error {
 ///
 /// Kubernetes names never contain these, but kustomize does not validate names, so a
 /// kustomization can carry any string here.
+///
+/// ```
+/// assert!(strata::check_file_name("v1_configmap_web.yaml").is_ok());
+/// assert_eq!(strata::check_file_name("../web.yaml").unwrap_err(), "contains '/'");
+/// assert!(strata::check_file_name("..").is_err());
+/// ```
 pub fn check_file_name(name: &str) -> std::result::Result<(), String> {
     if name.is_empty() || name == "." || name == ".." {
         return Err("is not a file name".to_owned());
@@ -431,7 +470,7 @@ fn emit_resource(r: &Resource, out: &mut String) -> Result<()> {
 /// Returns the file name `kustomize build -o DIR` writes a resource to:
 /// `[group_]version_kind_name.yaml`, lower-cased (kustomize/commands/build/writer.go
 /// `fileName`).
-pub fn output_file_name(id: &ResId) -> String {
+pub(crate) fn output_file_name(id: &ResId) -> String {
     let mut parts = Vec::new();
     if !id.gvk.group.is_empty() {
         parts.push(id.gvk.group.as_str());

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::resource::{Gvk, ResId, Resource};
 
 /// kustomize's default `orderFirst` kinds.
-pub const DEFAULT_ORDER_FIRST: [&str; 22] = [
+pub(crate) const DEFAULT_ORDER_FIRST: [&str; 22] = [
     "Namespace",
     "ResourceQuota",
     "StorageClass",
@@ -36,14 +36,14 @@ pub const DEFAULT_ORDER_FIRST: [&str; 22] = [
 ];
 
 /// kustomize's default `orderLast` kinds.
-pub const DEFAULT_ORDER_LAST: [&str; 2] = [
+pub(crate) const DEFAULT_ORDER_LAST: [&str; 2] = [
     "MutatingWebhookConfiguration",
     "ValidatingWebhookConfiguration",
 ];
 
 /// Returns a kind's rank in the default legacy order (negative for `orderFirst` kinds, 0 for
 /// others, positive for `orderLast`), as kustomize's `Gvk.IsLessThan` uses it.
-pub fn gvk_rank(g: &Gvk) -> i64 {
+pub(crate) fn gvk_rank(g: &Gvk) -> i64 {
     if let Some(i) = DEFAULT_ORDER_FIRST.iter().position(|k| *k == g.kind) {
         return i64::try_from(i).unwrap_or(0)
             - i64::try_from(DEFAULT_ORDER_FIRST.len()).unwrap_or(0);
@@ -56,7 +56,7 @@ pub fn gvk_rank(g: &Gvk) -> i64 {
 
 /// Sorts `resources` in legacy order. `order_first`/`order_last` replace the default kind
 /// lists when given (`legacySortOptions`).
-pub fn sort_legacy(
+pub(crate) fn sort_legacy(
     resources: Vec<Resource>,
     order_first: Option<&[String]>,
     order_last: Option<&[String]>,
@@ -123,7 +123,7 @@ fn compare(a: &SortKey, b: &SortKey) -> Ordering {
 }
 
 /// Returns kustomize's `group_version_kind` sort text with `~G`/`~V`/`~K` for empty parts.
-pub fn gvk_sort_string(g: &Gvk) -> String {
+pub(crate) fn gvk_sort_string(g: &Gvk) -> String {
     let or = |s: &str, d: &str| {
         if s.is_empty() {
             d.to_owned()

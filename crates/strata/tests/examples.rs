@@ -25,7 +25,7 @@ fn webapp_overlays_match_the_oracle() {
 fn webapp_encrypted_overlay_decrypts_beside_production() {
     let app = repo_root().join("examples/webapp");
     let key = std::fs::read_to_string(app.join("encrypted/age-test-key.txt")).unwrap();
-    let mut keys = strata::sops::AgeKeys::new();
+    let mut keys = strata::AgeKeys::new();
     assert_eq!(keys.add_text(&key), Ok(1));
     let rendered = Renderer::new(RenderOptions::default().decrypt(std::sync::Arc::new(keys)))
         .render(&DiskFs, app.join("encrypted"))

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use strata::budget::Budget;
-use strata::{Budgets, ErrorKind, FileKind, FileSystem, MemoryFs, RenderOptions, Renderer};
+use strata::{Budget, Budgets, ErrorKind, FileKind, FileSystem, MemoryFs, RenderOptions, Renderer};
 
 /// Wraps a file system and records every path opened for reading.
 struct RecordingFs<F> {

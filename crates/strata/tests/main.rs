@@ -1,13 +1,20 @@
 //! Integration tests: one binary, one module per area.
 
-// Test helpers fail loudly on broken fixtures; that is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-// Integration tests read fixtures from disk directly; the library goes through FileSystem.
-#![allow(clippy::disallowed_methods)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly on broken fixtures; that is what a test should do"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "integration tests read fixtures from disk directly; the library goes through FileSystem"
+)]
 
 mod support;
 
 mod api;
+mod architecture;
 mod examples;
 mod fixtures;
 mod hostile;

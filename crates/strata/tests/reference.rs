@@ -229,15 +229,6 @@ fn smp_examples() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The Kustomization schema the crate embeds is kyaml's, as the reference keeps it.
-#[test]
-fn kustomization_schema_is_kyamls() {
-    let Some(shared) = shared_dir() else { return };
-    let want = std::fs::read_to_string(shared.join("reference/schemas/kustomization-swagger.json"))
-        .unwrap();
-    assert_eq!(strata::schema::KUSTOMIZATION_SCHEMA, want);
-}
-
 #[test]
 fn fieldspec_examples() {
     let Some(shared) = shared_dir() else { return };

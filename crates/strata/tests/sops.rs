@@ -5,8 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use strata::sops::AgeKeys;
-use strata::{ErrorKind, MemoryFs, RenderOptions, Renderer};
+use strata::{AgeKeys, ErrorKind, MemoryFs, RenderOptions, Renderer};
 
 use crate::support::{diff, memory_fs_from, repo_root};
 

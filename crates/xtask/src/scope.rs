@@ -68,26 +68,6 @@ pub fn generate(rows: &[Row]) -> Result<String, String> {
             ));
         }
     }
-    // By kind: a kind counts only if every row naming it (any group and version, resource or
-    // not) has the same scope. Kinds whose rows disagree are left out and listed in the
-    // generated comment; kinds without a scope in any row (`Status`, `*List`) are left out too.
-    let mut by_kind: BTreeMap<&str, Option<Option<bool>>> = BTreeMap::new();
-    for row in rows {
-        by_kind
-            .entry(&row.kind)
-            .and_modify(|seen| {
-                if *seen != Some(row.namespaced) {
-                    *seen = None;
-                }
-            })
-            .or_insert(Some(row.namespaced));
-    }
-    let ambiguous: Vec<&str> = by_kind
-        .iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(k, _)| *k)
-        .collect();
-
     let mut out = header(&[SOURCE]);
     out.push_str(
         "//! Resource scope: kyaml's `precomputedIsNamespaceScoped` (kyaml/openapi/openapi.go), \
@@ -103,33 +83,6 @@ pub fn generate(rows: &[Row]) -> Result<String, String> {
     for ((api_version, kind), namespaced) in &by_gvk {
         let _ = writeln!(out, "({}, {}, {namespaced}),", lit(api_version), lit(kind));
     }
-    out.push_str("];\n\n");
-    let scoped: Vec<(&str, bool)> = by_kind
-        .iter()
-        .filter_map(|(kind, v)| match v {
-            Some(Some(namespaced)) => Some((*kind, *namespaced)),
-            _ => None,
-        })
-        .collect();
-    if ambiguous.is_empty() {
-        out.push_str("// No kind is left out for disagreeing rows.\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "// Left out, their rows disagree: {}.",
-            ambiguous.join(", ")
-        );
-    }
-    let _ = writeln!(
-        out,
-        "/// `(kind, namespaced)` for the {} kinds whose every row in the index has the same \
-         scope, sorted by kind (bytewise).",
-        scoped.len()
-    );
-    out.push_str("pub(crate) static KIND_SCOPES: &[(&str, bool)] = &[\n");
-    for (kind, namespaced) in scoped {
-        let _ = writeln!(out, "({}, {namespaced}),", lit(kind));
-    }
     out.push_str("];\n");
     Ok(out)
 }
@@ -139,7 +92,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scoped_rows_sorted_and_kinds_disagreeing_left_out() {
+    fn scoped_rows_sorted_and_unscoped_left_out() {
         let text = "apiVersion\tkind\tdefinition\tscope\n\
                     v1\tNamespace\td.Namespace\tCluster\n\
                     apps/v1\tDeployment\td.Deployment\tNamespaced\n\
@@ -154,12 +107,7 @@ mod tests {
         let apps = body.find("\"apps/v1\"").expect("apps");
         let v1 = body.find("\"v1\", \"Namespace\"").expect("v1");
         assert!(a < apps && apps < v1, "{out}");
-        assert!(
-            out.contains("Left out, their rows disagree: Thing."),
-            "{out}"
-        );
-        assert!(!out.contains("(\"Status\""), "{out}");
-        assert!(out.contains("(\"Deployment\", true),"), "{out}");
+        assert!(!out.contains("\"Status\""), "{out}");
     }
 
     #[test]

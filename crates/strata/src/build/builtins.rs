@@ -19,7 +19,7 @@ use crate::yaml::resolve::{Value, resolve_yaml11};
 use crate::yaml::{Mapping, Node, NodeKind};
 
 /// The order of the builtin transformers; the spine runs them in this order.
-pub const ORDER: [Builtin; 11] = [
+pub(super) const ORDER: [Builtin; 11] = [
     Builtin::PatchStrategicMerge,
     Builtin::Patch,
     Builtin::Namespace,
@@ -35,7 +35,7 @@ pub const ORDER: [Builtin; 11] = [
 
 /// One builtin transformer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Builtin {
+pub(super) enum Builtin {
     /// `patchesStrategicMerge`.
     PatchStrategicMerge,
     /// `patches`.
@@ -62,7 +62,7 @@ pub enum Builtin {
 
 impl Builtin {
     /// Returns kustomize's plugin kind, as origins print it.
-    pub fn kind(self) -> &'static str {
+    pub(super) fn kind(self) -> &'static str {
         match self {
             Builtin::PatchStrategicMerge => "PatchStrategicMergeTransformer",
             Builtin::Patch => "PatchTransformer",
@@ -81,7 +81,7 @@ impl Builtin {
 
 /// Returns how many instances of the builtin `k` configures (kusttarget_configplugin.go
 /// `transformerConfigurators`): origins record each.
-pub fn instances(b: Builtin, k: &Kustomization) -> usize {
+pub(super) fn instances(b: Builtin, k: &Kustomization) -> usize {
     let len = |name: &str| {
         field(&k.root, name)
             .and_then(Node::as_sequence)
@@ -117,7 +117,7 @@ pub fn instances(b: Builtin, k: &Kustomization) -> usize {
 }
 
 /// Runs one builtin over `acc` as configured by `k`.
-pub fn run(
+pub(super) fn run(
     b: Builtin,
     k: &Kustomization,
     tc: &TransformerConfig,
@@ -304,7 +304,7 @@ fn is_empty(n: &Node) -> bool {
 }
 
 /// Applies `f` to every resource, then re-indexes; a walk error or an id collision fails.
-pub fn each_resource(
+pub(super) fn each_resource(
     acc: &mut ResourceMap,
     mut f: impl FnMut(&mut Resource) -> Result<(), WalkError>,
     conflict: impl Fn() -> Error,
@@ -394,7 +394,7 @@ fn labels(k: &Kustomization) -> Result<Vec<Label>> {
 /// How a field spec's unknown keys are treated: kustomize decodes kustomizations and
 /// `configurations:` files strictly (with different wording) and plugin configs leniently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Strictness {
+pub(super) enum Strictness {
     /// A kustomization field (`labels[].fields`).
     Kustomization,
     /// A `configurations:` file (builtinconfig uses `yaml.UnmarshalStrict`).
@@ -415,7 +415,7 @@ impl Strictness {
 
 /// Reads a field spec mapping (`group`, `version`, `kind`, `path`, `create`); `go_path` is
 /// where it sits for `encoding/json`'s messages (`labels.fields`, `namePrefix`).
-pub fn field_spec(
+pub(super) fn field_spec(
     file: &Arc<SourceFile>,
     n: &Node,
     strictness: Strictness,
@@ -548,7 +548,7 @@ fn bool_field(file: &Arc<SourceFile>, m: &Mapping, name: &str) -> Result<bool> {
 
 /// Reads a `string: string` mapping field, in source order, as kustomize decodes a Go
 /// `map[string]string` named `go_field` (`Kustomization.commonLabels`).
-pub fn string_map(
+pub(super) fn string_map(
     file: &Arc<SourceFile>,
     m: &Mapping,
     name: &str,
@@ -619,7 +619,10 @@ pub fn string_map(
 /// Reads a `configurations:` file: field-spec lists per transformer, and `nameReference`
 /// entries (`kind`, `group`, `version`, `fieldSpecs`), as kustomize's
 /// builtinconfig.TransformerConfig.
-pub fn parse_config(file: &Arc<SourceFile>, root: Option<&Node>) -> Result<TransformerConfig> {
+pub(super) fn parse_config(
+    file: &Arc<SourceFile>,
+    root: Option<&Node>,
+) -> Result<TransformerConfig> {
     let mut tc = TransformerConfig::default();
     let Some(root) = root else {
         return Ok(tc);

@@ -15,7 +15,7 @@ use crate::yaml::{Mapping, Node};
 const MAX_REF_DEPTH: usize = 64;
 
 /// Reads the field specs a CRD definitions file implies.
-pub fn config_from_crds(root: Option<&Node>) -> Result<TransformerConfig> {
+pub(super) fn config_from_crds(root: Option<&Node>) -> Result<TransformerConfig> {
     let mut tc = TransformerConfig::default();
     let Some(types) = root.and_then(Node::as_mapping) else {
         return Ok(tc);

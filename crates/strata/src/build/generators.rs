@@ -14,7 +14,7 @@ use super::loader::Loader;
 use crate::budget::{Budget, count_nodes};
 
 /// Reads generator files relative to a kustomization directory, under the load restrictor.
-pub struct DirFiles<'l, 'a> {
+pub(super) struct DirFiles<'l, 'a> {
     /// The loader.
     pub loader: &'l Loader<'a>,
     /// The kustomization directory (canonical).
@@ -36,7 +36,7 @@ impl KvFiles for DirFiles<'_, '_> {
 
 /// Generates the object for `args` and places it in `acc`. `origin` is recorded on a new
 /// object; a merged one keeps its own.
-pub fn run(
+pub(super) fn run(
     args: &GeneratorArgs,
     global: Option<&generate::GeneratorOptions>,
     files: &DirFiles<'_, '_>,
@@ -138,7 +138,7 @@ fn absorb(
 
 /// Appends `-<hash>` to the name of every generated object that wants it (kustomize's
 /// HashTransformer, run once at the top level).
-pub fn add_hashes(resources: &mut [Resource]) -> Result<()> {
+pub(super) fn add_hashes(resources: &mut [Resource]) -> Result<()> {
     for r in resources.iter_mut().filter(|r| r.history().needs_hash) {
         let suffix = generate::hash_suffix(r.node())
             .map_err(|e| e.with_location(Location::new(r.origin(), r.node().span)))?;

@@ -49,6 +49,39 @@ use super::loader::Loader;
 /// directory, as kustomize does (`{tmpDir}/helm`). kustomize also sets
 /// `HELM_CACHE_HOME={configHome}/.cache` and `HELM_DATA_HOME={configHome}/.data`.
 /// Errors are the text to report (kustomize reports Helm's stderr and the command line).
+///
+/// ```
+/// use std::path::Path;
+/// use std::sync::Arc;
+///
+/// use strata::{ChartInflater, HelmOptions, MemoryFs, RenderOptions, Renderer, TemplateRequest};
+///
+/// /// Stands in for `helm`: checks the values it is given and prints one ConfigMap.
+/// #[derive(Debug)]
+/// struct FakeHelm;
+///
+/// impl ChartInflater for FakeHelm {
+///     fn version(&self, _config_home: Option<&Path>) -> Result<String, String> {
+///         Ok("v3.14.0+g1234567".to_owned())
+///     }
+///     fn pull(&self, _args: &[String], _config_home: Option<&Path>) -> Result<(), String> {
+///         Err("offline: the chart is in charts/".to_owned())
+///     }
+///     fn template(&self, request: &TemplateRequest) -> Result<Vec<u8>, String> {
+///         assert_eq!(request.values, b"greeting: hello\n");
+///         Ok(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-chart\n".to_vec())
+///     }
+/// }
+///
+/// let fs = MemoryFs::new()
+///     .with_file("kustomization.yaml", "helmCharts:\n- name: web\n")
+///     .with_file("charts/web/Chart.yaml", "name: web\nversion: 0.1.0\n")
+///     .with_file("charts/web/values.yaml", "greeting: hello\n");
+/// let options = RenderOptions::new().helm(HelmOptions::new(Arc::new(FakeHelm)));
+/// let rendered = Renderer::new(options).render(&fs, "/")?;
+/// assert_eq!(rendered.resources()[0].id().name, "from-chart");
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub trait ChartInflater: Send + Sync + fmt::Debug {
     /// Returns the standard output of `helm version -c --short`.
     fn version(&self, config_home: Option<&Path>) -> std::result::Result<String, String>;

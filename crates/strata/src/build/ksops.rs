@@ -26,13 +26,13 @@ const NEEDS_HASH: &str = "kustomize.config.k8s.io/needs-hash";
 const BEHAVIOR: &str = "kustomize.config.k8s.io/behavior";
 
 /// Returns true if `config` is a KSOPS generator config.
-pub fn is_config(config: &Resource) -> bool {
+pub(super) fn is_config(config: &Resource) -> bool {
     let gvk = &config.id().gvk;
     gvk.group == "viaduct.ai" && gvk.version == "v1" && gvk.kind == "ksops"
 }
 
 /// Runs KSOPS generator `config` of the kustomization in `root`, appending to `acc`.
-pub fn generate(
+pub(super) fn generate(
     config: &Resource,
     loader: &Loader<'_>,
     root: &Path,

@@ -28,7 +28,7 @@ const MAX_LIST_ITEMS: usize = 1_000_000;
 /// Parsed files shared by the builds of one render call, so a base shared by many overlays
 /// is read and parsed once. Files are assumed not to change while it lives.
 #[derive(Default)]
-pub struct ParseCache {
+pub(crate) struct ParseCache {
     resources: Mutex<HashMap<PathBuf, Parsed>>,
     kustomizations: Mutex<HashMap<PathBuf, Arc<Kustomization>>>,
     /// Remote checkouts by (clone spec, ref, submodules): each repository is brought in once
@@ -41,14 +41,14 @@ pub struct ParseCache {
 
 impl ParseCache {
     /// Returns an empty cache.
-    pub fn new() -> ParseCache {
+    pub(crate) fn new() -> ParseCache {
         ParseCache::default()
     }
 }
 
 /// Reads files for one build through a [`ParseCache`], and counts the build's work against
 /// its [`Budgets`].
-pub struct Loader<'a> {
+pub(crate) struct Loader<'a> {
     allow_git_files: bool,
     fs: &'a dyn FileSystem,
     restrictor: LoadRestrictor,
@@ -63,7 +63,7 @@ pub struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     /// Returns a loader over `fs` for one build.
-    pub fn new(
+    pub(crate) fn new(
         fs: &'a dyn FileSystem,
         restrictor: LoadRestrictor,
         limits: Limits,
@@ -86,13 +86,13 @@ impl<'a> Loader<'a> {
 
     /// Without keys, passes SOPS-encrypted inputs through as kustomize does (with a
     /// warning) instead of failing.
-    pub fn keep_encrypted(mut self, keep: bool) -> Loader<'a> {
+    pub(crate) fn keep_encrypted(mut self, keep: bool) -> Loader<'a> {
         self.keep_encrypted = keep;
         self
     }
 
     /// Returns the warnings collected while loading, and forgets them.
-    pub fn take_warnings(&self) -> Vec<crate::warning::Warning> {
+    pub(crate) fn take_warnings(&self) -> Vec<crate::warning::Warning> {
         self.warnings
             .lock()
             .map(|mut w| std::mem::take(&mut *w))
@@ -112,24 +112,24 @@ impl<'a> Loader<'a> {
     }
 
     /// Decrypts SOPS-encrypted inputs with `keys`; without keys they are an error.
-    pub fn sops(mut self, keys: Option<crate::sops::Keys>) -> Loader<'a> {
+    pub(crate) fn sops(mut self, keys: Option<crate::sops::Keys>) -> Loader<'a> {
         self.sops = keys;
         self
     }
 
     /// Returns true when SOPS-encrypted inputs pass through undecrypted, as kustomize
     /// renders them.
-    pub fn keeps_encrypted(&self) -> bool {
+    pub(crate) fn keeps_encrypted(&self) -> bool {
         self.sops.is_none() && self.keep_encrypted
     }
 
     /// Returns true when SOPS-encrypted inputs are decrypted.
-    pub fn decrypts(&self) -> bool {
+    pub(crate) fn decrypts(&self) -> bool {
         self.sops.is_some()
     }
 
     /// Returns the plaintext of SOPS-encrypted document `root` of `file`.
-    pub fn decrypt_document(&self, file: &Arc<SourceFile>, root: &Node) -> Result<Node> {
+    pub(crate) fn decrypt_document(&self, file: &Arc<SourceFile>, root: &Node) -> Result<Node> {
         match &self.sops {
             Some(keys) => crate::sops::decrypt_document(file, root, keys.as_ref()),
             None => Err(crate::sops::not_enabled(file, root)),
@@ -138,7 +138,7 @@ impl<'a> Loader<'a> {
 
     /// Returns the plaintext of generator source `path` (as the kustomization names it)
     /// when `bytes` is SOPS-encrypted; `None` when it is not.
-    pub fn decrypt_source(&self, path: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn decrypt_source(&self, path: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
         let opts = ParseOptions {
             limits: self.limits,
             duplicate_keys: DuplicateKeys::Error,
@@ -162,7 +162,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Returns what this build has used of each budget.
-    pub fn usage(&self) -> Usage {
+    pub(crate) fn usage(&self) -> Usage {
         self.meter.usage()
     }
 
@@ -203,19 +203,19 @@ impl<'a> Loader<'a> {
     }
 
     /// Brings remote bases and resources in through `remote`.
-    pub fn with_remote(mut self, remote: Option<&'a dyn RemoteLoader>) -> Loader<'a> {
+    pub(crate) fn with_remote(mut self, remote: Option<&'a dyn RemoteLoader>) -> Loader<'a> {
         self.remote = remote;
         self
     }
 
     /// Returns the remote loader, if the render has one.
-    pub fn remote(&self) -> Option<&'a dyn RemoteLoader> {
+    pub(crate) fn remote(&self) -> Option<&'a dyn RemoteLoader> {
         self.remote
     }
 
     /// Returns the canonical checkout directory of `repo`, checking it out on first use
     /// (once per render call, whatever the number of kustomizations that refer to it).
-    pub fn checkout(
+    pub(crate) fn checkout(
         &self,
         remote: &dyn RemoteLoader,
         repo: &RepoSpec,
@@ -244,23 +244,23 @@ impl<'a> Loader<'a> {
     }
 
     /// Returns the checkout directory that contains `dir`, if any.
-    pub fn checkout_containing(&self, dir: &Path) -> Option<PathBuf> {
+    pub(crate) fn checkout_containing(&self, dir: &Path) -> Option<PathBuf> {
         let roots = self.cache.checkout_roots.lock().ok()?;
         roots.iter().find(|r| dir.starts_with(r)).cloned()
     }
 
     /// Returns the input budgets.
-    pub fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         self.limits
     }
 
     /// Returns the file system.
-    pub fn fs(&self) -> &'a dyn FileSystem {
+    pub(crate) fn fs(&self) -> &'a dyn FileSystem {
         self.fs
     }
 
     /// Returns the canonical form of `path`, which must be a directory.
-    pub fn confirm_dir(&self, path: &Path) -> Result<PathBuf> {
+    pub(crate) fn confirm_dir(&self, path: &Path) -> Result<PathBuf> {
         match self.fs.kind(path) {
             FileKind::Dir => {}
             FileKind::File | FileKind::Special => {
@@ -387,7 +387,7 @@ impl<'a> Loader<'a> {
 
     /// Finds and reads the kustomization file of `dir` (canonical), once per cache; its
     /// bytes count against this build's input budget each time it is loaded.
-    pub fn load_kustomization(&self, dir: &Path) -> Result<Arc<Kustomization>> {
+    pub(crate) fn load_kustomization(&self, dir: &Path) -> Result<Arc<Kustomization>> {
         let hit = self
             .cache
             .kustomizations
@@ -500,7 +500,7 @@ impl<'a> Loader<'a> {
 
     /// Loads the resources of a file listed by the kustomization in `root` (canonical): its
     /// documents in order, `*List` kinds expanded, empty documents dropped.
-    pub fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
+    pub(crate) fn load_resources(&self, root: &Path, path: &Path) -> Result<Vec<Resource>> {
         let canonical = self.restricted_path(root, path)?;
         let Parsed { file, docs, .. } = self.parse_cached(&canonical)?;
         // Flux's `decryption.provider: sops`: encrypted Secrets decrypt in place.
@@ -519,7 +519,7 @@ impl<'a> Loader<'a> {
 
     /// Parses resources from text that did not come from a file of the build (a generator's
     /// output, e.g. `helm template`), as [`Loader::load_resources`] parses a file.
-    pub fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
+    pub(crate) fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
         let (docs, _) = self.parse_docs(file)?;
         resources_of(file, &docs, &Ok)
     }
@@ -538,7 +538,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Loads a `configurations:` entry of kustomization `k` in directory `root`.
-    pub fn load_config(
+    pub(crate) fn load_config(
         &self,
         root: &Path,
         entry: &Spanned<String>,
@@ -558,7 +558,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Loads a `crds:` entry of kustomization `k` in directory `root`.
-    pub fn load_crds(
+    pub(crate) fn load_crds(
         &self,
         root: &Path,
         entry: &Spanned<String>,
@@ -581,12 +581,12 @@ impl<'a> Loader<'a> {
     }
 
     /// Reads a file that must lie within `root` under the load restrictor.
-    pub fn load_restricted(&self, root: &Path, path: &Path) -> Result<Arc<SourceFile>> {
+    pub(crate) fn load_restricted(&self, root: &Path, path: &Path) -> Result<Arc<SourceFile>> {
         self.read_text(root, path)
     }
 
     /// Reads the bytes of a file that must lie within `root` under the load restrictor.
-    pub fn read_restricted_bytes(&self, root: &Path, path: &Path) -> Result<Vec<u8>> {
+    pub(crate) fn read_restricted_bytes(&self, root: &Path, path: &Path) -> Result<Vec<u8>> {
         self.read_gated(root, path).map(|(_, bytes)| bytes)
     }
 
@@ -618,7 +618,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Sets whether files inside a `.git` directory may be read; they are refused by default.
-    pub fn allow_git_files(mut self, allow: bool) -> Loader<'a> {
+    pub(crate) fn allow_git_files(mut self, allow: bool) -> Loader<'a> {
         self.allow_git_files = allow;
         self
     }

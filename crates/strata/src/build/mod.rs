@@ -31,7 +31,7 @@ use crate::transform::vars::{self, VarSet};
 use crate::warning::{Warning, WarningKind};
 
 pub use helm::{ChartInflater, HelmOptions, TemplateRequest};
-pub use loader::{Loader, ParseCache};
+pub(crate) use loader::{Loader, ParseCache};
 
 /// How resources are ordered in the output when the kustomization has no `sortOptions`
 /// (kustomize's `--reorder` flag).
@@ -131,10 +131,10 @@ struct BuildMetadata {
 /// The value kustomize gives `app.kubernetes.io/managed-by`: `kustomize-` and its version,
 /// which the kustomize builds this project compares with report as `(devel)`
 /// (kustomizer.go; `kubectl kustomize` v5.5 and kustomize v5.6 both print `kustomize-(devel)`).
-pub const MANAGED_BY: &str = "kustomize-(devel)";
+pub(crate) const MANAGED_BY: &str = "kustomize-(devel)";
 
 /// The result of building the top kustomization.
-pub struct Built {
+pub(crate) struct Built {
     /// The resources in output order.
     pub resources: Vec<Resource>,
     /// Warnings, in the order kustomize prints them.
@@ -174,7 +174,7 @@ struct BaseCache {
 }
 
 /// Builds kustomizations from one file system.
-pub struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     loader: Loader<'a>,
     reorder: Reorder,
     warnings: Vec<Warning>,
@@ -197,7 +197,7 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// Returns a builder reading from `loader`.
-    pub fn new(loader: Loader<'a>, reorder: Reorder) -> Builder<'a> {
+    pub(crate) fn new(loader: Loader<'a>, reorder: Reorder) -> Builder<'a> {
         Builder {
             loader,
             reorder,
@@ -214,32 +214,35 @@ impl<'a> Builder<'a> {
     }
 
     /// Runs external plugins with `runner` (`RenderOptions::plugins`).
-    pub fn plugins(mut self, runner: Option<Arc<dyn crate::plugin::PluginRunner>>) -> Builder<'a> {
+    pub(crate) fn plugins(
+        mut self,
+        runner: Option<Arc<dyn crate::plugin::PluginRunner>>,
+    ) -> Builder<'a> {
         self.plugins = runner;
         self
     }
 
     /// Inflates Helm charts with `helm` (`RenderOptions::helm`).
-    pub fn helm(mut self, helm: &HelmOptions) -> Builder<'a> {
+    pub(crate) fn helm(mut self, helm: &HelmOptions) -> Builder<'a> {
         self.helm = helm.clone();
         self
     }
 
     /// Adds kustomize's managed-by label to every resource (`--enable-managedby-label`).
-    pub fn managed_by_label(mut self, on: bool) -> Builder<'a> {
+    pub(crate) fn managed_by_label(mut self, on: bool) -> Builder<'a> {
         self.managed_by_label = on;
         self
     }
 
     /// Applies `kustomize edit set` transformations to the top kustomization before it is
     /// built (`RenderOptions::overrides`).
-    pub fn overrides(mut self, o: &crate::overrides::Overrides) -> Builder<'a> {
+    pub(crate) fn overrides(mut self, o: &crate::overrides::Overrides) -> Builder<'a> {
         self.overrides = o.clone();
         self
     }
 
     /// Builds the kustomization in `dir` (kustomize's `MakeCustomizedResMap` + sorting).
-    pub fn build(mut self, dir: &Path) -> Result<Built> {
+    pub(crate) fn build(mut self, dir: &Path) -> Result<Built> {
         let remote_root = remote::resolve_root(&self.loader, dir)?;
         let dir = self
             .loader

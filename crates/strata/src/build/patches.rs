@@ -326,7 +326,7 @@ fn apply_by_id(
 }
 
 /// Runs `patchesStrategicMerge` of `k` (one transformer for all entries).
-pub fn strategic_merge_field(
+pub(super) fn strategic_merge_field(
     loader: &Loader<'_>,
     dir: &Path,
     k: &Kustomization,
@@ -510,7 +510,7 @@ fn read_entry(
 }
 
 /// Runs `patches:` of `k`, one entry at a time.
-pub fn patches_field(
+pub(super) fn patches_field(
     loader: &Loader<'_>,
     dir: &Path,
     k: &Kustomization,
@@ -590,7 +590,7 @@ pub fn patches_field(
 }
 
 /// Runs `patchesJson6902:` of `k`.
-pub fn json6902_field(
+pub(super) fn json6902_field(
     loader: &Loader<'_>,
     dir: &Path,
     k: &Kustomization,
@@ -644,7 +644,7 @@ pub fn json6902_field(
 
 /// Returns true for the builtin patch plugin kinds, whose config fields are those of a
 /// kustomization's patch entries.
-pub fn plugin_entry_is_patch(kind: &str) -> bool {
+pub(super) fn plugin_entry_is_patch(kind: &str) -> bool {
     matches!(
         kind,
         "PatchTransformer" | "PatchStrategicMergeTransformer" | "PatchJson6902Transformer"
@@ -653,7 +653,7 @@ pub fn plugin_entry_is_patch(kind: &str) -> bool {
 
 /// Returns the inline node form of a plugin's `patch`/`path`/`target`/`options` as a
 /// kustomization with one `patches:` (or `patchesJson6902:`) entry, so the same code runs it.
-pub fn plugin_as_kustomization(config: &Resource) -> Option<Node> {
+pub(super) fn plugin_as_kustomization(config: &Resource) -> Option<Node> {
     let m = config.node().as_mapping()?;
     let kind = config.id().gvk.kind.as_str();
     let mut entry = crate::yaml::Mapping::new();

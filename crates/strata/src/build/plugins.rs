@@ -21,7 +21,7 @@ use super::builtins::{Strictness, each_resource, field_spec, string_map};
 
 /// Returns true if an entry of `transformers:`/`generators:` is inline YAML holding plugin
 /// configs rather than a path (kustomize tries to read it as resources first).
-pub fn inline_configs(entry: &str, file: &Arc<SourceFile>) -> Option<Vec<Resource>> {
+pub(super) fn inline_configs(entry: &str, file: &Arc<SourceFile>) -> Option<Vec<Resource>> {
     if !entry.contains('\n') && !entry.contains(':') {
         return None;
     }
@@ -68,7 +68,7 @@ fn unknown_builtin(config: &Resource, kind: &str) -> Error {
 }
 
 /// Applies one transformer plugin config to `acc`.
-pub fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
+pub(super) fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
     let id = config.id();
     let file = config.origin();
     let err = |kind: ErrorKind, msg: String| Error::at(kind, msg, file, config.node().span);
@@ -207,7 +207,7 @@ pub fn transform(config: &Resource, acc: &mut ResourceMap) -> Result<()> {
 }
 
 /// Runs one generator plugin config (`ConfigMapGenerator`, `SecretGenerator`) into `acc`.
-pub fn generate(
+pub(super) fn generate(
     config: &Resource,
     files: &super::generators::DirFiles<'_, '_>,
     acc: &mut ResourceMap,

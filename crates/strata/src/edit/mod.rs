@@ -157,6 +157,31 @@ pub struct FixedVars {
 /// Runs `edit fix --vars` on the kustomization `text` in directory `dir` of `fs`: the fixes of
 /// [`Edit::Fix`], then `vars` turned into `replacements` (kustomize/commands/edit/fix/
 /// convert.go). Reads the files the kustomization uses; writes nothing.
+///
+/// ```
+/// use std::path::Path;
+///
+/// use strata::MemoryFs;
+/// use strata::edit::fix_vars;
+///
+/// let kustomization = "resources:\n- cm.yaml\n- pod.yaml\nvars:\n- name: CM\n  objref:\n    \
+///                      apiVersion: v1\n    kind: ConfigMap\n    name: config\n";
+/// let fs = MemoryFs::new()
+///     .with_file("app/kustomization.yaml", kustomization)
+///     .with_file("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config\n")
+///     .with_file(
+///         "app/pod.yaml",
+///         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  \
+///          - name: a\n    image: a\n    command: [echo, $(CM)]\n",
+///     );
+/// let fixed = fix_vars("kustomization.yaml", kustomization, &fs, Path::new("/app"))?;
+/// assert!(fixed.kustomization.text.contains("replacements:"));
+/// assert!(!fixed.kustomization.text.contains("vars:"));
+/// let (file, text) = &fixed.files[0];
+/// assert_eq!(file, Path::new("pod.yaml"));
+/// assert!(text.contains("CM_PLACEHOLDER"), "{text}");
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub fn fix_vars(
     path: &str,
     text: &str,

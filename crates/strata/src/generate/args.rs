@@ -26,7 +26,7 @@ use crate::yaml::{Mapping, Node, NodeKind};
 
 /// Which generator an entry belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum GeneratorKind {
+pub(crate) enum GeneratorKind {
     /// A `configMapGenerator` entry.
     ConfigMap,
     /// A `secretGenerator` entry.
@@ -35,7 +35,7 @@ pub enum GeneratorKind {
 
 impl GeneratorKind {
     /// Returns the kind of the generated object: `ConfigMap` or `Secret`.
-    pub fn kind(self) -> &'static str {
+    pub(crate) fn kind(self) -> &'static str {
         match self {
             GeneratorKind::ConfigMap => "ConfigMap",
             GeneratorKind::Secret => "Secret",
@@ -43,7 +43,7 @@ impl GeneratorKind {
     }
 
     /// Returns the kustomization field that lists generators of this kind.
-    pub fn field(self) -> &'static str {
+    pub(crate) fn field(self) -> &'static str {
         match self {
             GeneratorKind::ConfigMap => "configMapGenerator",
             GeneratorKind::Secret => "secretGenerator",
@@ -62,7 +62,7 @@ impl GeneratorKind {
 /// What a generated object does to an existing object with the same id
 /// (api/types/generationbehavior.go).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Behavior {
+pub(crate) enum Behavior {
     /// No `behavior`, or one kustomize does not know (matching is exact: `Merge` is unknown).
     /// kustomize accepts it without complaint and treats it exactly like [`Behavior::Create`].
     #[default]
@@ -77,7 +77,7 @@ pub enum Behavior {
 
 impl Behavior {
     /// Reads a `behavior` value as kustomize's `NewGenerationBehavior` does.
-    pub fn parse(text: &str) -> Behavior {
+    pub(crate) fn parse(text: &str) -> Behavior {
         match text {
             "create" => Behavior::Create,
             "replace" => Behavior::Replace,
@@ -87,7 +87,7 @@ impl Behavior {
     }
 
     /// Returns kustomize's name for the behavior (`unspecified` for [`Behavior::Unspecified`]).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Behavior::Unspecified => "unspecified",
             Behavior::Create => "create",
@@ -97,14 +97,14 @@ impl Behavior {
     }
 
     /// Returns true for `merge` and `replace`, which need an existing object to edit.
-    pub fn edits_existing(self) -> bool {
+    pub(crate) fn edits_existing(self) -> bool {
         matches!(self, Behavior::Replace | Behavior::Merge)
     }
 }
 
 /// One entry of `literals`, `files` or `envs`, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KvSource {
+pub(crate) struct KvSource {
     /// The text as written (`K=V`, `[key=]path`, or an env file path).
     pub text: String,
     /// Its span in the kustomization file.
@@ -113,7 +113,7 @@ pub struct KvSource {
 
 /// `generatorOptions`, or a generator entry's `options` (api/types/generatoroptions.go).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GeneratorOptions {
+pub(crate) struct GeneratorOptions {
     /// Labels added to the generated object.
     pub labels: BTreeMap<String, String>,
     /// Annotations added to the generated object.
@@ -127,7 +127,7 @@ pub struct GeneratorOptions {
 impl GeneratorOptions {
     /// Reads a kustomization's top-level `generatorOptions` from its node, if present and not
     /// null. `file` is the kustomization file, for error locations.
-    pub fn from_kustomization(
+    pub(crate) fn from_kustomization(
         file: &Arc<SourceFile>,
         node: Option<&Node>,
     ) -> Result<Option<GeneratorOptions>> {
@@ -149,7 +149,7 @@ impl GeneratorOptions {
     /// as kustomize's `MergeGlobalOptionsIntoLocal` does: a local label or annotation beats a
     /// global one with the same key, and a boolean is true if either is (a local `false`
     /// cannot override a global `true`).
-    pub fn with_global(&self, global: Option<&GeneratorOptions>) -> GeneratorOptions {
+    pub(crate) fn with_global(&self, global: Option<&GeneratorOptions>) -> GeneratorOptions {
         let mut merged = self.clone();
         if let Some(g) = global {
             for (k, v) in &g.labels {
@@ -171,7 +171,7 @@ impl GeneratorOptions {
 /// One `configMapGenerator` or `secretGenerator` entry (api/types/generatorargs.go,
 /// kvpairsources.go, secretargs.go).
 #[derive(Clone, Debug)]
-pub struct GeneratorArgs {
+pub(crate) struct GeneratorArgs {
     /// Which generator the entry came from.
     pub kind: GeneratorKind,
     /// `name`: the object's name before prefixes, suffixes and the hash ("" if unset; an
@@ -201,7 +201,11 @@ pub struct GeneratorArgs {
 impl GeneratorArgs {
     /// Reads one entry of `configMapGenerator` or `secretGenerator` (as `kind` says) from its
     /// node in `file`.
-    pub fn from_node(file: &Arc<SourceFile>, kind: GeneratorKind, node: &Node) -> Result<Self> {
+    pub(crate) fn from_node(
+        file: &Arc<SourceFile>,
+        kind: GeneratorKind,
+        node: &Node,
+    ) -> Result<Self> {
         let mut args = GeneratorArgs {
             kind,
             name: String::new(),
@@ -275,13 +279,18 @@ impl GeneratorArgs {
     }
 
     /// Returns an error located at `span` of the kustomization file this entry came from.
-    pub fn error_at(&self, kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
+    pub(crate) fn error_at(
+        &self,
+        kind: ErrorKind,
+        message: impl Into<String>,
+        span: Span,
+    ) -> Error {
         Error::at(kind, message, &self.file, span)
     }
 }
 
 /// Every field of an entry; `type` (last) only for a Secret.
-pub const FIELDS: [&str; 9] = [
+pub(crate) const FIELDS: [&str; 9] = [
     "name",
     "namespace",
     "behavior",
@@ -295,7 +304,7 @@ pub const FIELDS: [&str; 9] = [
 
 /// Reads every entry of a `configMapGenerator` or `secretGenerator` field, given the field's
 /// node (`None` or null: no entries).
-pub fn read_generators(
+pub(crate) fn read_generators(
     file: &Arc<SourceFile>,
     kind: GeneratorKind,
     field: Option<&Node>,

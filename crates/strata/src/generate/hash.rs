@@ -40,7 +40,7 @@ enum Json {
 /// Fails for other kinds (kustomize hashes those as a Go struct dump of the YAML node, which
 /// Strata does not reproduce), for values JSON cannot hold (`.inf`, `.nan`: kustomize's
 /// `json: unsupported value: +Inf`) and for scalars whose tag contradicts their text.
-pub fn hashed_json(node: &Node) -> Result<String> {
+pub(crate) fn hashed_json(node: &Node) -> Result<String> {
     let Some(m) = node.as_mapping() else {
         return Err(Error::new(
             ErrorKind::Unsupported,
@@ -86,7 +86,7 @@ pub fn hashed_json(node: &Node) -> Result<String> {
 /// Returns the 10-character name suffix kustomize appends (as `-<suffix>`) to a generated
 /// ConfigMap or Secret: [`hashed_json`], SHA-256, first 10 hex digits with `0→g 1→h 3→k a→m
 /// e→t` (api/hasher/hasher.go `encode`, copied by kustomize from kubectl).
-pub fn hash_suffix(node: &Node) -> Result<String> {
+pub(crate) fn hash_suffix(node: &Node) -> Result<String> {
     Ok(suffix_of_hex(&sha256_hex(&hashed_json(node)?)))
 }
 

@@ -26,11 +26,10 @@ mod kv;
 
 use std::collections::BTreeMap;
 
-pub use args::{
-    Behavior, FIELDS as ARG_FIELDS, GeneratorArgs, GeneratorKind, GeneratorOptions, KvSource,
-    read_generators,
+pub(crate) use args::{
+    Behavior, FIELDS as ARG_FIELDS, GeneratorArgs, GeneratorKind, GeneratorOptions, read_generators,
 };
-pub use hash::{hash_suffix, hashed_json};
+pub(crate) use hash::hash_suffix;
 pub(crate) use kv::encode_base64;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -44,14 +43,14 @@ use crate::yaml::{Entry, Mapping, Node, NodeKind, Scalar};
 /// and context are kept. kustomize's own texts are, for reference: `evalsymlink failure on
 /// '<abs>' : lstat <abs>: no such file or directory`, `'<abs>' must resolve to a file`, and
 /// `security; file '<abs>' is not in or below '<root>'`.
-pub trait KvFiles {
+pub(crate) trait KvFiles {
     /// Returns the contents of the file at `path`.
     fn read(&self, path: &str) -> Result<Vec<u8>>;
 }
 
 /// A generated ConfigMap or Secret.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Generated {
+pub(crate) struct Generated {
     /// The whole document: `apiVersion: v1`, `kind`, `metadata` (`name`, `namespace` if set,
     /// `labels` and `annotations` if any), `data` and `binaryData` (ConfigMap; each only if it
     /// has keys) or `type` and `data` (Secret; `data` always), `immutable: true` if asked for.
@@ -65,7 +64,7 @@ pub struct Generated {
 }
 
 /// Generates the object for `args`: a ConfigMap or a Secret as its kind says.
-pub fn generate(
+pub(crate) fn generate(
     args: &GeneratorArgs,
     global: Option<&GeneratorOptions>,
     files: &dyn KvFiles,
@@ -83,7 +82,7 @@ pub fn generate(
 /// `binaryData` as base64, wrapped as kustomize wraps it. Errors, located at the entry or the
 /// offending source, carry kustomize's messages: `a configmap must have a name`, `loading KV
 /// pairs: ...` and `configmap NAME illegally repeats the key `K``.
-pub fn generate_config_map(
+pub(crate) fn generate_config_map(
     args: &GeneratorArgs,
     global: Option<&GeneratorOptions>,
     files: &dyn KvFiles,
@@ -95,7 +94,7 @@ pub fn generate_config_map(
 /// `type` is `args.secret_type` or `Opaque`, every value is base64 in `data` (lines of 70
 /// characters, each ending in `\n`, once the encoding reaches 70). Errors as for
 /// [`generate_config_map`] (kustomize's messages say "configmap" for Secrets too).
-pub fn generate_secret(
+pub(crate) fn generate_secret(
     args: &GeneratorArgs,
     global: Option<&GeneratorOptions>,
     files: &dyn KvFiles,
@@ -232,7 +231,11 @@ fn string_map_of(node: Option<&Node>) -> BTreeMap<String, String> {
 /// place and build history (previous ids, for name references): those are the caller's.
 ///
 /// Fails for a `new` whose behavior is not merge or replace.
-pub fn merge_generated(existing: &mut Node, existing_hash: bool, new: &Generated) -> Result<bool> {
+pub(crate) fn merge_generated(
+    existing: &mut Node,
+    existing_hash: bool,
+    new: &Generated,
+) -> Result<bool> {
     if !new.behavior.edits_existing() {
         return Err(Error::new(
             ErrorKind::DuplicateId,
@@ -289,5 +292,8 @@ pub fn merge_generated(existing: &mut Node, existing_hash: bool, new: &Generated
 }
 
 #[cfg(test)]
-#[allow(clippy::disallowed_methods)] // the tests read the shared hash examples from disk
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the tests read the shared hash examples from disk"
+)]
 mod tests;

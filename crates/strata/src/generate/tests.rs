@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::hash::hashed_json;
 use super::*;
 use crate::error::{Error, ErrorKind};
 use crate::source::SourceFile;
@@ -505,7 +506,7 @@ fn build_example(dir: &Path) -> Vec<Obj> {
 #[test]
 fn hash_examples() {
     let Some(dir) = hash_examples_dir() else {
-        #[expect(clippy::print_stderr)]
+        #[expect(clippy::print_stderr, reason = "a skipped test says why")]
         {
             eprintln!(
                 "note: shared/reference/hash-examples not found; set STRATA_SHARED (skipped)"

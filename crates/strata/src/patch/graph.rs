@@ -22,11 +22,11 @@ use crate::yaml::resolve::{self, Tag};
 mod tags {
     use super::Tag;
 
-    pub const NULL: &str = Tag::Null.as_str();
-    pub const STR: &str = Tag::Str.as_str();
-    pub const MERGE: &str = Tag::Merge.as_str();
-    pub const MAP: &str = "!!map";
-    pub const SEQ: &str = "!!seq";
+    pub(super) const NULL: &str = Tag::Null.as_str();
+    pub(super) const STR: &str = Tag::Str.as_str();
+    pub(super) const MERGE: &str = Tag::Merge.as_str();
+    pub(super) const MAP: &str = "!!map";
+    pub(super) const SEQ: &str = "!!seq";
 }
 
 /// Index of a node in the [`Graph`].
@@ -34,14 +34,14 @@ pub(super) type Id = usize;
 
 /// go-yaml v3 `Style` bits.
 pub(super) mod style {
-    pub const TAGGED: u8 = 1;
-    pub const DOUBLE: u8 = 2;
-    pub const SINGLE: u8 = 4;
-    pub const LITERAL: u8 = 8;
-    pub const FOLDED: u8 = 16;
-    pub const FLOW: u8 = 32;
+    pub(crate) const TAGGED: u8 = 1;
+    pub(crate) const DOUBLE: u8 = 2;
+    pub(crate) const SINGLE: u8 = 4;
+    pub(crate) const LITERAL: u8 = 8;
+    pub(crate) const FOLDED: u8 = 16;
+    pub(crate) const FLOW: u8 = 32;
     /// Any quoted or block style.
-    pub const QUOTED: u8 = DOUBLE | SINGLE | LITERAL | FOLDED;
+    pub(crate) const QUOTED: u8 = DOUBLE | SINGLE | LITERAL | FOLDED;
 }
 
 /// go-yaml v3 `Kind` (documents and aliases never reach the merge).

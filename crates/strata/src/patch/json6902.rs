@@ -1,8 +1,8 @@
 //! JSON 6902 patches with the lenient semantics kustomize gets from evanphx/json-patch v4.
 //!
 //! Stage: patch (the `patches:` and `patchesJson6902:` transformers). This module may use
-//! [`crate::yaml`], [`crate::source`], [`crate::error`] and `crate::go`; it knows nothing of
-//! resources or kustomizations, so the caller picks the targets ([`super::target`]) and words
+//! [`crate::yaml`], [`crate::source`], `crate::error` and `crate::go`; it knows nothing of
+//! resources or kustomizations, so the caller picks the targets (`super::target`) and words
 //! the transformer-level errors.
 //!
 //! kustomize's filter (api/filters/patchjson6902/patchjson6902.go) does not patch the YAML
@@ -590,6 +590,19 @@ fn key_node(key: &str) -> Node {
 /// words the "empty" error (`patch appears to be empty; ...`). Errors carry encoding/json's
 /// or go-yaml's message (e.g. `invalid character ']' looking for beginning of value`,
 /// `json: cannot unmarshal object into Go value of type jsonpatch.Patch`), located in `file`.
+///
+/// ```
+/// use strata::patch::json6902::parse_operations;
+/// use strata::source::SourceFile;
+///
+/// let ops = parse_operations(&SourceFile::new(
+///     "ops.yaml",
+///     "- op: replace\n  path: /spec/replicas\n  value: 3\n",
+/// ))?;
+/// assert_eq!(ops.len(), 1);
+/// assert_eq!(ops[0].op, "replace");
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub fn parse_operations(file: &Arc<SourceFile>) -> Result<Vec<Operation>> {
     let text = file.text.as_str();
     if text.is_empty() {
@@ -1101,6 +1114,22 @@ impl<'a> JsonParser<'a> {
 /// node and span. The caller keeps kustomize's transformer-level steps: the internal
 /// annotations are restored afterwards and `PatchTransformer` calls `StorePreviousId` on
 /// each target first.
+///
+/// ```
+/// use strata::patch::json6902::{apply, parse_operations};
+/// use strata::source::SourceFile;
+/// use strata::yaml::parse::{ParseOptions, parse_single};
+///
+/// let ops = parse_operations(&SourceFile::new(
+///     "ops.yaml",
+///     "- op: add\n  path: /metadata/labels\n  value: {app: web}\n",
+/// ))?;
+/// let file = SourceFile::new("cm.yaml", "kind: ConfigMap\nmetadata:\n  name: web\n");
+/// let mut doc = parse_single(&file, ParseOptions::default())?.ok_or("empty")?;
+/// apply(&mut doc, &ops)?;
+/// assert_eq!(doc.get_str(&["metadata", "labels", "app"]), Some("web"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn apply(doc: &mut Node, ops: &[Operation]) -> Result<(), PatchError> {
     let mut root = doc_to_j(doc, 1, false)?;
     let mut copied = 0usize;

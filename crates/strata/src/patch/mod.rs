@@ -2,7 +2,7 @@
 //! selection of patch targets.
 //!
 //! Stage: `patch` sits below the build and above the node model. It may use [`crate::yaml`]
-//! (nodes), [`crate::schema`] (merge keys) and [`crate::source`] (spans); it reads no files and
+//! (nodes), `crate::schema` (merge keys) and [`crate::source`] (spans); it reads no files and
 //! knows nothing of kustomizations or resource maps.
 //!
 //! # Applying `kustomize build`'s strategic-merge patches
@@ -46,4 +46,4 @@
 mod graph;
 pub mod json6902;
 pub mod strategic_merge;
-pub mod target;
+pub(crate) mod target;

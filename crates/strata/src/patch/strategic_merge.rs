@@ -12,9 +12,9 @@
 //!   style of the node it overwrites): patching `a: "1"` with `a: 2` gives `a: "2"`.
 //! - **Lists** merge by key where the schema has a `merge` patch strategy (`containers` by
 //!   `name`, `ports` by `containerPort` + `protocol`), as sets for keyless ones
-//!   (`finalizers`), and are replaced otherwise. The schema is a [`Schemas`]: the built-in
+//!   (`finalizers`), and are replaced otherwise. The schema is a `Schemas`: the built-in
 //!   Kubernetes v1.21.2 one unless a kustomization's `openapi:` brings a custom one
-//!   ([`strategic_merge_with`], [`kustomize_patch_with`]); it is found from the document's
+//!   (`kustomize_patch_with`, which a build calls); it is found from the document's
 //!   `apiVersion`/`kind` (and for a node without schema, from its own `apiVersion`/`kind`).
 //!   With
 //!   [`MergeOptions::infer_associative_lists`], lists without schema whose elements all have a
@@ -25,7 +25,7 @@
 //!   "x-kubernetes-patch-strategy": "merge"}`. The line comment of the value, else of its key
 //!   (where go-yaml puts `key: # ...` before a block collection), else the head comment; dest
 //!   before the patch; a JSON object with at least one member. A build keeps the comments of
-//!   files that may hold one ([`may_hold_comment_schema`]). Checked with `kubectl kustomize`
+//!   files that may hold one (`may_hold_comment_schema`). Checked with `kubectl kustomize`
 //!   v5.5 (fixtures `patches-sm-comment-*`) and kyaml's merge2 tests.
 //! - **Directives**: `$patch: delete`, `replace` and `merge` on maps and list elements, and as
 //!   a lone `- $patch: ...` element of a list. Nothing else is special: kyaml knows no
@@ -40,7 +40,7 @@
 //! `smp-examples/02`).
 //!
 //! Stage: `patch`. Uses the node model and parser ([`crate::yaml`]), the merge tables
-//! ([`crate::schema`]) and [`crate::source`]; reads no files (callers hand it text) and knows
+//! (`crate::schema`) and [`crate::source`]; reads no files (callers hand it text) and knows
 //! nothing of kustomizations.
 
 use std::fmt;
@@ -130,6 +130,19 @@ impl MergeError {
 /// Comments are kept. A document's own head and foot comments (the parser puts them on the
 /// root's head and foot) stay dest's: kyaml merges the documents' contents, so the patch's
 /// document comments are dropped.
+///
+/// ```
+/// use strata::patch::strategic_merge::{MergeOptions, merge_files};
+/// use strata::source::SourceFile;
+///
+/// let dest = SourceFile::new("dest.yaml", "spec:\n  replicas: 1 # keep\n  paused: true\n");
+/// let patch = SourceFile::new("patch.yaml", "spec:\n  replicas: 3\n");
+/// let docs = merge_files(&dest, &patch, &MergeOptions::default())?;
+/// assert_eq!(docs.len(), 1);
+/// assert_eq!(docs[0].get_str(&["spec", "replicas"]), Some("3"));
+/// assert_eq!(docs[0].get_str(&["spec", "paused"]), Some("true"));
+/// # Ok::<(), strata::Error>(())
+/// ```
 pub fn merge_files(
     dest: &Arc<SourceFile>,
     patch: &Arc<SourceFile>,
@@ -177,8 +190,24 @@ pub fn merge_files(
 /// dest's nodes survive, and the patch's where the patch's nodes were taken; only nodes from
 /// dest keep their spans.
 ///
-/// The merge uses the built-in schema ([`Schemas::BUILTIN`]); [`strategic_merge_with`] takes
-/// another. For `kustomize build`, use [`kustomize_patch`], which differs at the root.
+/// The merge uses the built-in schema. For `kustomize build`, use [`kustomize_patch`], which
+/// differs at the root.
+///
+/// ```
+/// use strata::patch::strategic_merge::{MergeOptions, strategic_merge};
+/// use strata::source::SourceFile;
+/// use strata::yaml::parse::{ParseOptions, parse_single};
+///
+/// let parse = |t: &str| parse_single(&SourceFile::new("x.yaml", t), ParseOptions::default());
+/// let dest = parse("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: a:1\n")?
+///     .ok_or("empty")?;
+/// let patch = parse("spec:\n  containers:\n  - name: a\n    image: a:2\n")?.ok_or("empty")?;
+/// // Pod containers merge by `name` in the built-in schema.
+/// let merged = strategic_merge(&dest, &patch, &MergeOptions::default())?.ok_or("deleted")?;
+/// let containers = merged.get_path(&["spec", "containers"]).and_then(|c| c.as_sequence());
+/// assert_eq!(containers.map(|c| c.len()), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn strategic_merge(
     dest: &Node,
     patch: &Node,
@@ -189,7 +218,8 @@ pub fn strategic_merge(
 
 /// [`strategic_merge`] with the merge keys and list strategies of `schemas` (a build's
 /// `openapi:` schema, see [`crate::schema::SchemaState`]).
-pub fn strategic_merge_with(
+#[cfg(test)]
+pub(crate) fn strategic_merge_with(
     dest: &Node,
     patch: &Node,
     opts: &MergeOptions,
@@ -208,7 +238,7 @@ pub fn strategic_merge_with(
 /// root leaves the resource as it was (oracle: kustomize v5.5), while `$patch: delete`
 /// removes it (`None`). See [`super`] for what kustomize does around the call.
 ///
-/// The merge uses the built-in schema; a build passes its own to [`kustomize_patch_with`].
+/// The merge uses the built-in schema; a build passes its own to `kustomize_patch_with`.
 pub fn kustomize_patch(resource: &Node, patch: &Node) -> Result<Option<Node>, MergeError> {
     kustomize_patch_with(resource, patch, &Schemas::BUILTIN)
 }
@@ -216,7 +246,7 @@ pub fn kustomize_patch(resource: &Node, patch: &Node) -> Result<Option<Node>, Me
 /// [`kustomize_patch`] with the merge keys and list strategies of `schemas`: the build's
 /// schema at the time of the patch, which its `openapi:` fields select
 /// ([`crate::schema::SchemaState::schemas`]).
-pub fn kustomize_patch_with(
+pub(crate) fn kustomize_patch_with(
     resource: &Node,
     patch: &Node,
     schemas: &Schemas,
@@ -269,7 +299,7 @@ fn run(
 /// its comments for the merge to find it: kyaml reads resources and patches with their
 /// comments, and merges with a schema written in a field's comment ([`CommentSchema`]).
 /// Comments cost a second pass over the text, so other files are read without them.
-pub fn may_hold_comment_schema(text: &str) -> bool {
+pub(crate) fn may_hold_comment_schema(text: &str) -> bool {
     text.match_indices('#').any(|(i, _)| {
         text.get(i..)
             .unwrap_or_default()

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::kustomization::json_type;
-pub use crate::resource::LabelSelector;
+pub(crate) use crate::resource::LabelSelector;
 use crate::resource::regex::{self, GoRegex, RegexError};
 use crate::resource::{Gvk, ResId, Resource};
 use crate::source::{SourceFile, Span};
@@ -30,7 +30,7 @@ use crate::yaml::resolve::{self, Value};
 
 /// A `target:` selector (kustomize's `types.Selector`).
 #[derive(Clone, Debug, Default)]
-pub struct Selector {
+pub(crate) struct Selector {
     /// API group regex (empty matches any).
     pub group: String,
     /// API version regex.
@@ -60,7 +60,11 @@ impl Selector {
     /// `cannot unmarshal number into Go struct field Selector.patches.target.ResId.name of
     /// type string` (oracle, kustomize v5.6), both after `invalid Kustomization: `. Values
     /// are typed as YAML 1.1 (`name: yes` is a bool).
-    pub fn from_node(node: &Node, file: &Arc<SourceFile>, field: &str) -> Result<Option<Selector>> {
+    pub(crate) fn from_node(
+        node: &Node,
+        file: &Arc<SourceFile>,
+        field: &str,
+    ) -> Result<Option<Selector>> {
         let err = |msg: String, span: Span| {
             Error::at(
                 ErrorKind::Kustomization,
@@ -222,7 +226,7 @@ fn metadata_value<'n>(node: &'n Node, field: &str, key: &str) -> Option<&'n str>
 /// Fails for a regex Go would not compile (`error parsing regexp: …`) and for a label or
 /// annotation selector that does not parse (`unable to parse requirement: …`), located at the
 /// selector.
-pub fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
+pub(crate) fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>> {
     let compiled = Compiled::new(sel).map_err(|e| sel.error(e.0))?;
     let mut labels: Option<LabelSelector> = None;
     let mut annotations: Option<LabelSelector> = None;
@@ -268,7 +272,7 @@ fn id_matches(c: &Compiled, r: &Resource) -> bool {
 
 /// Why [`get_by_id`] found no single resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IdMatchError {
+pub(crate) enum IdMatchError {
     /// No resource has the id.
     None(String),
     /// Several resources have it; their positions are kept for hints.
@@ -278,7 +282,7 @@ pub enum IdMatchError {
 impl IdMatchError {
     /// Returns kustomize's message, e.g. `no matches for Id Thing.v1.[noGrp]/web.[noNs];
     /// failed to find unique target for patch Thing.v1.[noGrp]/web.[noNs]`.
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         match self {
             IdMatchError::None(m) | IdMatchError::Many(m, _) => m,
         }
@@ -291,7 +295,10 @@ impl IdMatchError {
 ///
 /// The strategic-merge transformer puts `no resource matches strategic merge patch "<id>": `
 /// before the message (oracle, kustomize v5.6).
-pub fn get_by_id(resources: &[Resource], id: &ResId) -> std::result::Result<usize, IdMatchError> {
+pub(crate) fn get_by_id(
+    resources: &[Resource],
+    id: &ResId,
+) -> std::result::Result<usize, IdMatchError> {
     let found: Vec<usize> = resources
         .iter()
         .enumerate()
@@ -322,14 +329,14 @@ pub fn get_by_id(resources: &[Resource], id: &ResId) -> std::result::Result<usiz
 /// Returns Strata's hint for a selector that matched nothing: the closest candidates and
 /// whether a name prefix or suffix, a namespace, the kind or a label selector explains the
 /// miss. One line per finding, each starting with `hint: `; empty if nothing helps.
-pub fn explain_miss(resources: &[Resource], sel: &Selector) -> String {
+pub(crate) fn explain_miss(resources: &[Resource], sel: &Selector) -> String {
     let literal = is_literal(&sel.name).then(|| sel.name.clone());
     explain(resources, sel, literal.as_deref())
 }
 
 /// Returns Strata's hint for a [`get_by_id`] failure: for no match, the same findings as
 /// [`explain_miss`]; for several, which id of each resource matched and how to pick one.
-pub fn explain_id_miss(resources: &[Resource], id: &ResId, err: &IdMatchError) -> String {
+pub(crate) fn explain_id_miss(resources: &[Resource], id: &ResId, err: &IdMatchError) -> String {
     match err {
         IdMatchError::Many(_, found) => {
             let key = id.key();

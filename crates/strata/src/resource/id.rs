@@ -30,7 +30,7 @@ impl Gvk {
 
     /// Returns true if `selector` selects this GVK: each of its non-empty parts is equal
     /// (kustomize's `Gvk.IsSelected`).
-    pub fn is_selected_by(&self, selector: &Gvk) -> bool {
+    pub(crate) fn is_selected_by(&self, selector: &Gvk) -> bool {
         (selector.group.is_empty() || selector.group == self.group)
             && (selector.version.is_empty() || selector.version == self.version)
             && (selector.kind.is_empty() || selector.kind == self.kind)
@@ -66,7 +66,7 @@ impl fmt::Display for Gvk {
     }
 }
 
-/// A resource's identity. Two ids are the same resource when [`ResId::key`] agrees: the
+/// A resource's identity. Two ids are the same resource when `ResId::key` agrees: the
 /// namespace compares as kustomize's `EffectiveNamespace` (empty = `default`; cluster-scoped
 /// kinds have none).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -82,7 +82,7 @@ pub struct ResId {
 
 /// The normalized form of a [`ResId`] used for equality and indexing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IdKey {
+pub(crate) struct IdKey {
     gvk: Gvk,
     name: String,
     namespace: Option<String>,
@@ -90,7 +90,7 @@ pub struct IdKey {
 
 impl IdKey {
     /// Returns true if this is `id`'s key (`id.key() == *self`), without allocating.
-    pub fn is_key_of(&self, id: &ResId) -> bool {
+    pub(crate) fn is_key_of(&self, id: &ResId) -> bool {
         self.gvk == id.gvk
             && self.name == id.name
             && self.namespace.as_deref() == id.effective_namespace()
@@ -100,7 +100,7 @@ impl IdKey {
 impl ResId {
     /// Reads the id from a document as it stands (kyaml's `resid.FromRNode`): `apiVersion`,
     /// `kind`, `metadata.name` and `metadata.namespace`, empty where missing.
-    pub fn from_node(node: &crate::yaml::Node) -> ResId {
+    pub(crate) fn from_node(node: &crate::yaml::Node) -> ResId {
         let get = |path: &[&str]| node.get_str(path).unwrap_or("").to_owned();
         ResId {
             gvk: Gvk::from_api_version(&get(&["apiVersion"]), &get(&["kind"])),
@@ -128,7 +128,7 @@ impl ResId {
 
     /// Returns true if both ids name the same resource (kustomize's `ResId.Equals`): same
     /// group, version, kind and name, same effective namespace. Unlike comparing
-    /// [`ResId::key`]s, it allocates nothing.
+    /// `ResId::key`s, it allocates nothing.
     pub fn equals(&self, other: &ResId) -> bool {
         self.name == other.name
             && self.gvk == other.gvk
@@ -136,7 +136,7 @@ impl ResId {
     }
 
     /// Returns the key two ids must share to name the same resource.
-    pub fn key(&self) -> IdKey {
+    pub(crate) fn key(&self) -> IdKey {
         IdKey {
             gvk: self.gvk.clone(),
             name: self.name.clone(),
@@ -164,7 +164,7 @@ impl fmt::Display for ResId {
 
 /// Returns true if the kind is cluster-scoped in the built-in schema; kinds the schema does
 /// not know (custom resources) count as namespaced (kyaml `IsCertainlyClusterScoped`).
-pub fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
+pub(super) fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
     crate::schema::is_namespaced(api_version, kind) == Some(false)
 }
 

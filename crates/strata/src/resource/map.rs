@@ -9,19 +9,19 @@ use super::{IdKey, Resource};
 
 /// An ordered collection of resources with unique ids.
 #[derive(Clone, Debug, Default)]
-pub struct ResourceMap {
+pub(crate) struct ResourceMap {
     resources: Vec<Resource>,
     index: HashMap<IdKey, usize>,
 }
 
 impl ResourceMap {
     /// Returns an empty map.
-    pub fn new() -> ResourceMap {
+    pub(crate) fn new() -> ResourceMap {
         ResourceMap::default()
     }
 
     /// Appends `r`, or returns it back if a resource with the same id is already present.
-    pub fn append(&mut self, r: Resource) -> Result<(), Box<Resource>> {
+    pub(crate) fn append(&mut self, r: Resource) -> Result<(), Box<Resource>> {
         let key = r.id().key();
         if self.index.contains_key(&key) {
             return Err(Box::new(r));
@@ -31,31 +31,27 @@ impl ResourceMap {
         Ok(())
     }
 
-    /// Returns the resource with the id key `key`.
-    pub fn get(&self, key: &IdKey) -> Option<&Resource> {
-        self.index.get(key).and_then(|&i| self.resources.get(i))
-    }
-
+    #[cfg(test)]
     /// Returns the position of the resource with the id key `key`.
-    pub fn position(&self, key: &IdKey) -> Option<usize> {
+    pub(crate) fn position(&self, key: &IdKey) -> Option<usize> {
         self.index.get(key).copied()
     }
 
     /// Returns the resources in order.
-    pub fn resources(&self) -> &[Resource] {
+    pub(crate) fn resources(&self) -> &[Resource] {
         &self.resources
     }
 
     /// Iterates over the resources mutably. Identity fields must not change through it (the
     /// index would go stale); use [`ResourceMap::update_all`] for renames.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Resource> {
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Resource> {
         self.resources.iter_mut()
     }
 
     /// Changes the resource at position `i` in place and re-indexes it if its id changed.
     /// Returns the new id if another resource already has it (the map is then left
     /// inconsistent, so the caller must give up the build).
-    pub fn modify<T>(
+    pub(crate) fn modify<T>(
         &mut self,
         i: usize,
         f: impl FnOnce(&mut Resource) -> T,
@@ -77,7 +73,7 @@ impl ResourceMap {
     }
 
     /// Removes the resources at the given positions, keeping the order of the rest.
-    pub fn remove_at(&mut self, positions: &[usize]) {
+    pub(crate) fn remove_at(&mut self, positions: &[usize]) {
         if positions.is_empty() {
             return;
         }
@@ -92,23 +88,18 @@ impl ResourceMap {
     }
 
     /// Returns the number of resources.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.resources.len()
     }
 
-    /// Returns true if there are no resources.
-    pub fn is_empty(&self) -> bool {
-        self.resources.is_empty()
-    }
-
     /// Takes the resources out, in order.
-    pub fn into_resources(self) -> Vec<Resource> {
+    pub(crate) fn into_resources(self) -> Vec<Resource> {
         self.resources
     }
 
     /// Replaces the content with `resources` in the given order, rebuilding the index. Returns
     /// the first resource whose id repeats an earlier one.
-    pub fn replace_all(&mut self, resources: Vec<Resource>) -> Result<(), Box<Resource>> {
+    pub(crate) fn replace_all(&mut self, resources: Vec<Resource>) -> Result<(), Box<Resource>> {
         self.resources.clear();
         self.index.clear();
         for r in resources {
@@ -119,7 +110,10 @@ impl ResourceMap {
 
     /// Gives mutable access to every resource; ids are re-indexed afterwards, and the first
     /// resource whose new id collides with another is returned as an error.
-    pub fn update_all<F: FnMut(&mut Resource)>(&mut self, mut f: F) -> Result<(), Box<Resource>> {
+    pub(crate) fn update_all<F: FnMut(&mut Resource)>(
+        &mut self,
+        mut f: F,
+    ) -> Result<(), Box<Resource>> {
         for r in &mut self.resources {
             f(r);
         }
@@ -139,8 +133,10 @@ impl ResourceMap {
             return false;
         }
         let mut by_position: Vec<Option<&IdKey>> = vec![None; self.resources.len()];
-        // Only fills a table by position: the hash order reaches nothing.
-        #[expect(clippy::iter_over_hash_type)]
+        #[expect(
+            clippy::iter_over_hash_type,
+            reason = "only fills a table by position: the hash order reaches nothing"
+        )]
         for (key, &i) in &self.index {
             match by_position.get_mut(i) {
                 Some(slot) => *slot = Some(key),

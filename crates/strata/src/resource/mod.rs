@@ -10,9 +10,10 @@ mod selector;
 
 use std::sync::Arc;
 
-pub use id::{Gvk, IdKey, ResId};
-pub use map::ResourceMap;
-pub use selector::LabelSelector;
+pub(crate) use id::IdKey;
+pub use id::{Gvk, ResId};
+pub(crate) use map::ResourceMap;
+pub(crate) use selector::LabelSelector;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::SourceFile;
@@ -30,7 +31,7 @@ pub struct Resource {
 /// What the build remembers about a resource, kept beside the document instead of in
 /// annotations as kustomize does (`config.kubernetes.io/previousNames`, `.../prefixes`...).
 #[derive(Clone, Debug, Default)]
-pub struct History {
+pub(crate) struct History {
     /// Ids the resource had before each rename, oldest first (kustomize's `PrevIds`); their
     /// namespaces are effective namespaces (`default` for none).
     pub prev_ids: Vec<ResId>,
@@ -53,7 +54,7 @@ pub struct History {
 
 /// The annotations kustomize keeps its build state in (resource.go `BuildAnnotations`); it
 /// removes them before printing.
-pub const BUILD_ANNOTATIONS: &[&str] = &[
+pub(crate) const BUILD_ANNOTATIONS: &[&str] = &[
     "internal.config.kubernetes.io/previousKinds",
     "internal.config.kubernetes.io/previousNames",
     "internal.config.kubernetes.io/prefixes",
@@ -82,7 +83,7 @@ impl History {
     ///
     /// Strata keeps this state here instead; a JSON 6902 patch, which kustomize applies to
     /// the document with these annotations in it, is the one place where they show.
-    pub fn build_annotations(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn build_annotations(&self) -> Vec<(&'static str, String)> {
         fn csv<'a>(values: impl Iterator<Item = &'a str>) -> String {
             values
                 .filter(|v| !v.is_empty())
@@ -135,7 +136,7 @@ impl History {
     /// (`config.kubernetes.io/origin`) and the transformers that ran over it so far
     /// (`alpha.config.kubernetes.io/transformations`). kustomize drops the ones
     /// `buildMetadata` does not ask for at the end.
-    pub fn origin_annotations(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn origin_annotations(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if let Some(o) = &self.origin {
             let mut text = String::new();
@@ -154,16 +155,16 @@ impl History {
 }
 
 /// kustomize's `OriginAnnotationKey`.
-pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+pub(crate) const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
 
 /// kustomize's `TransformerAnnotationKey`.
-pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
+pub(crate) const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
 
 /// Where an object came from or which transformer touched it: kustomize's
 /// `resource.Origin`, printed into `config.kubernetes.io/origin` and
 /// `alpha.config.kubernetes.io/transformations`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The file the object was read from, relative to the top kustomization (or to the
     /// root of its remote repository).
     pub path: String,
@@ -179,7 +180,7 @@ pub struct Origin {
 
 impl Origin {
     /// Returns an origin for a file path.
-    pub fn file(path: String) -> Origin {
+    pub(crate) fn file(path: String) -> Origin {
         Origin {
             path,
             ..Origin::default()
@@ -187,7 +188,7 @@ impl Origin {
     }
 
     /// Returns the origin of a builtin generator or transformer configured in `configured_in`.
-    pub fn builtin(configured_in: String, kind: &str) -> Origin {
+    pub(crate) fn builtin(configured_in: String, kind: &str) -> Origin {
         Origin {
             configured_in,
             configured_by: Some(["builtin".into(), kind.into(), String::new(), String::new()]),
@@ -197,7 +198,7 @@ impl Origin {
 
     /// Writes the origin as kustomize's YAML lines, each prefixed by `indent` (the first
     /// by `first`).
-    pub fn write_yaml(&self, out: &mut String, first: &str, indent: &str) {
+    pub(crate) fn write_yaml(&self, out: &mut String, first: &str, indent: &str) {
         let mut lines: Vec<String> = Vec::new();
         if !self.path.is_empty() {
             lines.push(format!("path: {}", self.path));
@@ -230,7 +231,7 @@ impl Origin {
 impl Resource {
     /// Makes a resource from a document root, which must be a mapping with a `kind` and (for
     /// all but `*List` kinds) a `metadata.name`, as kyaml's `GetValidatedMetadata` requires.
-    pub fn from_node(node: Node, origin: &Arc<SourceFile>) -> Result<Resource> {
+    pub(crate) fn from_node(node: Node, origin: &Arc<SourceFile>) -> Result<Resource> {
         let at = |msg: String, n: &Node| Error::at(ErrorKind::Resource, msg, origin, n.span);
         let Some(m) = node.as_mapping() else {
             return Err(at(
@@ -307,18 +308,18 @@ impl Resource {
     }
 
     /// Returns the build history.
-    pub fn history(&self) -> &History {
+    pub(crate) fn history(&self) -> &History {
         &self.history
     }
 
     /// Returns the build history mutably.
-    pub fn history_mut(&mut self) -> &mut History {
+    pub(crate) fn history_mut(&mut self) -> &mut History {
         &mut self.history
     }
 
     /// Records the current id as a previous one, before a rename (kustomize's
     /// `StorePreviousId`, which stores the effective namespace).
-    pub fn store_previous_id(&mut self) {
+    pub(crate) fn store_previous_id(&mut self) {
         let mut id = self.id.clone();
         id.namespace = id
             .effective_namespace()
@@ -357,12 +358,12 @@ impl Resource {
 
     /// Returns the document mutably. Call [`Resource::refresh_id`] after changing identity
     /// fields.
-    pub fn node_mut(&mut self) -> &mut Node {
+    pub(crate) fn node_mut(&mut self) -> &mut Node {
         &mut self.node
     }
 
     /// Re-reads the cached id from the document.
-    pub fn refresh_id(&mut self) {
+    pub(crate) fn refresh_id(&mut self) {
         self.id = ResId::from_node(&self.node);
     }
 
@@ -370,17 +371,12 @@ impl Resource {
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.node.get_str(&["metadata", "annotations", key])
     }
-
-    /// Returns the document as the node it is.
-    pub fn into_node(self) -> Node {
-        self.node
-    }
 }
 
 impl History {
     /// Returns true if both histories carry the same trailing prefixes and suffixes
     /// (kustomize's `PrefixesSuffixesEquals`); with `allow_empty`, a side with none matches.
-    pub fn affixes_equal(&self, other: &History, allow_empty: bool) -> bool {
+    pub(crate) fn affixes_equal(&self, other: &History, allow_empty: bool) -> bool {
         let pre = same_ending(&self.prefixes, &other.prefixes);
         let suf = same_ending(&self.suffixes, &other.suffixes);
         if allow_empty {
@@ -404,7 +400,7 @@ fn same_ending(a: &[String], b: &[String]) -> bool {
 
 /// Returns true if a document is skipped on load: null or an empty mapping or sequence
 /// (kyaml `IsNilOrEmpty`).
-pub fn is_empty_document(node: &Node) -> bool {
+pub(crate) fn is_empty_document(node: &Node) -> bool {
     match &node.kind {
         NodeKind::Scalar(s) => s.is_null(),
         NodeKind::Mapping(m) => m.is_empty(),

@@ -60,7 +60,7 @@ const COMPILED_SIZE_LIMIT: usize = 256 << 20;
 
 /// A pattern Go would not compile; the text is Go's message.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RegexError(pub String);
+pub(crate) struct RegexError(pub String);
 
 impl std::fmt::Display for RegexError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,7 +70,7 @@ impl std::fmt::Display for RegexError {
 
 /// A compiled pattern with Go's `regexp` syntax and meaning.
 #[derive(Clone, Debug)]
-pub struct GoRegex {
+pub(crate) struct GoRegex {
     inner: ::regex::Regex,
     /// For an anchored pattern without metacharacters, the one text it matches: selecting
     /// patch targets by plain kind or name then compares strings instead of running the
@@ -80,7 +80,7 @@ pub struct GoRegex {
 
 impl GoRegex {
     /// Compiles `pattern` as Go's `regexp.Compile` does, or returns Go's error.
-    pub fn new(pattern: &str) -> Result<GoRegex, RegexError> {
+    pub(crate) fn new(pattern: &str) -> Result<GoRegex, RegexError> {
         let mut p = Parser {
             src: pattern,
             chars: pattern.chars().collect(),
@@ -109,7 +109,7 @@ impl GoRegex {
     }
 
     /// Returns true if the pattern matches anywhere in `text` (Go's `MatchString`).
-    pub fn is_match(&self, text: &str) -> bool {
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         if let Some(literal) = &self.literal {
             return text == &**literal;
         }
@@ -119,7 +119,7 @@ impl GoRegex {
 
 /// Compiles `pattern` anchored as kustomize's `anchorRegex` does (`^(?:pattern)$`); `None`
 /// for an empty pattern, which selects anything.
-pub fn anchored(pattern: &str) -> Result<Option<GoRegex>, RegexError> {
+pub(crate) fn anchored(pattern: &str) -> Result<Option<GoRegex>, RegexError> {
     if pattern.is_empty() {
         return Ok(None);
     }
@@ -136,7 +136,7 @@ pub fn anchored(pattern: &str) -> Result<Option<GoRegex>, RegexError> {
 const META: &str = "\\.+*?()|[]{}^$";
 
 /// Returns `s` with Go's regexp metacharacters escaped (Go's `regexp.QuoteMeta`).
-pub fn quote_meta(s: &str) -> String {
+pub(crate) fn quote_meta(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if META.contains(c) {
@@ -152,7 +152,7 @@ pub fn quote_meta(s: &str) -> String {
 /// (`IsSelectedBy`) and current kustomize matches `^(?:p)$` (`TargetSelectorRegex`). Both
 /// agree wherever a name is its own regex; the union keeps what each of them selects.
 #[derive(Clone, Debug)]
-pub struct IdPattern {
+pub(crate) struct IdPattern {
     text: String,
     regex: Option<GoRegex>,
 }
@@ -160,7 +160,7 @@ pub struct IdPattern {
 impl IdPattern {
     /// Compiles `pattern`; fails with Go's error if it is no valid regex, as current
     /// kustomize does (`error creating target selector: error parsing regexp: …`).
-    pub fn new(pattern: &str) -> Result<IdPattern, RegexError> {
+    pub(crate) fn new(pattern: &str) -> Result<IdPattern, RegexError> {
         Ok(IdPattern {
             text: pattern.to_owned(),
             regex: anchored(pattern)?,
@@ -168,7 +168,7 @@ impl IdPattern {
     }
 
     /// Returns true if the pattern is empty, equals `value`, or matches all of it.
-    pub fn matches(&self, value: &str) -> bool {
+    pub(crate) fn matches(&self, value: &str) -> bool {
         match &self.regex {
             None => true,
             Some(re) => self.text == value || re.is_match(value),

@@ -31,7 +31,7 @@ struct Requirement {
 
 /// A parsed label selector: every requirement must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LabelSelector {
+pub(crate) struct LabelSelector {
     requirements: Vec<Requirement>,
 }
 
@@ -495,7 +495,7 @@ impl LabelSelector {
     /// Parses a selector expression with kubernetes' grammar and error texts, e.g.
     /// `unable to parse requirement: found '', expected: ',' or ')'` for `app in (web`.
     /// The empty expression selects everything.
-    pub fn parse(s: &str) -> std::result::Result<LabelSelector, String> {
+    pub(crate) fn parse(s: &str) -> std::result::Result<LabelSelector, String> {
         let items = lex(s);
         if let Some((_, msg)) = items.iter().find(|(t, _)| *t == Tok::Error) {
             // The Go parser sees an error token where an identifier or operator should be.
@@ -511,7 +511,7 @@ impl LabelSelector {
 
     /// Returns true if every requirement holds for `labels` (of duplicate keys, the last
     /// counts).
-    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+    pub(crate) fn matches(&self, labels: &[(String, String)]) -> bool {
         self.matches_with(|k| {
             labels
                 .iter()
@@ -523,7 +523,7 @@ impl LabelSelector {
 
     /// Returns true if every requirement holds for the labels `get` looks up by key (`None`
     /// for a label that is not there).
-    pub fn matches_with<V: AsRef<str>>(&self, get: impl Fn(&str) -> Option<V>) -> bool {
+    pub(crate) fn matches_with<V: AsRef<str>>(&self, get: impl Fn(&str) -> Option<V>) -> bool {
         self.requirements.iter().all(|r| {
             let value = get(&r.key);
             let value = value.as_ref().map(AsRef::as_ref);

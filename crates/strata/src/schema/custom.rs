@@ -42,29 +42,13 @@ pub(super) type NodeId = u32;
 pub(super) const EMPTY: NodeId = 0;
 
 /// A user's OpenAPI schema, parsed from JSON or YAML.
-///
-/// ```
-/// use strata::schema::CustomSchema;
-/// use strata::source::SourceFile;
-///
-/// let file = SourceFile::new(
-///     "schema.yaml",
-///     "definitions:\n  Widget:\n    x-kubernetes-group-version-kind:\n    - {group: example.com, version: v1, kind: Widget}\n",
-/// );
-/// let schema = CustomSchema::parse(&file)?;
-/// assert!(schema.has_root("example.com/v1", "Widget"));
-/// assert!(schema.has_definition("Widget"));
-/// # Ok::<(), strata::Error>(())
-/// ```
 #[derive(Debug)]
-pub struct CustomSchema {
+pub(crate) struct CustomSchema {
     nodes: Vec<SchemaNode>,
     /// Definition names with their nodes, sorted by name.
     definitions: Vec<(String, NodeId)>,
     /// `(apiVersion, kind)` of each type a definition declares, sorted, one entry per type.
     roots: Vec<(String, String, NodeId)>,
-    /// `(apiVersion, kind)` → namespaced, from `paths`, sorted.
-    scopes: Vec<(String, String, bool)>,
 }
 
 /// Where a `$ref` points.
@@ -133,7 +117,7 @@ impl CustomSchema {
     ///
     /// Errors say `invalid schema file: ...`, kustomize's wording when the schema is first
     /// used, and point into `file`.
-    pub fn parse(file: &Arc<SourceFile>) -> Result<CustomSchema> {
+    pub(crate) fn parse(file: &Arc<SourceFile>) -> Result<CustomSchema> {
         let mut parser = Parser {
             file,
             nodes: vec![SchemaNode::empty()],
@@ -155,14 +139,15 @@ impl CustomSchema {
         .map_err(|e| Error::from(e).with_prefix("invalid schema file: "))?;
         let mut definitions = Vec::new();
         let mut roots = Vec::new();
-        let mut scopes = Vec::new();
         if let Some(doc) = docs.into_iter().find(|d| !d.is_empty) {
             let top = parser.mapping(&doc.root, "the document")?;
             if let Some(defs) = top.and_then(|m| m.get("definitions")) {
                 parser.definitions(defs, &mut definitions, &mut roots)?;
             }
             if let Some(paths) = top.and_then(|m| m.get("paths")) {
-                parser.paths(paths, &mut scopes)?;
+                // kyaml reads `paths` for the scope of types (`findNamespaceability`); the
+                // build takes scopes from the built-in table, so only the shape is checked.
+                parser.mapping(paths, "paths")?;
             }
         }
         // Later entries win, as later map writes do in kyaml (for roots, kyaml's own choice
@@ -173,20 +158,10 @@ impl CustomSchema {
         roots.reverse();
         roots.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         roots.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        scopes.sort();
-        // A namespaced path wins over cluster-wide ones for the same type.
-        scopes.dedup_by(|later, earlier| {
-            let same = later.0 == earlier.0 && later.1 == earlier.1;
-            if same {
-                earlier.2 |= later.2;
-            }
-            same
-        });
         Ok(CustomSchema {
             nodes: parser.nodes,
             definitions,
             roots,
-            scopes,
         })
     }
 
@@ -214,31 +189,22 @@ impl CustomSchema {
                 nodes: parser.nodes,
                 definitions: Vec::new(),
                 roots: Vec::new(),
-                scopes: Vec::new(),
             },
             root,
         ))
     }
 
     /// Returns true if the schema has a definition called `name`.
-    pub fn has_definition(&self, name: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn has_definition(&self, name: &str) -> bool {
         self.definition(name).is_some()
     }
 
     /// Returns true if a definition declares the type `api_version` + `kind` in its
     /// `x-kubernetes-group-version-kind`.
-    pub fn has_root(&self, api_version: &str, kind: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn has_root(&self, api_version: &str, kind: &str) -> bool {
         self.root(api_version, kind).is_some()
-    }
-
-    /// Returns the scope `paths` give the type: `Some(true)` namespaced, `Some(false)`
-    /// cluster-scoped, `None` not listed.
-    pub fn scope(&self, api_version: &str, kind: &str) -> Option<bool> {
-        self.scopes
-            .binary_search_by(|(a, k, _)| (a.as_str(), k.as_str()).cmp(&(api_version, kind)))
-            .ok()
-            .and_then(|i| self.scopes.get(i))
-            .map(|(_, _, namespaced)| *namespaced)
     }
 
     pub(super) fn definition(&self, name: &str) -> Option<NodeId> {
@@ -415,27 +381,6 @@ impl Parser<'_> {
             }
         }
     }
-
-    /// `findNamespaceability`: the scope of each type a `get` operation names.
-    fn paths(&self, paths: &Node, out: &mut Vec<(String, String, bool)>) -> Result<()> {
-        let Some(m) = self.mapping(paths, "paths")? else {
-            return Ok(());
-        };
-        for (path, item) in m.iter() {
-            let Some(gvk) = item
-                .as_mapping()
-                .and_then(|i| i.get("get"))
-                .and_then(Node::as_mapping)
-                .and_then(|g| g.get("x-kubernetes-group-version-kind"))
-            else {
-                continue;
-            };
-            if let Some((api_version, kind)) = type_meta(gvk) {
-                out.push((api_version, kind, path.contains("namespaces/{namespace}")));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// `toTypeMeta`: `{group, version, kind}` → (`group/version` or `version`, kind). kyaml
@@ -528,6 +473,16 @@ fn percent_decode(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn declares_roots_and_definitions() {
+        let schema = parse(
+            "definitions:\n  Widget:\n    x-kubernetes-group-version-kind:\n    \
+             - {group: example.com, version: v1, kind: Widget}\n",
+        );
+        assert!(schema.has_root("example.com/v1", "Widget"));
+        assert!(schema.has_definition("Widget"));
+    }
+
     fn parse(text: &str) -> CustomSchema {
         CustomSchema::parse(&SourceFile::new("schema", text)).expect("parses")
     }
@@ -615,23 +570,6 @@ mod tests {
         // JSON indented with tabs.
         let s = parse("{\n\t\"definitions\": {\n\t\t\"A\": {\"type\": \"object\"}\n\t}\n}\n");
         assert!(s.has_definition("A"));
-    }
-
-    #[test]
-    fn scopes_from_paths() {
-        let s = parse(
-            r#"{"paths": {
-  "/apis/example.com/v1/widgets/{name}": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Widget"}}},
-  "/apis/example.com/v1/gadgets": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Gadget"}}},
-  "/apis/example.com/v1/namespaces/{namespace}/gadgets": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Gadget"}}},
-  "/apis/example.com/v1/things": {"post": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Thing"}}},
-  "/apis/example.com/v1/broken": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "kind": "Broken"}}}
-}}"#,
-        );
-        assert_eq!(s.scope("example.com/v1", "Widget"), Some(false));
-        assert_eq!(s.scope("example.com/v1", "Gadget"), Some(true));
-        assert_eq!(s.scope("example.com/v1", "Thing"), None);
-        assert_eq!(s.scope("example.com/v1", "Broken"), None);
     }
 
     #[test]

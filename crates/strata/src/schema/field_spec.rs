@@ -19,7 +19,7 @@ use super::generated::field_specs::DEFAULT_FIELD_SPECS;
 /// such as `metadata/annotations/nginx.ingress.kubernetes.io\/auth-secret`), and `[]` marks a
 /// list, though lists are walked without it too (`spec/volumes/configMap/name`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FieldSpec {
+pub(crate) struct FieldSpec {
     /// API group, e.g. `"apps"`; `""` matches any group (the core group cannot be selected).
     pub group: &'static str,
     /// API version, e.g. `"v1"`; `""` matches any version.
@@ -35,7 +35,7 @@ pub struct FieldSpec {
 /// One `nameReference` entry: a referenced kind and the fields that hold names of objects of
 /// that kind, which the name-reference fix-up rewrites after renames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NameReference {
+pub(crate) struct NameReference {
     /// The referenced kind, e.g. `"ConfigMap"`.
     pub kind: &'static str,
     /// The referenced group; `""` matches any. Kept verbatim, including the upstream typo
@@ -56,7 +56,7 @@ pub struct NameReference {
 /// [`default_field_specs`].
 #[derive(Debug)]
 #[non_exhaustive]
-pub struct DefaultFieldSpecs {
+pub(crate) struct DefaultFieldSpecs {
     /// `namePrefix`: where the prefix goes.
     pub name_prefix: &'static [FieldSpec],
     /// `nameSuffix`: where the suffix goes.
@@ -84,7 +84,7 @@ pub struct DefaultFieldSpecs {
 }
 
 /// Returns kustomize's default field specs (see [`DefaultFieldSpecs`]).
-pub fn default_field_specs() -> &'static DefaultFieldSpecs {
+pub(crate) fn default_field_specs() -> &'static DefaultFieldSpecs {
     &DEFAULT_FIELD_SPECS
 }
 

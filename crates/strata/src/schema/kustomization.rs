@@ -16,7 +16,7 @@ pub(super) const API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 
 /// kyaml's `kyaml/openapi/kustomizationapi/swagger.json` (v5.6.0, same at master),
 /// verbatim; a test compares it with `shared/reference/schemas/kustomization-swagger.json`.
-pub const KUSTOMIZATION_SCHEMA: &str = r##"{
+pub(crate) const KUSTOMIZATION_SCHEMA: &str = r##"{
   "definitions": {
     "io.k8s.api.apps.v1.ConfigMapArgs": {
       "properties": {
@@ -178,5 +178,29 @@ mod tests {
             assert!(s.has_root(API_VERSION, kind), "{kind}");
         }
         assert!(s.has_definition("io.k8s.api.apps.v1.Kustomization"));
+    }
+
+    /// The embedded schema is kyaml's, as the shared reference keeps it: `$STRATA_SHARED`, else
+    /// `shared` beside the checkout. Absent data fails the test only when
+    /// `STRATA_REQUIRE_SHARED=1`, as in the integration tests.
+    #[test]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test compares with the reference copy on disk"
+    )]
+    fn is_kyamls() {
+        let shared = std::env::var_os("STRATA_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+            });
+        let path = shared.join("reference/schemas/kustomization-swagger.json");
+        match std::fs::read_to_string(&path) {
+            Ok(want) => assert_eq!(KUSTOMIZATION_SCHEMA, want),
+            Err(e) if std::env::var("STRATA_REQUIRE_SHARED").as_deref() == Ok("1") => {
+                panic!("{}: {e}", path.display())
+            }
+            Err(_) => {}
+        }
     }
 }

@@ -25,18 +25,19 @@ use super::generated::openapi::{DEFINITIONS, ROOTS};
 /// Identifies a [`Definition`] of the built-in schema; obtained from [`root_definition`] or
 /// [`Field::target`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DefId(pub(super) u16);
+pub(crate) struct DefId(pub(super) u16);
 
 impl DefId {
     /// Returns the definition this id names (same as [`definition`]).
-    pub fn definition(self) -> &'static Definition {
+    #[cfg(test)]
+    pub(crate) fn definition(self) -> &'static Definition {
         definition(self)
     }
 }
 
 /// One OpenAPI definition, reduced to the fields that matter to the strategic merge.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Definition {
+pub(crate) struct Definition {
     /// The OpenAPI name, e.g. `"io.k8s.api.core.v1.PodSpec"`.
     pub name: &'static str,
     /// Fields with merge behaviour or leading to one, sorted by name (bytewise).
@@ -45,7 +46,7 @@ pub struct Definition {
 
 impl Definition {
     /// Returns the field called `name`, if it has merge behaviour or leads to one.
-    pub fn field(&self, name: &str) -> Option<&'static Field> {
+    pub(crate) fn field(&self, name: &str) -> Option<&'static Field> {
         let fields = self.fields;
         fields
             .binary_search_by(|f| f.name.cmp(name))
@@ -56,7 +57,7 @@ impl Definition {
 
 /// One field of a [`Definition`].
 #[derive(Debug, PartialEq, Eq)]
-pub struct Field {
+pub(crate) struct Field {
     /// The field's name, e.g. `"containers"`.
     pub name: &'static str,
     /// The definition of the field's value (a map) or of its list's elements, when something
@@ -71,7 +72,7 @@ pub struct Field {
 /// Despite the name, it also covers the few map and scalar fields the tsv lists, and
 /// [`ListKind::Fieldwise`] for maps that only lead to merge behaviour deeper down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ListKind {
+pub(crate) enum ListKind {
     /// A list whose elements are merged by these keys, all of which must match
     /// (`x-kubernetes-list-map-keys` beats `x-kubernetes-patch-merge-key`, read only when a
     /// patch strategy exists).
@@ -89,7 +90,7 @@ pub enum ListKind {
 /// Returns the root definition of the built-in kind `api_version` + `kind`, matched exactly
 /// (`"apps/v1"`, `"Deployment"`); `None` for a kind the schema does not know (a CRD, an
 /// unknown version such as `apps/v9`): every list of it is replaced.
-pub fn root_definition(api_version: &str, kind: &str) -> Option<DefId> {
+pub(crate) fn root_definition(api_version: &str, kind: &str) -> Option<DefId> {
     ROOTS
         .binary_search_by(|(a, k, _)| (*a, *k).cmp(&(api_version, kind)))
         .ok()
@@ -98,7 +99,7 @@ pub fn root_definition(api_version: &str, kind: &str) -> Option<DefId> {
 }
 
 /// Returns the definition `id` names.
-pub fn definition(id: DefId) -> &'static Definition {
+pub(crate) fn definition(id: DefId) -> &'static Definition {
     // A `DefId` is only made by the generated tables, whose ids index DEFINITIONS (checked by
     // `ids_are_in_bounds_and_tables_sorted`), so this cannot go out of bounds.
     &DEFINITIONS[usize::from(id.0)]
@@ -106,13 +107,13 @@ pub fn definition(id: DefId) -> &'static Definition {
 
 /// Returns the definition called `name` (`"io.k8s.api.core.v1.PodSpec"`), if the graph
 /// keeps it; definitions with nothing special below them are left out.
-pub fn definition_by_name(name: &str) -> Option<DefId> {
+pub(crate) fn definition_by_name(name: &str) -> Option<DefId> {
     let i = DEFINITIONS.binary_search_by(|d| d.name.cmp(name)).ok()?;
     u16::try_from(i).ok().map(DefId)
 }
 
 /// Returns the field `name` of definition `def`, if it has merge behaviour or leads to one.
-pub fn field(def: DefId, name: &str) -> Option<&'static Field> {
+pub(crate) fn field(def: DefId, name: &str) -> Option<&'static Field> {
     definition(def).field(name)
 }
 

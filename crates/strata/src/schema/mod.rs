@@ -12,30 +12,16 @@
 //! each is a static slice, looked up by binary search. Only a custom schema file, and once per
 //! process kyaml's small Kustomization schema, are parsed (into sorted tables as well).
 //!
-//! - Scope: [`is_namespaced`] (exact `apiVersion` + `kind`, as kustomize decides it) and
-//!   [`kind_scope`] (by kind alone).
+//! - Scope: [`is_namespaced`] (exact `apiVersion` + `kind`, as kustomize decides it).
 //! - Field specs: [`default_field_specs`], the [`FieldSpec`]s and [`NameReference`]s kustomize
 //!   starts from before `configurations:` and `crds:` are merged in.
-//! - Merge schema: [`root_definition`], [`field`], [`definition`]: for each built-in resource,
+//! - Merge schema: [`root_definition`](merge::root_definition), [`field`](merge::field),
+//!   [`definition`](merge::definition): for each built-in resource,
 //!   the fields whose strategic merge differs from "maps field by field, lists replaced".
-//! - Custom schemas: [`CustomSchema`] (an `openapi: {path}` file), [`Schemas`] (what a
+//! - Custom schemas: [`CustomSchema`](custom::CustomSchema) (an `openapi: {path}` file), [`Schemas`] (what a
 //!   strategic merge looks types and fields up in: the built-in graph, a custom schema, or
-//!   both, with kyaml's [`KUSTOMIZATION_SCHEMA`] on top) and [`SchemaState`] (kyaml's global
+//!   both, with kyaml's [`KUSTOMIZATION_SCHEMA`](kustomization::KUSTOMIZATION_SCHEMA) on top) and [`SchemaState`] (kyaml's global
 //!   schema state, kept per build: which `openapi:` field wins and what has been parsed).
-//!
-//! ```
-//! use strata::schema::{self, ListKind};
-//!
-//! assert_eq!(schema::is_namespaced("v1", "Namespace"), Some(false));
-//! let deployment = schema::root_definition("apps/v1", "Deployment").unwrap();
-//! let spec = schema::field(deployment, "spec").unwrap().target.unwrap();
-//! assert_eq!(schema::definition(spec).name, "io.k8s.api.apps.v1.DeploymentSpec");
-//! let finalizers = schema::field(deployment, "metadata")
-//!     .and_then(|f| f.target)
-//!     .and_then(|meta| schema::field(meta, "finalizers"))
-//!     .unwrap();
-//! assert_eq!(finalizers.list, ListKind::Set);
-//! ```
 
 mod custom;
 mod field_spec;
@@ -46,12 +32,31 @@ mod scope;
 mod set;
 mod state;
 
-pub use custom::CustomSchema;
-pub use field_spec::{DefaultFieldSpecs, FieldSpec, NameReference, default_field_specs};
-pub use kustomization::KUSTOMIZATION_SCHEMA;
-pub use merge::{
-    DefId, Definition, Field, ListKind, definition, definition_by_name, field, root_definition,
-};
-pub use scope::{is_namespaced, kind_scope};
-pub use set::{CommentSchema, CustomNode, MergeKeys, Schema, Schemas};
-pub use state::{BUILTIN_VERSION, OpenApiField, SchemaState, SetSchemaError};
+#[cfg(test)]
+pub(crate) use custom::CustomSchema;
+pub(crate) use field_spec::{DefaultFieldSpecs, FieldSpec, NameReference, default_field_specs};
+pub(crate) use merge::{DefId, Definition, Field, ListKind};
+pub(crate) use scope::is_namespaced;
+pub(crate) use set::{CommentSchema, Schema, Schemas};
+pub(crate) use state::{OpenApiField, SchemaState, SetSchemaError};
+
+#[cfg(test)]
+mod tests {
+    use super::merge::{definition, field, root_definition};
+    use super::*;
+
+    #[test]
+    fn tables_answer_scope_and_merge_questions() {
+        assert_eq!(is_namespaced("v1", "Namespace"), Some(false));
+        let deployment = root_definition("apps/v1", "Deployment").expect("deployment");
+        let spec = field(deployment, "spec")
+            .and_then(|f| f.target)
+            .expect("spec");
+        assert_eq!(definition(spec).name, "io.k8s.api.apps.v1.DeploymentSpec");
+        let finalizers = field(deployment, "metadata")
+            .and_then(|f| f.target)
+            .and_then(|meta| field(meta, "finalizers"))
+            .expect("finalizers");
+        assert_eq!(finalizers.list, ListKind::Set);
+    }
+}

@@ -4,10 +4,9 @@
 //! `IsCertainlyClusterScoped`, which looks the exact `TypeMeta` — `apiVersion` and `kind` — up in
 //! `precomputedIsNamespaceScoped` (kyaml/openapi/openapi.go). A kind at a version the schema does
 //! not know (`rbac.authorization.k8s.io/v2 ClusterRole`), a CRD, or an id built from a kind alone
-//! (`resid.FromKind`) is therefore *not* cluster-scoped. [`is_namespaced`] is that lookup;
-//! [`kind_scope`] is a convenience for callers that only have a kind.
+//! (`resid.FromKind`) is therefore *not* cluster-scoped. [`is_namespaced`] is that lookup.
 
-use super::generated::scope::{KIND_SCOPES, SCOPES};
+use super::generated::scope::SCOPES;
 
 /// Cluster-scoped kinds kustomize's current `precomputedIsNamespaceScoped` lists beyond the
 /// v1.21.2 schema (kyaml/openapi/openapi.go at master; v5.6 lacks them). The conformance
@@ -31,7 +30,7 @@ const HEAD_ONLY: [(&str, &str); 2] = [
 /// the 82 kinds with REST paths in Kubernetes v1.21.2; lists, `Status`, review objects such as
 /// `TokenReview` and `SubjectAccessReview`, `Binding` and `Eviction` have no scope there and
 /// are `None`.
-pub fn is_namespaced(api_version: &str, kind: &str) -> Option<bool> {
+pub(crate) fn is_namespaced(api_version: &str, kind: &str) -> Option<bool> {
     if HEAD_ONLY
         .iter()
         .any(|(a, k)| *a == api_version && *k == kind)
@@ -43,21 +42,6 @@ pub fn is_namespaced(api_version: &str, kind: &str) -> Option<bool> {
         .ok()
         .and_then(|i| SCOPES.get(i))
         .map(|(_, _, namespaced)| *namespaced)
-}
-
-/// Returns whether `kind` is namespaced in every group and version the built-in schema lists it
-/// under: `Some(true)` namespaced, `Some(false)` cluster-scoped, `None` unknown (or listed
-/// without a scope, or with different scopes).
-///
-/// kustomize never decides by kind alone (see [`is_namespaced`]); use this only where no
-/// `apiVersion` is at hand, knowing that `kustomize` would treat an unknown version as
-/// namespaced. In the v1.21.2 data no kind has different scopes in different groups.
-pub fn kind_scope(kind: &str) -> Option<bool> {
-    KIND_SCOPES
-        .binary_search_by(|(k, _)| (*k).cmp(kind))
-        .ok()
-        .and_then(|i| KIND_SCOPES.get(i))
-        .map(|(_, namespaced)| *namespaced)
 }
 
 #[cfg(test)]
@@ -130,34 +114,19 @@ mod tests {
     }
 
     #[test]
-    fn kind_scope_ignores_group_and_version() {
-        let cases = [
-            ("Namespace", Some(false)),
-            ("ClusterRole", Some(false)),
-            ("Deployment", Some(true)),
-            ("Event", Some(true)),
-            ("Ingress", Some(true)),
-            ("CustomResourceDefinition", Some(false)),
-            ("Status", None),
-            ("DeploymentList", None),
-            ("Widget", None),
-        ];
-        for (kind, expected) in cases {
-            assert_eq!(kind_scope(kind), expected, "{kind}");
-        }
-    }
-
-    #[test]
-    fn tables_are_sorted_and_agree() {
+    fn table_is_sorted_and_agrees_with_lookup() {
         assert_eq!(SCOPES.len(), 82);
         assert!(
             SCOPES
                 .windows(2)
                 .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1))
         );
-        assert!(KIND_SCOPES.windows(2).all(|w| w[0].0 < w[1].0));
         for (api_version, kind, namespaced) in SCOPES {
-            assert_eq!(kind_scope(kind), Some(*namespaced), "{api_version} {kind}");
+            assert_eq!(
+                is_namespaced(api_version, kind),
+                Some(*namespaced),
+                "{api_version} {kind}"
+            );
         }
     }
 }

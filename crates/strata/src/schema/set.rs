@@ -21,31 +21,18 @@
 use std::sync::Arc;
 
 use super::custom::{CustomSchema, NodeId, Ref};
+use super::kustomization;
 use super::merge::{
     DefId, Field, ListKind, definition, definition_by_name, field, root_definition,
 };
-use super::{is_namespaced, kustomization};
 
 /// Most `$ref` hops followed from one schema object; kyaml loops forever on a cycle of
 /// references.
 const MAX_REF_HOPS: usize = 64;
 
 /// The set of schemas a strategic merge looks types and fields up in.
-///
-/// ```
-/// use strata::schema::{Schema, Schemas};
-///
-/// let builtin = Schemas::builtin();
-/// let deploy = builtin.root("apps/v1", "Deployment");
-/// let containers = ["spec", "template", "spec", "containers"]
-///     .iter()
-///     .fold(deploy, |s, name| builtin.field(s, name));
-/// let keys: Vec<&str> = containers.merge_keys().unwrap().iter().collect();
-/// assert_eq!(keys, ["name"]);
-/// assert!(builtin.root("example.com/v1", "Widget").is_nil());
-/// ```
 #[derive(Clone, Debug, Default)]
-pub struct Schemas {
+pub(crate) struct Schemas {
     layers: Layers,
 }
 
@@ -75,7 +62,7 @@ enum Layer<'s> {
 /// ([`Schema::Plain`]): with no schema, the merge looks a map up by its own `apiVersion` and
 /// `kind`, and may infer merge keys.
 #[derive(Clone, Copy, Debug)]
-pub enum Schema<'s> {
+pub(crate) enum Schema<'s> {
     /// No schema.
     Nil,
     /// Known, and nothing special at or below this node (the built-in graph leaves such
@@ -91,7 +78,7 @@ pub enum Schema<'s> {
 
 /// A schema object of a [`CustomSchema`].
 #[derive(Clone, Copy)]
-pub struct CustomNode<'s> {
+pub(crate) struct CustomNode<'s> {
     schema: &'s CustomSchema,
     id: NodeId,
 }
@@ -104,7 +91,7 @@ impl std::fmt::Debug for CustomNode<'_> {
 
 /// The merge keys of a list whose patch strategy includes `merge`; empty for a set of scalars.
 #[derive(Clone, Copy, Debug)]
-pub enum MergeKeys<'s> {
+pub(crate) enum MergeKeys<'s> {
     /// Keys from the built-in graph.
     Builtin(&'static [&'static str]),
     /// Keys from a custom schema.
@@ -117,7 +104,7 @@ pub enum MergeKeys<'s> {
 /// "type": "array", "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy":
 /// "merge"}`. A `$ref` is resolved against the [`Schemas`] it is used with.
 #[derive(Debug)]
-pub struct CommentSchema {
+pub(crate) struct CommentSchema {
     schema: CustomSchema,
     root: NodeId,
 }
@@ -127,7 +114,7 @@ impl CommentSchema {
     /// `\n`): every leading `#` is dropped, and what is left must be a JSON object with at
     /// least one member. `is_json` says whether text is JSON (the caller owns a JSON parser
     /// with `encoding/json`'s rules).
-    pub fn parse(comment: &str, is_json: impl Fn(&str) -> bool) -> Option<CommentSchema> {
+    pub(crate) fn parse(comment: &str, is_json: impl Fn(&str) -> bool) -> Option<CommentSchema> {
         let text = comment.trim_start_matches('#');
         if !text.trim_start().starts_with('{') || !is_json(text) {
             return None;
@@ -139,7 +126,7 @@ impl CommentSchema {
 
 impl<'s> MergeKeys<'s> {
     /// Iterates over the key names.
-    pub fn iter(self) -> impl Iterator<Item = &'s str> {
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'s str> {
         let (a, b): (&'static [&'static str], &'s [String]) = match self {
             MergeKeys::Builtin(k) => (k, &[]),
             MergeKeys::Custom(k) => (&[], k),
@@ -150,14 +137,14 @@ impl<'s> MergeKeys<'s> {
 
 impl<'s> Schema<'s> {
     /// Returns true for [`Schema::Nil`].
-    pub fn is_nil(self) -> bool {
+    pub(crate) fn is_nil(self) -> bool {
         matches!(self, Schema::Nil)
     }
 
     /// `PatchStrategyAndKeyList` when the patch strategy includes `merge`
     /// (`schemaHasMergeStrategy`): the merge keys, empty for a set; `None` for a list the
     /// patch replaces.
-    pub fn merge_keys(self) -> Option<MergeKeys<'s>> {
+    pub(crate) fn merge_keys(self) -> Option<MergeKeys<'s>> {
         match self {
             Schema::Field(f) => match f.list {
                 ListKind::Keys(k) => Some(MergeKeys::Builtin(k)),
@@ -178,18 +165,18 @@ impl<'s> Schema<'s> {
 impl Schemas {
     /// The built-in Kubernetes v1.21.2 schema (and the Kustomization schema): a build without
     /// `openapi:`.
-    pub const BUILTIN: Schemas = Schemas {
+    pub(crate) const BUILTIN: Schemas = Schemas {
         layers: Layers::Builtin,
     };
 
     /// Returns [`Schemas::BUILTIN`].
-    pub fn builtin() -> Schemas {
+    pub(crate) fn builtin() -> Schemas {
         Schemas::BUILTIN
     }
 
     /// Returns the set with only `custom` (and the Kustomization schema): `openapi: {path}`
     /// replaces the built-in schema.
-    pub fn custom(custom: Arc<CustomSchema>) -> Schemas {
+    pub(crate) fn custom(custom: Arc<CustomSchema>) -> Schemas {
         Schemas {
             layers: Layers::Custom(custom),
         }
@@ -197,7 +184,7 @@ impl Schemas {
 
     /// Returns the set a build has when it parsed the built-in schema, then `custom`:
     /// `custom`'s definitions and roots win.
-    pub fn custom_over_builtin(custom: Arc<CustomSchema>) -> Schemas {
+    pub(crate) fn custom_over_builtin(custom: Arc<CustomSchema>) -> Schemas {
         Schemas {
             layers: Layers::BuiltinThenCustom(custom),
         }
@@ -205,19 +192,20 @@ impl Schemas {
 
     /// Returns the set a build has when it parsed `custom`, then the built-in schema: the
     /// built-in definitions and roots win.
-    pub fn builtin_over_custom(custom: Arc<CustomSchema>) -> Schemas {
+    pub(crate) fn builtin_over_custom(custom: Arc<CustomSchema>) -> Schemas {
         Schemas {
             layers: Layers::CustomThenBuiltin(custom),
         }
     }
 
     /// Returns true if the built-in schema is one of the layers.
-    pub fn has_builtin(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn has_builtin(&self) -> bool {
         !matches!(self.layers, Layers::Custom(_))
     }
 
     /// Returns the custom schema, if one is a layer.
-    pub fn custom_schema(&self) -> Option<&Arc<CustomSchema>> {
+    pub(crate) fn custom_schema(&self) -> Option<&Arc<CustomSchema>> {
         match &self.layers {
             Layers::Builtin => None,
             Layers::Custom(c) | Layers::BuiltinThenCustom(c) | Layers::CustomThenBuiltin(c) => {
@@ -238,7 +226,7 @@ impl Schemas {
 
     /// `SchemaForResourceType`: the root schema of `api_version` + `kind` (matched exactly),
     /// from the last layer that declares the type; [`Schema::Nil`] if none does.
-    pub fn root(&self, api_version: &str, kind: &str) -> Schema<'_> {
+    pub(crate) fn root(&self, api_version: &str, kind: &str) -> Schema<'_> {
         if api_version == kustomization::API_VERSION
             && let Some(k) = kustomization::schema()
             && let Some(id) = k.root(api_version, kind)
@@ -263,7 +251,7 @@ impl Schemas {
     }
 
     /// `ResourceSchema.Field`: the schema of the value of field `name` of a map.
-    pub fn field<'s>(&'s self, schema: Schema<'s>, name: &str) -> Schema<'s> {
+    pub(crate) fn field<'s>(&'s self, schema: Schema<'s>, name: &str) -> Schema<'s> {
         match schema {
             Schema::Nil => Schema::Nil,
             Schema::Plain => Schema::Plain,
@@ -285,7 +273,7 @@ impl Schemas {
     }
 
     /// `ResourceSchema.Elements`: the schema of a list's items.
-    pub fn elements<'s>(&'s self, schema: Schema<'s>) -> Schema<'s> {
+    pub(crate) fn elements<'s>(&'s self, schema: Schema<'s>) -> Schema<'s> {
         match schema {
             Schema::Nil | Schema::Def(_) => Schema::Nil,
             Schema::Plain => Schema::Plain,
@@ -304,19 +292,8 @@ impl Schemas {
 
     /// The schema a [`CommentSchema`] gives, its `$ref` resolved in this set (kyaml resolves
     /// it against the global schema).
-    pub fn comment<'s>(&'s self, c: &'s CommentSchema) -> Schema<'s> {
+    pub(crate) fn comment<'s>(&'s self, c: &'s CommentSchema) -> Schema<'s> {
         self.deref(&c.schema, c.root)
-    }
-
-    /// Returns whether resources of `api_version` + `kind` are namespaced, as kyaml's
-    /// `IsNamespaceScoped` answers with this schema loaded: the built-in answer
-    /// ([`super::is_namespaced`], kyaml's precomputed table) when there is one, else the
-    /// custom schema's `paths`.
-    ///
-    /// kyaml consults the loaded schema only for types its precomputed table lacks; that
-    /// table equals the built-in schema's scopes, so the built-in layer adds nothing here.
-    pub fn is_namespaced(&self, api_version: &str, kind: &str) -> Option<bool> {
-        is_namespaced(api_version, kind).or_else(|| self.custom_schema()?.scope(api_version, kind))
     }
 
     /// The schema a built-in field's target resolves to: kyaml resolves the `$ref` by name,
@@ -389,6 +366,18 @@ fn builtin_field(d: DefId, name: &str) -> Schema<'static> {
 mod tests {
     use super::*;
     use crate::source::SourceFile;
+
+    #[test]
+    fn builtin_knows_merge_keys_of_builtin_kinds_only() {
+        let builtin = Schemas::builtin();
+        let deploy = builtin.root("apps/v1", "Deployment");
+        let containers = ["spec", "template", "spec", "containers"]
+            .iter()
+            .fold(deploy, |s, name| builtin.field(s, name));
+        let keys: Vec<&str> = containers.merge_keys().expect("keys").iter().collect();
+        assert_eq!(keys, ["name"]);
+        assert!(builtin.root("example.com/v1", "Widget").is_nil());
+    }
 
     fn custom(text: &str) -> Arc<CustomSchema> {
         Arc::new(CustomSchema::parse(&SourceFile::new("schema.json", text)).expect("parses"))
@@ -606,23 +595,5 @@ mod tests {
                 .is_nil()
             );
         }
-    }
-
-    #[test]
-    fn scopes() {
-        let s = Schemas::custom(custom(
-            r#"{"paths": {
-  "/apis/example.com/v1/widgets": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Widget"}}},
-  "/api/v1/namespaces/{name}": {"get": {"x-kubernetes-group-version-kind": {"version": "v1", "kind": "ConfigMap"}}}
-}}"#,
-        ));
-        assert_eq!(s.is_namespaced("example.com/v1", "Widget"), Some(false));
-        // The precomputed table answers first.
-        assert_eq!(s.is_namespaced("v1", "ConfigMap"), Some(true));
-        assert_eq!(s.is_namespaced("example.com/v1", "Other"), None);
-        assert_eq!(
-            Schemas::builtin().is_namespaced("example.com/v1", "Widget"),
-            None
-        );
     }
 }

@@ -37,11 +37,11 @@ use crate::error::Result;
 use crate::source::SourceFile;
 
 /// The built-in schema version kustomize has (`kubernetesapi.DefaultOpenAPI`).
-pub const BUILTIN_VERSION: &str = "v1.21.2";
+pub(crate) const BUILTIN_VERSION: &str = "v1.21.2";
 
 /// One kustomization's `openapi:` field.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct OpenApiField<'a> {
+pub(crate) struct OpenApiField<'a> {
     /// `version`, if the field is there (an empty value still counts as given).
     pub version: Option<&'a str>,
     /// The text of the file `path` names, if given (kustomize loads it whether or not the
@@ -51,7 +51,7 @@ pub struct OpenApiField<'a> {
 
 /// Why `SetSchema` failed.
 #[derive(Debug)]
-pub enum SetSchemaError {
+pub(crate) enum SetSchemaError {
     /// `path` and `version` both given.
     BothPathAndVersion,
     /// A `version` other than [`BUILTIN_VERSION`].
@@ -99,24 +99,8 @@ enum BuiltinParse {
 }
 
 /// kyaml's OpenAPI globals for one build.
-///
-/// ```
-/// use strata::schema::{OpenApiField, SchemaState};
-/// use strata::source::SourceFile;
-///
-/// let schema = SourceFile::new("schema.json", r#"{"definitions": {}}"#);
-/// let mut state = SchemaState::new();
-/// // A custom resource loaded before a base sets a custom schema...
-/// state.note_type("example.com/v1", "Widget");
-/// state.set_schema(OpenApiField { version: None, schema: Some(&schema) }, false)?;
-/// // ...delays the built-in schema's parse until after the custom one: built-in kinds keep
-/// // their merge keys.
-/// assert!(state.schemas().has_builtin());
-/// assert!(!state.schemas().root("apps/v1", "Deployment").is_nil());
-/// # Ok::<(), strata::schema::SetSchemaError>(())
-/// ```
 #[derive(Clone, Debug, Default)]
-pub struct SchemaState {
+pub(crate) struct SchemaState {
     setting: Setting,
     /// `schemaInit`: what is selected has been parsed.
     init: bool,
@@ -127,7 +111,7 @@ pub struct SchemaState {
 
 impl SchemaState {
     /// Returns the state at the start of a build: nothing set, nothing parsed.
-    pub fn new() -> SchemaState {
+    pub(crate) fn new() -> SchemaState {
         SchemaState::default()
     }
 
@@ -139,7 +123,7 @@ impl SchemaState {
     ///
     /// kustomize's: `path` and `version` together, a version that is not built in, and (here
     /// at once, in kyaml when the schema is first used) a custom schema that does not parse.
-    pub fn set_schema(
+    pub(crate) fn set_schema(
         &mut self,
         field: OpenApiField<'_>,
         reset: bool,
@@ -171,7 +155,7 @@ impl SchemaState {
     /// Records that kustomize made a resource id of type `api_version` + `kind`
     /// (`IsNamespaceScoped` via `resid.NewGvk`); only types outside the precomputed scope
     /// table have an effect.
-    pub fn note_type(&mut self, api_version: &str, kind: &str) {
+    pub(crate) fn note_type(&mut self, api_version: &str, kind: &str) {
         if self.init || is_namespaced(api_version, kind).is_some() {
             return;
         }
@@ -186,14 +170,14 @@ impl SchemaState {
     }
 
     /// Returns true while no kustomization of the build has set a schema (`openapi:`).
-    pub fn is_unset(&self) -> bool {
+    pub(crate) fn is_unset(&self) -> bool {
         matches!(self.setting, Setting::Unset)
     }
 
     /// Returns true while [`SchemaState::note_type`] can still change what a later custom
     /// schema sees: nothing set, nothing parsed, no parse delayed. Callers skip scanning
     /// resource types otherwise.
-    pub fn wants_types(&self) -> bool {
+    pub(crate) fn wants_types(&self) -> bool {
         !self.init
             && matches!(self.setting, Setting::Unset)
             && self.builtin == BuiltinParse::NotParsed
@@ -201,7 +185,7 @@ impl SchemaState {
 
     /// `initSchema` followed by a lookup: parses what is selected (if not done since it was
     /// set) and returns the schemas a strategic merge uses now.
-    pub fn schemas(&mut self) -> &Schemas {
+    pub(crate) fn schemas(&mut self) -> &Schemas {
         self.init_schema();
         self.parsed.get_or_insert_with(Schemas::builtin)
     }
@@ -235,6 +219,26 @@ impl SchemaState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A custom resource loaded before a base sets a custom schema delays the built-in
+    /// schema's parse until after the custom one: built-in kinds keep their merge keys.
+    #[test]
+    fn custom_schema_after_custom_type_keeps_builtin() {
+        let schema = SourceFile::new("schema.json", r#"{"definitions": {}}"#);
+        let mut state = SchemaState::new();
+        state.note_type("example.com/v1", "Widget");
+        state
+            .set_schema(
+                OpenApiField {
+                    version: None,
+                    schema: Some(&schema),
+                },
+                false,
+            )
+            .expect("sets");
+        assert!(state.schemas().has_builtin());
+        assert!(!state.schemas().root("apps/v1", "Deployment").is_nil());
+    }
 
     /// A schema declaring `example.com/v1 Widget` and `apps/v1 Deployment`, whose `spec.x`
     /// merges by `id`.

@@ -97,6 +97,44 @@ impl MasterKey {
 
 /// Decrypts a SOPS file's data key. Implementations hold the private keys; the library never
 /// reads them from the environment itself.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use strata::{KeySource, MasterKey, MemoryFs, RenderOptions, Renderer};
+///
+/// /// Holds no identities: says which recipients it was asked for.
+/// #[derive(Debug)]
+/// struct NoKeys;
+///
+/// impl KeySource for NoKeys {
+///     fn data_key(&self, keys: &[MasterKey]) -> Result<Vec<u8>, String> {
+///         let asked: Vec<&str> = keys
+///             .iter()
+///             .filter_map(|k| match k {
+///                 MasterKey::Age { recipient, .. } => Some(recipient.as_str()),
+///                 _ => None,
+///             })
+///             .collect();
+///         Err(format!("no age identity for {}", asked.join(", ")))
+///     }
+/// }
+///
+/// let fs = MemoryFs::new()
+///     .with_file("kustomization.yaml", "resources:\n- secret.yaml\n")
+///     .with_file(
+///         "secret.yaml",
+///         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  \
+///          password: ENC[AES256_GCM,data:AAAA,iv:AAAAAAAAAAAAAAAAAAAAAA==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]\n\
+///          sops:\n  age:\n  - recipient: age1example\n    enc: x\n  \
+///          lastmodified: \"2024-01-01T00:00:00Z\"\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAAAAAAAAAAAAAAAAAAAA==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]\n  \
+///          version: 3.8.1\n",
+///     );
+/// let err = Renderer::new(RenderOptions::new().decrypt(Arc::new(NoKeys)))
+///     .render(&fs, "/")
+///     .unwrap_err();
+/// assert!(err.to_string().contains("no age identity for age1example"), "{err}");
+/// ```
 pub trait KeySource: Send + Sync + fmt::Debug {
     /// Returns the data key that one of `keys` decrypts to, or says why none did. The
     /// message must not contain key material.
@@ -130,7 +168,7 @@ const MAX_LEAVES: usize = 1_000_000;
 
 /// Returns true if `root` is a document SOPS encrypted: a mapping with a `sops` mapping that
 /// holds a `mac`.
-pub fn is_encrypted(root: &Node) -> bool {
+pub(crate) fn is_encrypted(root: &Node) -> bool {
     root.as_mapping()
         .and_then(|m| m.get("sops"))
         .and_then(Node::as_mapping)
@@ -147,7 +185,11 @@ const NOT_ENABLED: &str = "this file is encrypted with SOPS; render with --decry
 
 /// Returns the plaintext of SOPS-encrypted document `root` of `file`, without the `sops`
 /// block, after checking its MAC.
-pub fn decrypt_document(file: &Arc<SourceFile>, root: &Node, keys: &dyn KeySource) -> Result<Node> {
+pub(crate) fn decrypt_document(
+    file: &Arc<SourceFile>,
+    root: &Node,
+    keys: &dyn KeySource,
+) -> Result<Node> {
     decrypt_tree(root, keys)
         .map_err(|(kind, span, m)| Error::at(kind, m, file, span.unwrap_or(root.span)))
 }

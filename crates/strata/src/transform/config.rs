@@ -8,7 +8,7 @@ use crate::transform::field_spec::FieldSpec;
 
 /// A kind that is referred to by name, and the fields where its names appear.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NameBackRef {
+pub(crate) struct NameBackRef {
     /// The referred-to kind (group and version empty = any).
     pub gvk: Gvk,
     /// Where referrers hold its names.
@@ -17,7 +17,7 @@ pub struct NameBackRef {
 
 /// Field specs per builtin transformer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TransformerConfig {
+pub(crate) struct TransformerConfig {
     /// `namePrefix`.
     pub name_prefix: Vec<FieldSpec>,
     /// `nameSuffix`.
@@ -60,7 +60,7 @@ fn owned(specs: &[StaticSpec]) -> Vec<FieldSpec> {
 impl TransformerConfig {
     /// Returns kustomize's default configuration, sorted as kustomize sorts it when it
     /// loads it (`MakeDefaultConfig`).
-    pub fn builtin() -> TransformerConfig {
+    pub(crate) fn builtin() -> TransformerConfig {
         let mut tc = TransformerConfig::builtin_unsorted();
         tc.sort();
         tc
@@ -101,7 +101,7 @@ impl TransformerConfig {
     /// sorted by GVK. Because a generic spec is swallowed by a more specific one sorted before
     /// it, a `configurations:` entry for one kind can hide a default for all kinds; kustomize
     /// behaves so (its TestIssue4884 expects it). Differing `create` flags conflict.
-    pub fn merged(&self, other: &TransformerConfig) -> Result<TransformerConfig, String> {
+    pub(crate) fn merged(&self, other: &TransformerConfig) -> Result<TransformerConfig, String> {
         let mut out = TransformerConfig {
             name_prefix: merge_list(&self.name_prefix, &other.name_prefix, "NamePrefix")?,
             name_suffix: merge_list(&self.name_suffix, &other.name_suffix, "NameSuffix")?,
@@ -142,7 +142,7 @@ impl TransformerConfig {
 
     /// Sorts every list by GVK (builtinconfig `sortFields`; kustomize's sort is unstable,
     /// ours keeps equal GVKs in order).
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         for list in [
             &mut self.name_prefix,
             &mut self.name_suffix,
@@ -223,7 +223,7 @@ fn merge_list(
 
 /// Merges `extra` into a field-spec list the way `FsSlice.MergeAll` does (no sorting), for
 /// the per-entry lists of `labels:`.
-pub fn merge_specs(dst: &mut Vec<FieldSpec>, extra: &[FieldSpec]) {
+pub(crate) fn merge_specs(dst: &mut Vec<FieldSpec>, extra: &[FieldSpec]) {
     for s in extra {
         if !dst.iter().any(|d| selected_by(d, s) && d.path == s.path) {
             dst.push(s.clone());

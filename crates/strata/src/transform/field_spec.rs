@@ -14,7 +14,7 @@ use crate::yaml::{Entry, Mapping, Node, NodeKind, Scalar};
 
 /// Where a transformer acts: resources matching a GVK filter, at a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldSpec {
+pub(crate) struct FieldSpec {
     /// Group to match; empty matches any.
     pub group: String,
     /// Version to match; empty matches any.
@@ -29,7 +29,7 @@ pub struct FieldSpec {
 
 impl FieldSpec {
     /// Returns a spec for any resource at `path`.
-    pub fn any(path: &str, create: bool) -> FieldSpec {
+    pub(crate) fn any(path: &str, create: bool) -> FieldSpec {
         FieldSpec {
             group: String::new(),
             version: String::new(),
@@ -40,27 +40,27 @@ impl FieldSpec {
     }
 
     /// Returns true if the spec's GVK filter selects `gvk` (empty parts match anything).
-    pub fn selects(&self, gvk: &Gvk) -> bool {
+    pub(crate) fn selects(&self, gvk: &Gvk) -> bool {
         (self.group.is_empty() || self.group == gvk.group)
             && (self.version.is_empty() || self.version == gvk.version)
             && (self.kind.is_empty() || self.kind == gvk.kind)
     }
 
     /// Returns the path's segments, honouring `\/` escapes (kyaml utils.PathSplitter).
-    pub fn segments(&self) -> Vec<String> {
+    pub(crate) fn segments(&self) -> Vec<String> {
         split_path(&self.path)
     }
 }
 
 /// Splits a field-spec path at `/`, except where the slash is escaped as `\/`; a leading `/`
 /// is dropped (kyaml's `utils.PathSplitter`, as fieldspec.go calls it).
-pub fn split_path(path: &str) -> Vec<String> {
+pub(crate) fn split_path(path: &str) -> Vec<String> {
     crate::transform::replacements::path::split(path, "/")
 }
 
 /// What to create at the end of a path that does not exist yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Create {
+pub(crate) enum Create {
     /// Never create the final field.
     Nothing,
     /// Create an empty string scalar (prefix, namespace).
@@ -71,7 +71,7 @@ pub enum Create {
 
 /// An error while walking, in kustomize's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WalkError(pub String);
+pub(crate) struct WalkError(pub String);
 
 /// Calls `set` on every node at `spec`'s path in `root` (the caller has checked the GVK).
 /// `create` says what to make at the end of the path when it is missing and the spec allows
@@ -82,7 +82,7 @@ pub struct WalkError(pub String);
 /// context: `considering field '<path>' of object <id>: ` (the id read from the document as
 /// it stands, `resid.FromRNode`), `visit traversal on path: [<rest>]: ` for each list on
 /// the way (`seq`), and `fieldName: <name>: ` for a path step the lookup refuses (`field`).
-pub fn walk(
+pub(crate) fn walk(
     root: &mut Node,
     spec: &FieldSpec,
     create: Create,

@@ -11,7 +11,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// One `images:` entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImageRule {
+pub(crate) struct ImageRule {
     /// The image name to match.
     pub name: String,
     /// Replacement name.
@@ -25,7 +25,7 @@ pub struct ImageRule {
 }
 
 /// A rule with its matcher compiled.
-pub struct CompiledImage {
+pub(crate) struct CompiledImage {
     rule: ImageRule,
     matcher: Option<GoRegex>,
 }
@@ -34,7 +34,7 @@ impl CompiledImage {
     /// Compiles the rule's name pattern with Go's regexp syntax; a name that is not a valid
     /// pattern matches nothing, as in kustomize (api/internal/image/image.go
     /// `IsImageMatched`).
-    pub fn new(rule: ImageRule) -> CompiledImage {
+    pub(crate) fn new(rule: ImageRule) -> CompiledImage {
         let pattern = format!(
             "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$",
             rule.name
@@ -46,7 +46,7 @@ impl CompiledImage {
     }
 
     /// Returns the rewritten image, or `None` if `value` does not match.
-    pub fn rewrite(&self, value: &str) -> Option<String> {
+    pub(crate) fn rewrite(&self, value: &str) -> Option<String> {
         if !self.matcher.as_ref()?.is_match(value) {
             return None;
         }
@@ -80,7 +80,7 @@ impl CompiledImage {
 
 /// Splits an image into name, tag and digest; a `:` before the first `/` is a registry port,
 /// not a tag (image.go `Split`).
-pub fn split(image: &str) -> (String, String, String) {
+pub(crate) fn split(image: &str) -> (String, String, String) {
     let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
     let search = image.get(slash..).unwrap_or("");
     let at = search.find('@').map(|i| i + slash);
@@ -101,7 +101,7 @@ pub fn split(image: &str) -> (String, String, String) {
 /// every element of every `containers`/`initContainers` list anywhere in the document
 /// (api/filters/imagetag/legacy.go), then at `specs`. Standard fields are visited by both,
 /// so a `tagSuffix` lands twice there, as in kustomize.
-pub fn apply_all(
+pub(crate) fn apply_all(
     r: &mut Resource,
     image: &CompiledImage,
     specs: &[FieldSpec],
@@ -159,7 +159,7 @@ fn set_image(slot: &mut Node, image: &CompiledImage) -> Result<(), WalkError> {
 }
 
 /// Applies `image` to `r` at `specs` (CustomResourceDefinitions are left alone).
-pub fn apply(
+pub(crate) fn apply(
     r: &mut Resource,
     image: &CompiledImage,
     specs: &[FieldSpec],

@@ -9,7 +9,7 @@ use crate::transform::replacements::path::wrong_kind;
 use crate::yaml::{Node, NodeKind};
 
 /// Sets every `(key, value)` of `pairs` in the mappings at `specs` of `r`.
-pub fn apply(
+pub(crate) fn apply(
     r: &mut Resource,
     pairs: &[(String, String)],
     specs: &[FieldSpec],

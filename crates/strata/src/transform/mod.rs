@@ -3,14 +3,14 @@
 //! Traversal lives in [`field_spec`]; each transformer module holds only its policy. This
 //! module may use `yaml`, `resource` and `schema`; transformers never touch files.
 
-pub mod config;
-pub mod field_spec;
-pub mod images;
-pub mod metadata;
-pub mod name_affix;
-pub mod namespace;
-pub mod replacements;
-pub mod replicas;
+pub(crate) mod config;
+pub(crate) mod field_spec;
+pub(crate) mod images;
+pub(crate) mod metadata;
+pub(crate) mod name_affix;
+pub(crate) mod namespace;
+pub(crate) mod replacements;
+pub(crate) mod replicas;
 #[cfg(test)]
 mod testutil;
-pub mod vars;
+pub(crate) mod vars;

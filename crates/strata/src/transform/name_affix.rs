@@ -10,7 +10,7 @@ use crate::yaml::Node;
 
 /// Which end of the name the text goes on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Affix {
+pub(crate) enum Affix {
     /// `namePrefix`.
     Prefix,
     /// `nameSuffix`.
@@ -24,7 +24,7 @@ fn skipped(gvk: &Gvk) -> bool {
 }
 
 /// Adds `text` to `r` at every spec that selects it.
-pub fn apply(
+pub(crate) fn apply(
     r: &mut Resource,
     affix: Affix,
     text: &str,

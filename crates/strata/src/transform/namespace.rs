@@ -9,7 +9,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// Which role binding subjects get the namespace (`setRoleBindingSubjects`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum SubjectMode {
+pub(crate) enum SubjectMode {
     /// Subjects named `default` (the kustomization field's behaviour).
     #[default]
     DefaultOnly,
@@ -21,7 +21,7 @@ pub enum SubjectMode {
 
 /// Options of the NamespaceTransformer plugin.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Options {
+pub(crate) struct Options {
     /// Which role binding subjects to update.
     pub mode: SubjectMode,
     /// Only fill namespaces that are empty (`unsetOnly`).
@@ -30,12 +30,12 @@ pub struct Options {
 
 /// Sets namespace `ns` on `r` (which must not be empty) using `specs`, as the `namespace:`
 /// field does.
-pub fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), WalkError> {
+pub(crate) fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), WalkError> {
     apply_with(r, ns, specs, Options::default())
 }
 
 /// Sets namespace `ns` on `r` with the plugin's options.
-pub fn apply_with(
+pub(crate) fn apply_with(
     r: &mut Resource,
     ns: &str,
     specs: &[FieldSpec],

@@ -9,7 +9,7 @@ use crate::yaml::{Node, Scalar};
 
 /// Sets `count` replicas on every resource named `name` (now or before a rename). Returns
 /// whether any resource matched.
-pub fn apply(
+pub(crate) fn apply(
     resources: &mut [Resource],
     name: &str,
     count: i64,

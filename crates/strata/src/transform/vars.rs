@@ -30,11 +30,11 @@ use crate::yaml::resolve::{self, Tag};
 use crate::yaml::{Mapping, Node, NodeKind, Scalar, ScalarStyle};
 
 /// The field a var reads when its `fieldref` names none.
-pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
+pub(crate) const DEFAULT_FIELD_PATH: &str = "metadata.name";
 
 /// The object a var reads from (api/types/var.go `Target`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ObjRef {
+pub(crate) struct ObjRef {
     /// `apiVersion`; when set it overrides `group`/`version` (`Target.GVK`).
     pub api_version: String,
     /// `group`.
@@ -61,7 +61,7 @@ impl ObjRef {
 
     /// Returns the group, version and kind to match: `apiVersion` split at `/` replaces the
     /// inline group and version (a value without `/` replaces only the version).
-    pub fn gvk(&self) -> Gvk {
+    pub(crate) fn gvk(&self) -> Gvk {
         let mut g = self.inline_gvk();
         if self.api_version.is_empty() {
             return g;
@@ -81,7 +81,7 @@ impl ObjRef {
 
 /// One entry of a kustomization's `vars:` (api/types/var.go `Var`).
 #[derive(Clone, Debug)]
-pub struct Var {
+pub(crate) struct Var {
     /// The name used as `$(NAME)`.
     pub name: String,
     /// The object to read.
@@ -105,7 +105,7 @@ impl PartialEq for Var {
 
 impl Var {
     /// Returns the field path to read, defaulted.
-    pub fn field_path(&self) -> &str {
+    pub(crate) fn field_path(&self) -> &str {
         if self.field_path.is_empty() {
             DEFAULT_FIELD_PATH
         } else {
@@ -144,7 +144,7 @@ impl fmt::Display for Var {
 
 /// Reads a kustomization's `vars:` list, decoded as kustomize decodes the kustomization
 /// (YAML 1.1 scalars, so `name: N` is the bool `false` and fails; unknown fields rejected).
-pub fn parse_vars(node: &Node, file: &Arc<SourceFile>) -> Result<Vec<Var>> {
+pub(crate) fn parse_vars(node: &Node, file: &Arc<SourceFile>) -> Result<Vec<Var>> {
     let d = Decoder::new(file, Mode::Kustomization);
     let Some(items) = d.list(node, "Kustomization", "vars", "[]types.Var")? else {
         return Ok(Vec::new());
@@ -224,7 +224,7 @@ fn read_var(d: &Decoder<'_>, m: &Mapping, v: &mut Var) -> Result<()> {
 
 /// A var bound to a resource by [`VarSet::merge_vars`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VarBinding {
+pub(crate) struct VarBinding {
     /// Index of the resource in the slice given to `merge_vars`.
     pub resource: usize,
     /// The var's name, to record on that resource (kustomize's `AppendRefVarName`).
@@ -233,13 +233,13 @@ pub struct VarBinding {
 
 /// The vars of a build, by name (kustomize's `VarSet`).
 #[derive(Clone, Debug, Default)]
-pub struct VarSet {
+pub(crate) struct VarSet {
     vars: BTreeMap<String, Var>,
 }
 
 impl VarSet {
     /// Returns an empty set.
-    pub fn new() -> VarSet {
+    pub(crate) fn new() -> VarSet {
         VarSet::default()
     }
 
@@ -250,7 +250,7 @@ impl VarSet {
     /// sets one; none is fine (resolving fails later), two or more fail ("unable to
     /// disambiguate"). A name already in the set fails ("already encountered"). Returns the
     /// bindings for the caller to record on the resources.
-    pub fn merge_vars(
+    pub(crate) fn merge_vars(
         &mut self,
         incoming: &[Var],
         resources: &[Resource],
@@ -307,7 +307,7 @@ impl VarSet {
 
     /// Absorbs the vars of a base built in its own accumulator (kustomize's
     /// `MergeAccumulator`); a name in both fails ("var 'X' already encountered").
-    pub fn merge_set(&mut self, other: VarSet) -> Result<()> {
+    pub(crate) fn merge_set(&mut self, other: VarSet) -> Result<()> {
         for (name, v) in other.vars {
             if self.vars.contains_key(&name) {
                 return Err(v.error(format!("var '{name}' already encountered")));
@@ -317,23 +317,19 @@ impl VarSet {
         Ok(())
     }
 
-    /// Returns the var named `name`.
-    pub fn get(&self, name: &str) -> Option<&Var> {
-        self.vars.get(name)
-    }
-
     /// Iterates over the vars in name order.
-    pub fn iter(&self) -> impl Iterator<Item = &Var> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Var> {
         self.vars.values()
     }
 
+    #[cfg(test)]
     /// Returns the number of vars.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.vars.len()
     }
 
     /// Returns true if there are no vars.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.vars.is_empty()
     }
 }
@@ -358,7 +354,7 @@ fn var_matches(want: &ResId, id: &ResId) -> bool {
 
 /// A var's value, typed as kyaml's `GetFieldValue` returns it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum VarValue {
+pub(crate) enum VarValue {
     /// A string (also any scalar tagged other than int, float or bool: null reads as `""`
     /// or `~`, a timestamp as written).
     String(String),
@@ -388,30 +384,30 @@ impl VarValue {
 
 /// The values of a build's vars, by name.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct VarValues {
+pub(crate) struct VarValues {
     values: BTreeMap<String, VarValue>,
 }
 
 impl VarValues {
     /// Returns the value of `name`.
-    pub fn get(&self, name: &str) -> Option<&VarValue> {
+    pub(crate) fn get(&self, name: &str) -> Option<&VarValue> {
         self.values.get(name)
     }
 
     /// Iterates over `(name, value)` in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &VarValue)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &VarValue)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Returns true if there are no values.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
 }
 
 /// Reads every var's field from the first resource bound to it (`ref_var_names` returns the
 /// var names recorded on a resource), in name order (kustomize's `makeVarReplacementMap`).
-pub fn resolve_vars(
+pub(crate) fn resolve_vars(
     resources: &[Resource],
     vars: &VarSet,
     ref_var_names: &dyn Fn(&Resource) -> Vec<String>,
@@ -481,7 +477,7 @@ fn field_value(node: &Node, field_path: &str) -> Option<VarValue> {
 
 /// One place `$(VAR)` is expanded (a `varReference` field spec).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct VarRefSpec {
+pub(crate) struct VarRefSpec {
     /// Only objects of this API group, if set.
     pub group: String,
     /// Only objects of this version, if set.
@@ -493,10 +489,14 @@ pub struct VarRefSpec {
     pub path: String,
 }
 
+#[cfg(test)]
 /// Reads var-reference field specs: a mapping with a `varReference:` list (as
 /// shared/reference/fieldspecs/varreference.yaml and `configurations:` files), or the list
 /// itself, of `{path, group?, version?, kind?}`.
-pub fn parse_var_reference_specs(node: &Node, file: &Arc<SourceFile>) -> Result<Vec<VarRefSpec>> {
+pub(crate) fn parse_var_reference_specs(
+    node: &Node,
+    file: &Arc<SourceFile>,
+) -> Result<Vec<VarRefSpec>> {
     let bad = |msg: &str, n: &Node| {
         Error::at(
             ErrorKind::Kustomization,
@@ -548,7 +548,7 @@ pub fn parse_var_reference_specs(node: &Node, file: &Arc<SourceFile>) -> Result<
 /// elsewhere the value is formatted as Go's `%v`. `$$` is a literal `$`; an unknown `$(X)` is
 /// left as written. Only string scalars are expanded: in a list every item must be a string,
 /// in a map the string values are.
-pub fn substitute(
+pub(crate) fn substitute(
     resources: &mut [Resource],
     values: &VarValues,
     specs: &[VarRefSpec],

@@ -39,11 +39,11 @@ use self::decode::{Decoder, Mode};
 
 /// The field path a source or target uses when none is given
 /// (api/types/replacement.go `DefaultReplacementFieldPath`).
-pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
+pub(crate) const DEFAULT_FIELD_PATH: &str = "metadata.name";
 
 /// Refines how a field is read or written (api/types/replacement.go `FieldOptions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldOptions {
+pub(crate) struct FieldOptions {
     /// Splits the field's text on this string; empty for the whole value.
     pub delimiter: String,
     /// Which part of the split to read or replace. On a target, a negative index prepends
@@ -72,7 +72,7 @@ impl fmt::Display for FieldOptions {
 
 /// Where a replacement reads its value (api/types/replacement.go `SourceSelector`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct SourceSelector {
+pub(crate) struct SourceSelector {
     /// Selects exactly one resource: empty fields match anything, the namespace compares as
     /// kustomize's effective namespace (empty = `default`), names match current and previous
     /// names.
@@ -105,7 +105,7 @@ impl fmt::Display for SourceSelector {
 
 /// Selects resources by id, labels and annotations (api/types/selector.go `Selector`).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Selector {
+pub(crate) struct Selector {
     /// Group, version, kind, name and namespace. In a source, each must equal the resource's
     /// (`IsSelectedBy`); in a target's `select`/`reject`, each is an `IdPattern`: equal, or
     /// a Go regular expression matching the whole field. Empty for any.
@@ -120,7 +120,7 @@ pub struct Selector {
 
 /// Where a replacement writes its value (api/types/replacement.go `TargetSelector`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct TargetSelector {
+pub(crate) struct TargetSelector {
     /// The resources to consider; required.
     pub select: Option<Selector>,
     /// Resources to leave alone.
@@ -135,7 +135,7 @@ pub struct TargetSelector {
 
 /// One replacement: a source (a resource field or a literal value) and its targets.
 #[derive(Clone, Debug)]
-pub struct Replacement {
+pub(crate) struct Replacement {
     /// Read the value from a resource.
     pub source: Option<SourceSelector>,
     /// Or use this literal (HEAD's `sourceValue`; an untagged scalar typed by its text).
@@ -150,7 +150,7 @@ pub struct Replacement {
 
 /// One entry of a kustomization's `replacements:` list.
 #[derive(Clone, Debug)]
-pub enum ReplacementEntry {
+pub(crate) enum ReplacementEntry {
     /// A replacement written inline.
     Inline(Box<Replacement>),
     /// `path: file.yaml`: the caller loads the file and reads it with
@@ -163,7 +163,10 @@ pub enum ReplacementEntry {
 /// Fields are decoded as kustomize decodes the kustomization (YAML 1.1 scalars through
 /// `encoding/json` with unknown fields rejected), so `create: yes` is true and `name: 5`
 /// fails with Go's message. An entry may not combine `path` with `source` or `targets`.
-pub fn parse_replacements(node: &Node, file: &Arc<SourceFile>) -> Result<Vec<ReplacementEntry>> {
+pub(crate) fn parse_replacements(
+    node: &Node,
+    file: &Arc<SourceFile>,
+) -> Result<Vec<ReplacementEntry>> {
     let d = Decoder::new(file, Mode::Kustomization);
     let Some(items) = d.list(
         node,
@@ -241,7 +244,7 @@ pub fn parse_replacements(node: &Node, file: &Arc<SourceFile>) -> Result<Vec<Rep
 /// Pass the file's first document (`None` if it has none): kustomize unmarshals only the first
 /// and ignores the rest. Decoding is lenient as kustomize's `yaml.Unmarshal` is: unknown
 /// fields are ignored, type errors fail.
-pub fn parse_replacement_file(
+pub(crate) fn parse_replacement_file(
     root: Option<&Node>,
     file: &Arc<SourceFile>,
 ) -> Result<Vec<Replacement>> {
@@ -524,17 +527,19 @@ fn read_options(
     Ok(Some(o))
 }
 
+#[cfg(test)]
 /// Applies `replacements` in order to `resources`, matching resources by their current ids.
 ///
 /// Each replacement reads its value once, then writes every target; later replacements see
 /// earlier ones' changes. Ids of modified resources are refreshed.
-pub fn apply(resources: &mut [Resource], replacements: &[Replacement]) -> Result<()> {
+pub(crate) fn apply(resources: &mut [Resource], replacements: &[Replacement]) -> Result<()> {
     apply_with_previous_ids(resources, replacements, &|_| Vec::new())
 }
 
+#[cfg(test)]
 /// Like [`apply`], but a resource also matches selectors by the ids it had before renames
 /// (kustomize's `MakeResIds`: current id, then previous ones), which `previous_ids` returns.
-pub fn apply_with_previous_ids(
+pub(crate) fn apply_with_previous_ids(
     resources: &mut [Resource],
     replacements: &[Replacement],
     previous_ids: &dyn Fn(&Resource) -> Vec<ResId>,
@@ -545,7 +550,7 @@ pub fn apply_with_previous_ids(
 /// [`apply_with_previous_ids`], calling `charge` with the number of nodes each copy of a
 /// value creates before making it, so a build's node budget stops a chain of replacements
 /// that each double a document.
-pub fn apply_budgeted(
+pub(crate) fn apply_budgeted(
     resources: &mut [Resource],
     replacements: &[Replacement],
     previous_ids: &dyn Fn(&Resource) -> Vec<ResId>,
