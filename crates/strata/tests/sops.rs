@@ -11,9 +11,17 @@ use strata::{ErrorKind, MemoryFs, RenderOptions, Renderer};
 use crate::support::{diff, memory_fs_from, repo_root};
 
 fn keys(file: &str) -> Arc<AgeKeys> {
-    let text = std::fs::read_to_string(repo_root().join("testdata/sops/keys").join(file)).unwrap();
+    keys_of(&[file])
+}
+
+/// The identities of several key files together.
+fn keys_of(files: &[&str]) -> Arc<AgeKeys> {
     let mut keys = AgeKeys::new();
-    assert_eq!(keys.add_text(&text), Ok(1));
+    for file in files {
+        let path = repo_root().join("testdata/sops/keys").join(file);
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(keys.add_text(&text), Ok(1));
+    }
     Arc::new(keys)
 }
 
@@ -31,14 +39,20 @@ fn case(name: &str) -> MemoryFs {
 
 #[test]
 fn encrypted_cases_render_as_their_plaintext_twins() {
-    for name in ["secret-resource", "generator-sources", "ksops"] {
+    for name in [
+        "secret-resource",
+        "generator-sources",
+        "ksops",
+        "key-groups",
+    ] {
         let expected_path = repo_root()
             .join("testdata/build")
             .join(format!("sops-plain-{name}"))
             .join("expected.yaml");
         let expected = std::fs::read_to_string(&expected_path).unwrap();
-        let actual =
-            render(&case(name), Some(keys("age.txt"))).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Two of the three key groups' identities: the `shamir_threshold` of key-groups.
+        let keys = keys_of(&["age.txt", "third-age.txt"]);
+        let actual = render(&case(name), Some(keys)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(actual, expected, "{name}:\n{}", diff(&expected, &actual));
     }
 }
@@ -209,4 +223,55 @@ fn keep_encrypted_renders_as_kustomize_with_a_warning() {
     // A KSOPS config is then an external plugin, as kustomize sees it.
     let e = Renderer::new(opts).render(&case("ksops"), "/").unwrap_err();
     assert!(e.to_string().contains("external plugins disabled"), "{e}");
+}
+
+#[test]
+fn any_two_of_three_key_groups_open_a_shamir_split_data_key() {
+    let expected = std::fs::read_to_string(
+        repo_root().join("testdata/build/sops-plain-key-groups/expected.yaml"),
+    )
+    .unwrap();
+    for pair in [
+        ["age.txt", "other-age.txt"],
+        ["other-age.txt", "third-age.txt"],
+        ["third-age.txt", "age.txt"],
+    ] {
+        let actual = render(&case("key-groups"), Some(keys_of(&pair))).unwrap();
+        assert_eq!(actual, expected, "{pair:?}");
+    }
+}
+
+#[test]
+fn one_key_group_of_a_threshold_of_two_is_refused() {
+    for file in ["age.txt", "other-age.txt", "third-age.txt"] {
+        assert_fails(
+            &case("key-groups"),
+            Some(keys(file)),
+            ErrorKind::Decrypt,
+            "3 key groups and 2 of them must open, but 1 did",
+        );
+    }
+}
+
+#[test]
+fn a_share_copied_into_another_group_is_refused() {
+    // Group 3's wrapped share replaced by group 1's: both open, and give two shares at x = 1.
+    let dir = repo_root().join("testdata/sops/key-groups");
+    let text = std::fs::read_to_string(dir.join("secret.enc.yaml")).unwrap();
+    let blocks: Vec<&str> = text.split("-----BEGIN AGE ENCRYPTED FILE-----").collect();
+    assert_eq!(blocks.len(), 4, "three wrapped shares");
+    let body = |b: &str| b.split("-----END").next().unwrap().to_string();
+    let swapped = text.replacen(&body(blocks[3]), &body(blocks[1]), 1);
+    let recipients = swapped.replace(
+        "age1dp8wt2e5hjc9m08vxdk8nx2s8cv7v0fey3v72w5ye9euvl39ppfq66xeat",
+        "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29",
+    );
+    let mut fs = case("key-groups");
+    fs.add_file("/secret.enc.yaml", recipients.into_bytes());
+    assert_fails(
+        &fs,
+        Some(keys_of(&["age.txt", "other-age.txt"])),
+        ErrorKind::Decrypt,
+        "same x coordinate",
+    );
 }
