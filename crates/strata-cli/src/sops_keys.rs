@@ -10,10 +10,13 @@ use strata::sops::{AgeKeys, KeySource, Keys, MasterKey};
 
 /// Age identities from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, the output of
 /// `SOPS_AGE_KEY_CMD` and the default key file, all of them together as `sops` reads them;
-/// then AWS KMS with the default credential chain (with the `kms` feature).
+/// then OpenPGP secret keys (with the `pgp` feature); then AWS KMS with the default
+/// credential chain (with the `kms` feature).
 #[derive(Default)]
 pub struct EnvKeys {
     age: OnceLock<Result<AgeKeys, String>>,
+    #[cfg(feature = "pgp")]
+    pgp: OnceLock<Result<strata::sops::PgpKeys, String>>,
 }
 
 /// Returns the key source of `--decrypt`.
@@ -40,6 +43,12 @@ impl KeySource for EnvKeys {
                 Err(m) => why.push(m.clone()),
             }
         }
+        if keys.iter().any(|k| matches!(k, MasterKey::Pgp { .. })) {
+            match self.pgp_data_key(keys) {
+                Ok(key) => return Ok(key),
+                Err(m) => why.push(m),
+            }
+        }
         for key in keys {
             if let MasterKey::Kms { .. } = key {
                 match kms::data_key(key) {
@@ -49,10 +58,67 @@ impl KeySource for EnvKeys {
             }
         }
         if why.is_empty() {
-            why.push("no age or AWS KMS key among them".into());
+            why.push("no age, PGP or AWS KMS key among them".into());
         }
         Err(why.join("; "))
     }
+}
+
+impl EnvKeys {
+    #[cfg(feature = "pgp")]
+    fn pgp_data_key(&self, keys: &[MasterKey]) -> Result<Vec<u8>, String> {
+        match self.pgp.get_or_init(load_pgp) {
+            Ok(pgp) => pgp.data_key(keys),
+            Err(m) => Err(m.clone()),
+        }
+    }
+
+    #[cfg(not(feature = "pgp"))]
+    fn pgp_data_key(&self, _keys: &[MasterKey]) -> Result<Vec<u8>, String> {
+        Err("this build has no PGP support (feature `pgp`)".into())
+    }
+}
+
+/// OpenPGP secret keys without GnuPG. `sops` itself asks gpg (and its agent), after first
+/// reading GnuPG 1's keyring `$GNUPGHOME/secring.gpg` (default `~/.gnupg`) itself
+/// (pgp/keysource.go `getSecRing`); Strata reads that keyring too, plus the exported keys
+/// (`gpg --export-secret-keys --armor`) in `STRATA_PGP_KEY` and the files listed in
+/// `STRATA_PGP_KEY_FILE` (separated by `:`), as CI secrets and Kubernetes Secrets hold them.
+/// Keys need to be without a passphrase: there is no agent to ask.
+#[cfg(feature = "pgp")]
+fn load_pgp() -> Result<strata::sops::PgpKeys, String> {
+    let mut keys = strata::sops::PgpKeys::new();
+    if let Ok(text) = std::env::var("STRATA_PGP_KEY") {
+        keys.add_keyring(text.as_bytes())
+            .map_err(|m| format!("STRATA_PGP_KEY: {m}"))?;
+    }
+    if let Some(list) = std::env::var_os("STRATA_PGP_KEY_FILE") {
+        for path in std::env::split_paths(&list).filter(|p| !p.as_os_str().is_empty()) {
+            let origin = format!("STRATA_PGP_KEY_FILE {}", path.display());
+            let bytes = std::fs::read(&path).map_err(|e| format!("{origin}: {e}"))?;
+            keys.add_keyring(&bytes)
+                .map_err(|m| format!("{origin}: {m}"))?;
+        }
+    }
+    let home = std::env::var_os("GNUPGHOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".gnupg")));
+    if let Some(ring) = home.map(|h| h.join("secring.gpg"))
+        && let Ok(bytes) = std::fs::read(&ring)
+    {
+        keys.add_keyring(&bytes)
+            .map_err(|m| format!("{}: {m}", ring.display()))?;
+    }
+    if keys.is_empty() {
+        return Err(
+            "no OpenPGP secret key was given: set STRATA_PGP_KEY (an exported secret key) or \
+             STRATA_PGP_KEY_FILE, or keep a GnuPG 1 keyring in $GNUPGHOME/secring.gpg \
+             (Strata does not ask gpg or gpg-agent)"
+                .into(),
+        );
+    }
+    Ok(keys)
 }
 
 fn load_age() -> Result<AgeKeys, String> {

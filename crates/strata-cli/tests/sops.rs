@@ -15,6 +15,9 @@ fn strata(home: &Path) -> Command {
         "SOPS_AGE_KEY_FILE",
         "SOPS_AGE_KEY_CMD",
         "XDG_CONFIG_HOME",
+        "STRATA_PGP_KEY",
+        "STRATA_PGP_KEY_FILE",
+        "GNUPGHOME",
     ] {
         c.env_remove(var);
     }
@@ -325,4 +328,55 @@ fn an_ssh_key_opens_a_file_encrypted_to_its_ssh_recipient() {
         .output()
         .unwrap();
     assert_renders(&out, "secret-resource");
+}
+
+#[test]
+fn pgp_keys_come_from_strata_pgp_key_variables_or_a_gnupg_1_keyring() {
+    let home = tempfile::tempdir().unwrap();
+    let flux = key_file("pgp.asc");
+    let sops = key_file("sops-functional-tests.asc");
+
+    let mut c = strata(home.path());
+    let list = std::env::join_paths([&flux, &sops]).unwrap();
+    c.env("STRATA_PGP_KEY_FILE", list);
+    assert_renders(&build(c, "pgp", true), "pgp");
+
+    // The exported key's text in a variable, the other one in GnuPG 1's binary keyring.
+    let gnupg = home.path().join(".gnupg");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    std::fs::write(gnupg.join("secring.gpg"), dearmor(&sops)).unwrap();
+    let mut c = strata(home.path());
+    c.env("STRATA_PGP_KEY", std::fs::read_to_string(&flux).unwrap());
+    assert_renders(&build(c, "pgp", true), "pgp");
+
+    let mut c = strata(home.path());
+    c.env("GNUPGHOME", home.path().join("nowhere"));
+    let out = build(c, "pgp", true);
+    assert_fails(&out, "no OpenPGP secret key was given");
+
+    let mut c = strata(home.path());
+    c.env(
+        "STRATA_PGP_KEY",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\nnot a key\n",
+    );
+    let out = build(c, "pgp", true);
+    assert_fails(&out, "STRATA_PGP_KEY: not an OpenPGP keyring");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not a key"));
+}
+
+/// Returns the binary packets of an armored OpenPGP file: its base64 lines between the
+/// header's blank line and the `=` checksum line.
+fn dearmor(path: &Path) -> Vec<u8> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(path).unwrap();
+    let body: String = text
+        .split("\n\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.starts_with('=') && !l.starts_with("-----"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
 }

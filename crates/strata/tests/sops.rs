@@ -275,3 +275,89 @@ fn a_share_copied_into_another_group_is_refused() {
         "same x coordinate",
     );
 }
+
+/// The OpenPGP secret keys of key files, together.
+#[cfg(feature = "pgp")]
+fn pgp_keys(files: &[&str]) -> Arc<strata::sops::PgpKeys> {
+    let mut keys = strata::sops::PgpKeys::new();
+    for file in files {
+        let bytes = std::fs::read(repo_root().join("testdata/sops/keys").join(file)).unwrap();
+        keys.add_keyring(&bytes).unwrap();
+    }
+    Arc::new(keys)
+}
+
+#[cfg(feature = "pgp")]
+fn render_pgp(fs: &MemoryFs, keys: Arc<strata::sops::PgpKeys>) -> strata::Result<String> {
+    let opts = RenderOptions::default().decrypt(keys);
+    Renderer::new(opts).render(fs, "/")?.to_yaml()
+}
+
+#[cfg(feature = "pgp")]
+#[test]
+fn pgp_master_keys_open_with_armored_secret_keys() {
+    // Flux's Secret (sops 3.9, RSA 4096) and SOPS' own functional-test files (sops 3.13 and
+    // 3.3, RSA 2048 and 1024), each key from its project's published test key file.
+    let keys = pgp_keys(&["pgp.asc", "sops-functional-tests.asc"]);
+    let fingerprints = keys.fingerprints();
+    // The SOPS file holds five armored blocks: two secret keys, then public keys.
+    assert_eq!(
+        fingerprints,
+        [
+            "35C1A64CD7FC0AB6EB66756B2445463C3234ECE1",
+            "FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4",
+            "D7229043384BCC60326C6FB9D8720D957C3D3074",
+        ]
+    );
+    let expected =
+        std::fs::read_to_string(repo_root().join("testdata/build/sops-plain-pgp/expected.yaml"))
+            .unwrap();
+    let actual = render_pgp(&case("pgp"), keys).unwrap();
+    assert_eq!(actual, expected, "{}", diff(&expected, &actual));
+}
+
+#[cfg(feature = "pgp")]
+#[test]
+fn pgp_failures_name_the_file_and_print_no_plaintext() {
+    let e = render_pgp(&case("pgp"), pgp_keys(&["sops-functional-tests.asc"])).unwrap_err();
+    let msg = e.to_string();
+    assert_eq!(e.kind(), ErrorKind::Decrypt, "{msg}");
+    assert!(msg.contains("secret.enc.yaml"), "{msg}");
+    assert!(
+        msg.contains("pgp 35C1A64CD7FC0AB6EB66756B2445463C3234ECE1")
+            && msg.contains("none of the given OpenPGP secret keys"),
+        "{msg}"
+    );
+    assert!(!msg.contains("value"), "{msg}");
+
+    let e = render_pgp(&case("pgp"), Arc::new(strata::sops::PgpKeys::new())).unwrap_err();
+    assert!(e.to_string().contains("no OpenPGP secret key"), "{e}");
+
+    // A changed PGP message fails its integrity check or does not open at all.
+    let dir = repo_root().join("testdata/sops/pgp");
+    let text = std::fs::read_to_string(dir.join("secret.enc.yaml")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim().len() == 64 && !l.contains(':'))
+        .unwrap();
+    let flipped: String = line
+        .trim()
+        .chars()
+        .rev()
+        .collect::<String>()
+        .replace('A', "B");
+    let mut fs = case("pgp");
+    fs.add_file(
+        "/secret.enc.yaml",
+        text.replacen(line.trim(), &flipped, 1).into_bytes(),
+    );
+    let e = render_pgp(&fs, pgp_keys(&["pgp.asc", "sops-functional-tests.asc"])).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decrypt, "{e}");
+    assert!(e.to_string().contains("secret.enc.yaml"), "{e}");
+
+    assert!(
+        strata::sops::PgpKeys::new()
+            .add_keyring(b"AGE-SECRET-KEY-1NOTPGP")
+            .is_err()
+    );
+}

@@ -24,12 +24,15 @@
 //!   master keys wrap one share, and `shamir_threshold` shares recombine it (sops.go
 //!   `GetDataKeyWithKeyServices`, shamir/shamir.go; see `shamir`).
 //!
-//! Decrypting the data key is the [`KeySource`]'s job: [`AgeKeys`] for age identities, or a
-//! caller's own source (AWS KMS, PGP) behind the same trait.
+//! Decrypting the data key is the [`KeySource`]'s job: `AgeKeys` for age identities (feature
+//! `age`), `PgpKeys` for OpenPGP secret keys (feature `pgp`), or a caller's own source (AWS
+//! KMS) behind the same trait.
 
 #[cfg(feature = "age")]
 mod age_keys;
 mod dotenv;
+#[cfg(feature = "pgp")]
+mod pgp_keys;
 mod shamir;
 
 use std::fmt;
@@ -49,6 +52,8 @@ use crate::yaml::{Node, NodeKind, Scalar};
 
 #[cfg(feature = "age")]
 pub use age_keys::AgeKeys;
+#[cfg(feature = "pgp")]
+pub use pgp_keys::PgpKeys;
 
 /// A key that encrypted a SOPS file's data key, as the file's `sops` block records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -417,11 +422,35 @@ fn open_group(group: &[MasterKey], keys: &dyn KeySource) -> std::result::Result<
     keys.data_key(group).map_err(|why| {
         let tried: Vec<String> = group.iter().map(MasterKey::describe).collect();
         format!(
-            "cannot decrypt the SOPS data key with any of {}: {why}; give a matching key \
-             (for age: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or ~/.config/sops/age/keys.txt)",
-            tried.join(", ")
+            "cannot decrypt the SOPS data key with any of {}: {why}; give a matching key ({})",
+            tried.join(", "),
+            key_hints(group)
         )
     })
+}
+
+/// Says where the CLI looks for each kind of key among `group`.
+fn key_hints(group: &[MasterKey]) -> String {
+    let mut hints: Vec<&str> = Vec::new();
+    for key in group {
+        let hint = match key {
+            MasterKey::Age { .. } => {
+                "for age: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or ~/.config/sops/age/keys.txt"
+            }
+            MasterKey::Pgp { .. } => {
+                "for PGP: STRATA_PGP_KEY, STRATA_PGP_KEY_FILE or $GNUPGHOME/secring.gpg"
+            }
+            MasterKey::Kms { .. } => "for AWS KMS: credentials allowed to call kms:Decrypt",
+            MasterKey::Other { .. } => continue,
+        };
+        if !hints.contains(&hint) {
+            hints.push(hint);
+        }
+    }
+    if hints.is_empty() {
+        return "Strata reads age, PGP and AWS KMS keys".into();
+    }
+    hints.join("; ")
 }
 
 /// A parsed `ENC[AES256_GCM,…]` value.
