@@ -44,14 +44,16 @@ fn encrypted_cases_render_as_their_plaintext_twins() {
         "generator-sources",
         "ksops",
         "key-groups",
+        "age-pq",
     ] {
         let expected_path = repo_root()
             .join("testdata/build")
             .join(format!("sops-plain-{name}"))
             .join("expected.yaml");
         let expected = std::fs::read_to_string(&expected_path).unwrap();
-        // Two of the three key groups' identities: the `shamir_threshold` of key-groups.
-        let keys = keys_of(&["age.txt", "third-age.txt"]);
+        // Two of the three key groups' identities (the `shamir_threshold` of key-groups)
+        // and the post-quantum identity of age-pq.
+        let keys = keys_of(&["age.txt", "third-age.txt", "age-pq.txt"]);
         let actual = render(&case(name), Some(keys)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(actual, expected, "{name}:\n{}", diff(&expected, &actual));
     }
@@ -359,5 +361,15 @@ fn pgp_failures_name_the_file_and_print_no_plaintext() {
         strata::sops::PgpKeys::new()
             .add_keyring(b"AGE-SECRET-KEY-1NOTPGP")
             .is_err()
+    );
+}
+
+#[test]
+fn a_post_quantum_recipient_needs_its_own_identity() {
+    assert_fails(
+        &case("age-pq"),
+        Some(keys("age.txt")),
+        ErrorKind::Decrypt,
+        "none of the given age identities",
     );
 }
