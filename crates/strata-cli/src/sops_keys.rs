@@ -214,8 +214,10 @@ mod kms {
     use std::time::Duration;
 
     use aws_config::BehaviorVersion;
+    use aws_config::sts::AssumeRoleProvider;
     use aws_config::timeout::TimeoutConfig;
     use aws_sdk_kms::config::Region;
+    use aws_sdk_kms::config::SharedCredentialsProvider;
     use aws_sdk_kms::error::DisplayErrorContext;
     use aws_sdk_kms::primitives::Blob;
     use strata::sops::MasterKey;
@@ -225,7 +227,8 @@ mod kms {
 
     /// Decrypts the data key of KMS master `key` as `sops` does: the region from the ARN,
     /// the stored encryption context, the AWS default credential chain (`AWS_PROFILE`, or the
-    /// key's `aws_profile`); `AWS_ENDPOINT_URL` points it elsewhere.
+    /// key's `aws_profile`), and the key's `role` assumed through STS with those credentials
+    /// (kms/keysource.go `createSTSConfig`); `AWS_ENDPOINT_URL` points it elsewhere.
     pub fn data_key(key: &MasterKey) -> Result<Vec<u8>, String> {
         let MasterKey::Kms {
             arn,
@@ -238,20 +241,22 @@ mod kms {
         else {
             return Err("not a KMS key".into());
         };
-        if role.as_deref().is_some_and(|r| !r.is_empty()) {
-            return Err(format!("kms {arn}: assuming a role is not supported"));
-        }
+        let role = role.as_deref().filter(|r| !r.is_empty());
+        let who = match role {
+            Some(r) => format!("kms {arn} (role {r})"),
+            None => format!("kms {arn}"),
+        };
         let region = arn
             .split(':')
             .nth(3)
             .filter(|r| !r.is_empty())
             .ok_or_else(|| format!("kms {arn}: no region in the ARN"))?;
         let blob = aws_smithy_types::base64::decode(enc)
-            .map_err(|_| format!("kms {arn}: the encrypted data key is not base64"))?;
+            .map_err(|_| format!("{who}: the encrypted data key is not base64"))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| format!("kms {arn}: {e}"))?;
+            .map_err(|e| format!("{who}: {e}"))?;
         runtime.block_on(async {
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
                 .region(Region::new(region.to_string()))
@@ -259,7 +264,19 @@ mod kms {
             if let Some(p) = profile.as_deref().filter(|p| !p.is_empty()) {
                 loader = loader.profile_name(p);
             }
-            let client = aws_sdk_kms::Client::new(&loader.load().await);
+            let mut config = loader.load().await;
+            if let Some(role) = role {
+                let assumed = AssumeRoleProvider::builder(role)
+                    .session_name(session_name())
+                    .configure(&config)
+                    .build()
+                    .await;
+                config = config
+                    .into_builder()
+                    .credentials_provider(SharedCredentialsProvider::new(assumed))
+                    .build();
+            }
+            let client = aws_sdk_kms::Client::new(&config);
             let mut request = client
                 .decrypt()
                 .key_id(arn)
@@ -270,11 +287,27 @@ mod kms {
             let out = request
                 .send()
                 .await
-                .map_err(|e| format!("kms {arn}: {}", DisplayErrorContext(&e)))?;
+                .map_err(|e| format!("{who}: {}", DisplayErrorContext(&e)))?;
             out.plaintext()
                 .map(|p| p.as_ref().to_vec())
-                .ok_or_else(|| format!("kms {arn}: no plaintext in the response"))
+                .ok_or_else(|| format!("{who}: no plaintext in the response"))
         })
+    }
+
+    /// Returns the STS session name sops uses, `sops@HOSTNAME`: the host name without the
+    /// characters STS refuses, at most 64 bytes (kms/keysource.go `stsSessionName`).
+    fn session_name() -> String {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .unwrap_or_default();
+        let allowed = |c: &char| c.is_ascii_alphanumeric() || "=,.@-".contains(*c);
+        let mut name: String = "sops@"
+            .chars()
+            .chain(host.trim().chars().filter(allowed))
+            .collect();
+        name.truncate(64);
+        name
     }
 }
 

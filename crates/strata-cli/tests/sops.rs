@@ -204,7 +204,7 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let kms = |case: &str, decrypt: bool| {
+    let kms_command = |case: &str, decrypt: bool| {
         let mut c = strata(dir.path());
         c.env("AWS_ENDPOINT_URL", &emulator.url)
             .env("AWS_ACCESS_KEY_ID", "testing")
@@ -218,8 +218,9 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         if decrypt {
             c.arg("--decrypt");
         }
-        c.output().unwrap()
+        c
     };
+    let kms = |case: &str, decrypt: bool| kms_command(case, decrypt).output().unwrap();
     let plain = kms("plain", false);
     assert!(plain.status.success());
     let out = kms("encrypted", true);
@@ -230,6 +231,30 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         String::from_utf8_lossy(&plain.stdout)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("password: s3cret-from-kms"));
+
+    // A `role` is assumed through STS first: the emulator serves STS too, and an STS that
+    // cannot be reached fails the render, naming the role.
+    let file = dir.path().join("encrypted/secret.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let role = "arn:aws:iam::123456789012:role/sops-decrypt";
+    let with_role = text.replacen("    enc: ", &format!("    role: {role}\n    enc: "), 1);
+    assert_ne!(with_role, text);
+    std::fs::write(&file, &with_role).unwrap();
+    let out = kms("encrypted", true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    let mut c = kms_command("encrypted", true);
+    c.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let out = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains(&format!("(role {role})")), "{stderr}");
+    std::fs::write(&file, &text).unwrap();
 
     // The encryption context is part of what KMS authenticates.
     let file = dir.path().join("encrypted/secret.yaml");
