@@ -126,6 +126,24 @@ fn failures_print_nothing_on_stdout() {
         "none of the given age identities",
     );
 
+    // A changed unencrypted field: only the MAC notices.
+    let tampered = tempfile::tempdir().unwrap();
+    let case = repo().join("testdata/sops/secret-resource");
+    for name in ["kustomization.yaml", "secret.enc.yaml"] {
+        let text = std::fs::read_to_string(case.join(name)).unwrap();
+        let text = text.replace("name: age", "name: agf");
+        std::fs::write(tampered.path().join(name), text).unwrap();
+    }
+    let mut c = strata(home.path());
+    c.env("SOPS_AGE_KEY_FILE", key_file("age.txt"));
+    let out = c
+        .arg("render")
+        .arg("--decrypt")
+        .arg(tampered.path())
+        .output()
+        .unwrap();
+    assert_fails(&out, "MAC mismatch");
+
     let mut c = strata(home.path());
     c.env("SOPS_AGE_KEY", "AGE-SECRET-KEY-NOT-A-KEY");
     let out = build(c, "secret-resource", true);
@@ -230,7 +248,10 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&plain.stdout)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("password: s3cret-from-kms"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("password: s3cret-from-kms"), "{stdout}");
+    assert!(stdout.contains("API_TOKEN: t0ken-from-kms"), "KSOPS: {stdout}");
+    assert!(stdout.contains("API_TOKEN: dDBrZW4tZnJvbS1rbXM="), "generator: {stdout}");
 
     // A `role` is assumed through STS first: the emulator serves STS too, and an STS that
     // cannot be reached fails the render, naming the role.
