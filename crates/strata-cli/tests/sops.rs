@@ -250,8 +250,14 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("password: s3cret-from-kms"), "{stdout}");
-    assert!(stdout.contains("API_TOKEN: t0ken-from-kms"), "KSOPS: {stdout}");
-    assert!(stdout.contains("API_TOKEN: dDBrZW4tZnJvbS1rbXM="), "generator: {stdout}");
+    assert!(
+        stdout.contains("API_TOKEN: t0ken-from-kms"),
+        "KSOPS: {stdout}"
+    );
+    assert!(
+        stdout.contains("API_TOKEN: dDBrZW4tZnJvbS1rbXM="),
+        "generator: {stdout}"
+    );
 
     // A `role` is assumed through STS first: the emulator serves STS too, and an STS that
     // cannot be reached fails the render, naming the role.

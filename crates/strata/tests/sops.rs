@@ -45,6 +45,7 @@ fn encrypted_cases_render_as_their_plaintext_twins() {
         "ksops",
         "key-groups",
         "age-pq",
+        "json-source",
     ] {
         let expected_path = repo_root()
             .join("testdata/build")

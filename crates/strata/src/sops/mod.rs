@@ -31,6 +31,7 @@
 #[cfg(feature = "age")]
 mod age_keys;
 mod dotenv;
+mod json;
 #[cfg(feature = "pgp")]
 mod pgp_keys;
 mod shamir;
@@ -200,7 +201,8 @@ fn decrypt_tree(root: &Node, keys: &dyn KeySource) -> std::result::Result<Node, 
 
 /// Returns the plaintext bytes of a SOPS-encrypted generator source, or `None` when `bytes`
 /// is not SOPS-encrypted. The format follows the name as `sops` picks it: `.env` dotenv,
-/// `.yaml`/`.yml`/`.json` a document (returned as YAML), anything else binary.
+/// `.json` JSON (written back as `sops decrypt` writes it), `.yaml`/`.yml` YAML, anything
+/// else binary.
 pub(crate) fn decrypt_source(
     path: &str,
     bytes: &[u8],
@@ -238,7 +240,12 @@ pub(crate) fn decrypt_source(
         return Err(not_enabled(&file, &root));
     };
     let plain = decrypt_document(&file, &root, keys)?;
-    let is_document = [".yaml", ".yml", ".json"].iter().any(|e| path.ends_with(e));
+    if path.ends_with(".json") {
+        let out =
+            json::emit(&plain).map_err(|m| Error::at(ErrorKind::Emit, m, &file, root.span))?;
+        return Ok(Some(out.into_bytes()));
+    }
+    let is_document = [".yaml", ".yml"].iter().any(|e| path.ends_with(e));
     if is_document {
         let mut out = String::new();
         crate::yaml::emit::emit_document(&plain, &mut out)
