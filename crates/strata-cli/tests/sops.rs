@@ -15,6 +15,9 @@ fn strata(home: &Path) -> Command {
         "SOPS_AGE_KEY_FILE",
         "SOPS_AGE_KEY_CMD",
         "XDG_CONFIG_HOME",
+        "STRATA_PGP_KEY",
+        "STRATA_PGP_KEY_FILE",
+        "GNUPGHOME",
     ] {
         c.env_remove(var);
     }
@@ -123,6 +126,24 @@ fn failures_print_nothing_on_stdout() {
         "none of the given age identities",
     );
 
+    // A changed unencrypted field: only the MAC notices.
+    let tampered = tempfile::tempdir().unwrap();
+    let case = repo().join("testdata/sops/secret-resource");
+    for name in ["kustomization.yaml", "secret.enc.yaml"] {
+        let text = std::fs::read_to_string(case.join(name)).unwrap();
+        let text = text.replace("name: age", "name: agf");
+        std::fs::write(tampered.path().join(name), text).unwrap();
+    }
+    let mut c = strata(home.path());
+    c.env("SOPS_AGE_KEY_FILE", key_file("age.txt"));
+    let out = c
+        .arg("render")
+        .arg("--decrypt")
+        .arg(tampered.path())
+        .output()
+        .unwrap();
+    assert_fails(&out, "MAC mismatch");
+
     let mut c = strata(home.path());
     c.env("SOPS_AGE_KEY", "AGE-SECRET-KEY-NOT-A-KEY");
     let out = build(c, "secret-resource", true);
@@ -201,7 +222,7 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let kms = |case: &str, decrypt: bool| {
+    let kms_command = |case: &str, decrypt: bool| {
         let mut c = strata(dir.path());
         c.env("AWS_ENDPOINT_URL", &emulator.url)
             .env("AWS_ACCESS_KEY_ID", "testing")
@@ -215,8 +236,9 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         if decrypt {
             c.arg("--decrypt");
         }
-        c.output().unwrap()
+        c
     };
+    let kms = |case: &str, decrypt: bool| kms_command(case, decrypt).output().unwrap();
     let plain = kms("plain", false);
     assert!(plain.status.success());
     let out = kms("encrypted", true);
@@ -226,7 +248,40 @@ fn aws_kms_master_keys_through_a_local_kms_emulator() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&plain.stdout)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("password: s3cret-from-kms"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("password: s3cret-from-kms"), "{stdout}");
+    assert!(
+        stdout.contains("API_TOKEN: t0ken-from-kms"),
+        "KSOPS: {stdout}"
+    );
+    assert!(
+        stdout.contains("API_TOKEN: dDBrZW4tZnJvbS1rbXM="),
+        "generator: {stdout}"
+    );
+
+    // A `role` is assumed through STS first: the emulator serves STS too, and an STS that
+    // cannot be reached fails the render, naming the role.
+    let file = dir.path().join("encrypted/secret.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let role = "arn:aws:iam::123456789012:role/sops-decrypt";
+    let with_role = text.replacen("    enc: ", &format!("    role: {role}\n    enc: "), 1);
+    assert_ne!(with_role, text);
+    std::fs::write(&file, &with_role).unwrap();
+    let out = kms("encrypted", true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    let mut c = kms_command("encrypted", true);
+    c.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let out = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains(&format!("(role {role})")), "{stderr}");
+    std::fs::write(&file, &text).unwrap();
 
     // The encryption context is part of what KMS authenticates.
     let file = dir.path().join("encrypted/secret.yaml");
@@ -293,6 +348,10 @@ fn an_ssh_key_opens_a_file_encrypted_to_its_ssh_recipient() {
         .take(2)
         .collect::<Vec<_>>()
         .join(" ");
+    #[expect(
+        deprecated,
+        reason = "deprecated for new files as not post-quantum; sops users still have ssh recipients"
+    )]
     let recipient = age::ssh::Recipient::from_str(&public).unwrap();
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
@@ -325,4 +384,55 @@ fn an_ssh_key_opens_a_file_encrypted_to_its_ssh_recipient() {
         .output()
         .unwrap();
     assert_renders(&out, "secret-resource");
+}
+
+#[test]
+fn pgp_keys_come_from_strata_pgp_key_variables_or_a_gnupg_1_keyring() {
+    let home = tempfile::tempdir().unwrap();
+    let flux = key_file("pgp.asc");
+    let sops = key_file("sops-functional-tests.asc");
+
+    let mut c = strata(home.path());
+    let list = std::env::join_paths([&flux, &sops]).unwrap();
+    c.env("STRATA_PGP_KEY_FILE", list);
+    assert_renders(&build(c, "pgp", true), "pgp");
+
+    // The exported key's text in a variable, the other one in GnuPG 1's binary keyring.
+    let gnupg = home.path().join(".gnupg");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    std::fs::write(gnupg.join("secring.gpg"), dearmor(&sops)).unwrap();
+    let mut c = strata(home.path());
+    c.env("STRATA_PGP_KEY", std::fs::read_to_string(&flux).unwrap());
+    assert_renders(&build(c, "pgp", true), "pgp");
+
+    let mut c = strata(home.path());
+    c.env("GNUPGHOME", home.path().join("nowhere"));
+    let out = build(c, "pgp", true);
+    assert_fails(&out, "no OpenPGP secret key was given");
+
+    let mut c = strata(home.path());
+    c.env(
+        "STRATA_PGP_KEY",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\nnot a key\n",
+    );
+    let out = build(c, "pgp", true);
+    assert_fails(&out, "STRATA_PGP_KEY: not an OpenPGP keyring");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not a key"));
+}
+
+/// Returns the binary packets of an armored OpenPGP file: its base64 lines between the
+/// header's blank line and the `=` checksum line.
+fn dearmor(path: &Path) -> Vec<u8> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(path).unwrap();
+    let body: String = text
+        .split("\n\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.starts_with('=') && !l.starts_with("-----"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
 }

@@ -86,6 +86,8 @@ pub use render::{RenderOptions, Rendered, Renderer, check_file_name, render_dir}
 pub use resource::{Gvk, ResId, Resource};
 #[cfg(feature = "age")]
 pub use sops::AgeKeys;
+#[cfg(feature = "pgp")]
+pub use sops::PgpKeys;
 pub use sops::{KeySource, Keys, MasterKey};
 pub use warning::{Warning, WarningKind};
 

@@ -1,5 +1,6 @@
-"""Writes a kustomization with a Secret SOPS-encrypted to an AWS KMS key of a local KMS
-emulator, and its plaintext twin, for tests/sops.rs.
+"""Writes a kustomization with a Secret, a secretGenerator source and a KSOPS generator
+SOPS-encrypted to an AWS KMS key of a local KMS emulator, and its plaintext twin, for
+tests/sops.rs.
 
 usage: make_fixture.py ENDPOINT_URL OUT_DIR
 
@@ -54,9 +55,47 @@ enc_password = seal("s3cret-from-kms", "stringData:password:")
 
 os.makedirs(f"{out}/encrypted", exist_ok=True)
 os.makedirs(f"{out}/plain", exist_ok=True)
-for d in ("encrypted", "plain"):
-    with open(f"{out}/{d}/kustomization.yaml", "w") as f:
-        f.write("namePrefix: prod-\nresources:\n- secret.yaml\n")
+# The three places SOPS files are decrypted: a Secret resource, a secretGenerator source
+# (dotenv) and a KSOPS generator (the same dotenv file under `secretFrom`), each twinned with
+# its plaintext equivalent.
+with open(f"{out}/encrypted/kustomization.yaml", "w") as f:
+    f.write(
+        "namePrefix: prod-\nresources:\n- secret.yaml\n"
+        "secretGenerator:\n- name: app\n  envs:\n  - app.enc.env\n"
+        "generators:\n- ksops.yaml\n"
+    )
+with open(f"{out}/plain/kustomization.yaml", "w") as f:
+    f.write(
+        "namePrefix: prod-\nresources:\n- secret.yaml\n- app-ksops.yaml\n"
+        "secretGenerator:\n- name: app\n  envs:\n  - app.env\n"
+    )
+token = "t0ken-from-kms"
+with open(f"{out}/plain/app.env", "w") as f:
+    f.write(f"API_TOKEN={token}\n")
+with open(f"{out}/plain/app-ksops.yaml", "w") as f:
+    f.write(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-ksops\ntype: Opaque\n"
+        f"stringData:\n  API_TOKEN: {token}\n"
+    )
+with open(f"{out}/encrypted/ksops.yaml", "w") as f:
+    f.write(
+        "apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata:\n  name: ksops\n"
+        "secretFrom:\n- metadata:\n    name: app-ksops\n  type: Opaque\n"
+        "  envs:\n  - ./app.enc.env\n"
+    )
+# dotenv: one value, its metadata flattened into sops_* lines (stores/dotenv, flatten.go).
+env_mac = hashlib.sha512(token.encode()).hexdigest().upper()
+with open(f"{out}/encrypted/app.enc.env", "w") as f:
+    f.write(
+        f"API_TOKEN={seal(token, 'API_TOKEN:')}\n"
+        f"sops_kms__list_0__map_arn={arn}\n"
+        f"sops_kms__list_0__map_created_at={last_modified}\n"
+        f"sops_kms__list_0__map_enc={enc}\n"
+        "sops_kms__list_0__map_context__map_app=storefront\n"
+        f"sops_lastmodified={last_modified}\n"
+        f"sops_mac={seal(env_mac, last_modified)}\n"
+        "sops_version=3.9.0\n"
+    )
 with open(f"{out}/plain/secret.yaml", "w") as f:
     f.write("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cret-from-kms\n")
 with open(f"{out}/encrypted/secret.yaml", "w") as f:

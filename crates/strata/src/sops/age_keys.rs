@@ -10,11 +10,14 @@ use super::{KeySource, MasterKey};
 /// Most bytes an age-wrapped data key may decrypt to (SOPS stores 32).
 const MAX_DATA_KEY: u64 = 1024;
 
-/// age identities: X25519 keys (`AGE-SECRET-KEY-1…`, as `age-keygen` writes them) and
-/// unencrypted ssh-ed25519 / ssh-rsa private keys (age's ssh recipients, which SOPS accepts).
+/// age identities: X25519 keys (`AGE-SECRET-KEY-1…`, as `age-keygen` writes them), hybrid
+/// post-quantum ML-KEM-768 + X25519 keys (`AGE-SECRET-KEY-PQ-1…`, `age-keygen -pq`, the
+/// `age1pq1…` recipients of sops 3.12 and later) and unencrypted ssh-ed25519 / ssh-rsa private
+/// keys (age's ssh recipients, which SOPS accepts).
 #[derive(Default)]
 pub struct AgeKeys {
     identities: Vec<age::x25519::Identity>,
+    pq: Vec<age::pq::Identity>,
     ssh: Vec<age::ssh::Identity>,
 }
 
@@ -24,8 +27,8 @@ impl AgeKeys {
         AgeKeys::default()
     }
 
-    /// Adds the identities of a key file's text: one `AGE-SECRET-KEY-1…` per line, `#`
-    /// comments and blank lines skipped. Returns how many were added, or the line number of
+    /// Adds the identities of a key file's text: one `AGE-SECRET-KEY-1…` or
+    /// `AGE-SECRET-KEY-PQ-1…` per line, `#` comments and blank lines skipped. Returns how many were added, or the line number of
     /// the first line that is not an identity (the line itself is never repeated: it may be
     /// a secret).
     pub fn add_text(&mut self, text: &str) -> Result<usize, usize> {
@@ -35,8 +38,13 @@ impl AgeKeys {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let id = age::x25519::Identity::from_str(line).map_err(|_| i + 1)?;
-            self.identities.push(id);
+            if line.starts_with("AGE-SECRET-KEY-PQ-") {
+                let id = age::pq::Identity::from_str(line).map_err(|_| i + 1)?;
+                self.pq.push(id);
+            } else {
+                let id = age::x25519::Identity::from_str(line).map_err(|_| i + 1)?;
+                self.identities.push(id);
+            }
             added += 1;
         }
         Ok(added)
@@ -61,7 +69,7 @@ impl AgeKeys {
 
     /// Returns the number of identities.
     pub fn len(&self) -> usize {
-        self.identities.len() + self.ssh.len()
+        self.identities.len() + self.pq.len() + self.ssh.len()
     }
 
     /// Returns true when there are no identities.
@@ -105,7 +113,10 @@ impl AgeKeys {
         let reader = age::armor::ArmoredReader::new(enc.as_bytes());
         let decryptor = age::Decryptor::new(reader).ok()?;
         let x25519 = self.identities.iter().map(|i| i as &dyn age::Identity);
-        let ids = x25519.chain(self.ssh.iter().map(|i| i as &dyn age::Identity));
+        let pq = self.pq.iter().map(|i| i as &dyn age::Identity);
+        let ids = x25519
+            .chain(pq)
+            .chain(self.ssh.iter().map(|i| i as &dyn age::Identity));
         let stream = decryptor.decrypt(ids).ok()?;
         let mut out = Vec::new();
         stream.take(MAX_DATA_KEY).read_to_end(&mut out).ok()?;

@@ -19,14 +19,22 @@
 //! - the AES-GCM nonce is 32 bytes, tag 16 (aes/cipher.go); an empty value stays empty;
 //! - dotenv files keep the metadata as `sops_*` lines, nested keys flattened with `__map_`
 //!   and `__list_N__` (stores/dotenv, stores/flatten.go); binary files are JSON with one
-//!   `data` value (stores/json `BinaryStore`).
+//!   `data` value (stores/json `BinaryStore`);
+//! - with several key groups the data key is split with Shamir's secret sharing: each group's
+//!   master keys wrap one share, and `shamir_threshold` shares recombine it (sops.go
+//!   `GetDataKeyWithKeyServices`, shamir/shamir.go; see `shamir`).
 //!
-//! Decrypting the data key is the [`KeySource`]'s job: [`AgeKeys`] for age identities, or a
-//! caller's own source (AWS KMS, PGP) behind the same trait.
+//! Decrypting the data key is the [`KeySource`]'s job: `AgeKeys` for age identities (feature
+//! `age`), `PgpKeys` for OpenPGP secret keys (feature `pgp`), or a caller's own source (AWS
+//! KMS) behind the same trait.
 
 #[cfg(feature = "age")]
 mod age_keys;
 mod dotenv;
+mod json;
+#[cfg(feature = "pgp")]
+mod pgp_keys;
+mod shamir;
 
 use std::fmt;
 use std::sync::{Arc, LazyLock};
@@ -45,6 +53,8 @@ use crate::yaml::{Node, NodeKind, Scalar};
 
 #[cfg(feature = "age")]
 pub use age_keys::AgeKeys;
+#[cfg(feature = "pgp")]
+pub use pgp_keys::PgpKeys;
 
 /// A key that encrypted a SOPS file's data key, as the file's `sops` block records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,8 +164,14 @@ struct Metadata {
     unencrypted_regex: Option<Regex>,
     encrypted_regex: Option<Regex>,
     mac_only_encrypted: bool,
-    keys: Vec<MasterKey>,
+    /// The key groups: one unless the data key was split with Shamir's secret sharing.
+    groups: Vec<Vec<MasterKey>>,
+    /// How many groups' shares recover the data key (`shamir_threshold`; 0 when absent).
+    shamir_threshold: usize,
 }
+
+/// Most key groups one file may list (Shamir shares are indexed by one byte).
+const MAX_KEY_GROUPS: usize = 255;
 
 /// sops.go `MACOnlyEncryptedInitialization`.
 const MAC_ONLY_ENCRYPTED_INIT: [u8; 32] = [
@@ -227,7 +243,8 @@ fn decrypt_tree(root: &Node, keys: &dyn KeySource) -> std::result::Result<Node, 
 
 /// Returns the plaintext bytes of a SOPS-encrypted generator source, or `None` when `bytes`
 /// is not SOPS-encrypted. The format follows the name as `sops` picks it: `.env` dotenv,
-/// `.yaml`/`.yml`/`.json` a document (returned as YAML), anything else binary.
+/// `.json` JSON (written back as `sops decrypt` writes it), `.yaml`/`.yml` YAML, anything
+/// else binary.
 pub(crate) fn decrypt_source(
     path: &str,
     bytes: &[u8],
@@ -265,7 +282,12 @@ pub(crate) fn decrypt_source(
         return Err(not_enabled(&file, &root));
     };
     let plain = decrypt_document(&file, &root, keys)?;
-    let is_document = [".yaml", ".yml", ".json"].iter().any(|e| path.ends_with(e));
+    if path.ends_with(".json") {
+        let out =
+            json::emit(&plain).map_err(|m| Error::at(ErrorKind::Emit, m, &file, root.span))?;
+        return Ok(Some(out.into_bytes()));
+    }
+    let is_document = [".yaml", ".yml"].iter().any(|e| path.ends_with(e));
     if is_document {
         let mut out = String::new();
         crate::yaml::emit::emit_document(&plain, &mut out)
@@ -316,24 +338,23 @@ fn parse_metadata(node: &Node) -> std::result::Result<Metadata, MetaError> {
             ));
         }
     }
-    let mut keys = Vec::new();
-    match map.get("key_groups").and_then(Node::as_sequence) {
-        Some(groups) if groups.len() > 1 => {
-            return Err((
-                ErrorKind::Unsupported,
-                format!(
-                    "{} key groups (Shamir secret sharing) are not supported; use one group",
-                    groups.len()
-                ),
-            ));
+    // One group is stored flat in the `sops` block, several under `key_groups`
+    // (stores/stores.go `metadataFromInternal`).
+    let groups: Vec<Vec<MasterKey>> = match map.get("key_groups").and_then(Node::as_sequence) {
+        Some(groups) if groups.len() > MAX_KEY_GROUPS => {
+            return Err(bad(format!("more than {MAX_KEY_GROUPS} key groups")));
         }
-        Some(groups) => {
-            for g in groups {
-                collect_keys(g, &mut keys);
-            }
-        }
-        None => collect_keys(node, &mut keys),
-    }
+        Some(groups) => groups.iter().map(collect_keys).collect(),
+        None => vec![collect_keys(node)],
+    };
+    let shamir_threshold = match map.get("shamir_threshold").and_then(Node::as_scalar) {
+        // An int in YAML and JSON, a string in dotenv.
+        Some(s) => s
+            .text
+            .parse::<usize>()
+            .map_err(|_| bad("shamir_threshold is not a count of key groups".into()))?,
+        None => 0,
+    };
     Ok(Metadata {
         mac: text("mac")
             .ok_or_else(|| bad("no `mac`".into()))?
@@ -350,13 +371,16 @@ fn parse_metadata(node: &Node) -> std::result::Result<Metadata, MetaError> {
             .and_then(Node::as_scalar)
             // A bool in YAML and JSON, a string in dotenv.
             .is_some_and(|s| matches!(s.text.as_str(), "true" | "True" | "TRUE")),
-        keys,
+        groups,
+        shamir_threshold,
     })
 }
 
-fn collect_keys(group: &Node, out: &mut Vec<MasterKey>) {
+/// Returns the master keys of one key group (or of the flat `sops` block).
+fn collect_keys(group: &Node) -> Vec<MasterKey> {
+    let mut out = Vec::new();
     let Some(map) = group.as_mapping() else {
-        return;
+        return out;
     };
     for (kind, list) in map.iter() {
         let Some(items) = list.as_sequence() else {
@@ -396,24 +420,86 @@ fn collect_keys(group: &Node, out: &mut Vec<MasterKey>) {
             out.push(key);
         }
     }
+    out
 }
 
+/// Returns the data key: from any master key when there is one key group; else the shares of
+/// every group that opens, recombined when at least `shamir_threshold` do (sops.go
+/// `GetDataKeyWithKeyServices`, which also tries every group).
 fn data_key(meta: &Metadata, keys: &dyn KeySource) -> std::result::Result<Vec<u8>, String> {
-    if meta.keys.is_empty() {
-        return Err("cannot decrypt the SOPS data key: the file lists no master keys".into());
-    }
-    let key = keys.data_key(&meta.keys).map_err(|why| {
-        let tried: Vec<String> = meta.keys.iter().map(MasterKey::describe).collect();
-        format!(
-            "cannot decrypt the SOPS data key with any of {}: {why}; give a matching key \
-             (for age: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or ~/.config/sops/age/keys.txt)",
-            tried.join(", ")
-        )
-    })?;
+    let key = match meta.groups.as_slice() {
+        [] => return Err(no_master_keys()),
+        [group] => open_group(group, keys)?,
+        groups => {
+            let mut shares = Vec::new();
+            let mut failed = Vec::new();
+            for (i, group) in groups.iter().enumerate() {
+                match open_group(group, keys) {
+                    Ok(share) => shares.push(share),
+                    Err(why) => failed.push(format!("key group {}: {why}", i + 1)),
+                }
+            }
+            let needed = meta.shamir_threshold.max(2);
+            if shares.len() < needed {
+                return Err(format!(
+                    "the SOPS data key is split across {} key groups and {needed} of them must \
+                     open, but {} did; {}",
+                    groups.len(),
+                    shares.len(),
+                    failed.join("; ")
+                ));
+            }
+            shamir::combine(&shares)
+                .map_err(|m| format!("cannot recombine the SOPS data key: {m}"))?
+        }
+    };
     if key.len() != 32 {
         return Err(format!("the SOPS data key is {} bytes, not 32", key.len()));
     }
     Ok(key)
+}
+
+fn no_master_keys() -> String {
+    "cannot decrypt the SOPS data key: the file lists no master keys".into()
+}
+
+/// Returns what one key group's master keys decrypt to: the data key, or a Shamir share.
+fn open_group(group: &[MasterKey], keys: &dyn KeySource) -> std::result::Result<Vec<u8>, String> {
+    if group.is_empty() {
+        return Err(no_master_keys());
+    }
+    keys.data_key(group).map_err(|why| {
+        let tried: Vec<String> = group.iter().map(MasterKey::describe).collect();
+        format!(
+            "cannot decrypt the SOPS data key with any of {}: {why}; give a matching key ({})",
+            tried.join(", "),
+            key_hints(group)
+        )
+    })
+}
+
+/// Says where the CLI looks for each kind of key among `group`.
+fn key_hints(group: &[MasterKey]) -> String {
+    let mut hints: Vec<&str> = Vec::new();
+    for key in group {
+        let hint = match key {
+            MasterKey::Age { .. } => {
+                "for age: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or ~/.config/sops/age/keys.txt"
+            }
+            MasterKey::Pgp { .. } => {
+                "for PGP: STRATA_PGP_KEY, STRATA_PGP_KEY_FILE or $GNUPGHOME/secring.gpg"
+            }
+            MasterKey::Kms { .. } => "for AWS KMS: credentials allowed to call kms:Decrypt",
+            MasterKey::Other { .. } => continue,
+        };
+        if !hints.contains(&hint) {
+            hints.push(hint);
+        }
+    }
+    if hints.is_empty() {
+        return "Strata reads age, PGP and AWS KMS keys".into();
+    }
+    hints.join("; ")
 }
 
 /// A parsed `ENC[AES256_GCM,…]` value.

@@ -118,8 +118,7 @@ fn unflattens_dotenv_metadata() {
     let age = tree.get_path(&["sops", "age"]).and_then(Node::as_sequence);
     assert_eq!(age.map(Vec::len), Some(1));
     assert_eq!(tree.get_str(&["sops", "mac"]), Some("m"));
-    let mut keys = Vec::new();
-    collect_keys(tree.get_path(&["sops"]).expect("sops"), &mut keys);
+    let keys = collect_keys(tree.get_path(&["sops"]).expect("sops"));
     assert_eq!(
         keys,
         [MasterKey::Age {
