@@ -162,6 +162,12 @@ pub(crate) fn write_stdout(text: &str) -> Result<ExitCode, Failure> {
     }
 }
 
+/// A character or block device, FIFO or socket: something to write through, never to replace.
+fn is_special(t: &std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt as _;
+    t.is_char_device() || t.is_block_device() || t.is_fifo() || t.is_socket()
+}
+
 /// `-o PATH`: a directory gets one file per resource (kustomize's names), or one file per DIR
 /// when there are several; anything else gets the whole output as one stream. A PATH ending in
 /// `/` names a directory, created if missing.
@@ -209,6 +215,18 @@ fn write_output(out: &Path, outputs: &[(&PathBuf, strata::Rendered)]) -> Result<
             files.extend(rendered.to_files().map_err(report_err)?);
         }
         (out.to_path_buf(), files)
+    } else if std::fs::metadata(out).is_ok_and(|m| is_special(&m.file_type())) {
+        // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe): written
+        // through, as kustomize writes it. Renaming a file over it would replace the device
+        // node itself.
+        let text = stream(outputs)?;
+        let mut target = std::fs::OpenOptions::new()
+            .write(true)
+            .open(out)
+            .map_err(|e| fail(format!("{}: {e}", out.display())))?;
+        std::io::Write::write_all(&mut target, text.as_bytes())
+            .map_err(|e| fail(format!("{}: {e}", out.display())))?;
+        return Ok(ExitCode::SUCCESS);
     } else {
         let name = out
             .file_name()

@@ -433,6 +433,13 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     // Through a symlink to the file it names, so the link stays a link.
     let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let path = real.as_path();
+    // Renaming over a device or FIFO would replace the node itself (`/dev/null` included).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(std::io::Error::other(format!(
+            "{} is not a regular file; edit writes only regular files",
+            path.display()
+        )));
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().map_or_else(
         || "kustomization".to_owned(),

@@ -529,3 +529,37 @@ fn regression_16_a_failed_render_leaves_the_previous_output() {
     );
     assert_eq!(names_in(&dir.path().join("out")), ["a.yaml", "b.yaml"]);
 }
+
+/// `-o` naming a FIFO (like `/dev/null` or `/dev/stdout`, something that is not a regular
+/// file) writes the stream through it, as kustomize does; renaming a file over it would
+/// replace the node itself, which for `/dev/null` breaks the whole machine.
+#[test]
+fn output_to_a_fifo_is_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("k/kustomization.yaml", "resources:\n- cm.yaml\n"),
+            ("k/cm.yaml", CM),
+        ],
+    );
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let (ok, stderr) = run_in(dir.path(), &["build", "k", "-o", "pipe"]);
+    assert!(ok, "{stderr}");
+    // Checked before joining: a replaced FIFO would leave the reader waiting for a writer.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced: {kind:?}");
+    assert_eq!(reader.join().unwrap(), CM);
+    assert_eq!(
+        names_in(dir.path()),
+        ["k", "pipe"],
+        "no temporary file left"
+    );
+}
