@@ -73,14 +73,21 @@ impl ResourceMap {
     }
 
     /// Removes the resources at the given positions, keeping the order of the rest.
+    /// Costs O(resources + positions), however many are removed.
     pub(crate) fn remove_at(&mut self, positions: &[usize]) {
         if positions.is_empty() {
             return;
         }
+        let mut gone = vec![false; self.resources.len()];
+        for &i in positions {
+            if let Some(g) = gone.get_mut(i) {
+                *g = true;
+            }
+        }
         let all = std::mem::take(&mut self.resources);
         self.index.clear();
-        for (i, r) in all.into_iter().enumerate() {
-            if !positions.contains(&i) {
+        for (r, gone) in all.into_iter().zip(gone) {
+            if !gone {
                 self.index.insert(r.id().key(), self.resources.len());
                 self.resources.push(r);
             }
@@ -181,6 +188,20 @@ mod tests {
 
     fn names(m: &ResourceMap) -> Vec<&str> {
         m.resources().iter().map(|r| r.id().name.as_str()).collect()
+    }
+
+    /// `remove_at` keeps the order of the rest and re-indexes it; positions out of range or
+    /// repeated are ignored.
+    #[test]
+    fn remove_at_keeps_order_and_index() {
+        let mut m = ResourceMap::new();
+        for n in ["a", "b", "c", "d"] {
+            m.append(config_map(n)).unwrap();
+        }
+        m.remove_at(&[2, 0, 2, 9]);
+        assert_eq!(names(&m), ["b", "d"]);
+        assert_eq!(m.position(&config_map("d").id().key()), Some(1));
+        assert_eq!(m.position(&config_map("a").id().key()), None);
     }
 
     /// `update_all` keeps the index right whether ids change or not, and reports the first

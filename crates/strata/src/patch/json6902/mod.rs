@@ -9,9 +9,10 @@
 //! tree: it marshals the resource to JSON (`RNode.MarshalJSON`, go-yaml v3 typing), applies
 //! the decoded operations with json-patch v4 and unmarshals the result back through
 //! `map[string]interface{}` (`RNode.UnmarshalJSON`). [`apply`] reproduces that round trip on
-//! the node tree: the document becomes a JSON-like tree whose scalars keep their JSON text
-//! (json-patch's `test` compares that text byte for byte), the operations run on it with
-//! json-patch v4's rules, and the result becomes nodes again, every number through `float64`.
+//! the node tree: the document is brought in place into the shape the round trip gives it
+//! (every number through `float64`, keys sorted), and the operations run with json-patch
+//! v4's rules on a JSON-like view of the containers their pointers reach, whose scalars keep
+//! their JSON text (json-patch's `test` compares that text byte for byte).
 //!
 //! Operations are read as kustomize reads them: text that starts with `[` is JSON, anything
 //! else is YAML converted with `sigs.k8s.io/yaml.YAMLToJSON`, i.e. typed as YAML 1.1 by
@@ -41,15 +42,21 @@
 //!   `value`, arrays holding `null` under `test`), [`apply`] fails with
 //!   [`PatchErrorKind::Crash`] instead.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::go;
 use crate::source::{SourceFile, Span};
 use crate::yaml::kyaml_emit;
-use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar};
+use crate::yaml::node::{Entry, Mapping, Node, NodeKind, Scalar, ScalarStyle};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions, parse_documents};
 use crate::yaml::resolve::{self, Value};
+
+mod text;
+
+use text::JsonParser;
+pub(crate) use text::is_json;
 
 /// Deepest document the applier builds; deeper trees are refused, not recursed into.
 pub const MAX_DEPTH: usize = 2000;
@@ -184,7 +191,13 @@ enum J {
     Null,
     Scalar(Box<JScalar>),
     Seq(Vec<J>, Span),
-    Map(Vec<JEntry>, Span),
+    /// Keyed by the decoded key: a Go map holds each key once (the last written wins) and
+    /// encoding/json marshals it in key order, which a `BTreeMap` gives for free; lookups
+    /// are O(log n), so n `add`s to one object cost O(n log n).
+    Map(BTreeMap<String, JEntry>, Span),
+    /// A mapping or sequence of the document that no operation has opened yet, already
+    /// [normalized](normalize).
+    Node(Box<Node>),
 }
 
 #[derive(Clone, Debug)]
@@ -209,7 +222,6 @@ enum Atom {
 
 #[derive(Clone, Debug)]
 struct JEntry {
-    key: String,
     key_node: Option<Node>,
     value: J,
 }
@@ -248,6 +260,11 @@ impl J {
             },
             J::Seq(..) => "array",
             J::Map(..) => "object",
+            J::Node(n) => match n.kind {
+                NodeKind::Mapping(_) => "object",
+                NodeKind::Sequence(_) => "array",
+                NodeKind::Scalar(_) => "string",
+            },
         }
     }
 
@@ -263,17 +280,13 @@ impl J {
 
     fn get(&self, key: &str) -> Option<&J> {
         match self {
-            J::Map(entries, _) => entries
-                .iter()
-                .rev()
-                .find(|e| e.key == key)
-                .map(|e| &e.value),
+            J::Map(entries, _) => entries.get(key).map(|e| &e.value),
             _ => None,
         }
     }
 
     fn has_key(&self, key: &str) -> bool {
-        matches!(self, J::Map(entries, _) if entries.iter().any(|e| e.key == key))
+        matches!(self, J::Map(entries, _) if entries.contains_key(key))
     }
 
     fn span(&self) -> Span {
@@ -281,108 +294,48 @@ impl J {
             J::Null => Span::default(),
             J::Scalar(s) => s.span,
             J::Seq(_, span) | J::Map(_, span) => *span,
+            J::Node(n) => n.span,
         }
     }
 }
 
-/// Returns the nesting depth of `j` (a scalar is 1), without recursion.
-fn depth(j: &J) -> usize {
-    let mut max = 0;
-    let mut stack = vec![(j, 1usize)];
-    while let Some((n, d)) = stack.pop() {
-        max = max.max(d);
-        match n {
-            J::Seq(items, _) => stack.extend(items.iter().map(|i| (i, d + 1))),
-            J::Map(entries, _) => stack.extend(entries.iter().map(|e| (&e.value, d + 1))),
-            _ => {}
-        }
+/// Returns the nesting depth of `j` (a scalar is 1) and its number of values (keys not
+/// counted), without recursion.
+fn measure(j: &J) -> (usize, usize) {
+    enum Item<'a> {
+        J(&'a J),
+        Node(&'a Node),
     }
-    max
-}
-
-/// Returns the number of nodes in `j`, without recursion.
-fn size(j: &J) -> usize {
-    let mut n = 0usize;
-    let mut stack = vec![j];
-    while let Some(x) = stack.pop() {
-        n = n.saturating_add(1);
+    let (mut depth, mut size) = (0usize, 0usize);
+    let mut stack = vec![(Item::J(j), 1usize)];
+    while let Some((mut x, d)) = stack.pop() {
+        if let Item::J(J::Node(n)) = x {
+            x = Item::Node(n);
+        }
+        depth = depth.max(d);
+        size = size.saturating_add(1);
         match x {
-            J::Seq(items, _) => stack.extend(items.iter()),
-            J::Map(entries, _) => stack.extend(entries.iter().map(|e| &e.value)),
-            _ => {}
+            Item::J(J::Seq(items, _)) => stack.extend(items.iter().map(|i| (Item::J(i), d + 1))),
+            Item::J(J::Map(entries, _)) => {
+                stack.extend(entries.values().map(|e| (Item::J(&e.value), d + 1)));
+            }
+            Item::Node(n) => match &n.kind {
+                NodeKind::Sequence(items) => {
+                    stack.extend(items.iter().map(|i| (Item::Node(i), d + 1)));
+                }
+                NodeKind::Mapping(m) => {
+                    stack.extend(m.entries.iter().map(|e| (Item::Node(&e.value), d + 1)));
+                }
+                NodeKind::Scalar(_) => {}
+            },
+            Item::J(_) => {}
         }
     }
-    n
+    (depth, size)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Nodes to the JSON tree and back.
-
-/// Converts a resource document as kustomize's `RNode.MarshalJSON` sees it (go-yaml v3
-/// typing into `map[string]interface{}`, then encoding/json).
-/// `flow`: whether `n` sits in a collection written in flow style.
-fn doc_to_j(n: &Node, depth: usize, flow: bool) -> Result<J, PatchError> {
-    let flow = flow || n.flow;
-    if depth > MAX_DEPTH {
-        return Err(limit(format!(
-            "document is nested deeper than {MAX_DEPTH} levels"
-        )));
-    }
-    match &n.kind {
-        NodeKind::Scalar(s) => {
-            // kyaml's MarshalJSON reads the document back from go-yaml v3's text, which
-            // changes folded texts and empty values in flow collections.
-            let reread = kyaml_emit::reread(s, flow);
-            let s = reread.as_ref().unwrap_or(s);
-            let v = resolve::try_resolve(s).map_err(|e| json_error(e.message().to_owned()))?;
-            let keep = s.tag.is_none() && matches!(v, Value::Str(_) | Value::Bool(_) | Value::Null);
-            let mut j = value_to_j(v)?;
-            if let J::Scalar(sc) = &mut j {
-                sc.span = n.span;
-                if keep {
-                    let mut orig = n.clone();
-                    if let Some(r) = reread {
-                        orig.kind = NodeKind::Scalar(r);
-                    }
-                    sc.orig = Some(orig);
-                }
-            }
-            Ok(j)
-        }
-        NodeKind::Sequence(items) => {
-            let items = items
-                .iter()
-                .map(|i| doc_to_j(i, depth + 1, flow))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(J::Seq(items, n.span))
-        }
-        NodeKind::Mapping(m) => {
-            let mut entries: Vec<JEntry> = Vec::with_capacity(m.len());
-            for e in &m.entries {
-                // go-yaml v3 decodes any scalar key of the top-level map into a string
-                // (its text); nested maps with a non-string key become
-                // map[interface{}]interface{}, which encoding/json refuses.
-                let key = match e.key.as_scalar() {
-                    Some(k) if depth == 1 => k.text.clone(),
-                    Some(k) if resolve::is_string(k) => match resolve::resolve(k) {
-                        Value::Str(t) => t.into_owned(),
-                        _ => k.text.clone(),
-                    },
-                    _ => return Err(unsupported_map()),
-                };
-                let value = doc_to_j(&e.value, depth + 1, flow)?;
-                // A Go map holds each key once; go-yaml keeps the last.
-                entries.retain(|x| x.key != key);
-                entries.push(JEntry {
-                    key,
-                    key_node: Some(e.key.clone()),
-                    value,
-                });
-            }
-            Ok(J::Map(entries, n.span))
-        }
-    }
-}
 
 fn unsupported_map() -> PatchError {
     json_error("json: unsupported type: map[interface {}]interface {}")
@@ -453,16 +406,17 @@ fn yaml_to_j(n: &Node, depth: usize, file: &Arc<SourceFile>) -> Result<J> {
             n.span,
         )),
         NodeKind::Mapping(m) => {
-            let mut entries: Vec<JEntry> = Vec::with_capacity(m.len());
+            let mut entries = BTreeMap::new();
             for e in &m.entries {
                 let key = yaml_key(&e.key, &e.value).map_err(|m| err(m, e.key.span))?;
                 let value = yaml_to_j(&e.value, depth + 1, file)?;
-                entries.retain(|x| x.key != key);
-                entries.push(JEntry {
+                entries.insert(
                     key,
-                    key_node: None,
-                    value,
-                });
+                    JEntry {
+                        key_node: None,
+                        value,
+                    },
+                );
             }
             Ok(J::Map(entries, n.span))
         }
@@ -517,6 +471,7 @@ fn go_value_text(n: &Node) -> String {
 /// marshals maps sorted), no flow style, no comments.
 fn j_to_node(j: J) -> Result<Node, PatchError> {
     Ok(match j {
+        J::Node(n) => *n,
         J::Null => Node::scalar(Scalar::plain("null")),
         J::Scalar(s) => {
             let JScalar {
@@ -528,18 +483,7 @@ fn j_to_node(j: J) -> Result<Node, PatchError> {
             match atom {
                 Atom::Str(t) => Node::string(t),
                 Atom::Bool(b) => Node::scalar(Scalar::plain(b.to_string())),
-                Atom::Num => {
-                    let f: f64 = raw.parse().map_err(|_| {
-                        json_error(format!("json: invalid number literal {}", go::quote(&raw)))
-                    })?;
-                    // Only an overflow to infinity can fail here.
-                    let text = go::json_float(f).map_err(|_| {
-                        json_error(format!(
-                            "json: cannot unmarshal number {raw} into Go value of type float64"
-                        ))
-                    })?;
-                    Node::scalar(Scalar::plain(text))
-                }
+                Atom::Num => Node::scalar(Scalar::plain(float_text(&raw)?)),
             }
         }
         J::Seq(items, span) => {
@@ -549,13 +493,13 @@ fn j_to_node(j: J) -> Result<Node, PatchError> {
                 .collect::<Result<Vec<_>, _>>()?;
             Node::new(NodeKind::Sequence(items), span)
         }
-        J::Map(mut entries, span) => {
-            entries.sort_by(|a, b| a.key.cmp(&b.key));
+        J::Map(entries, span) => {
             let mut m = Mapping::new();
-            for e in entries {
+            m.entries.reserve(entries.len());
+            for (k, e) in entries {
                 let key = match e.key_node {
-                    Some(k) if k.as_str() == Some(e.key.as_str()) => k,
-                    _ => key_node(&e.key),
+                    Some(n) if n.as_str() == Some(k.as_str()) => n,
+                    _ => key_node(&k),
                 };
                 m.entries.push(Entry {
                     key,
@@ -574,6 +518,208 @@ fn key_node(key: &str) -> Node {
         Node::scalar(plain)
     } else {
         Node::string(key)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The document on the node tree.
+//
+// kustomize's round trip (document to JSON, patch, JSON back to nodes) changes the whole
+// document even where no operation reaches: numbers go through `float64`, keys are sorted,
+// flow style and comments go. [`normalize`] makes those changes in place, once per
+// application, without building a second tree; the operations then open only the containers
+// their pointers walk through ([`open`]), and [`j_to_node`] puts the opened parts back.
+
+/// Brings `n` (at `depth`, the root being 1) into the shape kustomize's round trip gives it,
+/// in place, with the errors `RNode.MarshalJSON` and encoding/json give on the way: strings
+/// and booleans keep their node (and span), nulls and tagged scalars become fresh nodes,
+/// numbers the JSON text of their go-yaml v3 value, keys are deduplicated (the last wins,
+/// as in a Go map), turned into the strings go-yaml v3 decodes them to, and sorted.
+/// Returns true if a number's JSON text is not yet the `float64` text it ends as (integers
+/// beyond 2^53): `test` still compares the former, [`float_numbers`] makes the latter.
+/// `flow`: whether `n` sits in a collection written in flow style.
+fn normalize(n: &mut Node, depth: usize, flow: bool) -> Result<bool, PatchError> {
+    let flow = flow || n.flow;
+    if depth > MAX_DEPTH {
+        return Err(limit(format!(
+            "document is nested deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    let mut inexact = false;
+    match &mut n.kind {
+        NodeKind::Scalar(s) => {
+            // kyaml's MarshalJSON reads the document back from go-yaml v3's text, which
+            // changes folded texts and empty values in flow collections.
+            if let Some(r) = kyaml_emit::reread(s, flow) {
+                *s = r;
+            }
+            let v = resolve::try_resolve(s).map_err(|e| json_error(e.message().to_owned()))?;
+            let fresh = match v {
+                Value::Str(_) | Value::Bool(_) if s.tag.is_none() => return Ok(false),
+                Value::Null => Scalar::plain("null"),
+                Value::Str(t) => Scalar::string(t.into_owned()),
+                Value::Bool(b) => Scalar::plain(b.to_string()),
+                v => {
+                    let raw = match value_to_j(v)? {
+                        J::Scalar(sc) => sc.raw,
+                        _ => "null".to_owned(),
+                    };
+                    inexact = float_text(&raw)? != raw;
+                    Scalar::plain(raw)
+                }
+            };
+            *n = Node::scalar(fresh);
+        }
+        NodeKind::Sequence(items) => {
+            for i in items.iter_mut() {
+                inexact |= normalize(i, depth + 1, flow)?;
+            }
+            n.flow = false;
+            n.comments = None;
+        }
+        NodeKind::Mapping(m) => {
+            for e in &mut m.entries {
+                // go-yaml v3 decodes any scalar key of the top-level map into a string (its
+                // text); nested maps with a non-string key become map[interface{}]interface{},
+                // which encoding/json refuses.
+                let key = match e.key.as_scalar() {
+                    Some(_) if depth == 1 => None,
+                    Some(k) if resolve::is_string(k) => match resolve::resolve(k) {
+                        Value::Str(t) if t != k.text => Some(t.into_owned()),
+                        _ => None,
+                    },
+                    _ => return Err(unsupported_map()),
+                };
+                // The key node stays when its text is the key (always, at the top level).
+                if let Some(key) = key {
+                    e.key = key_node(&key);
+                }
+                inexact |= normalize(&mut e.value, depth + 1, flow)?;
+            }
+            // Sorted by key, the last of repeated keys kept (the sort is stable).
+            m.entries
+                .sort_by(|a, b| a.key.as_str().cmp(&b.key.as_str()));
+            let mut kept: Vec<Entry> = Vec::with_capacity(m.entries.len());
+            for e in m.entries.drain(..) {
+                match kept.last_mut() {
+                    Some(last) if last.key.as_str() == e.key.as_str() => *last = e,
+                    _ => kept.push(e),
+                }
+            }
+            m.entries = kept;
+            n.flow = false;
+            n.comments = None;
+        }
+    }
+    Ok(inexact)
+}
+
+/// Makes every number of a normalized tree the `float64` text it ends as (see [`normalize`]).
+fn float_numbers(n: &mut Node) -> Result<(), PatchError> {
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        match &mut n.kind {
+            NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.tag.is_none() => {
+                if matches!(
+                    resolve::resolve(s),
+                    Value::Int(_) | Value::UInt(_) | Value::Float(_)
+                ) {
+                    s.text = float_text(&s.text)?;
+                }
+            }
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => stack.extend(items.iter_mut()),
+            NodeKind::Mapping(m) => stack.extend(m.entries.iter_mut().map(|e| &mut e.value)),
+        }
+    }
+    Ok(())
+}
+
+/// Returns the text encoding/json's `float64` gives the JSON number `raw`, as
+/// `RNode.UnmarshalJSON` decodes it into `interface{}`.
+fn float_text(raw: &str) -> Result<String, PatchError> {
+    let f: f64 = raw
+        .parse()
+        .map_err(|_| json_error(format!("json: invalid number literal {}", go::quote(raw))))?;
+    // Only an overflow to infinity can fail here.
+    go::json_float(f).map_err(|_| {
+        json_error(format!(
+            "json: cannot unmarshal number {raw} into Go value of type float64"
+        ))
+    })
+}
+
+/// Opens a normalized container so that operations can reach into it: a mapping becomes a
+/// [`J::Map`], a sequence a [`J::Seq`], their scalars JSON scalars (which `test` and
+/// `container.get` need) and their containers stay nodes until an operation opens them.
+fn open(j: &mut J) {
+    if !matches!(j, J::Node(_)) {
+        return;
+    }
+    let J::Node(n) = std::mem::replace(j, J::Null) else {
+        return;
+    };
+    #[cfg(test)]
+    tests::OPENED.with(|c| c.set(c.get() + 1));
+    let Node { kind, span, .. } = *n;
+    *j = match kind {
+        NodeKind::Sequence(items) => J::Seq(items.into_iter().map(child).collect(), span),
+        NodeKind::Mapping(m) => J::Map(
+            m.entries
+                .into_iter()
+                .map(|e| {
+                    let key = e.key.as_str().unwrap_or_default().to_owned();
+                    let value = child(e.value);
+                    (
+                        key,
+                        JEntry {
+                            key_node: Some(e.key),
+                            value,
+                        },
+                    )
+                })
+                .collect(),
+            span,
+        ),
+        NodeKind::Scalar(_) => child(Node::new(kind, span)),
+    };
+}
+
+/// A normalized node as an element of an opened container.
+fn child(n: Node) -> J {
+    let NodeKind::Scalar(s) = &n.kind else {
+        return J::Node(Box::new(n));
+    };
+    let Ok(mut j) = value_to_j(resolve::resolve(s)) else {
+        return J::Null;
+    };
+    if let J::Scalar(sc) = &mut j {
+        sc.span = n.span;
+        if !matches!(sc.atom, Atom::Num) {
+            sc.orig = Some(n);
+        }
+    }
+    j
+}
+
+/// Returns `j` with every container opened, for `test`'s comparison.
+fn opened(j: &J) -> std::borrow::Cow<'_, J> {
+    match j {
+        J::Node(_) => {
+            let mut j = j.clone();
+            open_all(&mut j);
+            std::borrow::Cow::Owned(j)
+        }
+        _ => std::borrow::Cow::Borrowed(j),
+    }
+}
+
+fn open_all(j: &mut J) {
+    open(j);
+    match j {
+        J::Seq(items, _) => items.iter_mut().for_each(open_all),
+        J::Map(entries, _) => entries.values_mut().for_each(|e| open_all(&mut e.value)),
+        _ => {}
     }
 }
 
@@ -688,430 +834,17 @@ fn operation(j: &J) -> Operation {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A JSON parser with encoding/json's syntax errors.
-
-/// Returns true if `text` is one JSON value, as `encoding/json` reads it.
-pub(crate) fn is_json(text: &str) -> bool {
-    JsonParser::new(text).parse().is_ok()
-}
-
-struct JsonParser<'a> {
-    text: &'a str,
-    b: &'a [u8],
-    i: usize,
-    depth: usize,
-}
-
-type JsonResult<T> = std::result::Result<T, (String, u32)>;
-
-/// encoding/json's `quoteChar`.
-fn quote_char(c: u8) -> String {
-    match c {
-        b'\'' => "'\\''".into(),
-        b'"' => "'\"'".into(),
-        c if c.is_ascii() => {
-            let q = go::quote(&char::from(c).to_string());
-            format!("'{}'", &q[1..q.len() - 1])
-        }
-        c => format!("'\\x{c:02x}'"),
-    }
-}
-
-impl<'a> JsonParser<'a> {
-    fn new(text: &'a str) -> JsonParser<'a> {
-        JsonParser {
-            text,
-            b: text.as_bytes(),
-            i: 0,
-            depth: 0,
-        }
-    }
-
-    fn at(&self) -> u32 {
-        u32::try_from(self.i).unwrap_or(u32::MAX)
-    }
-
-    fn err<T>(&self, msg: String) -> JsonResult<T> {
-        Err((msg, self.at()))
-    }
-
-    fn eof<T>(&self) -> JsonResult<T> {
-        self.err("unexpected end of JSON input".into())
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
-        }
-    }
-
-    fn parse(mut self) -> JsonResult<J> {
-        let v = self.value()?;
-        self.ws();
-        if let Some(&c) = self.b.get(self.i) {
-            return self.err(format!(
-                "invalid character {} after top-level value",
-                quote_char(c)
-            ));
-        }
-        Ok(v)
-    }
-
-    fn value(&mut self) -> JsonResult<J> {
-        self.ws();
-        let Some(&c) = self.b.get(self.i) else {
-            return self.eof();
-        };
-        match c {
-            b'{' => self.object(),
-            b'[' => self.array(),
-            b'"' => {
-                let start = self.i;
-                let s = self.string()?;
-                Ok(J::Scalar(Box::new(JScalar {
-                    raw: self.text.get(start..self.i).unwrap_or_default().to_owned(),
-                    atom: Atom::Str(s),
-                    orig: None,
-                    span: self.span_from(start),
-                })))
-            }
-            b'-' | b'0'..=b'9' => self.number(),
-            b't' => self.literal("true", true),
-            b'f' => self.literal("false", false),
-            b'n' => self.null(),
-            c => self.err(format!(
-                "invalid character {} looking for beginning of value",
-                quote_char(c)
-            )),
-        }
-    }
-
-    fn enter(&mut self) -> JsonResult<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return self.err(format!("patch is nested deeper than {MAX_DEPTH} levels"));
-        }
-        Ok(())
-    }
-
-    fn object(&mut self) -> JsonResult<J> {
-        self.enter()?;
-        let start = self.i;
-        self.i += 1;
-        let mut entries: Vec<JEntry> = Vec::new();
-        self.ws();
-        if self.b.get(self.i) == Some(&b'}') {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(J::Map(entries, self.span_from(start)));
-        }
-        loop {
-            self.ws();
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b'"') => {}
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} looking for beginning of object key string",
-                        quote_char(c)
-                    ));
-                }
-            }
-            let key = self.string()?;
-            self.ws();
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b':') => self.i += 1,
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} after object key",
-                        quote_char(c)
-                    ));
-                }
-            }
-            let value = self.value()?;
-            // encoding/json keeps the last of repeated keys.
-            entries.retain(|e| e.key != key);
-            entries.push(JEntry {
-                key,
-                key_node: None,
-                value,
-            });
-            self.ws();
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(J::Map(entries, self.span_from(start)));
-                }
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} after object key:value pair",
-                        quote_char(c)
-                    ));
-                }
-            }
-        }
-    }
-
-    fn array(&mut self) -> JsonResult<J> {
-        self.enter()?;
-        let start = self.i;
-        self.i += 1;
-        let mut items = Vec::new();
-        self.ws();
-        if self.b.get(self.i) == Some(&b']') {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(J::Seq(items, self.span_from(start)));
-        }
-        loop {
-            items.push(self.value()?);
-            self.ws();
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(J::Seq(items, self.span_from(start)));
-                }
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} after array element",
-                        quote_char(c)
-                    ));
-                }
-            }
-        }
-    }
-
-    fn span_from(&self, start: usize) -> Span {
-        Span::new(
-            u32::try_from(start).unwrap_or(u32::MAX),
-            u32::try_from(self.i).unwrap_or(u32::MAX),
-        )
-    }
-
-    fn null(&mut self) -> JsonResult<J> {
-        self.word("null")?;
-        Ok(J::Null)
-    }
-
-    fn literal(&mut self, word: &str, b: bool) -> JsonResult<J> {
-        let start = self.i;
-        self.word(word)?;
-        Ok(J::Scalar(Box::new(JScalar {
-            raw: word.to_owned(),
-            atom: Atom::Bool(b),
-            orig: None,
-            span: self.span_from(start),
-        })))
-    }
-
-    fn word(&mut self, word: &str) -> JsonResult<()> {
-        for want in word.bytes().skip(1) {
-            self.i += 1;
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(&c) if c == want => {}
-                Some(&c) => {
-                    let expecting = char::from(want);
-                    return self.err(format!(
-                        "invalid character {} in literal {word} (expecting '{expecting}')",
-                        quote_char(c)
-                    ));
-                }
-            }
-        }
-        self.i += 1;
-        Ok(())
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.i;
-        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.i += 1;
-        }
-        self.i - start
-    }
-
-    fn number(&mut self) -> JsonResult<J> {
-        let start = self.i;
-        if self.b.get(self.i) == Some(&b'-') {
-            self.i += 1;
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b'0'..=b'9') => {}
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} in numeric literal",
-                        quote_char(c)
-                    ));
-                }
-            }
-        }
-        if self.b.get(self.i) == Some(&b'0') {
-            self.i += 1;
-        } else {
-            self.digits();
-        }
-        if self.b.get(self.i) == Some(&b'.') {
-            self.i += 1;
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b'0'..=b'9') => {
-                    self.digits();
-                }
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} after decimal point in numeric literal",
-                        quote_char(c)
-                    ));
-                }
-            }
-        }
-        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            match self.b.get(self.i) {
-                None => return self.eof(),
-                Some(b'0'..=b'9') => {
-                    self.digits();
-                }
-                Some(&c) => {
-                    return self.err(format!(
-                        "invalid character {} in exponent of numeric literal",
-                        quote_char(c)
-                    ));
-                }
-            }
-        }
-        Ok(J::Scalar(Box::new(JScalar {
-            raw: self.text.get(start..self.i).unwrap_or_default().to_owned(),
-            atom: Atom::Num,
-            orig: None,
-            span: self.span_from(start),
-        })))
-    }
-
-    fn hex4(&mut self) -> JsonResult<u32> {
-        let mut n = 0u32;
-        for _ in 0..4 {
-            let Some(&c) = self.b.get(self.i) else {
-                return self.eof();
-            };
-            let d = match c {
-                b'0'..=b'9' => c - b'0',
-                b'a'..=b'f' => c - b'a' + 10,
-                b'A'..=b'F' => c - b'A' + 10,
-                _ => {
-                    return self.err(format!(
-                        "invalid character {} in \\u hexadecimal character escape",
-                        quote_char(c)
-                    ));
-                }
-            };
-            n = n * 16 + u32::from(d);
-            self.i += 1;
-        }
-        Ok(n)
-    }
-
-    /// Reads a string token, returning its decoded text (invalid surrogates become U+FFFD,
-    /// as encoding/json decodes them).
-    fn string(&mut self) -> JsonResult<String> {
-        self.i += 1;
-        let mut out = String::new();
-        loop {
-            let Some(&c) = self.b.get(self.i) else {
-                return self.eof();
-            };
-            match c {
-                b'"' => {
-                    self.i += 1;
-                    return Ok(out);
-                }
-                b'\\' => {
-                    self.i += 1;
-                    let Some(&e) = self.b.get(self.i) else {
-                        return self.eof();
-                    };
-                    self.i += 1;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&hi)
-                                && self.b.get(self.i) == Some(&b'\\')
-                                && self.b.get(self.i + 1) == Some(&b'u')
-                            {
-                                let save = self.i;
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                                    out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
-                                } else {
-                                    out.push('\u{FFFD}');
-                                    self.i = save;
-                                }
-                            } else {
-                                out.push(char::from_u32(hi).unwrap_or('\u{FFFD}'));
-                            }
-                        }
-                        c => {
-                            self.i -= 1;
-                            return self.err(format!(
-                                "invalid character {} in string escape code",
-                                quote_char(c)
-                            ));
-                        }
-                    }
-                }
-                c if c < 0x20 => {
-                    return self.err(format!(
-                        "invalid character {} in string literal",
-                        quote_char(c)
-                    ));
-                }
-                _ => {
-                    // Copy one UTF-8 character.
-                    let rest = self.text.get(self.i..).unwrap_or_default();
-                    match rest.chars().next() {
-                        Some(ch) => {
-                            out.push(ch);
-                            self.i += ch.len_utf8();
-                        }
-                        None => return self.eof(),
-                    }
-                }
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Applying operations.
 
-/// Applies `ops` to `doc` in order, as kustomize's JSON 6902 filter does; on error `doc` is
-/// left as it was.
+/// Applies `ops` to `doc` in order, as kustomize's JSON 6902 filter does. On error `doc` is
+/// left a null scalar: kustomize gives up the build there, and so must the caller (keeping
+/// the document would cost a copy of it per application).
 ///
 /// The document goes through kustomize's JSON round trip even when every operation is a
 /// no-op: numbers become `float64` values, keys are sorted, comments and flow style are
-/// dropped. Scalars whose value the round trip keeps (strings, booleans, nulls) keep their
-/// node and span. The caller keeps kustomize's transformer-level steps: the internal
+/// dropped. Scalars whose value the round trip keeps (strings, booleans) keep their node
+/// and span. The round trip is made in place ([`normalize`]); only the containers an
+/// operation walks through are opened into the JSON tree. The caller keeps kustomize's transformer-level steps: the internal
 /// annotations are restored afterwards and `PatchTransformer` calls `StorePreviousId` on
 /// each target first.
 ///
@@ -1131,7 +864,8 @@ impl<'a> JsonParser<'a> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn apply(doc: &mut Node, ops: &[Operation]) -> Result<(), PatchError> {
-    let mut root = doc_to_j(doc, 1, false)?;
+    let inexact = normalize(doc, 1, false)?;
+    let mut root = child(std::mem::replace(doc, Node::scalar(Scalar::plain("null"))));
     let mut copied = 0usize;
     for (i, op) in ops.iter().enumerate() {
         apply_one(&mut root, op, &mut copied).map_err(|mut e| {
@@ -1139,7 +873,7 @@ pub fn apply(doc: &mut Node, ops: &[Operation]) -> Result<(), PatchError> {
             e
         })?;
     }
-    if !matches!(root, J::Map(..)) {
+    if root.json_type() != "object" {
         // RNode.UnmarshalJSON decodes into map[string]interface{}.
         return Err(json_error(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
@@ -1147,6 +881,9 @@ pub fn apply(doc: &mut Node, ops: &[Operation]) -> Result<(), PatchError> {
         )));
     }
     *doc = j_to_node(root)?;
+    if inexact {
+        float_numbers(doc)?;
+    }
     Ok(())
 }
 
@@ -1318,7 +1055,7 @@ fn apply_one(root: &mut J, op: &Operation, copied: &mut usize) -> Result<(), Pat
                     p.text
                 ))
             })?;
-            *copied = copied.saturating_add(size(&v));
+            *copied = copied.saturating_add(measure(&v).1);
             if *copied > MAX_COPIED_NODES {
                 return Err(limit(format!(
                     "copy operations would create more than {MAX_COPIED_NODES} nodes"
@@ -1378,7 +1115,7 @@ struct Found<'a> {
 }
 
 fn check_depth(at: usize, v: &J) -> Result<(), PatchError> {
-    if at.saturating_add(depth(v)) > MAX_DEPTH {
+    if at.saturating_add(measure(v).0) > MAX_DEPTH {
         return Err(limit(format!(
             "the patched document would be nested deeper than {MAX_DEPTH} levels"
         )));
@@ -1395,24 +1132,22 @@ fn find_object<'a>(root: &'a mut J, p: &Pointer) -> Option<(Found<'a>, String)> 
     let mut cur = root;
     let mut d = 1usize;
     for part in parts {
+        open(cur);
         let next = match cur {
-            J::Map(entries, _) => entries
-                .iter_mut()
-                .rev()
-                .find(|e| e.key == *part)
-                .map(|e| &mut e.value)?,
+            J::Map(entries, _) => entries.get_mut(part.as_str()).map(|e| &mut e.value)?,
             J::Seq(items, _) => {
                 let i = array_index(items.len(), part).ok()?;
                 items.get_mut(i)?
             }
             _ => return None,
         };
-        if !matches!(next, J::Map(..) | J::Seq(..)) {
+        if !matches!(next, J::Map(..) | J::Seq(..) | J::Node(_)) {
             return None;
         }
         cur = next;
         d += 1;
     }
+    open(cur);
     if !matches!(cur, J::Map(..) | J::Seq(..)) {
         return None;
     }
@@ -1452,9 +1187,7 @@ fn array_index(len: usize, key: &str) -> Result<usize, String> {
 fn con_get<'a>(con: &'a J, key: &str) -> Result<Option<&'a J>, String> {
     match con {
         J::Map(entries, _) => Ok(entries
-            .iter()
-            .rev()
-            .find(|e| e.key == key)
+            .get(key)
             .map(|e| &e.value)
             .filter(|v| !matches!(v, J::Null))),
         J::Seq(items, _) => {
@@ -1465,14 +1198,18 @@ fn con_get<'a>(con: &'a J, key: &str) -> Result<Option<&'a J>, String> {
     }
 }
 
-fn map_set(entries: &mut Vec<JEntry>, key: &str, v: J) {
-    match entries.iter_mut().rev().find(|e| e.key == key) {
+fn map_set(entries: &mut BTreeMap<String, JEntry>, key: &str, v: J) {
+    match entries.get_mut(key) {
         Some(e) => e.value = v,
-        None => entries.push(JEntry {
-            key: key.to_owned(),
-            key_node: None,
-            value: v,
-        }),
+        None => {
+            entries.insert(
+                key.to_owned(),
+                JEntry {
+                    key_node: None,
+                    value: v,
+                },
+            );
+        }
     }
 }
 
@@ -1512,8 +1249,8 @@ fn con_add(con: &mut J, key: &str, v: J) -> Result<(), String> {
 /// `container.remove`.
 fn con_remove(con: &mut J, key: &str) -> Result<J, String> {
     match con {
-        J::Map(entries, _) => match entries.iter().rposition(|e| e.key == key) {
-            Some(i) => Ok(entries.remove(i).value),
+        J::Map(entries, _) => match entries.remove(key) {
+            Some(e) => Ok(e.value),
             None => Err(format!(
                 "Unable to remove nonexistent key: {key}: missing value"
             )),
@@ -1561,14 +1298,15 @@ fn con_set(con: &mut J, key: &str, v: J) -> Result<(), String> {
 /// JSON text. An array element that is null on either side, once reached, is a nil
 /// dereference in json-patch. Recursion is bounded by [`MAX_DEPTH`].
 fn equal(doc: &J, v: &J) -> Result<bool, PatchError> {
-    Ok(match (doc, v) {
+    let (doc, v) = (opened(doc), opened(v));
+    Ok(match (doc.as_ref(), v.as_ref()) {
         (J::Scalar(x), J::Scalar(y)) => x.raw() == y.raw(),
         (J::Map(xs, _), J::Map(ys, _)) => {
             if xs.len() != ys.len() {
                 return Ok(false);
             }
-            for x in xs {
-                let Some(y) = ys.iter().rev().find(|y| y.key == x.key) else {
+            for (k, x) in xs {
+                let Some(y) = ys.get(k) else {
                     return Ok(false);
                 };
                 match (&x.value, &y.value) {
@@ -1611,6 +1349,11 @@ mod tests {
 
     use super::*;
 
+    thread_local! {
+        /// Containers [`open`] has turned into the JSON tree on this thread.
+        pub(super) static OPENED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
     const DOC: &str = "apiVersion: v1\nkind: Thing\nmetadata:\n  name: web\nspec:\n  l: [a, b, c]\n  m: {k: v, \"a/b\": 1, \"t~x\": 2}\n";
 
     /// Prints a node as compact JSON with go-yaml v3 typing (what kustomize would print).
@@ -1652,15 +1395,11 @@ mod tests {
     /// Applies `patch` to `doc`; returns the patched document or `ERR <message>`.
     fn run(doc: &str, patch: &str) -> std::result::Result<Node, String> {
         let mut root = parse_doc(doc);
-        let before = root.clone();
         let f = SourceFile::new("patch.yaml", patch);
         let ops = parse_operations(&f).map_err(|e| format!("ERR {}", e.message()))?;
         match apply(&mut root, &ops) {
             Ok(()) => Ok(root),
-            Err(e) => {
-                assert_eq!(root, before, "a failed patch leaves the document alone");
-                Err(format!("ERR {}", e.message))
-            }
+            Err(e) => Err(format!("ERR {}", e.message)),
         }
     }
 
@@ -2422,6 +2161,41 @@ mod tests {
             run(DOC, "[]").map(|r| show(r.get_path(&["spec"]).unwrap())),
             Ok(SPEC.to_owned())
         );
+    }
+
+    #[test]
+    fn operations_open_only_the_containers_they_reach() {
+        // Issue 16: a patch of 100k `add`s took minutes. The document is no longer converted
+        // per application, and only the containers on an operation's path are opened: the
+        // root and `metadata` here, however many operations and however big `spec` is.
+        let opened = |ops: usize, spec: usize| {
+            let mut doc =
+                String::from("apiVersion: v1\nkind: Thing\nmetadata:\n  name: web\nspec:\n");
+            for i in 0..spec {
+                doc.push_str(&format!("  k{i}: {{a: [1, {{b: c}}]}}\n"));
+            }
+            let mut patch =
+                String::from("[{\"op\": \"add\", \"path\": \"/metadata/labels\", \"value\": {}}");
+            for i in 0..ops {
+                patch.push_str(&format!(
+                    ",{{\"op\": \"add\", \"path\": \"/metadata/labels/l{i}\", \"value\": \"v\"}}"
+                ));
+            }
+            patch.push(']');
+            let mut root = parse_doc(&doc);
+            let ops = parse_operations(&SourceFile::new("p.json", &patch)).unwrap();
+            OPENED.with(|c| c.set(0));
+            apply(&mut root, &ops).unwrap();
+            let labels = root
+                .get_path(&["metadata", "labels"])
+                .unwrap()
+                .as_mapping()
+                .unwrap();
+            assert_eq!(labels.len(), ops.len() - 1);
+            OPENED.with(std::cell::Cell::get)
+        };
+        assert_eq!(opened(10, 10), 2);
+        assert_eq!(opened(2000, 2000), 2);
     }
 
     #[test]
