@@ -6,8 +6,11 @@
 //! kusttarget_configplugin.go `transformerConfigurators` for the fields,
 //! api/internal/plugins/loader/loader.go for `apiVersion: builtin` configs) by marshalling a
 //! config to YAML and back; here both constructors build the typed config directly. The
-//! table's order is kustomize's fixed order of the field transformers (`ORDER` in
-//! builtinhelpers). Adding a builtin means adding a variant, its constructors and a row.
+//! table's order is kustomize's fixed order of the field transformers (the list in
+//! kusttarget_configplugin.go `configureBuiltinTransformers`). kustomize configures all of
+//! them before running the first; Strata configures each just before it runs, which differs
+//! only in which of two errors in one kustomization is reported. Adding a builtin means
+//! adding a variant, its constructors and a row.
 
 use std::sync::Arc;
 
