@@ -42,6 +42,35 @@ pub enum ErrorKind {
     Decrypt,
 }
 
+/// Which stage of a kustomization's accumulation an error arose in; kustomize names it
+/// before the message (`accumulating resources: ...`, api/internal/target/kusttarget.go).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Loading `resources:` (files, bases, remote resources).
+    Resources,
+    /// Loading `components:`.
+    Components,
+}
+
+impl Stage {
+    /// Returns kustomize's phrase for the stage, as it starts an error message.
+    fn phrase(self) -> &'static str {
+        match self {
+            Stage::Resources => "accumulating resources: ",
+            Stage::Components => "accumulating components: ",
+        }
+    }
+
+    /// Returns the kustomization field the stage reads.
+    pub(crate) fn field(self) -> &'static str {
+        match self {
+            Stage::Resources => "resources",
+            Stage::Components => "components",
+        }
+    }
+}
+
 /// A position in a source file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -63,20 +92,11 @@ impl Location {
             span,
         }
     }
-
-    /// Returns a location naming only a file (line 1, column 1). Prefer [`Error::in_file`],
-    /// which names the file without claiming a position.
-    pub fn file(path: impl Into<String>) -> Location {
-        Location {
-            path: path.into(),
-            line_col: LineCol { line: 1, column: 1 },
-            span: Span::default(),
-        }
-    }
 }
 
 struct Inner {
     kind: ErrorKind,
+    stage: Option<Stage>,
     message: String,
     location: Option<Location>,
     /// The file an error without a position concerns.
@@ -99,6 +119,7 @@ impl Error {
         Error {
             inner: Box::new(Inner {
                 kind,
+                stage: None,
                 message: message.into(),
                 location: None,
                 path: None,
@@ -127,6 +148,26 @@ impl Error {
         let mut e = Error::new(kind, message);
         e.inner.path = Some(file.path.clone());
         e
+    }
+
+    /// Names the file at `path` as the one the error concerns, without claiming a line or
+    /// column (for documents that are built rather than parsed, and so have no spans).
+    pub(crate) fn with_path(mut self, path: impl Into<String>) -> Error {
+        if self.inner.location.is_none() {
+            self.inner.path = Some(path.into());
+        }
+        self
+    }
+
+    /// Marks the error as arising in `stage`, with kustomize's phrase for it before the
+    /// message, unless an inner stage already claimed it (a base's own `resources:` error
+    /// keeps the phrase it was made with).
+    pub(crate) fn in_stage(mut self, stage: Stage) -> Error {
+        if self.inner.stage.is_none() {
+            self.inner.stage = Some(stage);
+            self.inner.message.insert_str(0, stage.phrase());
+        }
+        self
     }
 
     /// Appends `suffix` to the message (kustomize's wording, such as `: <id>` after a
@@ -169,6 +210,12 @@ impl Error {
     /// Returns the kind of failure.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
+    }
+
+    /// Returns the accumulation stage the error arose in, if it is one of those kustomize
+    /// names.
+    pub fn stage(&self) -> Option<Stage> {
+        self.inner.stage
     }
 
     /// Returns the message without location or context.
@@ -220,6 +267,7 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
             .field("kind", &self.inner.kind)
+            .field("stage", &self.inner.stage)
             .field("message", &self.inner.message)
             .field("location", &self.inner.location)
             .field("path", &self.inner.path)
@@ -302,5 +350,16 @@ mod tests {
             assert_eq!(e.location().is_some(), positioned, "{display}");
             assert_eq!(e.source_file().is_some(), positioned, "{display}");
         }
+    }
+
+    /// The stage is set where the error is made, and kustomize's phrase for it is
+    /// written once, by the innermost stage.
+    #[test]
+    fn the_innermost_stage_names_the_error() {
+        let e = Error::new(ErrorKind::Io, "'x' doesn't exist");
+        assert_eq!(e.stage(), None);
+        let e = e.in_stage(Stage::Components).in_stage(Stage::Resources);
+        assert_eq!(e.stage(), Some(Stage::Components));
+        assert_eq!(e.message(), "accumulating components: 'x' doesn't exist");
     }
 }

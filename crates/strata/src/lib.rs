@@ -77,7 +77,7 @@ pub use strata_yaml as yaml;
 pub use budget::{Budget, Budgets, Usage};
 pub use build::{ChartInflater, HelmOptions, Reorder, TemplateRequest};
 pub use diff::{Change, ChangeKind, Diff, DiffOptions, PairBy};
-pub use error::{Error, ErrorKind, Location, Result};
+pub use error::{Error, ErrorKind, Location, Result, Stage};
 pub use fs::{DiskFs, FileKind, FileSystem, LoadRestrictor, MemoryFs};
 pub use overrides::Overrides;
 pub use plugin::{ExecRequest, FunctionRequest, PluginRunner};

@@ -1,6 +1,7 @@
-//! The builtin transformers a kustomization's own fields configure, read from the
-//! kustomization and applied to an accumulator, in kustomize's fixed order
-//! (api/internal/target/kusttarget_configplugin.go `configureBuiltinTransformers`).
+//! Decoders for the builtin transformers' configs: the kustomization fields they read
+//! (`labels`, `images`, `replicas`, string maps), field specs, and `configurations:` files,
+//! with kustomize's error wording for each. The transformers themselves are in
+//! `transformers.rs`.
 
 use std::sync::Arc;
 
@@ -11,297 +12,11 @@ use crate::kustomization::{
 };
 use crate::resource::{Resource, ResourceMap};
 use crate::source::{SourceFile, Span};
-use crate::transform::config::{TransformerConfig, merge_specs};
+use crate::transform::config::TransformerConfig;
 use crate::transform::field_spec::{FieldSpec, WalkError};
-use crate::transform::images::{CompiledImage, ImageRule};
-use crate::transform::{metadata, name_affix, namespace, replicas};
+use crate::transform::images::ImageRule;
 use crate::yaml::resolve::{Value, resolve_yaml11};
-use crate::yaml::{Mapping, Node, NodeKind};
-
-/// The order of the builtin transformers; the spine runs them in this order.
-pub(super) const ORDER: [Builtin; 11] = [
-    Builtin::PatchStrategicMerge,
-    Builtin::Patch,
-    Builtin::Namespace,
-    Builtin::Prefix,
-    Builtin::Suffix,
-    Builtin::Labels,
-    Builtin::Annotations,
-    Builtin::PatchJson6902,
-    Builtin::ReplicaCount,
-    Builtin::ImageTag,
-    Builtin::Replacement,
-];
-
-/// One builtin transformer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Builtin {
-    /// `patchesStrategicMerge`.
-    PatchStrategicMerge,
-    /// `patches`.
-    Patch,
-    /// `namespace`.
-    Namespace,
-    /// `namePrefix`.
-    Prefix,
-    /// `nameSuffix`.
-    Suffix,
-    /// `labels` entries, then `commonLabels`.
-    Labels,
-    /// `commonAnnotations`.
-    Annotations,
-    /// `patchesJson6902`.
-    PatchJson6902,
-    /// `replicas`.
-    ReplicaCount,
-    /// `images`.
-    ImageTag,
-    /// `replacements`.
-    Replacement,
-}
-
-impl Builtin {
-    /// Returns kustomize's plugin kind, as origins print it.
-    pub(super) fn kind(self) -> &'static str {
-        match self {
-            Builtin::PatchStrategicMerge => "PatchStrategicMergeTransformer",
-            Builtin::Patch => "PatchTransformer",
-            Builtin::Namespace => "NamespaceTransformer",
-            Builtin::Prefix => "PrefixTransformer",
-            Builtin::Suffix => "SuffixTransformer",
-            Builtin::Labels => "LabelTransformer",
-            Builtin::Annotations => "AnnotationsTransformer",
-            Builtin::PatchJson6902 => "PatchJson6902Transformer",
-            Builtin::ReplicaCount => "ReplicaCountTransformer",
-            Builtin::ImageTag => "ImageTagTransformer",
-            Builtin::Replacement => "ReplacementTransformer",
-        }
-    }
-}
-
-/// Returns how many instances of the builtin `k` configures (kusttarget_configplugin.go
-/// `transformerConfigurators`): origins record each.
-pub(super) fn instances(b: Builtin, k: &Kustomization) -> usize {
-    let len = |name: &str| {
-        field(&k.root, name)
-            .and_then(Node::as_sequence)
-            .map_or(0, Vec::len)
-    };
-    let set = |name: &str| {
-        field(&k.root, name).is_some_and(|n| n.as_str().map_or(!is_empty(n), |s| !s.is_empty()))
-    };
-    match b {
-        Builtin::PatchStrategicMerge => usize::from(len("patchesStrategicMerge") > 0),
-        Builtin::Patch => len("patches"),
-        Builtin::Namespace => usize::from(set("namespace")),
-        Builtin::Prefix => usize::from(set("namePrefix")),
-        Builtin::Suffix => usize::from(set("nameSuffix")),
-        Builtin::Labels => {
-            let labels = len("labels");
-            let common = field(&k.root, "commonLabels")
-                .and_then(Node::as_mapping)
-                .map_or(0, Mapping::len);
-            // One per `labels` entry plus one for commonLabels, unless both are empty.
-            if labels == 0 && common == 0 {
-                0
-            } else {
-                labels + 1
-            }
-        }
-        Builtin::Annotations => usize::from(set("commonAnnotations")),
-        Builtin::PatchJson6902 => len("patchesJson6902"),
-        Builtin::ReplicaCount => len("replicas"),
-        Builtin::ImageTag => len("images") + len("imageTags"),
-        Builtin::Replacement => usize::from(len("replacements") > 0),
-    }
-}
-
-/// Runs one builtin over `acc` as configured by `k`.
-pub(super) fn run(
-    b: Builtin,
-    k: &Kustomization,
-    tc: &TransformerConfig,
-    acc: &mut ResourceMap,
-) -> Result<()> {
-    match b {
-        Builtin::Namespace => {
-            if let Some(ns) =
-                typed_string(&k.file, &k.root, "namespace", "Kustomization.namespace")?
-                    .filter(|s| !s.value.is_empty())
-            {
-                each_resource(
-                    acc,
-                    |r| namespace::apply(r, &ns.value, &tc.namespace),
-                    || {
-                        k.error_at(
-                            ErrorKind::DuplicateId,
-                            "namespace transformation produces ID conflict",
-                            ns.span,
-                        )
-                    },
-                )?;
-            }
-        }
-        Builtin::Prefix | Builtin::Suffix => {
-            let (name, affix, specs) = match b {
-                Builtin::Prefix => ("namePrefix", name_affix::Affix::Prefix, &tc.name_prefix),
-                _ => ("nameSuffix", name_affix::Affix::Suffix, &tc.name_suffix),
-            };
-            if let Some(text) =
-                typed_string(&k.file, &k.root, name, &format!("Kustomization.{name}"))?
-                    .filter(|s| !s.value.is_empty())
-            {
-                each_resource(
-                    acc,
-                    |r| name_affix::apply(r, affix, &text.value, specs),
-                    || {
-                        k.error_at(
-                            ErrorKind::DuplicateId,
-                            format!("{name} produces a duplicate resource id"),
-                            text.span,
-                        )
-                    },
-                )?;
-            }
-        }
-        Builtin::Labels => {
-            for label in labels(k)? {
-                let mut specs = label.fields.clone();
-                merge_specs(&mut specs, &tc.labels);
-                if label.include_selectors {
-                    merge_specs(&mut specs, &tc.common_labels);
-                } else {
-                    if label.include_templates {
-                        merge_specs(&mut specs, &tc.template_labels);
-                    }
-                    if label.include_volume_claim_templates {
-                        merge_specs(&mut specs, &tc.volume_claim_template_labels);
-                    }
-                    merge_specs(&mut specs, &[FieldSpec::any("metadata/labels", true)]);
-                }
-                each_resource(
-                    acc,
-                    |r| metadata::apply(r, &label.pairs, &specs),
-                    || {
-                        k.error_at(
-                            ErrorKind::DuplicateId,
-                            "labels produce a duplicate resource id",
-                            label.span,
-                        )
-                    },
-                )?;
-            }
-            let common = string_map(
-                &k.file,
-                &k.root,
-                "commonLabels",
-                "Kustomization.commonLabels",
-            )?;
-            each_resource(
-                acc,
-                |r| metadata::apply(r, &common, &tc.common_labels),
-                || {
-                    k.error_at_field(
-                        ErrorKind::DuplicateId,
-                        "commonLabels produce a duplicate resource id",
-                        "commonLabels",
-                    )
-                },
-            )?;
-        }
-        Builtin::Annotations => {
-            let pairs = string_map(
-                &k.file,
-                &k.root,
-                "commonAnnotations",
-                "Kustomization.commonAnnotations",
-            )?;
-            each_resource(
-                acc,
-                |r| metadata::apply(r, &pairs, &tc.common_annotations),
-                || {
-                    k.error_at_field(
-                        ErrorKind::DuplicateId,
-                        "commonAnnotations produce a duplicate resource id",
-                        "commonAnnotations",
-                    )
-                },
-            )?;
-        }
-        Builtin::ReplicaCount => {
-            for (rule, span) in replica_rules(k)? {
-                let mut found = false;
-                let mut failure = None;
-                acc.update_all(|r| {
-                    if failure.is_some() {
-                        return;
-                    }
-                    match replicas::apply(std::slice::from_mut(r), &rule.0, rule.1, &tc.replicas) {
-                        Ok(f) => found |= f,
-                        Err(e) => failure = Some(walk_error(r, e)),
-                    }
-                })
-                .map_err(|r| dup(k, &r, span))?;
-                if let Some(e) = failure {
-                    return Err(e);
-                }
-                if !found {
-                    let gvks: Vec<String> = tc
-                        .replicas
-                        .iter()
-                        .map(|s| {
-                            crate::resource::Gvk {
-                                group: s.group.clone(),
-                                version: s.version.clone(),
-                                kind: s.kind.clone(),
-                            }
-                            .to_string()
-                        })
-                        .collect();
-                    return Err(k.error_at(
-                        ErrorKind::Kustomization,
-                        format!(
-                            "resource with name {} does not match a config with the following GVK [{}]",
-                            rule.0,
-                            gvks.join(" ")
-                        ),
-                        span,
-                    ));
-                }
-            }
-        }
-        Builtin::ImageTag => {
-            for (rule, span) in image_rules(k)? {
-                let image = CompiledImage::new(rule);
-                each_resource(
-                    acc,
-                    |r| crate::transform::images::apply_all(r, &image, &tc.images),
-                    || {
-                        k.error_at(
-                            ErrorKind::DuplicateId,
-                            "images produce a duplicate resource id",
-                            span,
-                        )
-                    },
-                )?;
-            }
-        }
-        // Patches and replacements need files; the spine runs them.
-        Builtin::PatchStrategicMerge
-        | Builtin::Patch
-        | Builtin::PatchJson6902
-        | Builtin::Replacement => {}
-    }
-    Ok(())
-}
-
-fn is_empty(n: &Node) -> bool {
-    match &n.kind {
-        NodeKind::Scalar(s) => s.is_null(),
-        NodeKind::Sequence(s) => s.is_empty(),
-        NodeKind::Mapping(m) => m.is_empty(),
-    }
-}
+use crate::yaml::{Mapping, Node};
 
 /// Applies `f` to every resource, then re-indexes; a walk error or an id collision fails.
 pub(super) fn each_resource(
@@ -324,32 +39,22 @@ pub(super) fn each_resource(
     }
 }
 
-fn dup(k: &Kustomization, r: &Resource, span: Span) -> Error {
-    k.error_at(
-        ErrorKind::DuplicateId,
-        format!(
-            "may not add resource with an already registered id: {}",
-            r.id()
-        ),
-        span,
-    )
-}
-
-fn walk_error(r: &Resource, e: WalkError) -> Error {
+pub(super) fn walk_error(r: &Resource, e: WalkError) -> Error {
     Error::at(ErrorKind::Resource, e.0, r.origin(), r.node().span)
 }
 
 /// A `labels:` entry.
-struct Label {
-    pairs: Vec<(String, String)>,
-    include_selectors: bool,
-    include_templates: bool,
-    include_volume_claim_templates: bool,
-    fields: Vec<FieldSpec>,
-    span: Span,
+pub(super) struct Label {
+    pub(super) pairs: Vec<(String, String)>,
+    pub(super) include_selectors: bool,
+    pub(super) include_templates: bool,
+    pub(super) include_volume_claim_templates: bool,
+    pub(super) fields: Vec<FieldSpec>,
+    pub(super) span: Span,
 }
 
-fn labels(k: &Kustomization) -> Result<Vec<Label>> {
+/// Reads `labels:`.
+pub(super) fn labels(k: &Kustomization) -> Result<Vec<Label>> {
     let mut out = Vec::new();
     for item in k.list_field("labels")? {
         let m = mapping(&k.file, item, "labels")?;
@@ -461,7 +166,8 @@ pub(super) fn field_spec(
     })
 }
 
-fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
+/// Reads `images:` then `imageTags:`, each rule with its entry's span.
+pub(super) fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
     let mut out = Vec::new();
     for name in ["images", "imageTags"] {
         for item in k.list_field(name)? {
@@ -488,7 +194,8 @@ fn image_rules(k: &Kustomization) -> Result<Vec<(ImageRule, Span)>> {
 
 type ReplicaRule = (String, i64);
 
-fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
+/// Reads `replicas:`, each `(name, count)` with its entry's span.
+pub(super) fn replica_rules(k: &Kustomization) -> Result<Vec<(ReplicaRule, Span)>> {
     let mut out = Vec::new();
     for item in k.list_field("replicas")? {
         let m = mapping(&k.file, item, "replicas")?;

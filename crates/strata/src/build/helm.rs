@@ -794,12 +794,13 @@ fn values_merge(file: &Arc<SourceFile>, m: &Mapping) -> Result<Option<ValuesMerg
         "override" => Ok(Some(ValuesMerge::Override)),
         "merge" => Ok(Some(ValuesMerge::Merge)),
         "replace" => Ok(Some(ValuesMerge::Replace)),
-        _ => Err(Error::at(
-            ErrorKind::Kustomization,
-            "valuesMerge must be one of [merge override replace]",
-            file,
-            field(m, "valuesMerge").map_or(Span::default(), |n| n.span),
-        )),
+        _ => {
+            let msg = "valuesMerge must be one of [merge override replace]";
+            Err(match field(m, "valuesMerge") {
+                Some(n) => Error::at(ErrorKind::Kustomization, msg, file, n.span),
+                None => Error::in_file(ErrorKind::Kustomization, msg, file),
+            })
+        }
     }
 }
 

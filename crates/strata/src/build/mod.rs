@@ -15,18 +15,18 @@ mod loader;
 mod patches;
 mod plugins;
 mod remote;
+mod transformers;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::budget::{Budget, Usage};
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{Error, ErrorKind, Location, Result, Stage};
 use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, KustomizationKind, SortOrder, Spanned};
 use crate::resource::{Origin, Resource, ResourceMap};
 use crate::sort;
 use crate::transform::config::TransformerConfig;
-use crate::transform::replacements;
 use crate::transform::vars::{self, VarSet};
 use crate::warning::{Warning, WarningKind};
 
@@ -308,8 +308,19 @@ impl<'a> Builder<'a> {
             .charge(Budget::Kustomizations, 1)
             .map_err(|e| e.with_file(&k.file))?;
         self.accumulate_resources(target, &k.resources, acc, chain)?;
-        // kustomize merges the defaults plus `configurations:` into the accumulator's config
-        // (kusttarget.go accumulateTarget, builtinconfig.MakeTransformerConfig).
+        self.accumulate_configurations(target, acc)?;
+        self.run_generators(target, acc, chain)?;
+        self.accumulate_components(target, &k.components, acc, chain)?;
+        self.run_builtin_transformers(target, acc)?;
+        self.run_transformers(target, acc, chain)?;
+        self.run_validators(target, acc, chain)?;
+        self.accumulate_vars(target, acc)
+    }
+
+    /// Merges kustomize's default field specs plus `configurations:`, then `crds:`, into the
+    /// accumulator's config (kusttarget.go accumulateTarget, builtinconfig.MakeTransformerConfig).
+    fn accumulate_configurations(&mut self, target: &Target, acc: &mut Accumulator) -> Result<()> {
+        let k = &target.kustomization;
         let mut with_configurations = None;
         if !k.configurations.is_empty() {
             let mut loaded = TransformerConfig::default();
@@ -337,47 +348,20 @@ impl<'a> Builder<'a> {
                 .merged(&crd)
                 .map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
         }
-        self.run_generators(target, acc, chain)?;
-        self.accumulate_components(target, &k.components, acc, chain)?;
-        for b in builtins::ORDER {
-            if b == builtins::Builtin::Replacement {
-                self.run_replacements(target, acc)?;
-            } else if b == builtins::Builtin::PatchStrategicMerge {
-                patches::strategic_merge_field(
-                    &self.loader,
-                    &target.dir,
-                    k,
-                    &mut acc.resources,
-                    &mut self.openapi,
-                )?;
-            } else if b == builtins::Builtin::Patch {
-                patches::patches_field(
-                    &self.loader,
-                    &target.dir,
-                    k,
-                    &mut acc.resources,
-                    &mut self.warnings,
-                    &mut self.openapi,
-                )?;
-            } else if b == builtins::Builtin::PatchJson6902 {
-                patches::json6902_field(
-                    &self.loader,
-                    &target.dir,
-                    k,
-                    &mut acc.resources,
-                    &mut self.warnings,
-                )?;
-            } else {
-                builtins::run(b, k, &acc.config, &mut acc.resources)?;
-            }
-            if self.metadata.track {
-                for _ in 0..builtins::instances(b, k) {
-                    record_transformation(&mut acc.resources, target.builtin_origin(b.kind()));
-                }
-            }
-        }
+        Ok(())
+    }
+
+    /// Runs the `transformers:` plugin configs, after the builtin ones (kusttarget.go
+    /// `runTransformers`).
+    fn run_transformers(
+        &mut self,
+        target: &Target,
+        acc: &mut Accumulator,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        let k = &target.kustomization;
         for config in self.plugin_configs(target, &k.transformers, chain)? {
-            self.plugin_transform(target, &config, acc)?;
+            self.run_plugin_transformer(target, &config, &mut acc.resources)?;
             if let Some(origin) = self
                 .metadata
                 .track
@@ -387,18 +371,32 @@ impl<'a> Builder<'a> {
                 record_transformation(&mut acc.resources, origin);
             }
         }
-        // Validators may only look: they run on a copy, and only their errors count.
+        Ok(())
+    }
+
+    /// Runs the `validators:` plugin configs. Validators may only look: they run on a copy,
+    /// and only their errors count (kusttarget.go `runValidators`).
+    fn run_validators(
+        &mut self,
+        target: &Target,
+        acc: &Accumulator,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        let k = &target.kustomization;
         for config in self.plugin_configs(target, &k.validators, chain)? {
-            let mut copy = Accumulator {
-                resources: acc.resources.clone(),
-                config: acc.config.clone(),
-                vars: VarSet::new(),
-            };
-            self.plugin_transform(target, &config, &mut copy)?;
+            let mut copy = acc.resources.clone();
+            self.run_plugin_transformer(target, &config, &mut copy)?;
             if exec_plugin::is_external(&config) {
-                exec_plugin::check_unchanged(&config, &acc.resources, &copy.resources)?;
+                exec_plugin::check_unchanged(&config, &acc.resources, &copy)?;
             }
         }
+        Ok(())
+    }
+
+    /// Records the `vars:` of `target` with the resources they name (kusttarget.go
+    /// `accumulateTarget`, `ra.MergeVars`); they are resolved at the top level.
+    fn accumulate_vars(&mut self, target: &Target, acc: &mut Accumulator) -> Result<()> {
+        let k = &target.kustomization;
         if let Some(n) = k.field("vars").filter(|n| !n.is_null()) {
             let declared = vars::parse_vars(n, &k.file)?;
             let bindings = acc
@@ -424,121 +422,6 @@ impl<'a> Builder<'a> {
             })?;
         }
         Ok(())
-    }
-
-    /// Applies one `transformers:` plugin config; the patch and replacement plugins reuse the
-    /// kustomization field code, with paths relative to this kustomization.
-    fn plugin_transform(
-        &mut self,
-        target: &Target,
-        config: &Resource,
-        acc: &mut Accumulator,
-    ) -> Result<()> {
-        let id = config.id();
-        let builtin = id.gvk.group.is_empty() && id.gvk.version == "builtin";
-        let kind = id.gvk.kind.as_str();
-        if builtin && (patches::plugin_entry_is_patch(kind) || kind == "ReplacementTransformer") {
-            let root = if kind == "ReplacementTransformer" {
-                let mut m = crate::yaml::Mapping::new();
-                if let Some(r) = config.node().get_path(&["replacements"]) {
-                    m.insert("replacements", r.clone());
-                }
-                crate::yaml::Node::mapping(m)
-            } else {
-                match patches::plugin_as_kustomization(config) {
-                    Some(n) => n,
-                    None => return Ok(()),
-                }
-            };
-            let Some(map) = root.as_mapping().cloned() else {
-                return Ok(());
-            };
-            let synthetic = Target {
-                dir: target.dir.clone(),
-                origin_path: target.origin_path.clone(),
-                repo: target.repo.clone(),
-                kustomization: Arc::new(Kustomization::synthetic(config.origin(), map)),
-            };
-            let k = &synthetic.kustomization;
-            return match kind {
-                "ReplacementTransformer" => self.run_replacements(&synthetic, acc),
-                "PatchTransformer" => patches::patches_field(
-                    &self.loader,
-                    &target.dir,
-                    k,
-                    &mut acc.resources,
-                    &mut self.warnings,
-                    &mut self.openapi,
-                ),
-                "PatchJson6902Transformer" => patches::json6902_field(
-                    &self.loader,
-                    &target.dir,
-                    k,
-                    &mut acc.resources,
-                    &mut self.warnings,
-                ),
-                _ => patches::strategic_merge_field(
-                    &self.loader,
-                    &target.dir,
-                    k,
-                    &mut acc.resources,
-                    &mut self.openapi,
-                ),
-            };
-        }
-        if exec_plugin::is_external(config) {
-            return exec_plugin::transform(
-                config,
-                &self.loader,
-                self.plugins.as_deref(),
-                &target.dir,
-                &mut acc.resources,
-            );
-        }
-        plugins::transform(config, &mut acc.resources)
-    }
-
-    /// Runs `replacements:` (inline entries and `path:` files) over the accumulator.
-    fn run_replacements(&mut self, target: &Target, acc: &mut Accumulator) -> Result<()> {
-        let k = &target.kustomization;
-        let Some(n) = k.field("replacements").filter(|n| !n.is_null()) else {
-            return Ok(());
-        };
-        let mut list = Vec::new();
-        for entry in replacements::parse_replacements(n, &k.file)? {
-            match entry {
-                replacements::ReplacementEntry::Inline(r) => list.push(*r),
-                replacements::ReplacementEntry::Path(p) => {
-                    let path = crate::fs::clean(&target.dir.join(&p.value));
-                    let file = self
-                        .loader
-                        .load_restricted(&target.dir, &path)
-                        .map_err(|e| e.with_location(Location::new(&k.file, p.span)))?;
-                    let docs = self.loader.parse(&file, Default::default())?;
-                    let first = docs.iter().find(|d| !d.is_empty).map(|d| &d.root);
-                    list.extend(replacements::parse_replacement_file(first, &file)?);
-                }
-            }
-        }
-        let mut all = std::mem::take(&mut acc.resources).into_resources();
-        let loader = &self.loader;
-        let result = replacements::apply_budgeted(
-            &mut all,
-            &list,
-            &|r| r.history().prev_ids.clone(),
-            &mut |n| loader.charge(Budget::Nodes, n),
-        );
-        acc.resources.replace_all(all).map_err(|r| {
-            k.error_at(
-                ErrorKind::DuplicateId,
-                format!(
-                    "may not add resource with an already registered id: {}",
-                    r.id()
-                ),
-                n.span,
-            )
-        })?;
-        result
     }
 
     /// Resolves `$(VAR)` references at the top level, after names are final.
@@ -572,105 +455,6 @@ impl<'a> Builder<'a> {
                     unused.join(",")
                 ),
             ));
-        }
-        Ok(())
-    }
-
-    /// Runs `configMapGenerator`, then `secretGenerator`, then `generators:` plugin configs
-    /// (kusttarget.go `runGenerators`).
-    fn run_generators(
-        &mut self,
-        target: &Target,
-        acc: &mut Accumulator,
-        chain: &mut Vec<PathBuf>,
-    ) -> Result<()> {
-        use crate::generate::{GeneratorKind, GeneratorOptions, read_generators};
-        let k = &target.kustomization;
-        let global = GeneratorOptions::from_kustomization(&k.file, k.field("generatorOptions"))?;
-        let mut all = read_generators(
-            &k.file,
-            GeneratorKind::ConfigMap,
-            k.field("configMapGenerator"),
-        )?;
-        all.extend(read_generators(
-            &k.file,
-            GeneratorKind::Secret,
-            k.field("secretGenerator"),
-        )?);
-        let files = generators::DirFiles {
-            loader: &self.loader,
-            root: &target.dir,
-        };
-        for args in &all {
-            let origin = self.metadata.track.then(|| {
-                target.builtin_origin(match args.kind {
-                    GeneratorKind::ConfigMap => "ConfigMapGenerator",
-                    GeneratorKind::Secret => "SecretGenerator",
-                })
-            });
-            generators::run(args, global.as_ref(), &files, &mut acc.resources, origin)?;
-        }
-        // HelmChartInflationGenerator runs after the ConfigMap and Secret generators
-        // (kusttarget_configplugin.go `configureBuiltinGenerators`).
-        let charts = helm::kustomization_charts(k)?;
-        let origin = (self.metadata.track && !charts.is_empty())
-            .then(|| target.builtin_origin("HelmChartInflationGenerator"));
-        helm::inflate_all(
-            charts,
-            &self.loader,
-            &target.dir,
-            &self.helm,
-            &mut acc.resources,
-            origin,
-        )?;
-        for config in self.plugin_configs(target, &k.generators, chain)? {
-            let files = generators::DirFiles {
-                loader: &self.loader,
-                root: &target.dir,
-            };
-            let origin = self
-                .metadata
-                .track
-                .then(|| plugin_origin(&config))
-                .flatten();
-            if ksops::is_config(&config) && !self.loader.keeps_encrypted() {
-                ksops::generate(
-                    &config,
-                    &self.loader,
-                    &target.dir,
-                    &mut acc.resources,
-                    origin,
-                )?;
-                continue;
-            }
-            if exec_plugin::is_external(&config) {
-                exec_plugin::generate(
-                    &config,
-                    &self.loader,
-                    self.plugins.as_deref(),
-                    &target.dir,
-                    &mut acc.resources,
-                    origin,
-                )?;
-                continue;
-            }
-            let id = config.id();
-            if id.gvk.group.is_empty()
-                && id.gvk.version == "builtin"
-                && id.gvk.kind == "HelmChartInflationGenerator"
-            {
-                let chart = helm::plugin_chart(&config)?;
-                helm::inflate_all(
-                    vec![chart],
-                    &self.loader,
-                    &target.dir,
-                    &self.helm,
-                    &mut acc.resources,
-                    origin,
-                )?;
-                continue;
-            }
-            plugins::generate(&config, &files, &mut acc.resources, origin)?;
         }
         Ok(())
     }
@@ -734,7 +518,7 @@ impl<'a> Builder<'a> {
             let mut kind = self.loader.fs().kind(&path);
             let mut repo = None;
             if kind != FileKind::File {
-                match remote::resolve(&self.loader, k, entry, true, "resources")? {
+                match remote::resolve(&self.loader, k, entry, true, Stage::Resources)? {
                     Some(remote::Remote::Resources(resources)) => {
                         // TODO(#17): origins of http(s) file resources (not checked against
                         // kustomize yet, so none is recorded).
@@ -781,15 +565,16 @@ impl<'a> Builder<'a> {
                     self.note_types_for_openapi(acc); // openapi: see check_openapi
                     let sub = self
                         .enter(&path, chain, target, entry, repo.as_ref())
-                        .map_err(|e| in_stage(e, "accumulating resources: "))?;
+                        .map_err(|e| e.in_stage(Stage::Resources))?;
                     if sub.kustomization.kind == KustomizationKind::Component {
                         return Err(at(
                             ErrorKind::Kustomization,
                             format!(
-                                "accumulating resources: expected kind != 'Component' for path '{}'",
+                                "expected kind != 'Component' for path '{}'",
                                 sub.dir.display()
                             ),
-                        ));
+                        )
+                        .in_stage(Stage::Resources));
                     }
                     let mut sub_acc = self
                         .accumulate_base(&sub, chain, entry, k)
@@ -810,11 +595,11 @@ impl<'a> Builder<'a> {
                     return Err(at(
                         ErrorKind::Io,
                         format!(
-                            "accumulating resources: accumulating resources from '{}': '{}' doesn't exist: no such file or directory",
+                            "accumulating resources from '{}': '{}' doesn't exist: no such file or directory",
                             entry.value,
                             path.display()
                         ),
-                    ));
+                    ).in_stage(Stage::Resources));
                 }
             }
         }
@@ -917,7 +702,7 @@ impl<'a> Builder<'a> {
             let mut path = crate::fs::clean(&target.dir.join(&entry.value));
             let mut kind = self.loader.fs().kind(&path);
             let mut repo = None;
-            match remote::resolve(&self.loader, k, entry, false, "components")? {
+            match remote::resolve(&self.loader, k, entry, false, Stage::Components)? {
                 Some(remote::Remote::Dir(dir, spec)) => {
                     path = dir;
                     kind = FileKind::Dir;
@@ -935,33 +720,35 @@ impl<'a> Builder<'a> {
                     return Err(at(
                         ErrorKind::Kustomization,
                         format!(
-                            "accumulating components: must build at directory: '{}': file is not directory",
+                            "must build at directory: '{}': file is not directory",
                             path.display()
                         ),
-                    ));
+                    )
+                    .in_stage(Stage::Components));
                 }
                 FileKind::Absent => {
                     return Err(at(
                         ErrorKind::Io,
                         format!(
-                            "accumulating components: must build at directory: '{}' doesn't exist",
+                            "must build at directory: '{}' doesn't exist",
                             path.display()
                         ),
-                    ));
+                    )
+                    .in_stage(Stage::Components));
                 }
             }
             self.note_types_for_openapi(acc); // openapi: see check_openapi
             let sub = self
                 .enter(&path, chain, target, entry, repo.as_ref())
-                .map_err(|e| in_stage(e, "accumulating components: "))?;
+                .map_err(|e| e.in_stage(Stage::Components))?;
             if sub.kustomization.kind != KustomizationKind::Component {
                 return Err(at(
                     ErrorKind::Kustomization,
                     format!(
-                        "accumulating components: accumulateDirectory: \"expected kind 'Component' for path '{}' but got 'Kustomization'\"",
+                        "accumulateDirectory: \"expected kind 'Component' for path '{}' but got 'Kustomization'\"",
                         sub.dir.display()
                     ),
-                ));
+                ).in_stage(Stage::Components));
             }
             self.accumulate(&sub, acc, chain)
                 .map_err(|e| e.with_context(format!("in component '{}'", entry.value)))?;
@@ -1125,16 +912,6 @@ impl<'a> Builder<'a> {
                 Reorder::None => resources,
             },
         })
-    }
-}
-
-/// Puts kustomize's stage phrase (`accumulating resources: `) before an error that lacks
-/// one.
-fn in_stage(e: Error, prefix: &str) -> Error {
-    if e.message().starts_with("accumulating") {
-        e
-    } else {
-        e.with_prefix(prefix)
     }
 }
 

@@ -642,15 +642,6 @@ pub(super) fn json6902_field(
     Ok(())
 }
 
-/// Returns true for the builtin patch plugin kinds, whose config fields are those of a
-/// kustomization's patch entries.
-pub(super) fn plugin_entry_is_patch(kind: &str) -> bool {
-    matches!(
-        kind,
-        "PatchTransformer" | "PatchStrategicMergeTransformer" | "PatchJson6902Transformer"
-    )
-}
-
 /// Returns the inline node form of a plugin's `patch`/`path`/`target`/`options` as a
 /// kustomization with one `patches:` (or `patchesJson6902:`) entry, so the same code runs it.
 pub(super) fn plugin_as_kustomization(config: &Resource) -> Option<Node> {

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, Stage};
 use crate::fs::FileKind;
 use crate::kustomization::{Kustomization, Spanned};
 use crate::remote::{RemoteError, RemoteLoader, RepoSpec};
@@ -34,20 +34,21 @@ pub(super) fn resolve(
     k: &Kustomization,
     entry: &Spanned<String>,
     files: bool,
-    field: &str,
+    stage: Stage,
 ) -> Result<Option<Remote>> {
+    let field = stage.field();
     let url = entry.value.as_str();
     let http = url.starts_with("http://") || url.starts_with("https://");
     let spec = RepoSpec::parse(url);
     if !http && spec.is_err() {
         return Ok(None);
     }
-    let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span);
+    let at = |kind: ErrorKind, msg: String| k.error_at(kind, msg, entry.span).in_stage(stage);
     let Some(remote) = loader.remote() else {
         return Err(at(
             ErrorKind::Unsupported,
             format!(
-                "accumulating {field}: remote {field} '{url}' cannot be loaded: this render has no \
+                "remote {field} '{url}' cannot be loaded: this render has no \
                  RemoteLoader (the strata CLI provides one; library users pass one in \
                  RenderOptions::remote)"
             ),
@@ -66,12 +67,12 @@ pub(super) fn resolve(
             let msg = file_error.unwrap_or(repo_error);
             return Err(at(
                 ErrorKind::Io,
-                format!("accumulating {field}: accumulating {field} from '{url}': {msg}"),
+                format!("accumulating {field} from '{url}': {msg}"),
             ));
         }
     };
     let dir = checkout_dir(loader, remote, &spec)
-        .map_err(|m| at(ErrorKind::Io, format!("accumulating {field}: '{url}': {m}")))?;
+        .map_err(|m| at(ErrorKind::Io, format!("'{url}': {m}")))?;
     Ok(Some(Remote::Dir(dir, spec)))
 }
 

@@ -136,11 +136,8 @@ impl Doc {
     /// Returns an error located at the node at `path` (or the file when there is none).
     pub(crate) fn error_at(&self, path: &[Step], message: impl Into<String>) -> Error {
         match self.get(path) {
-            Some(n) if !path.is_empty() => {
-                Error::at(ErrorKind::Kustomization, message, &self.file, n.span)
-            }
-            _ => Error::new(ErrorKind::Kustomization, message)
-                .with_location(crate::error::Location::file(self.file.path.clone())),
+            Some(n) => Error::at(ErrorKind::Kustomization, message, &self.file, n.span),
+            None => Error::new(ErrorKind::Kustomization, message).with_path(self.file.path.clone()),
         }
     }
 

@@ -46,7 +46,7 @@ use aes_gcm::{AesGcm, Nonce};
 use regex::Regex;
 use sha2::{Digest, Sha512};
 
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::source::{SourceFile, Span};
 use crate::yaml::resolve::{self, Value};
 use crate::yaml::{Node, NodeKind, Scalar};
@@ -264,8 +264,7 @@ pub(crate) fn decrypt_source(
             return Ok(None);
         };
         // Dotenv trees are built, not parsed: they have no spans, so errors name the file.
-        let at_file =
-            |kind: ErrorKind, m: String| Error::new(kind, m).with_location(Location::file(path));
+        let at_file = |kind: ErrorKind, m: String| Error::new(kind, m).with_path(path);
         let Some(keys) = keys else {
             return Err(at_file(ErrorKind::Unsupported, NOT_ENABLED.into()));
         };

@@ -30,6 +30,7 @@ pub(crate) struct Options {
 
 /// Sets namespace `ns` on `r` (which must not be empty) using `specs`, as the `namespace:`
 /// field does.
+#[cfg(test)]
 pub(crate) fn apply(r: &mut Resource, ns: &str, specs: &[FieldSpec]) -> Result<(), WalkError> {
     apply_with(r, ns, specs, Options::default())
 }
