@@ -48,6 +48,7 @@ pub mod fs;
 pub mod generate;
 mod go;
 pub mod kustomization;
+pub mod localize;
 pub mod overrides;
 pub mod patch;
 pub mod plugin;
