@@ -11,6 +11,7 @@ mod api;
 mod examples;
 mod fixtures;
 mod hostile;
+mod localize;
 mod properties;
 mod reference;
 mod sops;

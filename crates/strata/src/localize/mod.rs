@@ -1294,6 +1294,9 @@ enum Shape {
 fn child_shape(parent: Shape, key: &str) -> Shape {
     match (parent, key) {
         (Shape::Free, _) => Shape::Free,
+        // `labels:` of a kustomization is a list of structs (pairs, includeSelectors...);
+        // `labels` anywhere else is a map.
+        (Shape::Kustomization, "labels") => Shape::Struct,
         // map[string]string, map[string]bool, map[string]interface{} fields.
         (
             _,

@@ -605,3 +605,16 @@ fn budgets_bound_the_copy() {
     let e = localize(&fs, None, "/a", Path::new("/dst"), &opts).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
 }
+
+#[test]
+fn omit_empty_knows_struct_fields_from_maps() {
+    // `labels:` entries are structs (includeSelectors: false is dropped); the maps inside
+    // (pairs, a patch's options) keep their empty and false values.
+    let k = "labels:\n- includeSelectors: false\n  pairs:\n    a: \"\"\npatches:\n- options:\n    allowNameChange: false\n  path: p.yaml\n";
+    let fs = memory_fs("/a", &[("kustomization.yaml", k), ("p.yaml", POD)]);
+    let out = run(&fs, "/a", None, "/dst").unwrap();
+    assert_eq!(
+        tree(&out)["kustomization.yaml"],
+        "labels:\n- pairs:\n    a: \"\"\npatches:\n- options:\n    allowNameChange: false\n  path: p.yaml\n"
+    );
+}
