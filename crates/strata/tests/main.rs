@@ -11,6 +11,7 @@ mod api;
 mod examples;
 mod fixtures;
 mod hostile;
+mod http_origins;
 mod localize;
 mod properties;
 mod reference;
