@@ -578,7 +578,12 @@ impl Localizer<'_> {
             "helmChartInflationGenerator" => {
                 for item in items_mut(&mut value) {
                     self.map_key(here, item, "values", PathKind::File, depth)?;
-                    self.map_key(here, item, "chartHome", PathKind::ChartHome, depth)?;
+                    if item.get_path(&["chartHome"]).is_some() {
+                        self.map_key(here, item, "chartHome", PathKind::ChartHome, depth)?;
+                    } else {
+                        // No chart home: the default one is copied (`copyChartHomeEntry("")`).
+                        self.copy_chart_home(here, "", item.span)?;
+                    }
                 }
             }
             "helmCharts" => {
@@ -1301,7 +1306,7 @@ fn child_shape(parent: Shape, key: &str) -> Shape {
         (
             _,
             "commonLabels" | "commonAnnotations" | "pairs" | "labels" | "annotations"
-            | "valuesInline" | "openapi" | "matchLabels",
+            | "valuesInline" | "valuesLocal" | "openapi" | "matchLabels",
         ) => Shape::Free,
         (Shape::Kustomization, "vars") => Shape::Var,
         (Shape::Kustomization, "replicas") => Shape::Replica,

@@ -618,3 +618,72 @@ fn omit_empty_knows_struct_fields_from_maps() {
         "labels:\n- pairs:\n    a: \"\"\npatches:\n- options:\n    allowNameChange: false\n  path: p.yaml\n"
     );
 }
+
+const VALUES: &str = "minecraftServer:\n  difficulty: peaceful\n";
+
+#[test]
+fn localize_helm_chart_inflation_generator() {
+    // TestLocalizeHelmChartInflationGenerator: entries without chartHome copy the default
+    // home; values files are localized.
+    in_target_success(&[
+        (
+            "kustomization.yaml",
+            "helmChartInflationGenerator:
+- chartName: nothing-to-localize
+  chartRepoUrl: https://itzg.github.io/warcraft-server-charts
+  releaseName: moria
+- chartName: localize-values
+  values: minecraftValues.yaml
+  valuesLocal:
+    minecraftServer:
+      eula: true
+  valuesMerge: replace
+- chartHome: home
+  chartName: copy-chartHome
+",
+        ),
+        ("minecraftValues.yaml", VALUES),
+        ("charts/localize-values/values.yaml", VALUES),
+        ("home/copy-chartHome/values.yaml", VALUES),
+    ]);
+}
+
+#[test]
+fn localize_helm_charts_no_default_and_chart_home_simple() {
+    // TestLocalizeHelmChartsNoDefault: with helmGlobals.chartHome, charts/ stays behind.
+    let k = "helmGlobals:\n  chartHome: home\n";
+    let fs = memory_fs(
+        "/a",
+        &[
+            ("kustomization.yaml", k),
+            ("home/name/values.yaml", VALUES),
+            ("charts/name/values.yaml", VALUES),
+        ],
+    );
+    let out = run(&fs, "/a", Some("/a"), "/dst").unwrap();
+    assert_eq!(
+        tree(&out),
+        expect(
+            ".",
+            &[("kustomization.yaml", k), ("home/name/values.yaml", VALUES)]
+        )
+    );
+    // TestCopyChartHomeSimple
+    in_target_success(&[(
+        "kustomization.yaml",
+        "helmGlobals:\n  chartHome: untar-dir\n",
+    )]);
+    in_target_success(&[
+        ("kustomization.yaml", "helmGlobals:\n  chartHome: home\n"),
+        ("home/minecraft-3.1.3.tgz", "blah"),
+        ("home/terraform-1.0.0.tgz", "la"),
+        (
+            "home/minecraft/Chart.yaml",
+            "annotations:\n  artifacthub.io/links: |\n  - name: source\n    url: https://minecraft.net/\n",
+        ),
+        (
+            "home/terraform/Chart.yaml",
+            "description: Minecraft server\n",
+        ),
+    ]);
+}
