@@ -384,6 +384,20 @@ impl Localizer<'_> {
     }
 
     fn add_file(&mut self, path: PathBuf, bytes: Vec<u8>) -> Result<()> {
+        // Every path is inside the scope or a checkout, so its copy is inside the
+        // destination; refuse anything else rather than write outside it.
+        if path
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(Error::new(
+                ErrorKind::LoadRestriction,
+                format!(
+                    "'{}' would be written outside the localize destination",
+                    path.display()
+                ),
+            ));
+        }
         if let Some(parent) = path.parent() {
             self.add_dir(parent)?;
         }
