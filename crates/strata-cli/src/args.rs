@@ -45,6 +45,10 @@ pub enum Command {
     /// Edit the kustomization file in the current directory as `kustomize edit` does, keeping
     /// its comments and layout.
     Edit(crate::commands::edit_cmd::EditArgs),
+    /// Copy a kustomization and everything it references (remote bases included) into a new
+    /// directory with paths rewritten, so the copy renders offline to the same output
+    /// (kustomize's `localize`).
+    Localize(crate::localize_cmd::LocalizeArgs),
 }
 
 /// Returns the `--version` text after the program name: Strata's own version and the

@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Version(args) => version_cmd::run(&args),
         Command::Completion(args) => completion(&args, Cli::command()),
         Command::Edit(args) => edit_cmd::run(&args),
+        Command::Localize(args) => crate::localize_cmd::run(&args),
     }
 }
 
@@ -63,6 +64,7 @@ pub fn run_kustomize(cli: KustomizeCli) -> Result<ExitCode, Failure> {
         KustomizeCommand::Version(args) => version_cmd::run(&args),
         KustomizeCommand::Completion(args) => completion(&args, KustomizeCli::command()),
         KustomizeCommand::Edit(args) => edit_cmd::run(&args),
+        KustomizeCommand::Localize(args) => crate::localize_cmd::run(&args),
     }
 }
 

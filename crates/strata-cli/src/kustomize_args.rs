@@ -34,6 +34,8 @@ pub enum KustomizeCommand {
     Version(VersionArgs),
     /// Generate shell completion script.
     Completion(CompletionArgs),
+    /// [Alpha] Creates localized copy of target kustomization root at destination.
+    Localize(crate::localize_cmd::LocalizeArgs),
 }
 
 /// Returns true if the program was invoked under the name `kustomize` (file stem of argv[0],

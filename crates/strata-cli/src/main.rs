@@ -7,6 +7,7 @@ mod commands;
 mod create_cmd;
 mod helm;
 mod kustomize_args;
+mod localize_cmd;
 mod plugins;
 mod remote;
 mod report;

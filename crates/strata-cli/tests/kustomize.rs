@@ -667,6 +667,7 @@ fn kustomize_help_lists_kustomizes_commands() {
       create      Create a new kustomization in the current directory
       version     Prints the kustomize version
       completion  Generate shell completion script
+      localize    [Alpha] Creates localized copy of target kustomization root at destination
       help        Print this message or the help of the given subcommand(s)
 
     Options:

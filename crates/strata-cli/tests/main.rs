@@ -16,5 +16,6 @@ mod external;
 mod hostile;
 mod integrations;
 mod kustomize;
+mod localize;
 mod snapshots_cli;
 mod sops;

@@ -91,6 +91,19 @@ pub trait FileSystem: Send + Sync {
         }
         within_limit(self.read(path)?, limit)
     }
+
+    /// Returns the entries of the directory `path` (names and kinds, sorted by name), without
+    /// following symbolic links: a link is listed as [`FileKind::Special`]. Only `localize`
+    /// lists directories (to copy a Helm chart home); the default says it cannot.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!(
+                "{}: this file system cannot list directories",
+                path.display()
+            ),
+        ))
+    }
 }
 
 /// Returns `bytes` if there are at most `limit` of them, else a
@@ -143,6 +156,24 @@ impl FileSystem for DiskFs {
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?;
+            let t = entry.file_type()?;
+            let kind = if t.is_dir() {
+                FileKind::Dir
+            } else if t.is_file() {
+                FileKind::File
+            } else {
+                FileKind::Special
+            };
+            out.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 
     fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
@@ -319,6 +350,36 @@ impl FileSystem for MemoryFs {
             )),
             _ => Ok(path),
         }
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        let dir = self.resolve(path).ok_or_else(symlink_loop)?;
+        if !self.dirs.contains(&dir) {
+            return Err(io::Error::new(io::ErrorKind::NotFound, "no such directory"));
+        }
+        let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+        let mut out: Vec<(String, FileKind)> = Vec::new();
+        let children = |p: &&PathBuf| p.parent() == Some(dir.as_path());
+        out.extend(
+            self.dirs
+                .iter()
+                .filter(children)
+                .filter_map(|p| Some((name(p)?, FileKind::Dir))),
+        );
+        out.extend(
+            self.files
+                .keys()
+                .filter(children)
+                .filter_map(|p| Some((name(p)?, FileKind::File))),
+        );
+        out.extend(
+            self.links
+                .keys()
+                .filter(children)
+                .filter_map(|p| Some((name(p)?, FileKind::Special))),
+        );
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 }
 

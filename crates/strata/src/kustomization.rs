@@ -195,6 +195,16 @@ impl Kustomization {
     }
 }
 
+/// Returns the name of the kustomization field `key` matches, as kustomize's decoder
+/// matches names (exactly, else ignoring ASCII case).
+pub(crate) fn field_name(key: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .find(|f| **f == key)
+        .or_else(|| FIELDS.iter().find(|f| f.eq_ignore_ascii_case(key)))
+        .copied()
+}
+
 /// Finds a field of `m` by exact name, else by ASCII-case-insensitive name.
 pub(crate) fn field<'a>(m: &'a Mapping, name: &str) -> Option<&'a Node> {
     m.get(name).or_else(|| {

@@ -59,6 +59,7 @@ pub mod fs;
 pub(crate) mod generate;
 use strata_yaml::go;
 pub(crate) mod kustomization;
+pub mod localize;
 pub(crate) mod name_reference;
 pub(crate) mod overrides;
 pub mod patch;

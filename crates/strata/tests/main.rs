@@ -18,6 +18,8 @@ mod architecture;
 mod examples;
 mod fixtures;
 mod hostile;
+mod http_origins;
+mod localize;
 mod properties;
 mod reference;
 mod sops;

@@ -2,9 +2,10 @@
 //! (not `apiVersion: builtin`), run through the render's [`PluginRunner`] as kustomize runs
 //! them (api/internal/plugins/execplugin/execplugin.go, api/internal/plugins/utils/utils.go):
 //!
-//! - a generator's output documents are new resources; the annotations
-//!   `kustomize.config.k8s.io/needs-hash: "true"` and `…/behavior` are taken off them
-//!   (`UpdateResourceOptions`);
+//! - a generator's output documents are generated resources; the annotations
+//!   `kustomize.config.k8s.io/needs-hash: "true"` and `…/behavior` are taken off them and
+//!   become their options (`UpdateResourceOptions`), so `behavior: merge|replace` edits the
+//!   existing object of the same id as a `configMapGenerator`'s does;
 //! - a transformer gets every resource, each annotated `kustomize.config.k8s.io/id` with its
 //!   current id, and its output replaces them (`UpdateResMapValues`): an output resource
 //!   whose current id matches an existing one replaces that one's content in place, others
@@ -14,6 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::generate::{Behavior, Generated};
 use crate::kustomization::field;
 use crate::plugin::{ExecRequest, PluginRunner};
 use crate::resource::{Origin, Resource, ResourceMap};
@@ -246,21 +248,23 @@ pub(super) fn generate(
                 behavior = v.as_str().unwrap_or_default().to_owned();
             }
         }
-        if !matches!(behavior.as_str(), "" | "create") {
-            return Err(at(format!(
-                "plugin output with {BEHAVIOR_ANNOTATION}: {behavior} is not supported yet; only create"
-            )));
-        }
         drop_empty_annotations(r.node_mut());
         r.refresh_id();
-        r.history_mut().needs_hash = needs_hash;
         r.history_mut().origin = origin.clone();
-        acc.append(r).map_err(|r| {
-            at(format!(
-                "may not add resource with an already registered id: {}",
-                r.id()
-            ))
-        })?;
+        // The annotations become the resource's generator options (utils.go
+        // `UpdateResourceOptions`), and the output is absorbed as a builtin generator's is
+        // (kusttarget.go `runGenerators` → reswrangler.go `appendReplaceOrMerge`): `merge`
+        // and `replace` edit the existing object of that id.
+        let g = Generated {
+            node: r.node().clone(),
+            behavior: Behavior::parse(&behavior),
+            hash: needs_hash,
+        };
+        let locate = |e: Error| match e.location() {
+            Some(_) => e,
+            None => config_error(config, e.kind(), e.message().to_owned()),
+        };
+        super::generators::place(acc, r, &g, &locate)?;
     }
     Ok(())
 }

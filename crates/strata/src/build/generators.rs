@@ -320,6 +320,22 @@ fn absorb(
 ) -> Result<()> {
     let mut r = Resource::from_node(g.node.clone(), &args.file)?;
     r.history_mut().origin = origin;
+    let at = |e: Error| match e.location() {
+        Some(_) => e,
+        None => Error::at(e.kind(), e.message(), &args.file, args.span),
+    };
+    place(acc, r, &g, &at)
+}
+
+/// Places generated object `r` (`g` its behavior and hash) in `acc` as kustomize's
+/// `appendReplaceOrMerge` does: appended if no object has its current or a previous id,
+/// else merged into or replacing that one. `at` locates errors. Exec generators use it too.
+pub(super) fn place(
+    acc: &mut ResourceMap,
+    mut r: Resource,
+    g: &Generated,
+    at: &dyn Fn(Error) -> Error,
+) -> Result<()> {
     let id = r.id().clone();
     let matches: Vec<usize> = acc
         .resources()
@@ -328,11 +344,11 @@ fn absorb(
         .filter(|(_, x)| x.id().equals(&id) || x.history().prev_ids.iter().any(|p| p.equals(&id)))
         .map(|(i, _)| i)
         .collect();
-    let at = |msg: String| Error::at(ErrorKind::Kustomization, msg, &args.file, args.span);
+    let err = |msg: String| at(Error::new(ErrorKind::Kustomization, msg));
     match matches.as_slice() {
         [] => {
             if g.behavior.edits_existing() {
-                return Err(at(format!(
+                return Err(err(format!(
                     "id {} does not exist; cannot merge or replace",
                     r.id()
                 )));
@@ -340,7 +356,7 @@ fn absorb(
             r.history_mut().needs_hash = g.hash;
             r.history_mut().generator_behavior = Some(g.behavior.as_str());
             acc.append(r).map_err(|r| {
-                at(format!(
+                err(format!(
                     "may not add resource with an already registered id: {}",
                     r.id()
                 ))
@@ -348,7 +364,7 @@ fn absorb(
         }
         [i] => {
             if !g.behavior.edits_existing() {
-                return Err(at(format!(
+                return Err(err(format!(
                     "id {} exists; behavior must be merge or replace",
                     r.id()
                 )));
@@ -358,21 +374,25 @@ fn absorb(
             let result = match all.get_mut(i) {
                 Some(existing) => {
                     let wants = existing.history().needs_hash;
-                    let hash = generate::merge_generated(existing.node_mut(), wants, &g)
-                        .map_err(|e| e.with_location(Location::new(&args.file, args.span)))?;
-                    existing.history_mut().needs_hash = hash;
-                    // merge keeps the base object's origin; replace takes the generator's
-                    // (reswrangler.go appendReplaceOrMerge).
-                    if g.behavior == Behavior::Replace && r.history().origin.is_some() {
-                        existing.history_mut().origin = r.history().origin.clone();
+                    let hash = generate::merge_generated(existing.node_mut(), wants, g).map_err(at);
+                    match hash {
+                        Ok(hash) => {
+                            existing.history_mut().needs_hash = hash;
+                            // merge keeps the base object's origin; replace takes the
+                            // generator's (reswrangler.go appendReplaceOrMerge).
+                            if g.behavior == Behavior::Replace && r.history().origin.is_some() {
+                                existing.history_mut().origin = r.history().origin.clone();
+                            }
+                            existing.refresh_id();
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
                     }
-                    existing.refresh_id();
-                    Ok(())
                 }
                 None => Ok(()),
             };
             acc.replace_all(all).map_err(|r| {
-                at(format!(
+                err(format!(
                     "may not add resource with an already registered id: {}",
                     r.id()
                 ))
@@ -385,7 +405,7 @@ fn absorb(
                 .filter_map(|&i| acc.resources().get(i))
                 .map(|x| x.id().to_string())
                 .collect();
-            Err(at(format!(
+            Err(err(format!(
                 "found multiple objects [{}] that could accept merge of {}",
                 ids.join(" "),
                 r.id()

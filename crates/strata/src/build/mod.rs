@@ -104,6 +104,33 @@ impl Target {
         self.with_repo(Origin::file(self.origin_of(rel)))
     }
 
+    /// Returns the origin of an `http(s)://` file resource, as kustomize's `Origin.Append`
+    /// (api/resource/origin.go) computes it: a URL that parses as a repository names that
+    /// repository and ref, and as path the URL's path inside it with its first segment
+    /// dropped from `/notCloned/<path>` (the placeholder clone directory of an uncloned
+    /// `RepoSpec`): `http://host/org/repo/dir/f.yaml` gives `dir/f.yaml`, and a URL with no
+    /// path past the repository gives `notCloned`. Checked with kubectl kustomize against a
+    /// local HTTP server (testdata/http-origins). Other URLs are joined to this
+    /// kustomization's path, as a file would be.
+    fn url_origin(&self, url: &str) -> Origin {
+        let Ok(spec) = crate::remote::RepoSpec::parse(url) else {
+            return self.file_origin(url);
+        };
+        let abs = crate::fs::clean(&Path::new("/notCloned").join(&spec.kust_root));
+        let abs = abs.to_string_lossy();
+        let rest = abs.get(1..).unwrap_or("");
+        let path = match rest.find('/') {
+            Some(i) => rest.get(i + 1..).unwrap_or(""),
+            None => rest,
+        };
+        Origin {
+            path: path.to_owned(),
+            repo: spec.clone_spec(),
+            git_ref: spec.git_ref.clone(),
+            ..Origin::default()
+        }
+    }
+
     /// Adds this kustomization's repository to `o` (kustomize's origins name it).
     fn with_repo(&self, mut o: Origin) -> Origin {
         if let Some((repo, git_ref)) = &self.repo {
@@ -520,9 +547,10 @@ impl<'a> Builder<'a> {
             if kind != FileKind::File {
                 match remote::resolve(&self.loader, k, entry, true, Stage::Resources)? {
                     Some(remote::Remote::Resources(resources)) => {
-                        // TODO(#17): origins of http(s) file resources (not checked against
-                        // kustomize yet, so none is recorded).
-                        for r in resources {
+                        for mut r in resources {
+                            if self.metadata.track {
+                                r.history_mut().origin = Some(target.url_origin(&entry.value));
+                            }
                             append(&mut acc.resources, r, &|m| at(ErrorKind::DuplicateId, m))?;
                         }
                         continue;

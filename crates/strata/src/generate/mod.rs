@@ -22,7 +22,7 @@
 
 mod args;
 mod hash;
-mod kv;
+pub(crate) mod kv;
 
 use std::collections::BTreeMap;
 
