@@ -210,6 +210,9 @@ pub(crate) struct Builder<'a> {
     builtin_config: TransformerConfig,
     /// kyaml's global OpenAPI state, per build (`openapi:`; see `check_openapi`).
     openapi: crate::schema::SchemaState,
+    /// The custom schema's scopes, installed for this thread once `openapi:` sets one, until
+    /// the build ends.
+    custom_scopes: Option<crate::schema::CustomScopes>,
     /// `--enable-managedby-label`.
     managed_by_label: bool,
     /// `--set-*`: edits of the top kustomization for this build.
@@ -234,6 +237,7 @@ impl<'a> Builder<'a> {
             managed_by_label: false,
             overrides: crate::overrides::Overrides::default(),
             openapi: crate::schema::SchemaState::new(),
+            custom_scopes: None,
             bases: BaseCache::default(),
             helm: HelmOptions::default(),
             plugins: None,
@@ -849,9 +853,9 @@ impl<'a> Builder<'a> {
     /// `accumulateDirectory` for each base and component before building it (applies only if
     /// no schema is set yet). Either way the `path` file is loaded first, so a missing file is
     /// an error even where the field is then ignored.
-    // TODO(#5): the custom schema's resource scopes (`Schemas::is_namespaced`, from its
-    // `paths`; kyaml's IsNamespaceScoped uses them for types its table lacks) do not reach
-    // resource ids yet.
+    ///
+    /// A custom schema, once set, also decides the scope of types kyaml's precomputed table
+    /// lacks (its `paths`; see `crate::schema::is_cluster_scoped`) for the rest of the build.
     fn check_openapi(&mut self, target: &Target, top: bool) -> Result<()> {
         let k = &target.kustomization;
         let Some(m) = k.field("openapi").and_then(|n| n.as_mapping()) else {
@@ -905,7 +909,13 @@ impl<'a> Builder<'a> {
                 Some(v) => k.error_at(ErrorKind::Kustomization, other.to_string(), v.span),
                 None => k.error_at_field(ErrorKind::Kustomization, other.to_string(), "openapi"),
             },
-        })
+        })?;
+        if self.custom_scopes.is_none()
+            && let Some(custom) = self.openapi.custom_schema()
+        {
+            self.custom_scopes = Some(crate::schema::CustomScopes::install(Arc::clone(custom)));
+        }
+        Ok(())
     }
 
     /// Tells the schema state the types of the resources accumulated so far, before a

@@ -109,7 +109,8 @@ impl ResId {
         }
     }
 
-    /// Returns true if the kind is known to be cluster-scoped.
+    /// Returns true if the kind is known to be cluster-scoped: by the built-in schema, and
+    /// while a build runs, by the custom schema its `openapi:` field set.
     pub fn is_cluster_scoped(&self) -> bool {
         is_cluster_scoped(&self.gvk.api_version(), &self.gvk.kind)
     }
@@ -162,10 +163,11 @@ impl fmt::Display for ResId {
     }
 }
 
-/// Returns true if the kind is cluster-scoped in the built-in schema; kinds the schema does
-/// not know (custom resources) count as namespaced (kyaml `IsCertainlyClusterScoped`).
+/// Returns true if the kind is cluster-scoped in the built-in schema or, for a kind it lacks,
+/// in the custom schema of the build running on this thread; other kinds (custom resources)
+/// count as namespaced (kyaml `IsCertainlyClusterScoped`).
 pub(super) fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
-    crate::schema::is_namespaced(api_version, kind) == Some(false)
+    crate::schema::is_cluster_scoped(api_version, kind)
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub(crate) struct CustomSchema {
     definitions: Vec<(String, NodeId)>,
     /// `(apiVersion, kind)` of each type a definition declares, sorted, one entry per type.
     roots: Vec<(String, String, NodeId)>,
+    /// `(apiVersion, kind)` → namespaced, from `paths`, sorted, one entry per type.
+    scopes: Vec<(String, String, bool)>,
 }
 
 /// Where a `$ref` points.
@@ -139,15 +141,14 @@ impl CustomSchema {
         .map_err(|e| Error::from(e).with_prefix("invalid schema file: "))?;
         let mut definitions = Vec::new();
         let mut roots = Vec::new();
+        let mut scopes = Vec::new();
         if let Some(doc) = docs.into_iter().find(|d| !d.is_empty) {
             let top = parser.mapping(&doc.root, "the document")?;
             if let Some(defs) = top.and_then(|m| m.get("definitions")) {
                 parser.definitions(defs, &mut definitions, &mut roots)?;
             }
             if let Some(paths) = top.and_then(|m| m.get("paths")) {
-                // kyaml reads `paths` for the scope of types (`findNamespaceability`); the
-                // build takes scopes from the built-in table, so only the shape is checked.
-                parser.mapping(paths, "paths")?;
+                parser.paths(paths, &mut scopes)?;
             }
         }
         // Later entries win, as later map writes do in kyaml (for roots, kyaml's own choice
@@ -158,10 +159,21 @@ impl CustomSchema {
         roots.reverse();
         roots.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         roots.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        // A namespaced path wins over cluster-wide ones for the same type, whatever their
+        // order (`findNamespaceability` always writes `true`, `false` only to a new entry).
+        scopes.sort();
+        scopes.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0 && later.1 == earlier.1;
+            if same {
+                earlier.2 |= later.2;
+            }
+            same
+        });
         Ok(CustomSchema {
             nodes: parser.nodes,
             definitions,
             roots,
+            scopes,
         })
     }
 
@@ -189,6 +201,7 @@ impl CustomSchema {
                 nodes: parser.nodes,
                 definitions: Vec::new(),
                 roots: Vec::new(),
+                scopes: Vec::new(),
             },
             root,
         ))
@@ -205,6 +218,16 @@ impl CustomSchema {
     #[cfg(test)]
     pub(crate) fn has_root(&self, api_version: &str, kind: &str) -> bool {
         self.root(api_version, kind).is_some()
+    }
+
+    /// Returns the scope the `paths` give the type `api_version` + `kind`: `Some(true)`
+    /// namespaced, `Some(false)` cluster-scoped, `None` not named by any `get` operation.
+    pub(super) fn scope(&self, api_version: &str, kind: &str) -> Option<bool> {
+        self.scopes
+            .binary_search_by(|(a, k, _)| (a.as_str(), k.as_str()).cmp(&(api_version, kind)))
+            .ok()
+            .and_then(|i| self.scopes.get(i))
+            .map(|(_, _, namespaced)| *namespaced)
     }
 
     pub(super) fn definition(&self, name: &str) -> Option<NodeId> {
@@ -383,6 +406,32 @@ impl Parser<'_> {
     }
 }
 
+impl Parser<'_> {
+    /// `findNamespaceability`: the scope of each type a path's `get` operation names in
+    /// `x-kubernetes-group-version-kind`; namespaced if the path contains
+    /// `namespaces/{namespace}`. Other operations, and a `get` without a usable GVK, are
+    /// ignored, as in kyaml.
+    fn paths(&self, paths: &Node, out: &mut Vec<(String, String, bool)>) -> Result<()> {
+        let Some(m) = self.mapping(paths, "paths")? else {
+            return Ok(());
+        };
+        for (path, item) in m.iter() {
+            let Some(gvk) = item
+                .as_mapping()
+                .and_then(|i| i.get("get"))
+                .and_then(Node::as_mapping)
+                .and_then(|g| g.get("x-kubernetes-group-version-kind"))
+            else {
+                continue;
+            };
+            if let Some((api_version, kind)) = type_meta(gvk) {
+                out.push((api_version, kind, path.contains("namespaces/{namespace}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `toTypeMeta`: `{group, version, kind}` → (`group/version` or `version`, kind). kyaml
 /// panics when `version` or `kind` is missing; such an entry is skipped here.
 fn type_meta(gvk: &Node) -> Option<(String, String)> {
@@ -481,6 +530,32 @@ mod tests {
         );
         assert!(schema.has_root("example.com/v1", "Widget"));
         assert!(schema.has_definition("Widget"));
+    }
+
+    #[test]
+    fn paths_give_scopes() {
+        let s = parse(
+            r#"{"paths": {
+  "/apis/example.com/v1/namespaces/{namespace}/gadgets": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Gadget"}}},
+  "/apis/example.com/v1/widgets": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Widget"}}},
+  "/apis/example.com/v1/gadgets": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Gadget"}}},
+  "/apis/example.com/v1/things": {"put": {"x-kubernetes-group-version-kind": {"group": "example.com", "version": "v1", "kind": "Thing"}}},
+  "/apis/example.com/v1/broken": {"get": {"x-kubernetes-group-version-kind": {"group": "example.com", "kind": "Broken"}}},
+  "/api/v1/nodes": {"get": {"x-kubernetes-group-version-kind": {"group": "", "version": "v1", "kind": "Node"}}}
+}}"#,
+        );
+        assert_eq!(s.scope("example.com/v1", "Widget"), Some(false));
+        // A namespaced path wins, before or after a cluster-wide one.
+        assert_eq!(s.scope("example.com/v1", "Gadget"), Some(true));
+        assert_eq!(s.scope("example.com/v1", "Thing"), None);
+        assert_eq!(s.scope("example.com/v1", "Broken"), None);
+        assert_eq!(s.scope("v1", "Node"), Some(false));
+        assert_eq!(s.scope("example.com/v2", "Widget"), None);
+    }
+
+    #[test]
+    fn paths_must_be_a_mapping() {
+        assert!(error(r#"{"paths": []}"#).contains("paths must be a mapping"));
     }
 
     fn parse(text: &str) -> CustomSchema {

@@ -12,7 +12,9 @@
 //! each is a static slice, looked up by binary search. Only a custom schema file, and once per
 //! process kyaml's small Kustomization schema, are parsed (into sorted tables as well).
 //!
-//! - Scope: [`is_namespaced`] (exact `apiVersion` + `kind`, as kustomize decides it).
+//! - Scope: [`is_namespaced`] (the built-in table, exact `apiVersion` + `kind`) and
+//!   [`is_cluster_scoped`] (that table, then the running build's custom schema, as kustomize
+//!   decides it; [`CustomScopes`] installs the schema).
 //! - Field specs: [`default_field_specs`], the [`FieldSpec`]s and [`NameReference`]s kustomize
 //!   starts from before `configurations:` and `crds:` are merged in.
 //! - Merge schema: [`root_definition`](merge::root_definition), [`field`](merge::field),
@@ -36,7 +38,7 @@ mod state;
 pub(crate) use custom::CustomSchema;
 pub(crate) use field_spec::{DefaultFieldSpecs, FieldSpec, NameReference, default_field_specs};
 pub(crate) use merge::{DefId, Definition, Field, ListKind};
-pub(crate) use scope::is_namespaced;
+pub(crate) use scope::{CustomScopes, is_cluster_scoped, is_namespaced};
 pub(crate) use set::{CommentSchema, Schema, Schemas};
 pub(crate) use state::{OpenApiField, SchemaState, SetSchemaError};
 

@@ -169,6 +169,15 @@ impl SchemaState {
         }
     }
 
+    /// Returns the custom schema `openapi: {path}` set, if one did; its `paths` decide the
+    /// scope of types the built-in table lacks (`IsNamespaceScoped` parses it first).
+    pub(crate) fn custom_schema(&self) -> Option<&Arc<CustomSchema>> {
+        match &self.setting {
+            Setting::Custom(c) => Some(c),
+            Setting::Unset | Setting::Version => None,
+        }
+    }
+
     /// Returns true while no kustomization of the build has set a schema (`openapi:`).
     pub(crate) fn is_unset(&self) -> bool {
         matches!(self.setting, Setting::Unset)
