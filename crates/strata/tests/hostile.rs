@@ -439,3 +439,41 @@ fn issue_16_a_diamond_of_components_stops_at_the_kustomization_budget() {
         .unwrap();
     assert_eq!(rendered.usage().kustomizations, 1 + 2 + 4 + 8);
 }
+
+/// A ConfigMap `src` whose `data.v` holds `value`, a var `A` reading it, and a Pod `dst`
+/// whose one argument is `$(A)` written `refs` times.
+fn var_amplifier(value: &str, refs: usize) -> MemoryFs {
+    MemoryFs::new()
+        .with_file(
+            "app/kustomization.yaml",
+            "resources:\n- src.yaml\n- dst.yaml\nvars:\n- name: A\n  objref: {apiVersion: v1, kind: ConfigMap, name: src}\n  fieldref: {fieldpath: data.v}\n",
+        )
+        .with_file(
+            "app/src.yaml",
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  v: {value}\n"),
+        )
+        .with_file(
+            "app/dst.yaml",
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dst\nspec:\n  containers:\n  - name: c\n    args: [\"{}\"]\n",
+                "$(A)".repeat(refs)
+            ),
+        )
+}
+
+#[test]
+fn issue_16_vars_count_the_text_they_substitute() {
+    // One rewritten field of 10 x 1000 bytes: one node plus one per 64 bytes.
+    let rendered = Renderer::new(RenderOptions::default())
+        .render(&var_amplifier(&"x".repeat(1000), 10), "/app")
+        .unwrap();
+    assert_eq!(rendered.usage().nodes, 1 + 10_000 / 64);
+
+    // 4 bytes of `$(A)` stand for 100 kB each: 100k of them would make 10 GB of text. The
+    // default budget stops the expansion after about 64 MB.
+    let e = Renderer::new(RenderOptions::default())
+        .render(&var_amplifier(&"x".repeat(100_000), 100_000), "/app")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.message().contains("--budget nodes=N"), "{e}");
+}

@@ -518,8 +518,16 @@ impl<'a> Loader<'a> {
     }
 
     /// Parses resources from text that did not come from a file of the build (a generator's
-    /// output, e.g. `helm template`), as [`Loader::load_resources`] parses a file.
+    /// output, e.g. `helm template`, or a remote file), as [`Loader::load_resources`] parses
+    /// a file. Its bytes count against the build's input budget as a file's would: a plugin
+    /// or chart that prints without end is stopped like a file that never ends.
     pub fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
+        self.meter
+            .charge(
+                Budget::InputBytes,
+                u64::try_from(file.text.len()).unwrap_or(u64::MAX),
+            )
+            .map_err(|e| e.with_context(format!("reading {}", file.path)))?;
         let (docs, _) = self.parse_docs(file)?;
         resources_of(file, &docs, &Ok)
     }

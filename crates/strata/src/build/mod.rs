@@ -560,7 +560,10 @@ impl<'a> Builder<'a> {
                 path: s.path.clone(),
             })
             .collect();
-        let unused = vars::substitute(resources, &values, &specs)?;
+        let loader = &self.loader;
+        let unused = vars::substitute_budgeted(resources, &values, &specs, &mut |n| {
+            loader.charge(Budget::Nodes, n)
+        })?;
         if !unused.is_empty() {
             self.warnings.push(Warning::new(
                 WarningKind::UnusedVars,
