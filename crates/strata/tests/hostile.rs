@@ -513,3 +513,32 @@ fn issue_16_many_components_each_adding_a_resource() {
     // The last component's label reaches everything accumulated before it.
     assert!(rendered.to_yaml().unwrap().matches("last: \"yes\"").count() == n + 1);
 }
+
+#[test]
+fn issue_16_a_file_is_kept_parsed_only_once_it_is_read_again() {
+    // A file read once is handed to the build without a parsed copy in the cache (which
+    // would hold a second tree of every resource until the render ends); from its second
+    // read on it is kept, so four overlays of one base read the base's file twice.
+    let mut mem = MemoryFs::new()
+        .with_file("base/kustomization.yaml", "resources:\n- cm.yaml\n")
+        .with_file("base/cm.yaml", CM);
+    let roots: Vec<String> = (0..4).map(|i| format!("/o{i}")).collect();
+    for (i, root) in roots.iter().enumerate() {
+        mem.add_file(
+            format!("{root}/kustomization.yaml"),
+            format!("resources:\n- ../base\nnamePrefix: p{i}-\n"),
+        );
+    }
+    let fs = RecordingFs::new(mem);
+    let results = Renderer::new(RenderOptions::default()).render_many(&fs, &roots, 1);
+    for (i, r) in results.iter().enumerate() {
+        let r = r.as_ref().unwrap();
+        assert_eq!(r.resources()[0].id().name, format!("p{i}-cm"));
+    }
+    let reads = fs
+        .opened()
+        .iter()
+        .filter(|p| p.as_path() == Path::new("/base/cm.yaml"))
+        .count();
+    assert_eq!(reads, 2);
+}

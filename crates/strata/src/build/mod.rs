@@ -826,6 +826,7 @@ impl<'a> Builder<'a> {
                     self.loader
                         .charge(Budget::Resources, resources.len() as u64)
                         .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+                    acc.resources.reserve(resources.len());
                     for mut r in resources {
                         if self.metadata.track {
                             r.history_mut().origin = Some(target.file_origin(&entry.value));

@@ -31,6 +31,13 @@ impl ResourceMap {
         Ok(())
     }
 
+    /// Makes room for `n` more resources (amortized, as `Vec::reserve`), so that one large
+    /// file appended to an empty map leaves no unused half.
+    pub fn reserve(&mut self, n: usize) {
+        self.resources.reserve(n);
+        self.index.reserve(n);
+    }
+
     /// Returns the resource with the id key `key`.
     pub fn get(&self, key: &IdKey) -> Option<&Resource> {
         self.index.get(key).and_then(|&i| self.resources.get(i))
