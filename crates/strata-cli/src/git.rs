@@ -11,7 +11,8 @@
 //! The tree is mounted at the working tree's top-level directory, so a path means the same
 //! file on both sides of a diff and bases outside the rendered directory resolve as they do on
 //! disk. Symlinks (mode 120000) inside the tree are followed, relative or absolute, as the
-//! working tree would follow them. Paths outside the repository are not versioned: they are
+//! working tree would follow them; a link's target is a blob too, read the first time a path
+//! goes through the link (a tree of 200k symlinks costs nothing until the render opens one). Paths outside the repository are not versioned: they are
 //! read from disk, the same on both sides. Submodules (gitlinks) are not read: their paths do
 //! not exist at the ref.
 
@@ -20,7 +21,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use strata::fs::clean;
 use strata::{DiskFs, FileKind, FileSystem};
@@ -94,7 +95,7 @@ impl Repo {
                 commit.as_ref(),
             ],
         )?;
-        let mut blobs = CatFile::spawn(&self.top)?;
+        let blobs = CatFile::spawn(&self.top)?;
         let mut entries = BTreeMap::new();
         let mut dirs = BTreeSet::from([PathBuf::from("/"), self.top.clone()]);
         for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
@@ -109,10 +110,10 @@ impl Repo {
             };
             let path = self.top.join(bytes_path(name));
             let entry = match (mode, kind) {
-                ("120000", "blob") => {
-                    let target = blobs.read(oid).map_err(|e| format!("git cat-file: {e}"))?;
-                    Entry::Link(bytes_path(&target))
-                }
+                ("120000", "blob") => Entry::Link {
+                    oid: oid.to_owned(),
+                    target: OnceLock::new(),
+                },
                 (_, "blob") => Entry::File(oid.to_owned()),
                 // Submodules (`commit`) are not read.
                 _ => continue,
@@ -131,6 +132,8 @@ impl Repo {
             entries,
             dirs,
             blobs: Mutex::new(blobs),
+            #[cfg(test)]
+            opened: Mutex::new(Vec::new()),
         })
     }
 }
@@ -140,8 +143,11 @@ impl Repo {
 enum Entry {
     /// A regular file (executable or not) and its blob id.
     File(String),
-    /// A symlink and its target as written.
-    Link(PathBuf),
+    /// A symlink: the blob holding its target, and the target as written once read.
+    Link {
+        oid: String,
+        target: OnceLock<PathBuf>,
+    },
 }
 
 /// A commit's tree, mounted at the working tree's top-level directory.
@@ -151,6 +157,9 @@ pub struct GitTree {
     entries: BTreeMap<PathBuf, Entry>,
     dirs: BTreeSet<PathBuf>,
     blobs: Mutex<CatFile>,
+    /// The paths whose blob was read, in order: tests prove with it what a render opened.
+    #[cfg(test)]
+    opened: Mutex<Vec<PathBuf>>,
 }
 
 /// Where a path leads once symlinks are followed.
@@ -162,6 +171,21 @@ enum Resolved {
 }
 
 impl GitTree {
+    /// Returns the contents of the blob `oid` (the entry at `path`) if it holds at most
+    /// `limit` bytes.
+    fn blob(&self, path: &Path, oid: &str, limit: u64) -> io::Result<Vec<u8>> {
+        #[cfg(test)]
+        if let Ok(mut opened) = self.opened.lock() {
+            opened.push(path.to_path_buf());
+        }
+        let _ = path;
+        let mut blobs = self
+            .blobs
+            .lock()
+            .map_err(|_| io::Error::other("git cat-file reader failed earlier"))?;
+        blobs.read(oid, limit)
+    }
+
     /// Follows the symlinks of the tree along `path`.
     fn resolve(&self, path: &Path) -> io::Result<Resolved> {
         let path = clean(&Path::new("/").join(path));
@@ -176,7 +200,18 @@ impl GitTree {
             }
             let next = cur.join(&c);
             match self.entries.get(&next) {
-                Some(Entry::Link(target)) => {
+                Some(Entry::Link { oid, target }) => {
+                    let target = match target.get() {
+                        Some(t) => t,
+                        None => {
+                            let bytes = self.blob(&next, oid, u64::MAX)?;
+                            // Another thread may have read it meanwhile: same blob, same value.
+                            let _ = target.set(bytes_path(&bytes));
+                            target
+                                .get()
+                                .ok_or_else(|| io::Error::other("symlink target"))?
+                        }
+                    };
                     hops += 1;
                     if hops > MAX_SYMLINKS {
                         return Err(io::Error::other(format!(
@@ -215,16 +250,15 @@ fn push_components(todo: &mut Vec<OsString>, path: &Path) {
 
 impl FileSystem for GitTree {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.read_limited(path, u64::MAX)
+    }
+
+    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         match self.resolve(path)? {
-            Resolved::Disk(p) => DiskFs.read(&p),
+            // Outside the tree: the disk's checks (regular files only, size first).
+            Resolved::Disk(p) => DiskFs.read_limited(&p, limit),
             Resolved::Tree(p) => match self.entries.get(&p) {
-                Some(Entry::File(oid)) => {
-                    let mut blobs = self
-                        .blobs
-                        .lock()
-                        .map_err(|_| io::Error::other("git cat-file reader failed earlier"))?;
-                    blobs.read(oid)
-                }
+                Some(Entry::File(oid)) => self.blob(&p, oid, limit),
                 _ if self.dirs.contains(&p) => Err(io::Error::new(
                     io::ErrorKind::IsADirectory,
                     "is a directory",
@@ -234,14 +268,6 @@ impl FileSystem for GitTree {
                     "no such file or directory",
                 )),
             },
-        }
-    }
-
-    fn read_limited(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        match self.resolve(path)? {
-            // Outside the tree: the disk's checks (regular files only, size first).
-            Resolved::Disk(p) => DiskFs.read_limited(&p, limit),
-            Resolved::Tree(_) => strata::fs::within_limit(self.read(path)?, limit),
         }
     }
 
@@ -281,6 +307,8 @@ struct CatFile {
     child: Child,
     stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
+    /// Objects asked for so far.
+    reads: u64,
 }
 
 impl CatFile {
@@ -301,15 +329,18 @@ impl CatFile {
             child,
             stdin: Some(stdin),
             stdout: BufReader::new(stdout),
+            reads: 0,
         })
     }
 
-    /// Returns the contents of the blob `oid`.
-    fn read(&mut self, oid: &str) -> io::Result<Vec<u8>> {
+    /// Returns the contents of the blob `oid` if it holds at most `limit` bytes; the size
+    /// comes first in cat-file's header, so a larger blob is skipped, never kept.
+    fn read(&mut self, oid: &str, limit: u64) -> io::Result<Vec<u8>> {
         let stdin = self
             .stdin
             .as_mut()
             .ok_or_else(|| io::Error::other("git cat-file is closed"))?;
+        self.reads += 1;
         writeln!(stdin, "{oid}")?;
         stdin.flush()?;
         let mut header = String::new();
@@ -332,7 +363,19 @@ impl CatFile {
                 )));
             }
         };
-        let mut data = Vec::new();
+        if size > limit {
+            // Skip the contents and the newline after them, so the next answer lines up.
+            let rest = size.saturating_add(1);
+            let skipped = io::copy(&mut (&mut self.stdout).take(rest), &mut io::sink())?;
+            if skipped != rest {
+                return Err(io::Error::other("git cat-file: short read"));
+            }
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("larger than the limit of {limit} bytes"),
+            ));
+        }
+        let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).min(1 << 20));
         (&mut self.stdout).take(size).read_to_end(&mut data)?;
         let mut newline = [0u8; 1];
         self.stdout.read_exact(&mut newline)?;
@@ -384,4 +427,96 @@ fn bytes_path(b: &[u8]) -> PathBuf {
 
 fn bytes_text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+    use strata::{RenderOptions, Renderer};
+
+    /// Runs git in `dir` with the user's and the system's configuration left out.
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn regression_16_git_ref_reads_only_what_the_render_opens() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path().canonicalize().unwrap();
+        let app = top.join("app");
+        std::fs::create_dir_all(app.join("links")).unwrap();
+        std::fs::create_dir_all(app.join("data")).unwrap();
+        std::fs::write(
+            app.join("kustomization.yaml"),
+            "resources:\n- cm.yaml\n- links/used.yaml\n",
+        )
+        .unwrap();
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: NAME\n";
+        std::fs::write(app.join("cm.yaml"), cm.replace("NAME", "a")).unwrap();
+        std::fs::write(app.join("data/shared.yaml"), cm.replace("NAME", "b")).unwrap();
+        std::fs::write(top.join("unused.yaml"), cm.replace("NAME", "c")).unwrap();
+        std::os::unix::fs::symlink("../data/shared.yaml", app.join("links/used.yaml")).unwrap();
+        for i in 0..50 {
+            let link = app.join(format!("links/unused-{i}.yaml"));
+            std::os::unix::fs::symlink("../../unused.yaml", link).unwrap();
+        }
+        git(&top, &["init", "-q"]);
+        git(&top, &["add", "-A"]);
+        git(&top, &["commit", "-q", "-m", "tree"]);
+
+        let repo = Repo::discover(&top).unwrap();
+        let commit = repo.resolve_commit("HEAD").unwrap();
+        let tree = repo.tree(&commit).unwrap();
+        let out = Renderer::new(RenderOptions::default())
+            .render(&tree, &app)
+            .unwrap()
+            .to_yaml()
+            .unwrap();
+        assert!(out.contains("name: a") && out.contains("name: b"), "{out}");
+        let mut opened = tree.opened.lock().unwrap().clone();
+        opened.sort();
+        let want: Vec<PathBuf> = [
+            "app/cm.yaml",
+            "app/data/shared.yaml",
+            "app/kustomization.yaml",
+            "app/links/used.yaml",
+        ]
+        .iter()
+        .map(|p| top.join(p))
+        .collect();
+        assert_eq!(opened, want);
+        // Every object fetched from git is one of those: the 50 unused links were never read.
+        assert_eq!(tree.blobs.lock().unwrap().reads, 4);
+    }
+
+    #[test]
+    fn a_blob_over_the_limit_is_skipped_and_the_next_read_lines_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path().canonicalize().unwrap();
+        std::fs::write(top.join("big"), "0123456789").unwrap();
+        std::fs::write(top.join("small"), "ok").unwrap();
+        git(&top, &["init", "-q"]);
+        git(&top, &["add", "-A"]);
+        git(&top, &["commit", "-q", "-m", "tree"]);
+        let repo = Repo::discover(&top).unwrap();
+        let tree = repo.tree(&repo.resolve_commit("HEAD").unwrap()).unwrap();
+        let e = tree.read_limited(&top.join("big"), 9).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
+        assert_eq!(tree.read_limited(&top.join("small"), 9).unwrap(), b"ok");
+        assert_eq!(
+            tree.read_limited(&top.join("big"), 10).unwrap(),
+            b"0123456789"
+        );
+    }
 }

@@ -571,12 +571,15 @@ impl<'a> Builder<'a> {
                     };
                     let (node, anchor, refs_at_start) = match frame {
                         Frame::Seq {
-                            items,
+                            mut items,
                             start,
                             anchor,
                             refs_at_start,
                             comments,
                         } => {
+                            // A vector grown by pushes keeps room for at least 4 nodes; the
+                            // tree lives until the render ends, so give the rest back.
+                            items.shrink_to_fit();
                             let mut node =
                                 self.collection(NodeKind::Sequence(items), start, span.end);
                             node.comments = comments;
@@ -596,6 +599,7 @@ impl<'a> Builder<'a> {
                             if !merges.is_empty() {
                                 self.apply_merges(&mut map, merges)?;
                             }
+                            map.entries.shrink_to_fit();
                             let mut node = self.collection(NodeKind::Mapping(map), start, span.end);
                             node.comments = comments;
                             end_comments(&mut node, &ec);

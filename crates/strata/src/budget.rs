@@ -30,7 +30,8 @@ pub struct Budgets {
     /// 500k.
     pub alias_nodes: u64,
     /// Nodes created after parsing: generated objects, strategic-merge patches applied to each
-    /// target, values copied by replacements. Default 1M.
+    /// target, values copied by replacements, fields rewritten by vars (one node per field
+    /// plus one per 64 bytes of substituted text). Default 1M.
     pub nodes: u64,
     /// Resources loaded, generated, or copied from a base reused in another place. Default 1M.
     pub resources: u64,
@@ -98,7 +99,7 @@ impl Budget {
         match self {
             Budget::InputBytes => "bytes read from files",
             Budget::AliasNodes => "nodes expanded from YAML aliases",
-            Budget::Nodes => "nodes created by generators, patches and replacements",
+            Budget::Nodes => "nodes created by generators, patches, replacements and vars",
             Budget::Resources => "resources",
             Budget::Kustomizations => "kustomization directories accumulated",
         }

@@ -581,6 +581,40 @@ mod tests {
     }
 
     #[test]
+    fn regression_16_plugin_output_counts_against_the_input_budget() {
+        let (kustomization, config) = (
+            "transformers:\n- t.yaml\n",
+            "apiVersion: x.example/v1\nkind: T\nmetadata:\n  name: t\n",
+        );
+        let fs = crate::MemoryFs::new()
+            .with_file("/k/kustomization.yaml", kustomization)
+            .with_file("/k/t.yaml", config);
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n";
+        let runner = Arc::new(Fixed {
+            output: cm.to_owned(),
+            ..Fixed::default()
+        });
+        let render = |runner: Arc<Fixed>, limit: u64| {
+            let mut budgets = crate::Budgets::default();
+            budgets.set(crate::budget::Budget::InputBytes, limit);
+            let opts = crate::RenderOptions::new().plugins(runner).budgets(budgets);
+            crate::Renderer::new(opts).render(&fs, "/k")
+        };
+        let out = render(runner, 1 << 20).unwrap();
+        // The two files, then the output: its bytes are counted as input.
+        let read = kustomization.len() + config.len() + cm.len();
+        assert_eq!(out.usage().input_bytes, read as u64);
+        // A plugin that prints more than the budget allows stops the build.
+        let runner = Arc::new(Fixed {
+            output: format!("{cm}---\n").repeat(1000),
+            ..Fixed::default()
+        });
+        let e = render(runner, 10_000).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+        assert!(e.to_string().contains("--budget input-bytes=N"), "{e}");
+    }
+
+    #[test]
     fn one_liner_arguments_split_like_shlex() {
         let cases = [
             ("a b  c", vec!["a", "b", "c"]),

@@ -26,10 +26,18 @@ use crate::yaml::{Node, NodeKind};
 const MAX_LIST_ITEMS: usize = 1_000_000;
 
 /// Parsed files shared by the builds of one render call, so a base shared by many overlays
-/// is read and parsed once. Files are assumed not to change while it lives.
+/// is read and parsed once more, not once per overlay. Files are assumed not to change
+/// while it lives.
+///
+/// A resource file is kept only from its second read on: the first read hands its
+/// documents to the build without a copy (a kept file would hold a second tree of every
+/// resource until the render ends, doubling the memory of a one-directory build), the
+/// second parses again and keeps the result for every later read.
 #[derive(Default)]
 pub(crate) struct ParseCache {
     resources: Mutex<HashMap<PathBuf, Parsed>>,
+    /// Resource files read once and not kept.
+    seen: Mutex<std::collections::HashSet<PathBuf>>,
     kustomizations: Mutex<HashMap<PathBuf, Arc<Kustomization>>>,
     /// Remote checkouts by (clone spec, ref, submodules): each repository is brought in once
     /// however many kustomizations refer to it (kustomize clones once per reference).
@@ -514,14 +522,22 @@ impl<'a> Loader<'a> {
                 self.decrypt_document(&file, &node)
             }
         };
-        resources_of(&file, &docs, &prepare)
+        resources_of(&file, docs, &prepare)
     }
 
     /// Parses resources from text that did not come from a file of the build (a generator's
-    /// output, e.g. `helm template`), as [`Loader::load_resources`] parses a file.
+    /// output, e.g. `helm template`, or a remote file), as [`Loader::load_resources`] parses
+    /// a file. Its bytes count against the build's input budget as a file's would: a plugin
+    /// or chart that prints without end is stopped like a file that never ends.
     pub(crate) fn parse_resources(&self, file: &Arc<SourceFile>) -> Result<Vec<Resource>> {
+        self.meter
+            .charge(
+                Budget::InputBytes,
+                u64::try_from(file.text.len()).unwrap_or(u64::MAX),
+            )
+            .map_err(|e| e.with_context(format!("reading {}", file.path)))?;
         let (docs, _) = self.parse_docs(file)?;
-        resources_of(file, &docs, &Ok)
+        resources_of(file, Arc::new(docs), &Ok)
     }
 
     /// Loads the file a path entry of kustomization `k` names, relative to its directory
@@ -643,7 +659,12 @@ impl<'a> Loader<'a> {
             return Ok(hit);
         }
         let parsed = self.parse_file(path)?;
-        if let Ok(mut c) = self.cache.resources.lock() {
+        let first = self
+            .cache
+            .seen
+            .lock()
+            .is_ok_and(|mut seen| seen.insert(path.to_path_buf()));
+        if !first && let Ok(mut c) = self.cache.resources.lock() {
             c.insert(path.to_path_buf(), parsed.clone());
         }
         Ok(parsed)
@@ -726,17 +747,26 @@ fn budget_context(e: Error, left: Option<u64>) -> Error {
 /// dropped, each document passed through `prepare` first (SOPS decryption).
 fn resources_of(
     file: &Arc<SourceFile>,
-    docs: &[Document],
+    docs: Arc<Vec<Document>>,
     prepare: &dyn Fn(Node) -> Result<Node>,
 ) -> Result<Vec<Resource>> {
     let mut out = Vec::new();
     // kustomize expands lists with a queue: items of a `*List` go after the rest of the
-    // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`).
-    let mut queue: std::collections::VecDeque<Node> = docs
-        .iter()
-        .filter(|d| !d.is_empty)
-        .map(|d| d.root.clone())
-        .collect();
+    // file's documents (api/resource/factory.go `inlineAnyEmbeddedLists`). Documents no
+    // cache holds are moved, not copied.
+    let mut queue: std::collections::VecDeque<Node> = match Arc::try_unwrap(docs) {
+        Ok(owned) => owned
+            .into_iter()
+            .filter(|d| !d.is_empty)
+            .map(|d| d.root)
+            .collect(),
+        Err(shared) => shared
+            .iter()
+            .filter(|d| !d.is_empty)
+            .map(|d| d.root.clone())
+            .collect(),
+    };
+    out.reserve_exact(queue.len());
     let mut budget = MAX_LIST_ITEMS;
     while let Some(node) = queue.pop_front() {
         if is_empty_document(&node) {

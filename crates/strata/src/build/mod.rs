@@ -55,6 +55,38 @@ struct Accumulator {
     resources: ResourceMap,
     config: TransformerConfig,
     vars: VarSet,
+    /// How many resources, from the first, [`Builder::note_types_for_openapi`] has seen with
+    /// their current types; set back to 0 whenever a transformer runs (it may change a kind
+    /// or remove a resource). Generators and bases only append.
+    types_noted: usize,
+    /// What `config` holds, so that merging the defaults into a config made of nothing but
+    /// the defaults can be skipped (a component merges them again into its parent's).
+    config_state: ConfigState,
+}
+
+/// What an accumulator's [`TransformerConfig`] was made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ConfigState {
+    /// Nothing merged yet.
+    Empty,
+    /// Only the build's default config, merged once or more (merging it again changes
+    /// nothing: `TransformerConfig::merged` keeps a spec already present).
+    Builtin,
+    /// Anything else (`configurations:`, `crds:`).
+    Other,
+}
+
+impl ConfigState {
+    /// Returns the state of a config made by merging one of state `other` into one of
+    /// state `self`.
+    fn merge(self, other: ConfigState) -> ConfigState {
+        match (self, other) {
+            (s, ConfigState::Empty) => s,
+            (ConfigState::Empty, o) => o,
+            (ConfigState::Builtin, ConfigState::Builtin) => ConfigState::Builtin,
+            _ => ConfigState::Other,
+        }
+    }
 }
 
 impl Accumulator {
@@ -63,7 +95,25 @@ impl Accumulator {
             resources: ResourceMap::new(),
             config: TransformerConfig::default(),
             vars: VarSet::new(),
+            types_noted: 0,
+            config_state: ConfigState::Empty,
         }
+    }
+
+    /// Merges `config` (made of `state`) into this accumulator's, unless that changes nothing.
+    fn merge_config(
+        &mut self,
+        config: &TransformerConfig,
+        state: ConfigState,
+    ) -> std::result::Result<(), String> {
+        let merged = self.config_state.merge(state);
+        let no_op = state == ConfigState::Empty
+            || (self.config_state == ConfigState::Builtin && merged == ConfigState::Builtin);
+        if !no_op {
+            self.config = self.config.merged(config)?;
+        }
+        self.config_state = merged;
+        Ok(())
     }
 }
 
@@ -367,16 +417,15 @@ impl<'a> Builder<'a> {
                     k.error_at_field(ErrorKind::Kustomization, m, "configurations")
                 })?);
         }
-        let tc = with_configurations.as_ref().unwrap_or(&self.builtin_config);
-        acc.config = acc
-            .config
-            .merged(tc)
+        let (tc, state) = match &with_configurations {
+            Some(c) => (c, ConfigState::Other),
+            None => (&self.builtin_config, ConfigState::Builtin),
+        };
+        acc.merge_config(tc, state)
             .map_err(|m| k.error_at_field(ErrorKind::Kustomization, m, "configurations"))?;
         for entry in &k.crds {
             let crd = self.loader.load_crds(&target.dir, entry, k)?;
-            acc.config = acc
-                .config
-                .merged(&crd)
+            acc.merge_config(&crd, ConfigState::Other)
                 .map_err(|m| k.error_at(ErrorKind::Kustomization, m, entry.span))?;
         }
         Ok(())
@@ -392,6 +441,7 @@ impl<'a> Builder<'a> {
     ) -> Result<()> {
         let k = &target.kustomization;
         for config in self.plugin_configs(target, &k.transformers, chain)? {
+            acc.types_noted = 0;
             self.run_plugin_transformer(target, &config, &mut acc.resources)?;
             if let Some(origin) = self
                 .metadata
@@ -477,7 +527,10 @@ impl<'a> Builder<'a> {
                 path: s.path.clone(),
             })
             .collect();
-        let unused = vars::substitute(resources, &values, &specs)?;
+        let loader = &self.loader;
+        let unused = vars::substitute_budgeted(resources, &values, &specs, &mut |n| {
+            loader.charge(Budget::Nodes, n)
+        })?;
         if !unused.is_empty() {
             self.warnings.push(Warning::new(
                 WarningKind::UnusedVars,
@@ -586,6 +639,7 @@ impl<'a> Builder<'a> {
                     self.loader
                         .charge(Budget::Resources, resources.len() as u64)
                         .map_err(|e| e.with_location(Location::new(&k.file, entry.span)))?;
+                    acc.resources.reserve(resources.len());
                     for mut r in resources {
                         if self.metadata.track {
                             r.history_mut().origin = Some(target.file_origin(&entry.value));
@@ -612,9 +666,7 @@ impl<'a> Builder<'a> {
                         .accumulate_base(&sub, chain, entry, k)
                         .map_err(|e| e.with_context(format!("in '{}'", entry.value)))?;
                     chain.pop();
-                    acc.config = acc
-                        .config
-                        .merged(&sub_acc.config)
+                    acc.merge_config(&sub_acc.config, sub_acc.config_state)
                         .map_err(|m| at(ErrorKind::Kustomization, m))?;
                     acc.vars
                         .merge_set(std::mem::take(&mut sub_acc.vars))
@@ -923,15 +975,21 @@ impl<'a> Builder<'a> {
     /// a type outside kyaml's precomputed scope table delays a parse of the built-in schema,
     /// which decides whether a custom schema a later base brings replaces the built-in one
     /// (`SchemaState`; reference smp-examples/05). Scanning the parent's resources at every
-    /// entry covers all earlier ones: each is in some ancestor's accumulator by then.
-    fn note_types_for_openapi(&mut self, acc: &Accumulator) {
-        for r in acc.resources.resources() {
+    /// entry covers all earlier ones: each is in some ancestor's accumulator by then. Only the
+    /// resources added since the last scan of `acc` are looked at (unless a transformer ran
+    /// in between), so a kustomization listing 10k components scans each resource once, not
+    /// once per component.
+    fn note_types_for_openapi(&mut self, acc: &mut Accumulator) {
+        let all = acc.resources.resources();
+        let new = all.get(acc.types_noted..).unwrap_or(all);
+        for r in new {
             if !self.openapi.wants_types() {
                 return;
             }
             let gvk = &r.id().gvk;
             self.openapi.note_type(&gvk.api_version(), &gvk.kind);
         }
+        acc.types_noted = all.len();
     }
 
     // ----- end of openapi: -----

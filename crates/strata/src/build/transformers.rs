@@ -58,6 +58,11 @@ pub(super) enum Transformer {
 pub(super) struct Builtin {
     /// kustomize's plugin kind, as `transformers:` configs and origins name it.
     pub(super) kind: &'static str,
+    /// The kustomization fields that configure it: a kustomization with none of them runs
+    /// nothing of this kind, so the spine skips it without visiting a resource (a component
+    /// runs over everything accumulated before it; 10k components that each set one field
+    /// would otherwise cost 10k passes of every builtin over every resource).
+    fields: &'static [&'static str],
     /// Builds the instances a kustomization's fields configure, if the kind has fields.
     from_fields: Option<FromFields>,
     /// Builds the instances a plugin config of this kind configures.
@@ -75,72 +80,84 @@ type FromPlugin = fn(&Builder<'_>, &Target, &Resource) -> Result<Vec<Transformer
 pub(super) const BUILTINS: &[Builtin] = &[
     Builtin {
         kind: "PatchStrategicMergeTransformer",
+        fields: &["patchesStrategicMerge"],
         from_fields: Some(|_, t, _| Ok(Patches::field(t, PatchField::StrategicMerge))),
         from_plugin: |_, _, c| Ok(Patches::plugin(c, PatchField::StrategicMerge)),
         instances: |k| usize::from(list_len(k, "patchesStrategicMerge") > 0),
     },
     Builtin {
         kind: "PatchTransformer",
+        fields: &["patches"],
         from_fields: Some(|_, t, _| Ok(Patches::field(t, PatchField::Patches))),
         from_plugin: |_, _, c| Ok(Patches::plugin(c, PatchField::Patches)),
         instances: |k| list_len(k, "patches"),
     },
     Builtin {
         kind: "NamespaceTransformer",
+        fields: &["namespace"],
         from_fields: Some(SetNamespace::from_fields),
         from_plugin: SetNamespace::from_plugin,
         instances: |k| usize::from(is_set(k, "namespace")),
     },
     Builtin {
         kind: "PrefixTransformer",
+        fields: &["namePrefix"],
         from_fields: Some(|_, t, tc| AddAffix::from_fields(t, tc, name_affix::Affix::Prefix)),
         from_plugin: AddAffix::from_plugin,
         instances: |k| usize::from(is_set(k, "namePrefix")),
     },
     Builtin {
         kind: "SuffixTransformer",
+        fields: &["nameSuffix"],
         from_fields: Some(|_, t, tc| AddAffix::from_fields(t, tc, name_affix::Affix::Suffix)),
         from_plugin: AddAffix::from_plugin,
         instances: |k| usize::from(is_set(k, "nameSuffix")),
     },
     Builtin {
         kind: "LabelTransformer",
+        fields: &["labels", "commonLabels"],
         from_fields: Some(SetMetadata::labels_from_fields),
         from_plugin: SetMetadata::from_plugin,
         instances: label_instances,
     },
     Builtin {
         kind: "AnnotationsTransformer",
+        fields: &["commonAnnotations"],
         from_fields: Some(SetMetadata::annotations_from_fields),
         from_plugin: SetMetadata::from_plugin,
         instances: |k| usize::from(is_set(k, "commonAnnotations")),
     },
     Builtin {
         kind: "PatchJson6902Transformer",
+        fields: &["patchesJson6902"],
         from_fields: Some(|_, t, _| Ok(Patches::field(t, PatchField::Json6902))),
         from_plugin: |_, _, c| Ok(Patches::plugin(c, PatchField::Json6902)),
         instances: |k| list_len(k, "patchesJson6902"),
     },
     Builtin {
         kind: "ReplicaCountTransformer",
+        fields: &["replicas"],
         from_fields: Some(SetReplicas::from_fields),
         from_plugin: SetReplicas::from_plugin,
         instances: |k| list_len(k, "replicas"),
     },
     Builtin {
         kind: "ImageTagTransformer",
+        fields: &["images", "imageTags"],
         from_fields: Some(SetImage::from_fields),
         from_plugin: SetImage::from_plugin,
         instances: |k| list_len(k, "images") + list_len(k, "imageTags"),
     },
     Builtin {
         kind: "ReplacementTransformer",
+        fields: &["replacements"],
         from_fields: Some(Replacements::from_fields),
         from_plugin: Replacements::from_plugin,
         instances: |k| usize::from(list_len(k, "replacements") > 0),
     },
     Builtin {
         kind: "PrefixSuffixTransformer",
+        fields: &[],
         from_fields: None,
         from_plugin: AddAffix::from_plugin,
         instances: |_| 0,
@@ -188,10 +205,17 @@ impl Builder<'_> {
         target: &Target,
         acc: &mut super::Accumulator,
     ) -> Result<()> {
+        let k = &target.kustomization;
         for b in BUILTINS {
             let Some(from_fields) = b.from_fields else {
                 continue;
             };
+            if b.fields.iter().all(|f| k.field(f).is_none()) {
+                continue;
+            }
+            // A transformer may change a kind or drop a resource: the schema-type scan
+            // starts over.
+            acc.types_noted = 0;
             for t in from_fields(self, target, &acc.config)? {
                 t.apply(self, target, &mut acc.resources)?;
             }

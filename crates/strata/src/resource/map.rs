@@ -31,6 +31,13 @@ impl ResourceMap {
         Ok(())
     }
 
+    /// Makes room for `n` more resources (amortized, as `Vec::reserve`), so that one large
+    /// file appended to an empty map leaves no unused half.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.resources.reserve(n);
+        self.index.reserve(n);
+    }
+
     #[cfg(test)]
     /// Returns the position of the resource with the id key `key`.
     pub(crate) fn position(&self, key: &IdKey) -> Option<usize> {

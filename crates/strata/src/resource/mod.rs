@@ -25,8 +25,22 @@ pub struct Resource {
     node: Node,
     id: ResId,
     origin: Arc<SourceFile>,
-    history: History,
+    /// `None` until something is recorded: most resources never get a history, and an
+    /// empty one inline would take 336 bytes of every resource.
+    history: Option<Box<History>>,
 }
+
+/// The history of a resource nothing has been recorded for.
+pub(crate) static NO_HISTORY: History = History {
+    prev_ids: Vec::new(),
+    prefixes: Vec::new(),
+    suffixes: Vec::new(),
+    needs_hash: false,
+    origin: None,
+    transformations: Vec::new(),
+    ref_var_names: Vec::new(),
+    generator_behavior: None,
+};
 
 /// What the build remembers about a resource, kept beside the document instead of in
 /// annotations as kustomize does (`config.kubernetes.io/previousNames`, `.../prefixes`...).
@@ -293,7 +307,7 @@ impl Resource {
             node,
             id,
             origin: Arc::clone(origin),
-            history: History::default(),
+            history: None,
         })
     }
 
@@ -304,17 +318,17 @@ impl Resource {
 
     /// Returns the id the resource had when it was loaded or generated (kustomize's `OrgId`).
     pub fn org_id(&self) -> &ResId {
-        self.history.prev_ids.first().unwrap_or(&self.id)
+        self.history().prev_ids.first().unwrap_or(&self.id)
     }
 
     /// Returns the build history.
     pub(crate) fn history(&self) -> &History {
-        &self.history
+        self.history.as_deref().unwrap_or(&NO_HISTORY)
     }
 
     /// Returns the build history mutably.
     pub(crate) fn history_mut(&mut self) -> &mut History {
-        &mut self.history
+        self.history.get_or_insert_with(Box::default)
     }
 
     /// Records the current id as a previous one, before a rename (kustomize's
@@ -325,7 +339,7 @@ impl Resource {
             .effective_namespace()
             .unwrap_or("_non_namespaceable_")
             .to_owned();
-        self.history.prev_ids.push(id);
+        self.history_mut().prev_ids.push(id);
     }
 
     /// Returns the document as JSON, its scalars typed as kustomize types them (go-yaml v3),
@@ -379,6 +393,18 @@ impl Resource {
 }
 
 impl History {
+    /// Returns true if nothing has been recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.prev_ids.is_empty()
+            && self.prefixes.is_empty()
+            && self.suffixes.is_empty()
+            && !self.needs_hash
+            && self.origin.is_none()
+            && self.transformations.is_empty()
+            && self.ref_var_names.is_empty()
+            && self.generator_behavior.is_none()
+    }
+
     /// Returns true if both histories carry the same trailing prefixes and suffixes
     /// (kustomize's `PrefixesSuffixesEquals`); with `allow_empty`, a side with none matches.
     pub(crate) fn affixes_equal(&self, other: &History, allow_empty: bool) -> bool {

@@ -548,10 +548,27 @@ pub(crate) fn parse_var_reference_specs(
 /// elsewhere the value is formatted as Go's `%v`. `$$` is a literal `$`; an unknown `$(X)` is
 /// left as written. Only string scalars are expanded: in a list every item must be a string,
 /// in a map the string values are.
+#[cfg(test)]
 pub(crate) fn substitute(
     resources: &mut [Resource],
     values: &VarValues,
     specs: &[VarRefSpec],
+) -> Result<Vec<String>> {
+    substitute_budgeted(resources, values, specs, &mut |_| Ok(()))
+}
+
+/// Bytes of substituted text that count as one node against the build's budget (a node
+/// costs about 80 bytes with its share of strings).
+pub(crate) const BYTES_PER_NODE: usize = 64;
+
+/// [`substitute`], calling `charge` for each field it rewrites with one node plus one per
+/// [`BYTES_PER_NODE`] bytes of the new text: `$(A)` is 4 bytes of input that may stand for
+/// a whole ConfigMap's worth of text, so a field of many references multiplies the input.
+pub(crate) fn substitute_budgeted(
+    resources: &mut [Resource],
+    values: &VarValues,
+    specs: &[VarRefSpec],
+    charge: &mut dyn FnMut(u64) -> Result<()>,
 ) -> Result<Vec<String>> {
     if values.is_empty() {
         return Ok(Vec::new());
@@ -566,9 +583,16 @@ pub(crate) fn substitute(
             let mut x = Expander {
                 values,
                 counts: &mut counts,
+                charge: &mut *charge,
+                over_budget: None,
             };
             let field = FieldSpec::any(&spec.path, false);
-            if let Err(e) = walk(r.node_mut(), &field, Create::Nothing, &mut |n| x.set(n)) {
+            let walked = walk(r.node_mut(), &field, Create::Nothing, &mut |n| x.set(n));
+            if let Some(e) = x.over_budget {
+                result = Err(e);
+                break 'outer;
+            }
+            if let Err(e) = walked {
                 result = Err(Error::at(
                     ErrorKind::Resource,
                     e.0,
@@ -597,6 +621,9 @@ fn spec_matches(spec: &VarRefSpec, id: &ResId) -> bool {
 struct Expander<'a> {
     values: &'a VarValues,
     counts: &'a mut BTreeMap<String, usize>,
+    charge: &'a mut dyn FnMut(u64) -> Result<()>,
+    /// The budget error that stopped the walk.
+    over_budget: Option<Error>,
 }
 
 impl Expander<'_> {
@@ -608,7 +635,7 @@ impl Expander<'_> {
         match &mut node.kind {
             NodeKind::Scalar(s) => {
                 if is_string(s) {
-                    self.expand_scalar(s);
+                    self.expand_scalar(s)?;
                 }
                 Ok(())
             }
@@ -630,7 +657,7 @@ impl Expander<'_> {
                     if let NodeKind::Scalar(v) = &mut e.value.kind
                         && is_string(v)
                     {
-                        self.expand_scalar(v);
+                        self.expand_scalar(v)?;
                     }
                 }
                 Ok(())
@@ -638,7 +665,7 @@ impl Expander<'_> {
             NodeKind::Sequence(items) => {
                 for item in items {
                     match &mut item.kind {
-                        NodeKind::Scalar(s) if is_string(s) => self.expand_scalar(s),
+                        NodeKind::Scalar(s) if is_string(s) => self.expand_scalar(s)?,
                         _ => {
                             return Err(WalkError("invalid value type expect a string".into()));
                         }
@@ -649,12 +676,26 @@ impl Expander<'_> {
         }
     }
 
-    fn expand_scalar(&mut self, s: &mut Scalar) {
-        match expand(&s.text, self.values, self.counts) {
-            Expanded::Same => {}
-            Expanded::Text(t) => *s = string_scalar(t),
-            Expanded::Typed(v) => *s = typed_scalar(&v),
+    fn expand_scalar(&mut self, s: &mut Scalar) -> Result<(), WalkError> {
+        let expanded =
+            expand(&s.text, self.values, self.counts, &mut *self.charge).and_then(|e| match e {
+                Expanded::Typed(v) => {
+                    let t = typed_scalar(&v);
+                    (self.charge)(1 + (t.text.len() / BYTES_PER_NODE) as u64)?;
+                    Ok(Some(t))
+                }
+                Expanded::Text(t) => Ok(Some(string_scalar(t))),
+                Expanded::Same => Ok(None),
+            });
+        match expanded {
+            Ok(Some(new)) => *s = new,
+            Ok(None) => {}
+            Err(e) => {
+                self.over_budget = Some(e);
+                return Err(WalkError("over budget".into()));
+            }
         }
+        Ok(())
     }
 }
 
@@ -699,9 +740,22 @@ enum Expanded {
 }
 
 /// kustomize's `DoReplacements` (api/filters/refvar/expand.go), which works on bytes.
-fn expand(input: &str, values: &VarValues, counts: &mut BTreeMap<String, usize>) -> Expanded {
+///
+/// Text is charged as it grows, a chunk at a time, so a field of many references to a long
+/// value stops at the budget instead of first building the whole string; the finished field
+/// is charged as one node plus the text not charged yet (a whole-field `$(VAR)` is left to
+/// the caller).
+fn expand(
+    input: &str,
+    values: &VarValues,
+    counts: &mut BTreeMap<String, usize>,
+    charge: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<Expanded> {
+    /// Bytes of new text between two charges.
+    const CHUNK: usize = 64 * 1024;
     let b = input.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut charged = 0usize;
     let mut checkpoint = 0;
     let mut cursor = 0;
     let mut changed = false;
@@ -735,15 +789,20 @@ fn expand(input: &str, values: &VarValues, counts: &mut BTreeMap<String, usize>)
                         let mapped = mapping(&name);
                         if input.len() == name.len() + 3 {
                             // The whole field is `$(NAME)`: keep the value's type.
-                            return match mapped {
+                            return Ok(match mapped {
                                 Some(v) => Expanded::Typed(v),
                                 None => Expanded::Same,
-                            };
+                            });
                         }
                         match mapped.as_ref().and_then(VarValue::to_go_string) {
                             Some(s) => {
                                 out.extend_from_slice(s.as_bytes());
                                 changed = true;
+                                if out.len() - charged >= CHUNK {
+                                    let n = (out.len() - charged) / BYTES_PER_NODE;
+                                    charge(n as u64)?;
+                                    charged += n * BYTES_PER_NODE;
+                                }
                             }
                             None => {
                                 out.extend_from_slice(b"$(");
@@ -777,17 +836,18 @@ fn expand(input: &str, values: &VarValues, counts: &mut BTreeMap<String, usize>)
         cursor += 1;
     }
     if !changed {
-        return Expanded::Same;
+        return Ok(Expanded::Same);
     }
     out.extend_from_slice(&b[checkpoint.min(b.len())..]);
-    match String::from_utf8(out) {
-        Ok(s) => Expanded::Text(s),
+    let text = match String::from_utf8(out) {
+        Ok(s) => s,
         // go-yaml writes invalid UTF-8 as `!!binary`, which kustomize prints as its base64.
-        Err(e) => Expanded::Text(base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD,
-            e.as_bytes(),
-        )),
-    }
+        Err(e) => base64::Engine::encode(&base64::engine::general_purpose::STANDARD, e.as_bytes()),
+    };
+    // The rewritten field is one node, plus its text beyond what was charged on the way.
+    let rest = text.len().saturating_sub(charged) / BYTES_PER_NODE;
+    charge(1 + rest as u64)?;
+    Ok(Expanded::Text(text))
 }
 
 #[cfg(test)]
@@ -1229,7 +1289,7 @@ spec:
         ];
         for (input, want) in cases {
             let mut counts = BTreeMap::new();
-            let got = match expand(input, &values, &mut counts) {
+            let got = match expand(input, &values, &mut counts, &mut |_| Ok(())).unwrap() {
                 Expanded::Same => (*input).to_owned(),
                 Expanded::Text(t) => t,
                 Expanded::Typed(VarValue::String(t)) => t,
