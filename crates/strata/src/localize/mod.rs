@@ -134,14 +134,7 @@ pub fn localize(
     opts: &LocalizeOptions,
 ) -> Result<Localized> {
     let cache = ParseCache::new();
-    let loader = Loader::new(
-        fs,
-        LoadRestrictor::RootOnly,
-        crate::yaml::parse::Limits::default(),
-        crate::budget::Budgets::default(),
-        &cache,
-    )
-    .with_remote(remote);
+    let loader = loader(fs, remote, &cache);
     let resolved = resolve_target(&loader, target, opts.scope.as_deref())?;
     let dest = check_destination(fs, dest)?;
     let to_dst = paths::relative(&resolved.scope, &resolved.dir);
@@ -173,15 +166,24 @@ pub fn resolve(
     opts: &LocalizeOptions,
 ) -> Result<Target> {
     let cache = ParseCache::new();
-    let loader = Loader::new(
+    let loader = loader(fs, remote, &cache);
+    resolve_target(&loader, target, opts.scope.as_deref())
+}
+
+/// A loader as `kustomize localize` reads: root-only, default limits and budgets.
+fn loader<'a>(
+    fs: &'a dyn FileSystem,
+    remote: Option<&'a dyn RemoteLoader>,
+    cache: &'a ParseCache,
+) -> Loader<'a> {
+    Loader::new(
         fs,
         LoadRestrictor::RootOnly,
         crate::yaml::parse::Limits::default(),
         crate::budget::Budgets::default(),
-        &cache,
+        cache,
     )
-    .with_remote(remote);
-    resolve_target(&loader, target, opts.scope.as_deref())
+    .with_remote(remote)
 }
 
 fn resolve_target(loader: &Loader<'_>, target: &str, scope: Option<&Path>) -> Result<Target> {
