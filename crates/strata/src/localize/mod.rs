@@ -15,7 +15,7 @@
 //!   scope and keeps its place relative to the kustomization that names it;
 //! - remote content goes under `localized-files/` of the kustomization that names it: an
 //!   `http(s)://` file at `localized-files/<host>/<path>`, a remote root at
-//!   `localized-files/<host>/<repo>/<ref>/<dir>` (see [`paths`]);
+//!   `localized-files/<host>/<repo>/<ref>/<dir>` (see `paths`);
 //! - builtin plugin configs in `generators:`, `transformers:` and `validators:`, inline or in
 //!   files, have their paths localized too, and are written as kustomize prints resources;
 //!   `helmCharts`' chart home is copied whole (without symlinks).

@@ -843,7 +843,7 @@ fn operation(j: &J) -> Operation {
 /// The document goes through kustomize's JSON round trip even when every operation is a
 /// no-op: numbers become `float64` values, keys are sorted, comments and flow style are
 /// dropped. Scalars whose value the round trip keeps (strings, booleans) keep their node
-/// and span. The round trip is made in place ([`normalize`]); only the containers an
+/// and span. The round trip is made in place (`normalize`); only the containers an
 /// operation walks through are opened into the JSON tree. The caller keeps kustomize's transformer-level steps: the internal
 /// annotations are restored afterwards and `PatchTransformer` calls `StorePreviousId` on
 /// each target first.
