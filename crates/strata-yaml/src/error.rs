@@ -20,6 +20,9 @@ pub enum ErrorKind {
     /// The text is not YAML go-yaml accepts (a scanner error, a duplicate key, an unknown
     /// anchor, more than one document where one is expected...).
     Syntax,
+    /// go-yaml's scanner or parser stopped at a line: the `yaml: line N: …` errors, which
+    /// kustomize reports as a `MalformedYAMLError` when they come from a resource file.
+    Malformed,
     /// A budget the caller set ([`crate::parse::Limits`]: input size, nesting depth, nodes
     /// created by alias expansion) was exceeded.
     Budget,

@@ -458,7 +458,7 @@ impl<'a> Builder<'a> {
                     let kind = if e.info().contains("recursion limit") {
                         ErrorKind::Budget
                     } else {
-                        ErrorKind::Syntax
+                        ErrorKind::Malformed
                     };
                     // go-yaml's wording, which scripts grep for: `yaml: line N: ...`.
                     let msg = format!("yaml: line {}: {}", m.line(), e.info());
@@ -514,7 +514,7 @@ impl<'a> Builder<'a> {
                         if raw.and_then(slash_escape).is_some() {
                             let line = self.line_of(span.start);
                             let msg = format!("yaml: line {line}: found unknown escape character");
-                            return Err(self.err(ErrorKind::Syntax, msg, span).into());
+                            return Err(self.err(ErrorKind::Malformed, msg, span).into());
                         }
                     }
                     let mut text = text.into_owned();
@@ -648,7 +648,7 @@ impl<'a> Builder<'a> {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             let line = self.line_of(at);
             let msg = format!("yaml: line {line}: found character that cannot start any token");
-            return Some(self.err(ErrorKind::Syntax, msg, Span::at(at)));
+            return Some(self.err(ErrorKind::Malformed, msg, Span::at(at)));
         }
         let mut offset = 0usize;
         for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -662,15 +662,21 @@ impl<'a> Builder<'a> {
                 return None;
             }
             let mut words = line.split_whitespace();
-            let msg = if words.next() == Some("%YAML") && words.next() != Some("1.1") {
-                "yaml: found incompatible YAML document".to_string()
+            let (kind, msg) = if words.next() == Some("%YAML") && words.next() != Some("1.1") {
+                (
+                    ErrorKind::Syntax,
+                    "yaml: found incompatible YAML document".to_string(),
+                )
             } else {
-                format!(
-                    "yaml: line {}: did not find expected <document start>",
-                    i + 1
+                (
+                    ErrorKind::Malformed,
+                    format!(
+                        "yaml: line {}: did not find expected <document start>",
+                        i + 1
+                    ),
                 )
             };
-            return Some(self.err(ErrorKind::Syntax, msg, Span::at(at)));
+            return Some(self.err(kind, msg, Span::at(at)));
         }
         None
     }
@@ -1151,6 +1157,29 @@ mod tests {
         assert_eq!(v.span.start, 10);
     }
 
+    /// Errors go-yaml's scanner or parser raises at a line (`yaml: line N: …`, which kustomize
+    /// turns into a MalformedYAMLError) have their own kind; other rejections are `Syntax`.
+    #[test]
+    fn scanner_errors_are_malformed_and_others_syntax() {
+        let cases = [
+            ("a: [1\n", ErrorKind::Malformed),
+            ("a:\n\tb: 1\n", ErrorKind::Malformed),
+            ("a: \"\\/\"\n", ErrorKind::Malformed),
+            ("%YAML 1.1\n--- a\n%FOO\n", ErrorKind::Malformed),
+            ("a: 1\na: 2\n", ErrorKind::Syntax),
+            ("%YAML 1.2\n---\na: 1\n", ErrorKind::Syntax),
+        ];
+        for (text, kind) in cases {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.kind(), kind, "{text:?}: {e}");
+            assert_eq!(
+                e.to_string().contains("yaml: line"),
+                kind == ErrorKind::Malformed,
+                "{text:?}: {e}"
+            );
+        }
+    }
+
     #[test]
     fn duplicate_keys_follow_policy() {
         let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
@@ -1202,7 +1231,7 @@ mod tests {
     #[test]
     fn syntax_errors_have_positions() {
         let e = parse("a:\n\tb: 1\n").unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Syntax);
+        assert_eq!(e.kind(), ErrorKind::Malformed);
         assert!(e.to_string().starts_with("t.yaml:2:"), "{e}");
         let e = parse("# only a comment\n...\n---\na: 1\n").unwrap_err();
         assert!(

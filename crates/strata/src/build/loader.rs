@@ -695,9 +695,10 @@ impl<'a> Loader<'a> {
             },
         )
         .map_err(|e| {
+            let malformed = e.kind() == strata_yaml::ErrorKind::Malformed;
             let e = Error::from(e);
-            // kustomize's wording for a syntax error in a resource file.
-            if e.kind() == ErrorKind::Yaml && e.message().starts_with("yaml: line") {
+            // kustomize's wording for a scanner or parser error in a resource file.
+            if malformed {
                 e.with_prefix("MalformedYAMLError: ")
             } else {
                 budget_context(e, per_build)
