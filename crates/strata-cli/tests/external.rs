@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn repo_root() -> PathBuf {
+pub(super) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -69,7 +69,7 @@ fn remote_cases() -> Vec<(PathBuf, Vec<String>)> {
 }
 
 /// Makes the test repositories (testdata/remote/setup.sh); fails if git is missing.
-fn setup_repos() {
+pub(super) fn setup_repos() {
     let out = Command::new(repo_root().join("testdata/remote/setup.sh"))
         .output()
         .unwrap();

@@ -3,12 +3,11 @@
 //! nothing left behind on failure. Localize semantics are tested in the library.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use super::diff::copy_tree;
+use super::external::{repo_root, setup_repos};
 
 fn files_under(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -25,14 +24,6 @@ fn files_under(dir: &Path) -> BTreeMap<String, String> {
         }
     }
     out
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for (rel, text) in files_under(from) {
-        let p = to.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
 }
 
 fn run(bin: &Path, cwd: &Path, args: &[&str], cache: &Path) -> Output {
@@ -56,14 +47,7 @@ fn entries(dir: &Path) -> Vec<String> {
 
 #[test]
 fn remote_fixture_localizes_verifies_and_renders_offline() {
-    let out = Command::new(repo_root().join("testdata/remote/setup.sh"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    setup_repos();
     let case = repo_root().join("testdata/localize/remote-file-repo");
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("cache");

@@ -69,6 +69,15 @@ pub(crate) struct Loader<'a> {
     warnings: Mutex<Vec<crate::warning::Warning>>,
 }
 
+/// kustomize's message for a directory without a kustomization file.
+fn no_kustomization(dir: &Path) -> String {
+    format!(
+        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in \
+         directory '{}'",
+        dir.display()
+    )
+}
+
 impl<'a> Loader<'a> {
     /// Returns a loader over `fs` for one build.
     pub(crate) fn new(
@@ -418,33 +427,29 @@ impl<'a> Loader<'a> {
         Ok(k)
     }
 
-    fn read_kustomization(&self, dir: &Path) -> Result<Kustomization> {
-        let mut found = Vec::new();
-        for name in KUSTOMIZATION_FILE_NAMES {
-            let p = dir.join(name);
-            if self.fs.kind(&p) != FileKind::Absent {
-                found.push(p);
-            }
+    /// The one kustomization file of `dir` (kustomize's `loadKustFile` names): an error if it
+    /// has none or more than one.
+    pub(crate) fn find_kustomization_file(&self, dir: &Path) -> Result<PathBuf> {
+        let mut found: Vec<PathBuf> = KUSTOMIZATION_FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .filter(|p| self.fs.kind(p) != FileKind::Absent)
+            .collect();
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(Error::new(ErrorKind::Kustomization, no_kustomization(dir))),
+            _ => Err(Error::new(
+                ErrorKind::Kustomization,
+                format!(
+                    "Found multiple kustomization files under: {}",
+                    dir.display()
+                ),
+            )),
         }
-        let not_found = || {
-            format!(
-                "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
-                dir.display()
-            )
-        };
-        let path = match found.as_slice() {
-            [] => return Err(Error::new(ErrorKind::Kustomization, not_found())),
-            [one] => one,
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "Found multiple kustomization files under: {}",
-                        dir.display()
-                    ),
-                ));
-            }
-        };
+    }
+
+    fn read_kustomization(&self, dir: &Path) -> Result<Kustomization> {
+        let path = &self.find_kustomization_file(dir)?;
         // The kustomization file is read through the same gate as every other file. A
         // symlink out of its directory is refused as kustomize refuses it: its file loader
         // does not find the file (api/internal/target/kusttarget.go `loadKustFile`, through
@@ -458,7 +463,7 @@ impl<'a> Loader<'a> {
                 ErrorKind::LoadRestriction,
                 format!(
                     "{}: '{}' resolves to '{}', outside the directory, which the load restrictor refuses",
-                    not_found(),
+                    no_kustomization(dir),
                     path.display(),
                     canonical.display()
                 ),

@@ -41,7 +41,7 @@ pub use paths::{LOCALIZE_DIR, default_destination};
 use crate::build::{Loader, ParseCache};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fs::{FileKind, FileSystem, LoadRestrictor, clean};
-use crate::kustomization::{KUSTOMIZATION_FILE_NAMES, field_name};
+use crate::kustomization::field_name;
 use crate::remote::{RemoteLoader, RepoSpec};
 use crate::source::{SourceFile, Span};
 use crate::yaml::parse::{DuplicateKeys, ParseOptions};
@@ -494,33 +494,7 @@ impl Localizer<'_> {
     /// (`LoadKustFile` and `Kustomization.Unmarshal`): unknown fields are refused, but nothing
     /// else is checked (no `kind`, `apiVersion` or emptiness checks, which are the build's).
     fn read_kustomization(&self, dir: &Path) -> Result<(Arc<SourceFile>, Mapping)> {
-        let found: Vec<PathBuf> = KUSTOMIZATION_FILE_NAMES
-            .iter()
-            .map(|n| dir.join(n))
-            .filter(|p| self.fs().kind(p) != FileKind::Absent)
-            .collect();
-        let path = match found.as_slice() {
-            [one] => one,
-            [] => {
-                return Err(Error::new(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or \
-                         'Kustomization' in directory '{}'",
-                        dir.display()
-                    ),
-                ));
-            }
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::Kustomization,
-                    format!(
-                        "Found multiple kustomization files under: {}",
-                        dir.display()
-                    ),
-                ));
-            }
-        };
+        let path = &self.loader.find_kustomization_file(dir)?;
         let file = self.loader.load_restricted(dir, path)?;
         let file = SourceFile::new(path.display().to_string(), file.text.clone());
         let opts = ParseOptions {
