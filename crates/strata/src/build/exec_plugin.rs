@@ -222,33 +222,25 @@ pub(super) fn generate(
         }
     };
     for mut r in outputs {
+        let (hash, behavior) = take_generator_options(&mut r);
         let mut needs_hash = false;
-        let mut behavior = String::new();
-        if let Some(ann) = r
-            .node_mut()
-            .as_mapping_mut()
-            .and_then(|m| m.get_mut("metadata"))
-            .and_then(Node::as_mapping_mut)
-            .and_then(|m| m.get_mut("annotations"))
-            .and_then(Node::as_mapping_mut)
-        {
-            if let Some(v) = ann.remove(HASH_ANNOTATION) {
-                let v = v.as_str().unwrap_or_default().to_owned();
-                needs_hash = match v.as_str() {
-                    "1" | "t" | "T" | "TRUE" | "true" | "True" => true,
-                    "0" | "f" | "F" | "FALSE" | "false" | "False" => false,
-                    _ => {
-                        return Err(at(format!(
-                            "the annotation \"{HASH_ANNOTATION}\" contains an invalid value (\"{v}\")"
-                        )));
-                    }
-                };
-            }
-            if let Some(v) = ann.remove(BEHAVIOR_ANNOTATION) {
-                behavior = v.as_str().unwrap_or_default().to_owned();
-            }
+        if let Some(v) = hash {
+            let v = v.as_str().unwrap_or_default().to_owned();
+            needs_hash = match v.as_str() {
+                "1" | "t" | "T" | "TRUE" | "true" | "True" => true,
+                "0" | "f" | "F" | "FALSE" | "false" | "False" => false,
+                _ => {
+                    return Err(at(format!(
+                        "the annotation \"{HASH_ANNOTATION}\" contains an invalid value (\"{v}\")"
+                    )));
+                }
+            };
         }
-        drop_empty_annotations(r.node_mut());
+        let behavior = behavior
+            .as_ref()
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_owned();
         r.refresh_id();
         r.history_mut().origin = origin.clone();
         // The annotations become the resource's generator options (utils.go
@@ -497,6 +489,24 @@ fn set_annotation(node: &mut Node, key: &str, value: &str) {
 }
 
 /// kyaml drops an annotations map left empty.
+/// Removes kustomize's generator-option annotations (`needs-hash`, `behavior`) from a generated
+/// resource, and the annotations map if that leaves it empty; returns their values
+/// (utils.go `UpdateResourceOptions`). Each plugin kind decides what the values may be.
+pub(super) fn take_generator_options(r: &mut Resource) -> (Option<Node>, Option<Node>) {
+    let taken = r
+        .node_mut()
+        .as_mapping_mut()
+        .and_then(|m| m.get_mut("metadata"))
+        .and_then(Node::as_mapping_mut)
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(Node::as_mapping_mut)
+        .map_or((None, None), |ann| {
+            (ann.remove(HASH_ANNOTATION), ann.remove(BEHAVIOR_ANNOTATION))
+        });
+    drop_empty_annotations(r.node_mut());
+    taken
+}
+
 fn drop_empty_annotations(node: &mut Node) {
     if let Some(meta) = node
         .as_mapping_mut()

@@ -22,7 +22,6 @@ use crate::yaml::{Mapping, Node};
 
 use super::loader::Loader;
 
-const NEEDS_HASH: &str = "kustomize.config.k8s.io/needs-hash";
 const BEHAVIOR: &str = "kustomize.config.k8s.io/behavior";
 
 /// Returns true if `config` is a KSOPS generator config.
@@ -154,28 +153,7 @@ fn object_meta(sf: &Node) -> Mapping {
 
 /// Applies and removes the generator annotations of an exec plugin's output.
 fn hash_options(r: &mut Resource) -> std::result::Result<(), String> {
-    let Some(annotations) = r
-        .node_mut()
-        .as_mapping_mut()
-        .and_then(|m| m.get_mut("metadata"))
-        .and_then(Node::as_mapping_mut)
-        .and_then(|m| m.get_mut("annotations"))
-        .and_then(Node::as_mapping_mut)
-    else {
-        return Ok(());
-    };
-    let needs_hash = annotations.remove(NEEDS_HASH);
-    let behavior = annotations.remove(BEHAVIOR);
-    let emptied = annotations.is_empty();
-    if emptied
-        && let Some(meta) = r
-            .node_mut()
-            .as_mapping_mut()
-            .and_then(|m| m.get_mut("metadata"))
-            .and_then(Node::as_mapping_mut)
-    {
-        meta.remove("annotations");
-    }
+    let (needs_hash, behavior) = super::exec_plugin::take_generator_options(r);
     if let Some(b) = behavior.as_ref().and_then(Node::as_str)
         && !matches!(b, "" | "create")
     {
